@@ -1,0 +1,29 @@
+# Two commands for a fresh machine (README "Quick start"):  make run   and   make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint check
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Create .venv, install, create or upgrade the database, load reference data, serve on 127.0.0.1:8000.
+run: $(STAMP)
+	$(BIN)/hrcoop init
+	$(BIN)/hrcoop runserver 127.0.0.1:8000
+
+# The whole test suite on the database DATABASE_URL names (SQLite in memory by default).
+# pytest's exit code 5 means "no test collected": for us that is a broken suite, never a pass.
+test: $(STAMP)
+	@$(BIN)/pytest -n 2 --dist loadfile -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy

@@ -1,0 +1,20 @@
+"""URL routes. Pages are under a language prefix (none for English); the API and admin are not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("recommendations/", include("hrcoop.recommendations.urls")),
+    path("", include("hrcoop.portal.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,81 @@
+"""Users, their roles, and the append-only audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their ``RoleAssignment`` rows."""
+
+    class Meta:
+        db_table = "core_user"
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md §1. The public needs no account and so has no row here."""
+
+    STATE_FOCAL_POINT = "state_focal_point", "State focal point"
+    SECRETARIAT = "secretariat", "Secretariat"
+    BOARD = "board", "Board of Trustees"
+    DONOR = "donor", "Donor"
+    CONTRIBUTOR = "contributor", "Contributor"
+    ADMIN = "admin", "Administrator"
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role, optionally within a scope.
+
+    ``scope`` names what the role is limited to: the ISO alpha-3 code of the State a focal point acts
+    for, the code of the fund a board member sits on, the id of the donor a representative acts for.
+    It is a code rather than a foreign key because ``core`` sits below the apps that define those
+    records (DESIGN.md §3); the apps that use a scope validate it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    scope = models.CharField(max_length=64, blank=True, default="")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "scope"], name="core_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role}{' for ' + self.scope if self.scope else ''}"
+
+
+class AuditEvent(models.Model):
+    """One thing that happened, who did it, and to what; never updated, never deleted.
+
+    Each row carries the hash of the previous row and its own hash over its content, so that an edit
+    or a deletion anywhere breaks the chain and ``verify_audit_chain`` finds it.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, help_text="Who acted, as shown in histories.")
+    action = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, db_index=True)
+    target_id = models.CharField(max_length=80, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while an event is appended, so that concurrent writers form one chain."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,55 @@
+"""Questions about what a user may do, asked in one place (DESIGN.md §1).
+
+Selectors and services ask these rather than reading ``RoleAssignment`` themselves, so that a rule
+such as "an admin may do everything" lives here only.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from hrcoop.core.models import Role, RoleAssignment, User
+
+Actor = User | AnonymousUser | None
+
+
+def _user(actor: Actor) -> User | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    assert isinstance(actor, User)
+    return actor
+
+
+def is_admin(actor: Actor) -> bool:
+    user = _user(actor)
+    if user is None:
+        return False
+    return user.is_superuser or RoleAssignment.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def has_role(actor: Actor, role: Role, *, scope: str | None = None) -> bool:
+    """True when the actor holds ``role`` (within ``scope`` when given), or is an admin."""
+    user = _user(actor)
+    if user is None:
+        return False
+    if is_admin(user):
+        return True
+    assignments = RoleAssignment.objects.filter(user=user, role=role)
+    if scope is not None:
+        # An unscoped secretariat or board role covers every fund; a focal point always acts for one State.
+        allowed = [scope] if role == Role.STATE_FOCAL_POINT else [scope, ""]
+        assignments = assignments.filter(scope__in=allowed)
+    return assignments.exists()
+
+
+def scopes_of(actor: Actor, role: Role) -> set[str]:
+    """The scopes in which the actor holds ``role`` (e.g. the States a focal point acts for)."""
+    user = _user(actor)
+    if user is None:
+        return set()
+    return set(RoleAssignment.objects.filter(user=user, role=role).values_list("scope", flat=True))
+
+
+def grant_role(user: User, role: Role, *, scope: str = "") -> RoleAssignment:
+    assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, scope=scope)
+    return assignment

@@ -1,0 +1,1 @@
+"""Funds and donors: pledges, receipts, allocations, the double-entry ledger, donor-base metrics, IATI."""

@@ -1,0 +1,1 @@
+"""Resolutions as data: paragraphs, citations, addressees and the mandates they give."""

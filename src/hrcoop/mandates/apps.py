@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MandatesConfig(AppConfig):
+    name = "hrcoop.mandates"
+    label = "mandates"

@@ -1,0 +1,1 @@
+"""The public site: base templates, static assets, navigation and the home page."""

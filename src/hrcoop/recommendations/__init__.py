@@ -1,0 +1,1 @@
+"""The registry of recommendations: one record per recommendation, whatever the source."""

@@ -1,0 +1,54 @@
+"""``hrcoop import <format> FILE...`` and ``hrcoop stats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from hrcoop.core.cli import print_json
+from hrcoop.recommendations.selectors import registry_stats
+
+import_app = typer.Typer(
+    no_args_is_help=True, pretty_exceptions_enable=False, help="Import recommendations from a source export."
+)
+
+
+def stats(as_json: bool = typer.Option(False, "--json", help="Print one JSON object")) -> None:
+    """Counts of the registry: records, States under review, by response, action category and cycle."""
+    figures = registry_stats()
+    if as_json:
+        print_json(figures)
+        return
+    typer.echo(f"recommendations: {figures['recommendations']}")
+    typer.echo(f"States under review: {figures['states_under_review']}")
+    for key in ("by_response", "by_action_category", "by_cycle"):
+        typer.echo(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))
+
+
+def _import(format_name: str, files: list[Path], dry_run: bool) -> None:
+    from hrcoop.recommendations.services import import_files
+
+    print_json(import_files(files, format_name=format_name, actor=None, dry_run=dry_run))
+
+
+FILES = typer.Argument(..., exists=False, help="Files to import (plain or gzip-compressed)")
+DRY_RUN = typer.Option(False, "--dry-run", help="Read and check everything, report, and write nothing")
+
+
+@import_app.command("upr-info")
+def import_upr_info(files: list[Path] = FILES, dry_run: bool = DRY_RUN) -> None:
+    """UPR Info database exports (the 2015 and 2018 formats, detected automatically)."""
+    _import("upr-info", files, dry_run)
+
+
+@import_app.command("uhri")
+def import_uhri(files: list[Path] = FILES, dry_run: bool = DRY_RUN) -> None:
+    """OHCHR Universal Human Rights Index exports (JSON or XLSX)."""
+    _import("uhri", files, dry_run)
+
+
+@import_app.command("ohchr-list")
+def import_ohchr_list(files: list[Path] = FILES, dry_run: bool = DRY_RUN) -> None:
+    """OHCHR thematic lists / matrices of UPR recommendations (plain text)."""
+    _import("ohchr-list", files, dry_run)

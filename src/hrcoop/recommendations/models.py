@@ -1,0 +1,166 @@
+"""The unified recommendation record (DESIGN.md §5) and its classifications with provenance.
+
+Identity. A recommendation is one text addressed by a mechanism to one State under review in one
+session, with one response: ``identity_key`` hashes (mechanism, State, session, folded text,
+response), and joint recommendations - the same words from several recommending States, which UPR
+Info splits into one row per State - are therefore one record whose ``recommending_states`` are all
+of them. ``public_id`` is derived from the identity key, so the same recommendation has the same
+public id on every deployment and across re-imports.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
+
+
+class Response(models.TextChoices):
+    SUPPORTED = "supported", "Supported"
+    SUPPORTED_IN_PART = "supported_in_part", "Supported in part"
+    NOTED = "noted", "Noted"
+    PENDING = "pending", "Pending"
+    VOLUNTARY_PLEDGE = "voluntary_pledge", "Voluntary pledge"
+
+
+class ImportRun(models.Model):
+    """One file imported (or tried in a dry run): the provenance of what it created."""
+
+    format = models.CharField(max_length=30)
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True, help_text="What changed, merged or was noted")
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.file_name} ({self.started_at:%Y-%m-%d})"
+
+
+class Recommendation(models.Model):
+    public_id = models.CharField(max_length=16, unique=True)
+    identity_key = models.CharField(max_length=64, unique=True)
+    source_id = models.CharField(
+        max_length=120, blank=True, db_index=True,
+        help_text="The source's own id: UHRI annotation id, or document symbol and paragraph",
+    )
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT)
+    document_symbol = models.CharField(max_length=60, blank=True)
+    paragraph = models.CharField(max_length=20, blank=True)
+    cycle = models.ForeignKey(UprCycle, null=True, blank=True, on_delete=models.PROTECT)
+    session = models.ForeignKey(UprSession, null=True, blank=True, on_delete=models.PROTECT)
+    date = models.DateField(null=True, blank=True)
+    state_under_review = models.ForeignKey(State, on_delete=models.PROTECT, related_name="recommendations_received")
+    recommending_states = models.ManyToManyField(State, related_name="recommendations_made", blank=True)
+    text = models.TextField()
+    language = models.CharField(max_length=10, default="en")
+    response = models.CharField(max_length=20, choices=Response.choices, default=Response.PENDING)
+    response_source = models.CharField(max_length=200, blank=True)
+    first_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state_under_review", "session"]),
+            models.Index(fields=["response"]),
+            models.Index(fields=["cycle"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id}: {self.text[:60]}"
+
+
+class LabelKind(models.TextChoices):
+    ACTION_CATEGORY = "action_category", "Action category"
+    ISSUE = "issue", "Issue"
+    THEME = "theme", "Theme"
+    AFFECTED_PERSONS = "affected_persons", "Affected persons"
+    SDG_GOAL = "sdg_goal", "SDG goal"
+    SDG_TARGET = "sdg_target", "SDG target"
+
+
+class Label(models.Model):
+    """One value of a classification vocabulary: an issue, a UHRI theme, an SDG target, ..."""
+
+    kind = models.CharField(max_length=20, choices=LabelKind.choices)
+    code = models.CharField(max_length=120, help_text="Stable code: '5', 'womens-rights', 'A12', '16.2'")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="recommendations_label_unique")]
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabelAlias(models.Model):
+    """Another name of a label in some export (e.g. UPR Info's 2015 "NHRI" for the 2018 label)."""
+
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=20, choices=LabelKind.choices)
+    key = models.CharField(max_length=200, help_text="The alias folded for matching")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="recommendations_alias_unique")]
+
+
+class Provenance(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    PERSON = "person", "A person"
+    MODEL = "model", "A model"
+
+
+class Classification(models.Model):
+    """A label on a recommendation, and where it came from (DESIGN.md §4.8).
+
+    Only ``accepted`` classifications count in statistics, search facets and exports. A model's output
+    is stored as ``suggested`` and never replaces an imported or human label.
+    """
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        SUGGESTED = "suggested", "Suggested"
+        REJECTED = "rejected", "Rejected"
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="classifications")
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="classifications")
+    kind = models.CharField(max_length=20, choices=LabelKind.choices, help_text="Copy of label.kind for indexing")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    provenance = models.CharField(max_length=10, choices=Provenance.choices)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model_version = models.CharField(max_length=80, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "label"], name="recommendations_classification_unique")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "status", "label"]),
+            models.Index(fields=["recommendation", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} {self.kind}={self.label_id} ({self.provenance})"
+
+    @property
+    def source(self) -> str:
+        """Where the label came from, in words: the file, the person, or the model and its confidence."""
+        if self.provenance == Provenance.IMPORTED:
+            return f"imported from {self.import_run.file_name}" if self.import_run else "imported"
+        if self.provenance == Provenance.PERSON:
+            return f"set by {self.person}" if self.person else "set by a person"
+        confidence = f", confidence {self.confidence:.2f}" if self.confidence is not None else ""
+        return f"model {self.model_version}{confidence}"

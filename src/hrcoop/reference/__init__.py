@@ -1,0 +1,1 @@
+"""Reference data: States, regional groups, organisations, mechanisms, UPR sessions, SDGs, funds."""

@@ -1,0 +1,1 @@
+"""Reports to the Council, charts, PDF and open-data bundles."""

@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite: where the real data is, which database runs, the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("HRCOOP_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data; the test skips, saying why, when the real data is not on this machine."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data {path} is not present (tests read it from ../shared/data beside the repository)")
+    return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = connection.vendor == "postgresql"
+    if os.environ.get("HRCOOP_REQUIRE_POSTGRES") and not on_postgres:
+        raise pytest.UsageError("HRCOOP_REQUIRE_POSTGRES is set but DATABASE_URL does not name PostgreSQL")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (row locks, concurrent writers): run with DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres_only" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
+    """Background tasks run in-process during tests, so their effects can be asserted."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def reference_data(db: None) -> None:
+    from hrcoop.reference.services import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium for Playwright; in CI a missing browser is a failure, not a skip."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium) - browser tests need it")
+    return path
