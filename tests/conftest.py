@@ -17,7 +17,9 @@ def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; the test skips, saying why, when the real data is not on this machine."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"real data {path} is not present (tests read it from ../shared/data beside the repository)")
+        pytest.skip(
+            f"real data {path} is not present (tests read it from ../shared/data beside the repository)"
+        )
     return path
 
 
@@ -25,7 +27,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = connection.vendor == "postgresql"
     if os.environ.get("HRCOOP_REQUIRE_POSTGRES") and not on_postgres:
         raise pytest.UsageError("HRCOOP_REQUIRE_POSTGRES is set but DATABASE_URL does not name PostgreSQL")
-    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (row locks, concurrent writers): run with DATABASE_URL=postgres://...")
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL (row locks, concurrent writers): run with DATABASE_URL=postgres://..."
+    )
     for item in items:
         if "postgres_only" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)

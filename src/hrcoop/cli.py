@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, cast
 
 import typer
 
@@ -28,13 +30,15 @@ def _load(target: str) -> object:
 
 
 def build_app() -> typer.Typer:
-    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help=__doc__)
+    app = typer.Typer(
+        no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help=__doc__
+    )
     for name, target in COMMANDS.items():
         obj = _load(target)
         if isinstance(obj, typer.Typer):
             app.add_typer(obj, name=name)
         else:
-            app.command(name)(obj)  # type: ignore[arg-type]
+            app.command(name)(cast(Callable[..., Any], obj))
     return app
 
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_home_page_lists_states_and_is_translatable(reference_data: None, client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
-    assert "Côte d’Ivoire" in response.content.decode() or "Côte d'Ivoire" in response.content.decode()
+    assert "Ivoire" in response.content.decode()
     arabic = client.get("/ar/")
     assert arabic.status_code == 200
     assert 'dir="rtl"' in arabic.content.decode()

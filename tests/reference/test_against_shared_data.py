@@ -25,7 +25,10 @@ MLEDOZE_GROUPS = {
 
 # (iso3, field) -> why our value differs from mledoze/countries.
 ACCEPTED_MLEDOZE_DISAGREEMENTS = {
-    ("VAT", "unMember"): "mledoze flags Vatican City as a UN member; the Holy See is a non-member observer State",
+    (
+        "VAT",
+        "unMember",
+    ): "mledoze flags Vatican City as a UN member; the Holy See is a non-member observer State",
 }
 # (iso3, field) -> why our value differs from UN M49. None so far: our names and flags are M49's.
 ACCEPTED_M49_DISAGREEMENTS: dict[tuple[str, str], str] = {}
@@ -54,7 +57,9 @@ def test_states_agree_with_un_m49(reference_data: None) -> None:
                 problems.append(f"{state.iso3} {field}: ours {ours!r}, M49 {theirs!r}")
     assert problems == []
     # The flags count what the UN counts among Member States: 44 LDCs in M49 are all Member States.
-    assert State.objects.filter(ldc=True).count() == sum(1 for r in m49.values() if r["Least Developed Countries (LDC)"])
+    assert State.objects.filter(ldc=True).count() == sum(
+        1 for r in m49.values() if r["Least Developed Countries (LDC)"]
+    )
 
 
 def test_states_agree_with_mledoze(reference_data: None) -> None:
@@ -65,7 +70,7 @@ def test_states_agree_with_mledoze(reference_data: None) -> None:
     problems = [f"{iso3} unMember: ours {iso3 in ours}, mledoze {iso3 in members}" for iso3 in ours ^ members]
     problems = [p for p in problems if (p.split()[0], "unMember") not in ACCEPTED_MLEDOZE_DISAGREEMENTS]
     for state in State.objects.select_related("regional_group"):
-        theirs = MLEDOZE_GROUPS.get(countries[state.iso3].get("unRegionalGroup", ""), None)
+        theirs = MLEDOZE_GROUPS.get(countries[state.iso3].get("unRegionalGroup", ""))
         mine = state.regional_group_id
         if mine != theirs and (state.iso3, "unRegionalGroup") not in ACCEPTED_MLEDOZE_DISAGREEMENTS:
             problems.append(f"{state.iso3} regional group: ours {mine}, mledoze {theirs}")

@@ -14,12 +14,35 @@ pytestmark = pytest.mark.django_db
 
 def test_reference_counts(reference_data: None) -> None:
     assert State.objects.filter(status=State.Status.MEMBER).count() == 193
-    assert set(State.objects.filter(status=State.Status.OBSERVER).values_list("iso3", flat=True)) == {"VAT", "PSE"}
+    assert set(State.objects.filter(status=State.Status.OBSERVER).values_list("iso3", flat=True)) == {
+        "VAT",
+        "PSE",
+    }
     assert SdgTarget.objects.count() == 169
     assert set(Organisation.objects.values_list("code", flat=True)) == {
-        "EU", "AU", "OIC", "OIF", "AL", "Commonwealth", "ASEAN", "OAS", "PIF", "CIS", "OEI", "ACS",
+        "EU",
+        "AU",
+        "OIC",
+        "OIF",
+        "AL",
+        "Commonwealth",
+        "ASEAN",
+        "OAS",
+        "PIF",
+        "CIS",
+        "OEI",
+        "ACS",
     }
-    assert [UprSession.objects.get(number=n).cycle_id for n in (1, 12, 13, 26, 27, 40, 41, 54)] == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert [UprSession.objects.get(number=n).cycle_id for n in (1, 12, 13, 26, 27, 40, 41, 54)] == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
 
 
 def test_loading_twice_changes_nothing(reference_data: None) -> None:

@@ -156,7 +156,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hrcoop API",
-    "DESCRIPTION": "Open data and workflows of the international cooperation machinery in the field of human rights.",
+    "DESCRIPTION": (
+        "Open data and workflows of the international cooperation machinery in the field of human rights."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }

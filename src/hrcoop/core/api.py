@@ -38,7 +38,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map domain errors and DRF's own errors onto the one error shape."""
     if isinstance(exc, DomainError):
         return Response(
-            error_body(status=exc.status, code=exc.code, message=exc.message, where=exc.where), status=exc.status
+            error_body(status=exc.status, code=exc.code, message=exc.message, where=exc.where),
+            status=exc.status,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -49,7 +50,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     problems = _flatten(exc.detail)
     where = ", ".join(sorted({p for p, _ in problems if p and p not in {"detail", "non_field_errors"}}))
-    message = "; ".join(f"{p}: {m}" if p and p not in {"detail", "non_field_errors"} else m for p, m in problems)
+    message = "; ".join(
+        f"{p}: {m}" if p and p not in {"detail", "non_field_errors"} else m for p, m in problems
+    )
     code = exc.get_codes()
     response.data = error_body(
         status=response.status_code,

@@ -72,10 +72,15 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id", "id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+        )
 
 
 class AuditChainHead(models.Model):
     """A single row locked while an event is appended, so that concurrent writers form one chain."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return self.last_hash

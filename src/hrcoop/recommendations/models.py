@@ -47,7 +47,9 @@ class Recommendation(models.Model):
     public_id = models.CharField(max_length=16, unique=True)
     identity_key = models.CharField(max_length=64, unique=True)
     source_id = models.CharField(
-        max_length=120, blank=True, db_index=True,
+        max_length=120,
+        blank=True,
+        db_index=True,
         help_text="The source's own id: UHRI annotation id, or document symbol and paragraph",
     )
     mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT)
@@ -56,13 +58,17 @@ class Recommendation(models.Model):
     cycle = models.ForeignKey(UprCycle, null=True, blank=True, on_delete=models.PROTECT)
     session = models.ForeignKey(UprSession, null=True, blank=True, on_delete=models.PROTECT)
     date = models.DateField(null=True, blank=True)
-    state_under_review = models.ForeignKey(State, on_delete=models.PROTECT, related_name="recommendations_received")
+    state_under_review = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="recommendations_received"
+    )
     recommending_states = models.ManyToManyField(State, related_name="recommendations_made", blank=True)
     text = models.TextField()
     language = models.CharField(max_length=10, default="en")
     response = models.CharField(max_length=20, choices=Response.choices, default=Response.PENDING)
     response_source = models.CharField(max_length=200, blank=True)
-    first_import = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    first_import = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,12 +136,18 @@ class Classification(models.Model):
         SUGGESTED = "suggested", "Suggested"
         REJECTED = "rejected", "Rejected"
 
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="classifications")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="classifications"
+    )
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="classifications")
-    kind = models.CharField(max_length=20, choices=LabelKind.choices, help_text="Copy of label.kind for indexing")
+    kind = models.CharField(
+        max_length=20, choices=LabelKind.choices, help_text="Copy of label.kind for indexing"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     provenance = models.CharField(max_length=10, choices=Provenance.choices)
-    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -145,7 +157,9 @@ class Classification(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recommendation", "label"], name="recommendations_classification_unique")
+            models.UniqueConstraint(
+                fields=["recommendation", "label"], name="recommendations_classification_unique"
+            )
         ]
         indexes = [
             models.Index(fields=["kind", "status", "label"]),

@@ -47,7 +47,9 @@ def cycle_response_table() -> list[dict[str, Any]]:
     """Rows of (cycle, counts by response) for the home page."""
     rows: dict[Any, dict[str, Any]] = {}
     for row in Recommendation.objects.values("cycle", "response").annotate(n=Count("id")).order_by("cycle"):
-        entry = rows.setdefault(row["cycle"], {"cycle": row["cycle"], "total": 0, **{r.value: 0 for r in Response}})
+        entry = rows.setdefault(
+            row["cycle"], {"cycle": row["cycle"], "total": 0, **{r.value: 0 for r in Response}}
+        )
         entry[row["response"]] = row["n"]
         entry["total"] += row["n"]
     return list(rows.values())

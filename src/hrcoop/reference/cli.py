@@ -10,7 +10,11 @@ from django.core.management import call_command
 from hrcoop.core.cli import print_json
 from hrcoop.reference.services import load_reference_data, load_sdg_texts
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="Reference data: States, organisations, sessions, SDGs.")
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Reference data: States, organisations, sessions, SDGs.",
+)
 
 
 def init() -> None:
@@ -20,6 +24,8 @@ def init() -> None:
 
 
 @app.command("load-sdg")
-def load_sdg(directory: Path = typer.Argument(..., help="Folder with en/, fr/, es/, ar/, ru/, zh-Hans/")) -> None:
+def load_sdg(
+    directory: Path = typer.Argument(..., help="Folder with en/, fr/, es/, ar/, ru/, zh-Hans/"),
+) -> None:
     """Load the SDG goal, target and indicator texts in the six UN languages."""
     print_json(load_sdg_texts(directory))

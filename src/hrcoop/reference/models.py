@@ -13,7 +13,9 @@ from django.utils.translation import get_language
 def in_language(texts: dict[str, str], language: str | None = None) -> str:
     """Pick the text in the active language, falling back to English, then to any."""
     lang = (language or get_language() or "en").lower()
-    return texts.get(lang) or texts.get(lang.split("-")[0]) or texts.get("en") or next(iter(texts.values()), "")
+    return (
+        texts.get(lang) or texts.get(lang.split("-")[0]) or texts.get("en") or next(iter(texts.values()), "")
+    )
 
 
 class RegionalGroup(models.Model):

@@ -70,9 +70,13 @@ def load_reference_data() -> dict[str, int]:
         org, _ = Organisation.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
         org.members.set([states[iso3] for iso3 in row["members"].split("|") if iso3])
     for row in _rows("mechanisms.csv"):
-        Mechanism.objects.update_or_create(code=row["code"], defaults={"kind": row["kind"], "name": row["name"]})
+        Mechanism.objects.update_or_create(
+            code=row["code"], defaults={"kind": row["kind"], "name": row["name"]}
+        )
     for number, (first, last) in CYCLES.items():
-        UprCycle.objects.update_or_create(number=number, defaults={"first_session": first, "last_session": last})
+        UprCycle.objects.update_or_create(
+            number=number, defaults={"first_session": first, "last_session": last}
+        )
     for row in _rows("upr_sessions.csv"):
         UprSession.objects.update_or_create(
             number=int(row["session"]), defaults={"cycle_id": int(row["cycle"]), "year": int(row["year"])}
@@ -89,7 +93,9 @@ def load_reference_data() -> dict[str, int]:
             code=row["code"], defaults={"goal_id": int(row["goal"]), "position": position[row["goal"]]}
         )
     for row in _rows("funds.csv"):
-        Fund.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "currency": row["currency"]})
+        Fund.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "currency": row["currency"]}
+        )
     return {
         "states": State.objects.count(),
         "organisations": Organisation.objects.count(),
@@ -137,19 +143,24 @@ def load_sdg_texts(directory: Path) -> dict[str, int]:
             number, _, kind = key.partition("-")
             goal = goals.get(int(number)) if number.isdigit() else None
             if goal is None:
-                raise InvalidInput(f"unknown goal {key!r}", where=str(directory / folder / "global_goals.yml"))
+                raise InvalidInput(
+                    f"unknown goal {key!r}", where=str(directory / folder / "global_goals.yml")
+                )
             (goal.titles if kind == "title" else goal.short_titles)[lang] = str(text)
         for key, text in _read_yaml(directory / folder / "global_targets.yml").items():
             target = targets.get(_dotted(key))
             if target is None:
-                raise InvalidInput(f"unknown target {key!r}", where=str(directory / folder / "global_targets.yml"))
+                raise InvalidInput(
+                    f"unknown target {key!r}", where=str(directory / folder / "global_targets.yml")
+                )
             target.titles[lang] = str(text)
         for key, text in _read_yaml(directory / folder / "global_indicators.yml").items():
             code = _dotted(key)
             target_code = code.rsplit(".", 1)[0]
             if target_code not in targets:
                 raise InvalidInput(
-                    f"indicator {key!r} belongs to no known target", where=str(directory / folder / "global_indicators.yml")
+                    f"indicator {key!r} belongs to no known target",
+                    where=str(directory / folder / "global_indicators.yml"),
                 )
             indicator = indicators.setdefault(code, SdgIndicator(code=code, target_id=target_code, titles={}))
             indicator.titles[lang] = str(text)
