@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "django_tasks",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "hrcoop.core",
     "hrcoop.reference",
     "hrcoop.recommendations",
+    "hrcoop.recommendations.search",
     "hrcoop.mandates",
     "hrcoop.assistance",
     "hrcoop.funds",
@@ -161,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API docs page loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
