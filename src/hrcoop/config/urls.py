@@ -10,11 +10,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("hrcoop.mandates.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("recommendations/", include("hrcoop.recommendations.urls")),
+    path("mandates/", include("hrcoop.mandates.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,188 @@
+"""References to other texts, normalised so that the same text cited two ways is one node of the graph.
+
+Keys: ``GA res 70/1``, ``HRC res 6/17``, ``HRC dec 17/119``, ``CHR res 2001/2``, ``SubCom res 2000/22``,
+``ECOSOC res 1503``... and documents by their symbol (``A/HRC/47/47``). A resolution symbol such as
+``A/HRC/RES/14/1`` or ``A/RES/70/1`` is read as the resolution it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from hrcoop.mandates.parsing.text import SYMBOL_RE
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+MONTH_PATTERN = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE_PATTERN = rf"\d{{1,2}}\s+(?:{MONTH_PATTERN})\s+\d{{4}}"
+DATE_RE = re.compile(DATE_PATTERN)
+
+BODY_NAMES: list[tuple[str, str]] = [
+    ("Human Rights Council", "HRC"),
+    ("Commission on Human Rights", "CHR"),
+    ("Subcommission", "SubCom"),
+    ("Sub-Commission", "SubCom"),
+    ("Economic and Social Council", "ECOSOC"),
+    ("Security Council", "SC"),
+    ("General Assembly", "GA"),
+    ("Assembly", "GA"),
+    ("Council", "HRC"),
+]
+BODY_TITLES = {
+    "GA": "General Assembly",
+    "HRC": "Human Rights Council",
+    "CHR": "Commission on Human Rights",
+    "SubCom": "Subcommission on the Promotion and Protection of Human Rights",
+    "ECOSOC": "Economic and Social Council",
+    "SC": "Security Council",
+}
+_BODY_ALTERNATION = "|".join(re.escape(name) for name, _ in BODY_NAMES)
+BODY_RE = re.compile(rf"\b({_BODY_ALTERNATION})\b")
+NUMBER_PATTERN = r"(?<![/\w-])((?:S-)?\d{1,4}/\d{1,3}[A-Z]?)(?![/\w])"
+TRIGGER_RE = re.compile(
+    rf"(?:\b({_BODY_ALTERNATION})\s+(?:{NUMBER_PATTERN}\s+)?)?\b(resolutions?|decisions?)\b", re.IGNORECASE
+)
+LIST_ITEM_RE = re.compile(rf"{NUMBER_PATTERN}(?:\s*(?:,\s*)?(?:of|adopted on)\s+({DATE_PATTERN}))?")
+STOP_RE = re.compile(r";|\.\s|\.$|\b(?:resolutions?|decisions?)\b", re.IGNORECASE)
+RESOLUTION_SYMBOL_RE = re.compile(r"^(A/HRC|A|E/CN\.4|S)/(RES|DEC)/(\d+/\d+[A-Z]?)$")
+SYMBOL_BODY = {"A/HRC": "HRC", "A": "GA", "E/CN.4": "CHR", "S": "SC"}
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One reference: ``key`` is what the graph links on; ``text`` is the words the reference uses."""
+
+    key: str
+    kind: str  # "resolution", "decision" or "document"
+    body: str  # "GA", "HRC", ... or "" for documents
+    number: str
+    text: str
+    start: int
+    end: int
+    date: date | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "document":
+            return self.number
+        title = BODY_TITLES.get(self.body, self.body)
+        when = f" of {self.date.day} {self.date.strftime('%B')} {self.date.year}" if self.date else ""
+        return f"{title} {self.kind} {self.number}{when}"
+
+
+def parse_date(text: str) -> date | None:
+    match = DATE_RE.search(text)
+    if not match:
+        return None
+    day, month, year = match.group(0).split()
+    try:
+        return date(int(year), MONTHS[month.lower()], int(day))
+    except ValueError:
+        return None
+
+
+def _body_code(name: str | None) -> str | None:
+    if not name:
+        return None
+    for candidate, code in BODY_NAMES:
+        if candidate.lower() == name.lower():
+            return code
+    return None
+
+
+def _context_body(text: str, start: int, end: int, own_body: str, number: str) -> str:
+    """The body of a resolution cited without naming it ("in its resolution 75/180, the General Assembly")."""
+    before = text[max(0, start - 45) : start]
+    after = text[end : end + 120]
+    names = BODY_RE.findall(before)
+    if names and not re.search(r"[;.]", before[before.rfind(names[-1]) :]):
+        return _body_code(names[-1]) or own_body
+    following = re.match(r"^[^;.]*?\b(?:by\s+)?the\s+(" + _BODY_ALTERNATION + r")\b", after)
+    if following and (after.startswith(",") or after.lstrip().startswith(("adopted", "of", ","))):
+        return _body_code(following.group(1)) or own_body
+    if re.match(r"\d{4}/", number):
+        return "SubCom" if re.search(r"Sub-?[Cc]ommission", after) else "CHR"
+    return own_body
+
+
+def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
+    """Every numbered resolution, decision and document symbol cited in ``text``, in order of appearance."""
+    found: list[Citation] = []
+    taken: list[tuple[int, int]] = []
+    for symbol in SYMBOL_RE.finditer(text):
+        value = symbol.group(0).rstrip(".")
+        taken.append((symbol.start(), symbol.end()))
+        res = RESOLUTION_SYMBOL_RE.match(value)
+        if res:
+            kind = "resolution" if res.group(2) == "RES" else "decision"
+            body = SYMBOL_BODY[res.group(1)]
+            found.append(
+                Citation(
+                    f"{body} {kind[:3]} {res.group(3)}",
+                    kind,
+                    body,
+                    res.group(3),
+                    value,
+                    symbol.start(),
+                    symbol.end(),
+                )
+            )
+        else:
+            found.append(Citation(value, "document", "", value, value, symbol.start(), symbol.end()))
+    for trigger in TRIGGER_RE.finditer(text):
+        kind = "resolution" if trigger.group(3).lower().startswith("resolution") else "decision"
+        named_body = _body_code(trigger.group(1))
+        if trigger.group(2):  # "Human Rights Council 46/14 resolution"
+            tail = text[trigger.end() : trigger.end() + 30]
+            when = parse_date(tail) if tail.startswith(" of ") else None
+            items = [(trigger.group(2), trigger.start(2), trigger.end(2), when)]
+        else:
+            items = []
+            stop = STOP_RE.search(text, trigger.end())
+            window_end = stop.start() if stop else len(text)
+            plural = trigger.group(3).lower().endswith("s")
+            for item in LIST_ITEM_RE.finditer(text, trigger.end(), window_end):
+                if not items and text[trigger.end() : item.start()].strip(" ,"):
+                    break  # the number must follow the word "resolution" directly
+                items.append((item.group(1), item.start(1), item.end(), parse_date(item.group(2) or "")))
+                if not plural:
+                    break
+        for number, start, end, when in items:
+            if any(s <= start < e for s, e in taken):
+                continue
+            body = named_body or _context_body(text, trigger.start(), end, own_body, number)
+            found.append(
+                Citation(
+                    f"{body} {kind[:3]} {number}",
+                    kind,
+                    body,
+                    number,
+                    text[trigger.start() : end],
+                    start,
+                    end,
+                    when,
+                )
+            )
+            taken.append((start, end))
+    found.sort(key=lambda c: c.start)
+    return found

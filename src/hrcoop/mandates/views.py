@@ -1,0 +1,113 @@
+"""Pages: resolutions, one resolution rendered from its structure, a mandate, the tracker, the graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from hrcoop.core.errors import InvalidInput
+from hrcoop.mandates.models import Mandate, Resolution
+from hrcoop.mandates.parsing.addressees import ACTOR_LABELS
+from hrcoop.mandates.rendering import render_text
+from hrcoop.mandates.selectors import (
+    citation_edges,
+    mandates_tracker,
+    recalled_by,
+    recalls,
+    resolution_detail,
+)
+
+
+def resolution_list(request: HttpRequest) -> HttpResponse:
+    resolutions = Resolution.objects.order_by("body", "session", "kind", "id")
+    return render(request, "mandates/resolution_list.html", {"resolutions": resolutions})
+
+
+def resolution_page(request: HttpRequest, pk: int) -> HttpResponse:
+    resolution = resolution_detail(pk)
+    citations = list(recalls(resolution))
+    paragraphs: list[dict[str, Any]] = []
+    for paragraph in resolution.paragraphs.order_by("-kind", "position"):
+        own = [c for c in citations if c.paragraph_id == paragraph.pk]
+        markers = [(m, o) for m, o in paragraph.footnote_markers if o >= 0]
+        paragraphs.append(
+            {
+                "paragraph": paragraph,
+                "html": render_text(paragraph.text, [c for c in own if not c.location], markers),
+                "subparagraphs": [
+                    {
+                        "label": sub["label"],
+                        "html": render_text(
+                            sub["text"], [c for c in own if c.location == f"({sub['label']})"]
+                        ),
+                    }
+                    for sub in paragraph.subparagraphs
+                ],
+                "mandates": list(paragraph.mandates.all()),
+            }
+        )
+    footnotes = [
+        {
+            "marker": note["marker"],
+            "html": render_text(
+                note["text"], {c.start: c for c in citations if c.location == f"fn {note['marker']}"}.values()
+            ),
+        }
+        for note in resolution.footnotes
+    ]
+    return render(
+        request,
+        "mandates/resolution_detail.html",
+        {
+            "resolution": resolution,
+            "preamble": [p for p in paragraphs if p["paragraph"].kind == "preambular"],
+            "operative": [p for p in paragraphs if p["paragraph"].kind == "operative"],
+            "footnotes": footnotes,
+            "citations": citations,
+            "recalled_by": list(recalled_by(resolution)),
+        },
+    )
+
+
+def mandate_page(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("resolution", "paragraph"), pk=pk)
+    return render(
+        request,
+        "mandates/mandate_detail.html",
+        {"mandate": mandate, "addressee_label": ACTOR_LABELS.get(mandate.addressee, mandate.addressee)},
+    )
+
+
+def tracker(request: HttpRequest) -> HttpResponse:
+    addressee = request.GET.get("addressee", "")
+    status = request.GET.get("status", "")
+    session_text = request.GET.get("due_session", "")
+    error = ""
+    try:
+        due_session = int(session_text) if session_text else None
+        mandates = list(mandates_tracker(addressee=addressee, due_session=due_session, status=status)[:500])
+    except (ValueError, InvalidInput) as exc:
+        error = (
+            str(exc)
+            if isinstance(exc, InvalidInput)
+            else f"due session must be a number, not {session_text!r}"
+        )
+        mandates = []
+    return render(
+        request,
+        "mandates/tracker.html",
+        {
+            "mandates": mandates,
+            "addressees": sorted(ACTOR_LABELS.items(), key=lambda item: item[1]),
+            "statuses": Mandate.Status.choices,
+            "selected": {"addressee": addressee, "status": status, "due_session": session_text},
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def citation_graph(request: HttpRequest) -> HttpResponse:
+    return render(request, "mandates/citation_graph.html", {"edges": citation_edges()})
