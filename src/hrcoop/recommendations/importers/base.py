@@ -37,6 +37,8 @@ class ParsedRecommendation:
     response_source: str = ""
     # (kind, name or code as written in the source), resolved against the label vocabulary
     labels: list[tuple[LabelKind, str]] = field(default_factory=list)
+    # field name or label kind -> the source's column name, so that the writer's errors name the column
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 class FormatParser(Protocol):

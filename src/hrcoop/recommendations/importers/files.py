@@ -1,0 +1,167 @@
+"""Opening an import file safely: every way a file can be unreadable becomes an ``ImportFailed``.
+
+Exports arrive plain or gzip-compressed (detected by magic bytes, not by the name), sometimes empty,
+sometimes as the wrong thing altogether (a spreadsheet, a UTF-16 text, a truncated download). Parsers
+call ``open_source`` and ``read_delimited`` so that each of those gets one clear message naming the
+file, the row and the column, and never a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from hrcoop.core.errors import ImportFailed
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+HEAD_BYTES = 64 * 1024
+# No real recommendation comes near this (the longest UPR Info text is 2,321 characters); a longer
+# field is a broken quote or the wrong file, reported with its row and column.
+MAX_FIELD_CHARS = 100_000
+# The csv module's own cap while reading: above MAX_FIELD_CHARS so that our check, which knows the
+# column, normally fires first; bounded so that a runaway quote cannot swallow the whole file.
+CSV_FIELD_LIMIT = 32 * 1024 * 1024
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_READ_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, OSError)
+
+
+@dataclass
+class Source:
+    """An opened import file: its bytes (decompressed), and the first of them for format detection."""
+
+    name: str
+    stream: BinaryIO
+    head: bytes
+    compressed: bool
+
+
+def _read_failure(exc: BaseException, *, compressed: bool) -> str:
+    if compressed and isinstance(exc, EOFError):
+        return "the gzip file is truncated (it ends before its end-of-stream marker): download it again"
+    if compressed:
+        return f"the gzip data is corrupt ({exc}): download the file again"
+    return f"the file could not be read ({exc})"
+
+
+@contextmanager
+def open_source(path: Path) -> Iterator[Source]:
+    """Open ``path`` for reading, decompressing gzip; reject missing, empty and binary files."""
+    name = str(path)
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below, after the caller is done
+    except FileNotFoundError as exc:
+        raise ImportFailed("no such file", file=name) from exc
+    except IsADirectoryError as exc:
+        raise ImportFailed("this is a directory, not a file", file=name) from exc
+    except OSError as exc:
+        raise ImportFailed(f"the file cannot be opened ({exc.strerror})", file=name) from exc
+    try:
+        compressed = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        stream: BinaryIO = (
+            io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=HEAD_BYTES)  # type: ignore[arg-type]
+            if compressed
+            else io.BufferedReader(raw, buffer_size=HEAD_BYTES)  # type: ignore[arg-type]
+        )
+        try:
+            head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]  # type: ignore[attr-defined]
+        except _READ_ERRORS as exc:
+            raise ImportFailed(_read_failure(exc, compressed=compressed), file=name, row=1) from exc
+        _check_head(head, name=name)
+        yield Source(name=name, stream=stream, head=head, compressed=compressed)
+    finally:
+        raw.close()
+
+
+def _check_head(head: bytes, *, name: str) -> None:
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ImportFailed(
+            "the file is empty: expected a header row and at least one recommendation", file=name
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFailed(
+            "the file is encoded as UTF-16: save it as UTF-8 (or the export's own encoding)", file=name
+        )
+    if head.startswith(ZIP_MAGIC):
+        raise ImportFailed(
+            "this is a ZIP container (e.g. an .xlsx workbook), not a delimited text export", file=name
+        )
+    if b"\x00" in head:
+        offset = head.index(b"\x00")
+        raise ImportFailed(
+            f"this is a binary file, not a text export (NUL byte at byte {offset} of the content)", file=name
+        )
+
+
+def read_delimited(
+    source: Source, *, encoding: str, delimiter: str, columns: list[str]
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(row, fields)`` for each record after the header; the header is row 1.
+
+    Text is decoded with ``surrogateescape`` so that a byte the encoding cannot read is reported with
+    its row and column instead of failing somewhere inside a buffer.
+    """
+    strict_check = codecs.lookup(encoding).name.startswith("utf")
+    text = io.TextIOWrapper(source.stream, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[type-var]
+    reader = csv.reader(text, delimiter=delimiter)
+    previous_limit = csv.field_size_limit(CSV_FIELD_LIMIT)
+    row = 0
+    try:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFailed(
+                    f"malformed CSV ({exc}): a field is longer than {CSV_FIELD_LIMIT:,} characters "
+                    "or a quote is not closed",
+                    file=source.name,
+                    row=row + 1,
+                ) from exc
+            except _READ_ERRORS as exc:
+                message = _read_failure(exc, compressed=source.compressed)
+                raise ImportFailed(message, file=source.name, row=row + 1) from exc
+            row += 1
+            if row == 1:
+                continue  # the header; the parser has checked it from ``source.head``
+            if not any(fields):
+                continue  # a blank line (trailing newline, spreadsheet padding)
+            for index, value in enumerate(fields):
+                column = columns[index] if index < len(columns) else f"#{index + 1}"
+                if len(value) > MAX_FIELD_CHARS:
+                    raise ImportFailed(
+                        f"field of {len(value):,} characters (at most {MAX_FIELD_CHARS:,} allowed): "
+                        "probably an unclosed quote or the wrong file",
+                        file=source.name,
+                        row=row,
+                        column=column,
+                    )
+                if strict_check and (bad := _UNDECODABLE.search(value)):
+                    byte = ord(bad.group()) - 0xDC00
+                    raise ImportFailed(
+                        f"byte 0x{byte:02x} is not valid {encoding.upper()}: the file is in another "
+                        f"encoding; save it as {encoding.upper()}",
+                        file=source.name,
+                        row=row,
+                        column=column,
+                    )
+            if len(fields) != len(columns):
+                raise ImportFailed(
+                    f"expected {len(columns)} fields separated by {delimiter!r}, found {len(fields)}",
+                    file=source.name,
+                    row=row,
+                )
+            yield row, fields
+    finally:
+        csv.field_size_limit(previous_limit)

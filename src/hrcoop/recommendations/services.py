@@ -1,0 +1,500 @@
+"""Every write to the registry: the one writer behind all importers, and the label vocabularies.
+
+The writer takes ``ParsedRecommendation`` items from any format's parser and, per file, in one
+transaction (all or nothing): resolves names against the reference data, computes each record's
+identity (see ``hrcoop.recommendations.models``), merges joint recommendations (recommending States and
+issues are united; the first action category is kept and a different one reported), and writes in
+batches of ``BATCH_SIZE`` with bulk inserts after one look-up of the batch's keys, so that memory
+does not grow with the file and the number of queries grows with batches, not rows. Importing a file
+again adds nothing; its ``ImportRun.report`` says what, if anything, changed. A dry run does all of
+it and rolls back.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from hrcoop.core.audit import record_event
+from hrcoop.core.errors import ImportFailed, InvalidInput
+from hrcoop.core.models import User
+from hrcoop.recommendations.importers import FORMATS
+from hrcoop.recommendations.importers.base import ParsedRecommendation
+from hrcoop.recommendations.models import (
+    Classification,
+    ImportRun,
+    Label,
+    LabelAlias,
+    LabelKind,
+    Provenance,
+    Recommendation,
+    Response,
+)
+from hrcoop.reference.models import Mechanism, State, UprSession
+from hrcoop.reference.names import StateIndex, name_key
+
+VOCABULARY_DIR = Path(__file__).resolve().parent / "data"
+BATCH_SIZE = 2000
+ACCEPTED = Classification.Status.ACCEPTED.value
+IMPORTED = Provenance.IMPORTED.value
+SAMPLE_LIMIT = 50  # changes and conflicts listed in a report; the counts are always complete
+
+
+def fold_text(text: str) -> str:
+    """The text as identity sees it: Unicode-composed, whitespace collapsed and stripped, casefolded."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def identity_key(*, mechanism: str, state_iso3: str, session: int | None, text: str, response: str) -> str:
+    raw = "|".join(
+        [mechanism, state_iso3, "" if session is None else str(session), fold_text(text), response]
+    )
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def public_id_for(key: str) -> str:
+    """A short stable id: "R" and ten base32 characters (50 bits) of the identity key."""
+    return "R" + base64.b32encode(bytes.fromhex(key)[:7]).decode("ascii")[:10]
+
+
+# --- vocabularies ---------------------------------------------------------------------------------
+
+
+def _vocabulary_rows() -> Iterator[dict[str, str]]:
+    import csv
+
+    for path in sorted(VOCABULARY_DIR.glob("labels_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
+
+
+def sync_vocabularies() -> int:
+    """Create the labels and aliases of ``data/labels_*.csv`` that are missing; rename changed ones.
+
+    Runs inside each import's transaction (two queries when nothing changed). Returns how many labels
+    and aliases it created or renamed.
+    """
+    labels = {
+        (kind, code): (pk, name)
+        for pk, kind, code, name in Label.objects.values_list("pk", "kind", "code", "name")
+    }
+    aliases = set(LabelAlias.objects.values_list("kind", "key"))
+    changed = 0
+    rows = list(_vocabulary_rows())
+    for row in rows:
+        current = labels.get((row["kind"], row["code"]))
+        if current is None:
+            label = Label.objects.create(kind=row["kind"], code=row["code"], name=row["name"])
+            labels[(row["kind"], row["code"])] = (label.pk, label.name)
+            changed += 1
+        elif current[1] != row["name"]:
+            Label.objects.filter(pk=current[0]).update(name=row["name"])
+            changed += 1
+    new_aliases: list[LabelAlias] = []
+    for row in rows:
+        label_id = labels[(row["kind"], row["code"])][0]
+        for alias in filter(None, row["aliases"].split("|")):
+            key = name_key(alias)
+            if (row["kind"], key) not in aliases:
+                aliases.add((row["kind"], key))
+                new_aliases.append(LabelAlias(label_id=label_id, kind=row["kind"], key=key))
+    LabelAlias.objects.bulk_create(new_aliases)
+    return changed + len(new_aliases)
+
+
+# --- resolving names -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One record-to-be: the fields of the first row, and what all its rows add up to."""
+
+    key: str
+    row: int
+    fields: dict[str, Any]
+    recommending: set[int] = field(default_factory=set)
+    labels: set[int] = field(default_factory=set)
+    action: int | None = None
+
+
+class _Resolver:
+    """Reference data held in memory for one file: States, sessions, mechanisms, labels."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.states = StateIndex()
+        self.sessions: dict[int, int] = dict(UprSession.objects.values_list("number", "cycle_id"))
+        self.mechanisms = set(Mechanism.objects.values_list("code", flat=True))
+        self.labels: dict[tuple[str, str], int] = {}
+        self.label_codes: dict[int, str] = {}
+        self.label_kinds: dict[int, str] = {}
+        for pk, kind, code, name in Label.objects.values_list("pk", "kind", "code", "name"):
+            self.labels[(kind, name_key(code))] = pk
+            self.labels[(kind, name_key(name))] = pk
+            self.label_codes[pk] = code
+            self.label_kinds[pk] = kind
+        for label_id, kind, key in LabelAlias.objects.values_list("label_id", "kind", "key"):
+            self.labels.setdefault((kind, key), label_id)
+        # Sources repeat the same few hundred names tens of thousands of times: fold each once.
+        self._state_cache: dict[str, State | None] = {}
+        self._label_cache: dict[tuple[str, str], int | None] = {}
+
+    def state(self, name: str) -> State | None:
+        if name not in self._state_cache:
+            self._state_cache[name] = self.states.get(name)
+        return self._state_cache[name]
+
+    def label(self, kind: str, value: str) -> int | None:
+        if (kind, value) not in self._label_cache:
+            self._label_cache[(kind, value)] = self.labels.get((kind, name_key(value)))
+        return self._label_cache[(kind, value)]
+
+    def _fail(self, item: ParsedRecommendation, column_of: str, message: str) -> ImportFailed:
+        return ImportFailed(message, file=self.file, row=item.row, column=item.columns.get(column_of))
+
+    def entry(self, item: ParsedRecommendation) -> _Entry:
+        state = self.state(item.state_under_review)
+        if state is None:
+            raise self._fail(
+                item,
+                "state_under_review",
+                f"unknown State {item.state_under_review!r}: not a UN Member or observer "
+                "State name we know (add the spelling to the reference data if it is one)",
+            )
+        recommending = set()
+        for name in item.recommending_states:
+            other = self.state(name)
+            if other is None:
+                raise self._fail(
+                    item,
+                    "recommending_states",
+                    f"unknown recommending State {name!r}: not a UN Member or observer State name we know",
+                )
+            recommending.add(other.pk)
+        if item.mechanism not in self.mechanisms:
+            raise self._fail(item, "mechanism", f"unknown mechanism {item.mechanism!r}")
+        cycle = item.cycle
+        if item.session is not None:
+            if item.session not in self.sessions:
+                raise self._fail(item, "session", f"unknown UPR session {item.session}")
+            cycle = cycle or self.sessions[item.session]
+        entry = _Entry(
+            key=identity_key(
+                mechanism=item.mechanism,
+                state_iso3=state.iso3,
+                session=item.session,
+                text=item.text,
+                response=item.response,
+            ),
+            row=item.row,
+            fields={
+                "source_id": item.source_id,
+                "mechanism": item.mechanism,
+                "document_symbol": item.document_symbol,
+                "paragraph": item.paragraph,
+                "cycle": cycle,
+                "session": item.session,
+                "date": connection.ops.adapt_datefield_value(item.date),
+                "state_under_review": state.pk,
+                "text": item.text,
+                "language": item.language,
+                "response": Response(item.response).value,
+                "response_source": item.response_source,
+            },
+            recommending=recommending,
+        )
+        for kind, value in item.labels:
+            label_id = self.label(kind, value)
+            if label_id is None:
+                raise self._fail(
+                    item, kind, f"unknown {LabelKind(kind).label.lower()} {value!r}: not in the vocabulary"
+                )
+            if kind == LabelKind.ACTION_CATEGORY:
+                if entry.action is None:
+                    entry.action = label_id
+            else:
+                entry.labels.add(label_id)
+        return entry
+
+
+# --- the writer ----------------------------------------------------------------------------------
+
+# The columns of a record taken from the parsed row (``_Entry.fields``), in insert order.
+RECORD_FIELDS = (
+    "source_id",
+    "mechanism",
+    "document_symbol",
+    "paragraph",
+    "cycle",
+    "session",
+    "date",
+    "state_under_review",
+    "text",
+    "language",
+    "response",
+    "response_source",
+)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, models.Field) and model_field.column, (
+        f"{model.__name__}.{name} is not a column"
+    )
+    return model_field.column
+
+
+def _insert(model: type[models.Model], field_names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """A plain multi-row INSERT of already-prepared values: the ORM's per-object cost is most of an
+    import's time (measured by ``bench/import_upr_info.py``), and these rows need no signals or hooks.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in field_names)
+    placeholders = ", ".join(["%s"] * len(field_names))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", rows
+        )
+
+
+class _FileImport:
+    """The state of one file's import: counts, samples of changes, and the batch writer."""
+
+    def __init__(self, run: ImportRun, resolver: _Resolver) -> None:
+        self.run = run
+        self.resolver = resolver
+        self.rows = 0
+        self.created = 0
+        self.joint_rows = 0
+        self.duplicate_rows = 0
+        self.updated_ids: set[int] = set()
+        self.touched_ids: set[int] = set()  # records that existed before this file (re-imports only)
+        self.changes: list[dict[str, Any]] = []
+        self.conflicts: list[dict[str, Any]] = []
+        self.conflict_count = 0
+
+    def _conflict(self, key: str, row: int, kept: int, ignored: int) -> None:
+        self.conflict_count += 1
+        if len(self.conflicts) < SAMPLE_LIMIT:
+            codes = self.resolver.label_codes
+            self.conflicts.append(
+                {"row": row, "public_id": public_id_for(key), "kept": codes[kept], "ignored": codes[ignored]}
+            )
+
+    def merge_into(self, entry: _Entry, other: _Entry) -> None:
+        """A later row of the same record within one batch: unite what it adds."""
+        added_states = other.recommending - entry.recommending
+        entry.recommending |= other.recommending
+        entry.labels |= other.labels
+        if other.action is not None:
+            if entry.action is None:
+                entry.action = other.action
+            elif entry.action != other.action:
+                self._conflict(entry.key, other.row, entry.action, other.action)
+        if added_states:
+            self.joint_rows += 1
+        else:
+            self.duplicate_rows += 1
+
+    def write(self, batch: dict[str, _Entry]) -> None:
+        existing = {
+            key: (pk, first_import)
+            for key, pk, first_import in Recommendation.objects.filter(
+                identity_key__in=list(batch)
+            ).values_list("identity_key", "pk", "first_import_id")
+        }
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        new_keys = [key for key in batch if key not in existing]
+        _insert(
+            Recommendation,
+            [*RECORD_FIELDS, "identity_key", "public_id", "first_import", "created_at", "updated_at"],
+            [
+                (
+                    *(batch[key].fields[name] for name in RECORD_FIELDS),
+                    key,
+                    public_id_for(key),
+                    self.run.pk,
+                    now,
+                    now,
+                )
+                for key in new_keys
+            ],
+        )
+        self.created += len(new_keys)
+        ids = {key: pk for key, (pk, _) in existing.items()}
+        if new_keys:
+            ids.update(
+                Recommendation.objects.filter(identity_key__in=new_keys).values_list("identity_key", "pk")
+            )
+        old_ids = [pk for pk, _ in existing.values()]
+        through = Recommendation.recommending_states.through
+        have_states = set(
+            through.objects.filter(recommendation_id__in=old_ids).values_list("recommendation_id", "state_id")
+        )
+        have_labels: set[tuple[int, int]] = set()
+        have_action: dict[int, int] = {}
+        for rec_id, label_id, kind in Classification.objects.filter(
+            recommendation_id__in=old_ids
+        ).values_list("recommendation_id", "label_id", "kind"):
+            have_labels.add((rec_id, label_id))
+            if kind == LabelKind.ACTION_CATEGORY:
+                have_action.setdefault(rec_id, label_id)
+        state_rows: list[tuple[int, int]] = []
+        label_rows: list[tuple[Any, ...]] = []
+        kinds = self.resolver.label_kinds
+        for key, entry in batch.items():
+            rec_id = ids[key]
+            states = [s for s in sorted(entry.recommending) if (rec_id, s) not in have_states]
+            labels = [lab for lab in sorted(entry.labels) if (rec_id, lab) not in have_labels]
+            if entry.action is not None and (rec_id, entry.action) not in have_labels:
+                if rec_id in have_action:
+                    self._conflict(key, entry.row, have_action[rec_id], entry.action)
+                else:
+                    labels.append(entry.action)
+            state_rows += [(rec_id, s) for s in states]
+            label_rows += [
+                (rec_id, lab, kinds[lab], ACCEPTED, IMPORTED, self.run.pk, "", now) for lab in labels
+            ]
+            if key not in existing:
+                continue
+            if existing[key][1] == self.run.pk:  # made earlier in this file: a joint or duplicate row
+                if states:
+                    self.joint_rows += 1
+                else:
+                    self.duplicate_rows += 1
+                continue
+            self.touched_ids.add(rec_id)
+            if states or labels:
+                self.updated_ids.add(rec_id)
+                if len(self.changes) < SAMPLE_LIMIT:
+                    self.changes.append(
+                        {
+                            "public_id": public_id_for(key),
+                            "row": entry.row,
+                            "added_recommending_states": len(states),
+                            "added_labels": [self.resolver.label_codes[lab] for lab in labels],
+                        }
+                    )
+        _insert(through, ["recommendation", "state"], state_rows)
+        _insert(
+            Classification,
+            [
+                "recommendation",
+                "label",
+                "kind",
+                "status",
+                "provenance",
+                "import_run",
+                "model_version",
+                "created_at",
+            ],
+            label_rows,
+        )
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "records_created": self.created,
+            "records_updated": len(self.updated_ids),
+            "records_unchanged": len(self.touched_ids - self.updated_ids),
+            "joint_rows_merged": self.joint_rows,
+            "duplicate_rows": self.duplicate_rows,
+            "action_category_conflicts": self.conflict_count,
+            "conflict_samples": self.conflicts,
+            "change_samples": self.changes,
+        }
+
+
+def _batches(items: Iterable[ParsedRecommendation], size: int) -> Iterator[list[ParsedRecommendation]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except FileNotFoundError as exc:
+        raise ImportFailed("no such file", file=str(path)) from exc
+    except OSError as exc:
+        raise ImportFailed(f"the file cannot be read ({exc.strerror or exc})", file=str(path)) from exc
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bool = False) -> dict[str, Any]:
+    """Import one file, all or nothing; return its report (JSON-able)."""
+    parser = FORMATS.get(format_name)
+    if parser is None:
+        raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
+    path = Path(path)
+    started = time.perf_counter()
+    sha256 = _sha256(path)
+    previous = list(
+        ImportRun.objects.filter(sha256=sha256, finished_at__isnull=False).values_list("pk", flat=True)
+    )
+    vocabulary_changes = sync_vocabularies()
+    run = ImportRun.objects.create(
+        format=format_name, file_name=path.name, sha256=sha256, started_at=timezone.now(), actor=actor
+    )
+    state = _FileImport(run, _Resolver(str(path)))
+    for items in _batches(parser.parse(path), BATCH_SIZE):
+        batch: dict[str, _Entry] = {}
+        for item in items:
+            entry = state.resolver.entry(item)
+            if entry.key in batch:
+                state.merge_into(batch[entry.key], entry)
+            else:
+                batch[entry.key] = entry
+        state.rows += len(items)
+        state.write(batch)
+    if state.rows == 0:
+        raise ImportFailed("the file has a header but no recommendation rows", file=str(path))
+    report = {
+        "file": str(path),
+        "format": format_name,
+        "sha256": sha256,
+        "dry_run": dry_run,
+        "import_run": None if dry_run else run.pk,
+        "same_file_imported_before": previous,
+        "vocabulary_changes": vocabulary_changes,
+        **state.report(),
+    }
+    report["seconds"] = round(time.perf_counter() - started, 3)
+    run.finished_at = timezone.now()
+    run.rows = state.rows
+    run.created = report["records_created"]
+    run.updated = report["records_updated"]
+    run.unchanged = report["records_unchanged"]
+    run.report = report
+    run.save()
+    if dry_run:
+        transaction.set_rollback(True)
+    else:
+        summary = {k: v for k, v in report.items() if not k.endswith("_samples")}
+        record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
+    return report
+
+
+def import_files(
+    files: Iterable[Path], *, format_name: str, actor: User | None, dry_run: bool = False
+) -> list[dict[str, Any]]:
+    """Import each file in its own transaction; a failing file raises and leaves the ones before it."""
+    if format_name not in FORMATS:
+        raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
+    return [import_file(Path(path), format_name=format_name, actor=actor, dry_run=dry_run) for path in files]
