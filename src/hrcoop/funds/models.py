@@ -1,0 +1,217 @@
+"""Donors, the documents of the funds (pledges, receipts, allocations) and the double-entry ledger.
+
+The ledger is the truth about money. Every business event is one ``Posting`` whose ``Line`` rows sum
+to zero in each currency (debits positive, credits negative); documents (``Pledge``, ``Receipt``,
+``Allocation``) say what the event was about and never hold a balance of their own. A correction is a
+reversal posting that negates the lines of the original, so that nothing once posted is edited.
+
+``Account.balance`` is the running sum of the account's lines, kept in the same transaction as the
+lines (``hrcoop.funds.ledger.ledger_problems`` checks that it always is). ``FundBook`` is one row per
+fund that every posting of the fund locks first: the row lock that makes "allocate only what is
+available" hold when several people allocate at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from hrcoop.assistance.models import AssistanceRequest
+from hrcoop.core.money import Money
+from hrcoop.reference.models import Fund, Organisation, State
+
+
+class Donor(models.Model):
+    """Who gives: a State, an intergovernmental organisation, a foundation or a private donor."""
+
+    class Kind(models.TextChoices):
+        MEMBER_STATE = "member_state", "Member State"
+        OTHER_STATE = "other_state", "Other State"
+        IGO = "igo", "Intergovernmental organisation"
+        FOUNDATION = "foundation", "Foundation"
+        PRIVATE = "private", "Private donor"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.ForeignKey(State, null=True, blank=True, on_delete=models.PROTECT, related_name="donors")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="donors"
+    )
+    traditional = models.BooleanField(
+        help_text="Member of the OECD Development Assistance Committee (see funds/classification.py)"
+    )
+    anonymous = models.BooleanField(
+        default=False, help_text="Shown to the public as an anonymous donor (private donors may ask for it)"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundBook(models.Model):
+    """One row per fund, locked (``select_for_update``) by every posting of the fund."""
+
+    fund = models.OneToOneField(Fund, primary_key=True, on_delete=models.PROTECT, related_name="book")
+    postings = models.PositiveBigIntegerField(default=0, help_text="Number of postings, for a quick check")
+
+    def __str__(self) -> str:
+        return f"books of {self.fund_id}"
+
+
+class Account(models.Model):
+    """A ledger account of one fund in one currency. Debit balances are positive."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", "Cash"
+        PLEDGES_RECEIVABLE = "pledges_receivable", "Pledges receivable"
+        CONTRIBUTIONS = "contributions", "Contributions (income)"
+        WRITE_OFFS = "write_offs", "Pledges written off"
+        REFUNDS = "refunds", "Refunds to donors"
+        FX_CONVERSION = "fx_conversion", "Currency conversion"
+        ALLOCATIONS = "allocations", "Allocations to requests"
+        COMMITMENTS = "commitments", "Open commitments"
+        EXPENDITURE = "expenditure", "Direct expenditure"
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    currency = models.CharField(max_length=3)
+    balance = models.BigIntegerField(default=0, help_text="Sum of the lines, in minor units; debit positive")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "kind", "currency"], name="funds_account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.kind} {self.currency}"
+
+
+class Pledge(models.Model):
+    """A donor's promise to pay a fund; its value in the fund's currency is fixed on the pledge date."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="pledges")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="pledges")
+    amount = models.BigIntegerField(help_text="Minor units of ``currency``")
+    currency = models.CharField(max_length=3)
+    pledged_on = models.DateField()
+    fund_amount = models.BigIntegerField(help_text="Value in the fund's currency of account, minor units")
+    rate = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
+    rate_date = models.DateField(null=True, blank=True)
+    rate_source = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-pledged_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"pledge {self.pk} by {self.donor} of {self.money}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class Receipt(models.Model):
+    """Money received against a pledge, possibly in another currency (then with the rate used)."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="receipts")
+    amount = models.BigIntegerField(help_text="Minor units of ``currency`` as received")
+    currency = models.CharField(max_length=3)
+    received_on = models.DateField()
+    pledge_amount = models.BigIntegerField(help_text="What the receipt pays of the pledge, in its currency")
+    rate = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
+    rate_date = models.DateField(null=True, blank=True)
+    rate_source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"receipt {self.pk} of {self.money} on pledge {self.pledge_id}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class Allocation(models.Model):
+    """Money of a fund committed to an approved request for assistance."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="allocations")
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    allocated_on = models.DateField()
+
+    class Meta:
+        ordering = ["-allocated_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"allocation {self.pk} of {self.money} to request {self.request_id}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+class Posting(models.Model):
+    """One business event in the books. Never edited: a correction is a reversal (``reverses``)."""
+
+    class Kind(models.TextChoices):
+        PLEDGE = "pledge", "Pledge"
+        RECEIPT = "receipt", "Receipt"
+        ALLOCATION = "allocation", "Allocation"
+        DISBURSEMENT = "disbursement", "Disbursement"
+        EXPENDITURE = "expenditure", "Expenditure"
+        REFUND = "refund", "Refund"
+        WRITE_OFF = "write_off", "Write-off"
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="postings")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, help_text="A reversal keeps the kind it undoes"
+    )
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    fingerprint = models.CharField(max_length=64, help_text="Hash of the event's content, to catch key reuse")
+    occurred_on = models.DateField(db_index=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    memo = models.CharField(max_length=500, blank=True)
+    pledge = models.ForeignKey(
+        Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
+    receipt = models.ForeignKey(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
+    allocation = models.ForeignKey(
+        Allocation, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["fund", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{'reversal of ' if self.reverses_id else ''}{self.kind} {self.pk} ({self.fund_id})"
+
+
+class Line(models.Model):
+    """One side of a posting: ``amount`` minor units of the account's currency, debit positive."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    amount = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount}"

@@ -1,0 +1,767 @@
+"""Every write of the funds: donors, funds, and the business events that post to the ledger.
+
+Each event service validates its input first (nothing is written for bad input), locks the fund's
+``FundBook`` row, returns the earlier result when its idempotency key was already posted, writes one
+posting whose lines sum to zero per currency, and then checks the rules the books must keep, still
+under the lock: available (cash less open commitments) never below zero, a pledge never paid or
+written off beyond what was pledged, a receipt never refunded beyond what came in, an allocation never
+disbursed beyond what was allocated. A breach raises ``Conflict`` and the transaction rolls back.
+Reversals go through the same checks, which is why "corrections are reversals" cannot break the books.
+
+Cross-currency rounding rule: a conversion multiplies the exact minor-unit amount by the rate and
+rounds half to even to the target currency's minor unit, once per receipt; "paid" on a pledge is the
+sum of these rounded amounts in the pledge's currency and is never allowed to exceed the pledge.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from hrcoop.assistance.models import AssistanceRequest, Status
+from hrcoop.assistance.services import mark_funded
+from hrcoop.core.audit import record_event
+from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hrcoop.core.models import Role, User
+from hrcoop.core.money import Money, check_currency, minor_units
+from hrcoop.core.roles import Actor, has_role
+from hrcoop.funds.classification import is_traditional
+from hrcoop.funds.models import Account, Allocation, Donor, FundBook, Line, Pledge, Posting, Receipt
+from hrcoop.reference.models import Fund, Organisation, State
+
+K = Account.Kind
+
+
+# --- permissions, input checks ---------------------------------------------------------------------
+
+
+def _require_secretariat(actor: Actor, fund: Fund | None = None) -> User | None:
+    """The secretariat (of the fund, or of every fund) and admins write; ``None`` is the system itself."""
+    if actor is None:
+        return None
+    if not has_role(actor, Role.SECRETARIAT, scope=fund.code if fund else None):
+        raise Forbidden("only the secretariat of the fund may record this")
+    assert isinstance(actor, User)
+    return actor
+
+
+def _positive(money: Money, what: str) -> Money:
+    if not isinstance(money, Money):
+        raise InvalidInput(f"the {what} must be an amount with a currency")
+    if money.amount <= 0:
+        raise InvalidInput(f"the {what} must be greater than zero (got {money})", where="amount")
+    return money
+
+
+def _key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 200:
+        raise InvalidInput("an idempotency key of 1 to 200 characters is required", where="idempotency_key")
+    return key
+
+
+def _date(value: datetime.date | None, what: str) -> datetime.date:
+    if not isinstance(value, datetime.date):
+        raise InvalidInput(f"the {what} date is required", where=what)
+    return value
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """An amount converted at a recorded rate: ``rate`` target units per one source unit (major units)."""
+
+    result: Money
+    rate: Decimal
+    rate_date: datetime.date
+    rate_source: str
+
+
+def convert(
+    money: Money,
+    to_currency: str,
+    *,
+    rate: Decimal | str | None,
+    rate_date: datetime.date | None,
+    source: str,
+) -> Conversion:
+    """Convert with the rounding rule of this module; the rate, its date and its source are all required."""
+    target = check_currency(to_currency)
+    if rate is None or rate == "":
+        raise InvalidInput(
+            f"{money.currency} to {target} needs an exchange rate, its date and its source", where="rate"
+        )
+    try:
+        exact_rate = Decimal(str(rate))
+    except InvalidOperation as exc:
+        raise InvalidInput(f"{rate!r} is not an exchange rate", where="rate") from exc
+    if not exact_rate.is_finite() or exact_rate <= 0:
+        raise InvalidInput(f"an exchange rate must be greater than zero (got {rate})", where="rate")
+    if rate_date is None:
+        raise InvalidInput("the date of the exchange rate is required", where="rate_date")
+    if not (source or "").strip():
+        raise InvalidInput(
+            "the source of the exchange rate is required (e.g. UN operational rate)", where="rate_source"
+        )
+    scale = Decimal(10) ** (minor_units(target) - minor_units(money.currency))
+    converted = (Decimal(money.amount) * exact_rate * scale).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    result = Money(int(converted), target)
+    if result.amount <= 0:
+        raise InvalidInput(
+            f"{money} at rate {exact_rate} is less than one minor unit of {target}", where="amount"
+        )
+    return Conversion(result, exact_rate, rate_date, source.strip())
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- the posting engine ----------------------------------------------------------------------------
+
+
+def _lock(fund: Fund) -> FundBook:
+    FundBook.objects.get_or_create(fund=fund)
+    return FundBook.objects.select_for_update().get(pk=fund.pk)
+
+
+def _replay(key: str, fingerprint: str) -> Posting | None:
+    """The posting already made under ``key``, if any; the same key for a different event is refused."""
+    existing = Posting.objects.filter(idempotency_key=key).first()
+    if existing is not None and existing.fingerprint != fingerprint:
+        raise Conflict(
+            f"idempotency key {key!r} was already used for a different {existing.kind}",
+            where="idempotency_key",
+        )
+    return existing
+
+
+def _write(
+    *,
+    book: FundBook,
+    kind: str,
+    key: str,
+    fingerprint: str,
+    occurred_on: datetime.date,
+    lines: Sequence[tuple[str, Money]],
+    actor: User | None,
+    memo: str = "",
+    pledge: Pledge | None = None,
+    receipt: Receipt | None = None,
+    allocation: Allocation | None = None,
+    reverses: Posting | None = None,
+) -> Posting:
+    totals: dict[str, int] = defaultdict(int)
+    for _, money in lines:
+        totals[money.currency] += money.amount
+    if any(totals.values()):  # pragma: no cover - every caller builds balanced lines; this guards the engine
+        raise RuntimeError(f"unbalanced posting: {dict(totals)}")
+    fund = book.fund
+    wanted = {(account_kind, money.currency) for account_kind, money in lines}
+    accounts = {
+        (a.kind, a.currency): a
+        for a in Account.objects.filter(
+            fund=fund, currency__in={c for _, c in wanted}, kind__in={k for k, _ in wanted}
+        )
+    }
+    for account_kind, currency in wanted - accounts.keys():
+        accounts[account_kind, currency] = Account.objects.create(
+            fund=fund, kind=account_kind, currency=currency
+        )
+    posting = Posting.objects.create(
+        fund=fund,
+        kind=kind,
+        idempotency_key=key,
+        fingerprint=fingerprint,
+        occurred_on=occurred_on,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+        memo=memo[:500],
+        pledge=pledge,
+        receipt=receipt,
+        allocation=allocation,
+        reverses=reverses,
+    )
+    Line.objects.bulk_create(
+        [Line(posting=posting, account=accounts[k, m.currency], amount=m.amount) for k, m in lines]
+    )
+    deltas: dict[int, int] = defaultdict(int)
+    for account_kind, money in lines:
+        deltas[accounts[account_kind, money.currency].pk] += money.amount
+    for account_id, delta in deltas.items():
+        if delta:
+            Account.objects.filter(pk=account_id).update(balance=F("balance") + delta)
+    FundBook.objects.filter(pk=book.pk).update(postings=F("postings") + 1)
+    _check_rules(posting, lines)
+    return posting
+
+
+def _what(posting: Posting) -> str:
+    label = Posting.Kind(posting.kind).label.lower()
+    return f"reversal of the {label}" if posting.reverses_id else label
+
+
+def _sum(lines: Any) -> int:
+    return int(lines.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def _check_rules(posting: Posting, lines: Sequence[tuple[str, Money]]) -> None:
+    """The rules of the books, checked after the lines are written and before the transaction commits."""
+    what = _what(posting)
+    fund = posting.fund
+    touched = {m.currency for k, m in lines if k in (K.CASH, K.COMMITMENTS)}
+    for currency in sorted(touched):
+        balances = dict(
+            Account.objects.filter(
+                fund=fund, currency=currency, kind__in=[K.CASH, K.COMMITMENTS]
+            ).values_list("kind", "balance")
+        )
+        available = balances.get(K.CASH, 0) + balances.get(K.COMMITMENTS, 0)
+        if available < 0:
+            delta = sum(m.amount for k, m in lines if k in (K.CASH, K.COMMITMENTS) and m.currency == currency)
+            raise Conflict(
+                f"{fund.code} has {Money(available - delta, currency)} available (received less committed); "
+                f"the {what} needs {Money(-delta, currency)}",
+                where="amount",
+            )
+    if posting.pledge_id is not None and any(k == K.PLEDGES_RECEIVABLE for k, _ in lines):
+        pledge = posting.pledge
+        assert pledge is not None
+        outstanding = _sum(Line.objects.filter(posting__pledge=pledge, account__kind=K.PLEDGES_RECEIVABLE))
+        if outstanding < 0:
+            delta = sum(m.amount for k, m in lines if k == K.PLEDGES_RECEIVABLE)
+            hint = " (reverse its receipts and write-offs first)" if posting.reverses_id else ""
+            raise Conflict(
+                f"pledge {pledge.pk} has {Money(outstanding - delta, pledge.currency)} outstanding; "
+                f"the {what} would take {Money(-delta, pledge.currency)}{hint}",
+                where="amount",
+            )
+    if posting.receipt_id is not None:
+        receipt = posting.receipt
+        assert receipt is not None
+        kept = _sum(
+            Line.objects.filter(
+                posting__receipt=receipt, account__kind=K.CASH, account__currency=receipt.currency
+            )
+        )
+        if kept < 0:
+            delta = sum(m.amount for k, m in lines if k == K.CASH)
+            hint = " (reverse its refunds first)" if posting.reverses_id else ""
+            raise Conflict(
+                f"receipt {receipt.pk} has {Money(kept - delta, receipt.currency)} left to refund; "
+                f"the {what} would take {Money(-delta, receipt.currency)}{hint}",
+                where="amount",
+            )
+    if posting.allocation_id is not None:
+        allocation = posting.allocation
+        assert allocation is not None
+        open_commitment = -_sum(
+            Line.objects.filter(posting__allocation=allocation, account__kind=K.COMMITMENTS)
+        )
+        if open_commitment < 0:
+            delta = -sum(m.amount for k, m in lines if k == K.COMMITMENTS)
+            hint = " (reverse its disbursements first)" if posting.reverses_id else ""
+            raise Conflict(
+                f"allocation {allocation.pk} has {Money(open_commitment - delta, allocation.currency)} "
+                f"not yet disbursed; the {what} would take {Money(-delta, allocation.currency)}{hint}",
+                where="amount",
+            )
+
+
+def _audit(actor: User | None, posting: Posting, target: Any, data: dict[str, Any]) -> None:
+    record_event(
+        actor=actor,
+        action=f"funds.{'reverse' if posting.reverses_id else posting.kind}",
+        target=target,
+        data={"posting": posting.pk, "fund": posting.fund_id, "key": posting.idempotency_key, **data},
+    )
+
+
+def _fund(code: str) -> Fund:
+    fund = Fund.objects.filter(code=code).first()
+    if fund is None:
+        raise NotFound(f"there is no fund {code!r}", where="fund")
+    return fund
+
+
+# --- reference data: funds and donors -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
+    """Add a fund (secretariat or admin); its books open empty."""
+    user = _require_secretariat(actor)
+    code = (code or "").strip().upper()
+    if not code or len(code) > 20:
+        raise InvalidInput("a fund code of 1 to 20 characters is required", where="code")
+    if not (name or "").strip():
+        raise InvalidInput("the fund's name is required", where="name")
+    if Fund.objects.filter(code=code).exists():
+        raise Conflict(f"fund {code} already exists", where="code")
+    fund = Fund.objects.create(code=code, name=name.strip(), currency=check_currency(currency))
+    FundBook.objects.create(fund=fund)
+    record_event(actor=user, action="funds.create_fund", target=fund, data={"currency": fund.currency})
+    return fund
+
+
+@transaction.atomic
+def register_donor(
+    *,
+    name: str,
+    kind: str,
+    state_iso3: str | None = None,
+    organisation_code: str | None = None,
+    anonymous: bool = False,
+    actor: Actor,
+) -> Donor:
+    """Add a donor, classified traditional or not by ``classification.is_traditional``."""
+    user = _require_secretariat(actor)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("the donor's name is required", where="name")
+    if kind not in Donor.Kind.values:
+        raise InvalidInput(
+            f"unknown donor kind {kind!r}: one of {', '.join(Donor.Kind.values)}", where="kind"
+        )
+    state = organisation = None
+    if kind in (Donor.Kind.MEMBER_STATE, Donor.Kind.OTHER_STATE):
+        state = State.objects.filter(iso3=(state_iso3 or "").upper()).first()
+        if state is None:
+            raise InvalidInput(
+                f"a State donor needs a known ISO alpha-3 code, not {state_iso3!r}", where="state"
+            )
+        if (state.status == State.Status.MEMBER) != (kind == Donor.Kind.MEMBER_STATE):
+            raise InvalidInput(
+                f"{state.name} is not a{' Member' if kind == 'member_state' else 'n observer'} State"
+            )
+    elif organisation_code:
+        organisation = Organisation.objects.filter(code=organisation_code).first()
+        if organisation is None or kind != Donor.Kind.IGO:
+            raise InvalidInput(
+                f"unknown intergovernmental organisation {organisation_code!r}", where="organisation"
+            )
+    if Donor.objects.filter(name=name).exists():
+        raise Conflict(f"donor {name!r} already exists", where="name")
+    donor = Donor.objects.create(
+        name=name,
+        kind=kind,
+        state=state,
+        organisation=organisation,
+        anonymous=anonymous,
+        traditional=is_traditional(
+            state_iso3=state.iso3 if state else None,
+            organisation_code=organisation.code if organisation else None,
+        ),
+    )
+    record_event(
+        actor=user, action="funds.register_donor", target=donor, data={"traditional": donor.traditional}
+    )
+    return donor
+
+
+@transaction.atomic
+def reclassify_donors(*, actor: Actor) -> int:
+    """Apply the classification rule again to every donor (after the DAC list changed); returns changes."""
+    user = _require_secretariat(actor)
+    changed = 0
+    for donor in Donor.objects.select_related("state", "organisation").select_for_update():
+        traditional = is_traditional(
+            state_iso3=donor.state.iso3 if donor.state else None,
+            organisation_code=donor.organisation.code if donor.organisation else None,
+        )
+        if traditional != donor.traditional:
+            Donor.objects.filter(pk=donor.pk).update(traditional=traditional)
+            record_event(
+                actor=user, action="funds.reclassify_donor", target=donor, data={"traditional": traditional}
+            )
+            changed += 1
+    return changed
+
+
+# --- business events --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_pledge(
+    *,
+    fund_code: str,
+    donor_id: int,
+    amount: Money,
+    pledged_on: datetime.date,
+    idempotency_key: str,
+    rate: Decimal | str | None = None,
+    rate_date: datetime.date | None = None,
+    rate_source: str = "",
+    note: str = "",
+    actor: Actor,
+) -> Pledge:
+    """A donor pledges: Dr pledges receivable, Cr contributions. Another currency needs a rate."""
+    fund = _fund(fund_code)
+    user = _require_secretariat(actor, fund)
+    _positive(amount, "pledge")
+    key = _key(idempotency_key)
+    pledged_on = _date(pledged_on, "pledged_on")
+    donor = Donor.objects.filter(pk=donor_id).first()
+    if donor is None:
+        raise NotFound(f"there is no donor {donor_id!r}", where="donor")
+    conversion = None
+    if amount.currency != fund.currency:
+        conversion = convert(amount, fund.currency, rate=rate, rate_date=rate_date, source=rate_source)
+    fingerprint = _fingerprint({"pledge": [fund.code, donor.pk, amount.amount, amount.currency, pledged_on]})
+    book = _lock(fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        assert earlier.pledge is not None
+        return earlier.pledge
+    pledge = Pledge.objects.create(
+        fund=fund,
+        donor=donor,
+        amount=amount.amount,
+        currency=amount.currency,
+        pledged_on=pledged_on,
+        fund_amount=conversion.result.amount if conversion else amount.amount,
+        rate=conversion.rate if conversion else None,
+        rate_date=conversion.rate_date if conversion else None,
+        rate_source=conversion.rate_source if conversion else "",
+        note=note[:500],
+    )
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.PLEDGE,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=pledged_on,
+        lines=[(K.PLEDGES_RECEIVABLE, amount), (K.CONTRIBUTIONS, -amount)],
+        actor=user,
+        memo=note,
+        pledge=pledge,
+    )
+    _audit(user, posting, pledge, {"donor": donor.pk, "amount": str(amount)})
+    return pledge
+
+
+@transaction.atomic
+def record_receipt(
+    *,
+    pledge_id: int,
+    amount: Money,
+    received_on: datetime.date,
+    idempotency_key: str,
+    rate: Decimal | str | None = None,
+    rate_date: datetime.date | None = None,
+    rate_source: str = "",
+    actor: Actor,
+) -> Receipt:
+    """Money in against a pledge, in full or in part, possibly in another currency (at a recorded rate)."""
+    _positive(amount, "receipt")
+    key = _key(idempotency_key)
+    received_on = _date(received_on, "received_on")
+    pledge = Pledge.objects.select_related("fund").filter(pk=pledge_id).first()
+    if pledge is None:
+        raise NotFound(f"there is no pledge {pledge_id!r} to receive money against", where="pledge")
+    user = _require_secretariat(actor, pledge.fund)
+    conversion = None
+    if amount.currency != pledge.currency:
+        conversion = convert(amount, pledge.currency, rate=rate, rate_date=rate_date, source=rate_source)
+    paid = conversion.result if conversion else amount
+    fingerprint = _fingerprint(
+        {"receipt": [pledge.pk, amount.amount, amount.currency, received_on, str(rate)]}
+    )
+    book = _lock(pledge.fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        assert earlier.receipt is not None
+        return earlier.receipt
+    if Posting.objects.filter(reverses__pledge=pledge, reverses__kind=Posting.Kind.PLEDGE).exists():
+        raise Conflict(f"pledge {pledge.pk} was reversed; record a new pledge first", where="pledge")
+    receipt = Receipt.objects.create(
+        pledge=pledge,
+        amount=amount.amount,
+        currency=amount.currency,
+        received_on=received_on,
+        pledge_amount=paid.amount,
+        rate=conversion.rate if conversion else None,
+        rate_date=conversion.rate_date if conversion else None,
+        rate_source=conversion.rate_source if conversion else "",
+    )
+    lines = [(K.CASH, amount), (K.PLEDGES_RECEIVABLE, -paid)]
+    if conversion:
+        lines += [(K.FX_CONVERSION, -amount), (K.FX_CONVERSION, paid)]
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.RECEIPT,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=received_on,
+        lines=lines,
+        actor=user,
+        pledge=pledge,
+        receipt=receipt,
+    )
+    _audit(user, posting, receipt, {"pledge": pledge.pk, "amount": str(amount), "paid": str(paid)})
+    return receipt
+
+
+FUNDABLE = (Status.APPROVED, Status.APPROVED_WITH_CHANGES)
+TOP_UP = (Status.FUNDED, Status.IN_IMPLEMENTATION)
+
+
+@transaction.atomic
+def allocate(
+    *,
+    request_id: str,
+    amount: Money,
+    allocated_on: datetime.date,
+    idempotency_key: str,
+    actor: Actor,
+) -> Allocation:
+    """Commit money of the request's fund to an approved request, under the fund's lock.
+
+    Refused beyond what is available. The first allocation moves the request to ``funded`` through
+    ``assistance.services.mark_funded`` in the same transaction; a funded request may be topped up.
+    """
+    _positive(amount, "allocation")
+    key = _key(idempotency_key)
+    allocated_on = _date(allocated_on, "allocated_on")
+    request = (
+        AssistanceRequest.objects.select_related("fund").filter(public_id=(request_id or "").strip()).first()
+    )
+    if request is None:
+        raise NotFound(f"there is no request for assistance {request_id!r}", where="request")
+    fund = request.fund
+    user = _require_secretariat(actor, fund)
+    if amount.currency != request.currency:
+        raise InvalidInput(f"request {request.public_id} is in {request.currency}, not {amount.currency}")
+    fingerprint = _fingerprint(
+        {"allocation": [request.public_id, amount.amount, amount.currency, allocated_on]}
+    )
+    book = _lock(fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        assert earlier.allocation is not None
+        return earlier.allocation
+    request.refresh_from_db(fields=["status"])
+    if request.status not in FUNDABLE + TOP_UP:
+        raise Conflict(
+            f"request {request.public_id} is {request.get_status_display().lower()}: "
+            "only an approved (or already funded) request can receive an allocation",
+            where="request",
+        )
+    allocation = Allocation.objects.create(
+        fund=fund, request=request, amount=amount.amount, currency=amount.currency, allocated_on=allocated_on
+    )
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.ALLOCATION,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=allocated_on,
+        lines=[(K.ALLOCATIONS, amount), (K.COMMITMENTS, -amount)],
+        actor=user,
+        allocation=allocation,
+    )
+    _audit(user, posting, allocation, {"request": request.public_id, "amount": str(amount)})
+    if request.status in FUNDABLE:
+        mark_funded(request, actor=actor, allocation_reference=f"{fund.code}/allocation/{allocation.pk}")
+    return allocation
+
+
+@transaction.atomic
+def disburse(
+    *, allocation_id: int, amount: Money, disbursed_on: datetime.date, idempotency_key: str, actor: Actor
+) -> Posting:
+    """Pay out (part of) an allocation: Dr commitments, Cr cash."""
+    _positive(amount, "disbursement")
+    key = _key(idempotency_key)
+    disbursed_on = _date(disbursed_on, "disbursed_on")
+    allocation = Allocation.objects.select_related("fund").filter(pk=allocation_id).first()
+    if allocation is None:
+        raise NotFound(f"there is no allocation {allocation_id!r}", where="allocation")
+    user = _require_secretariat(actor, allocation.fund)
+    if amount.currency != allocation.currency:
+        raise InvalidInput(f"allocation {allocation.pk} is in {allocation.currency}, not {amount.currency}")
+    fingerprint = _fingerprint({"disbursement": [allocation.pk, amount.amount, disbursed_on]})
+    book = _lock(allocation.fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        return earlier
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.DISBURSEMENT,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=disbursed_on,
+        lines=[(K.COMMITMENTS, amount), (K.CASH, -amount)],
+        actor=user,
+        allocation=allocation,
+    )
+    _audit(user, posting, posting, {"allocation": allocation.pk, "amount": str(amount)})
+    return posting
+
+
+@transaction.atomic
+def record_expenditure(
+    *,
+    fund_code: str,
+    amount: Money,
+    spent_on: datetime.date,
+    description: str,
+    idempotency_key: str,
+    actor: Actor,
+) -> Posting:
+    """A direct expense of the fund (e.g. travel paid by the fund itself): Dr expenditure, Cr cash."""
+    fund = _fund(fund_code)
+    user = _require_secretariat(actor, fund)
+    _positive(amount, "expenditure")
+    key = _key(idempotency_key)
+    spent_on = _date(spent_on, "spent_on")
+    if not (description or "").strip():
+        raise InvalidInput("say what the expenditure was for", where="description")
+    fingerprint = _fingerprint(
+        {"expenditure": [fund.code, amount.amount, amount.currency, spent_on, description]}
+    )
+    book = _lock(fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        return earlier
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.EXPENDITURE,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=spent_on,
+        lines=[(K.EXPENDITURE, amount), (K.CASH, -amount)],
+        actor=user,
+        memo=description,
+    )
+    _audit(user, posting, posting, {"amount": str(amount)})
+    return posting
+
+
+@transaction.atomic
+def refund(
+    *,
+    receipt_id: int,
+    amount: Money,
+    refunded_on: datetime.date,
+    reason: str,
+    idempotency_key: str,
+    actor: Actor,
+) -> Posting:
+    """Return money to the donor out of a receipt, in the receipt's currency: Dr refunds, Cr cash."""
+    _positive(amount, "refund")
+    key = _key(idempotency_key)
+    refunded_on = _date(refunded_on, "refunded_on")
+    receipt = Receipt.objects.select_related("pledge__fund").filter(pk=receipt_id).first()
+    if receipt is None:
+        raise NotFound(f"there is no receipt {receipt_id!r}", where="receipt")
+    fund = receipt.pledge.fund
+    user = _require_secretariat(actor, fund)
+    if amount.currency != receipt.currency:
+        raise InvalidInput(
+            f"receipt {receipt.pk} came in {receipt.currency}; refund it in {receipt.currency}"
+        )
+    fingerprint = _fingerprint({"refund": [receipt.pk, amount.amount, refunded_on, reason]})
+    book = _lock(fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        return earlier
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.REFUND,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=refunded_on,
+        lines=[(K.REFUNDS, amount), (K.CASH, -amount)],
+        actor=user,
+        memo=reason,
+        pledge=receipt.pledge,
+        receipt=receipt,
+    )
+    _audit(user, posting, receipt, {"amount": str(amount), "reason": reason})
+    return posting
+
+
+@transaction.atomic
+def write_off(
+    *,
+    pledge_id: int,
+    amount: Money,
+    written_off_on: datetime.date,
+    reason: str,
+    idempotency_key: str,
+    actor: Actor,
+) -> Posting:
+    """Write off (part of) a pledge that will not be paid: Dr write-offs, Cr pledges receivable."""
+    _positive(amount, "write-off")
+    key = _key(idempotency_key)
+    written_off_on = _date(written_off_on, "written_off_on")
+    pledge = Pledge.objects.select_related("fund").filter(pk=pledge_id).first()
+    if pledge is None:
+        raise NotFound(f"there is no pledge {pledge_id!r}", where="pledge")
+    user = _require_secretariat(actor, pledge.fund)
+    if amount.currency != pledge.currency:
+        raise InvalidInput(f"pledge {pledge.pk} is in {pledge.currency}; write it off in {pledge.currency}")
+    fingerprint = _fingerprint({"write_off": [pledge.pk, amount.amount, written_off_on, reason]})
+    book = _lock(pledge.fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        return earlier
+    posting = _write(
+        book=book,
+        kind=Posting.Kind.WRITE_OFF,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=written_off_on,
+        lines=[(K.WRITE_OFFS, amount), (K.PLEDGES_RECEIVABLE, -amount)],
+        actor=user,
+        memo=reason,
+        pledge=pledge,
+    )
+    _audit(user, posting, pledge, {"amount": str(amount), "reason": reason})
+    return posting
+
+
+@transaction.atomic
+def reverse(
+    *, posting_id: int, reason: str, reversed_on: datetime.date, idempotency_key: str, actor: Actor
+) -> Posting:
+    """Correct a posting by one that negates its lines; refused if the books would break."""
+    key = _key(idempotency_key)
+    reversed_on = _date(reversed_on, "reversed_on")
+    if not (reason or "").strip():
+        raise InvalidInput("say why the posting is reversed", where="reason")
+    original = Posting.objects.select_related("fund").filter(pk=posting_id).first()
+    if original is None:
+        raise NotFound(f"there is no posting {posting_id!r}", where="posting")
+    user = _require_secretariat(actor, original.fund)
+    fingerprint = _fingerprint({"reverse": [original.pk]})
+    book = _lock(original.fund)
+    if (earlier := _replay(key, fingerprint)) is not None:
+        return earlier
+    if original.reverses_id is not None:
+        raise Conflict(f"posting {original.pk} is itself a reversal; record the event again instead")
+    if Posting.objects.filter(reverses=original).exists():
+        raise Conflict(f"posting {original.pk} was already reversed")
+    lines = [
+        (line.account.kind, Money(-line.amount, line.account.currency))
+        for line in original.lines.select_related("account")
+    ]
+    posting = _write(
+        book=book,
+        kind=original.kind,
+        key=key,
+        fingerprint=fingerprint,
+        occurred_on=reversed_on,
+        lines=lines,
+        actor=user,
+        memo=reason,
+        pledge=original.pledge,
+        receipt=original.receipt,
+        allocation=original.allocation,
+        reverses=original,
+    )
+    _audit(user, posting, posting, {"reverses": original.pk, "reason": reason})
+    return posting
