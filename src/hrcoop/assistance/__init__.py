@@ -1,1 +1,1 @@
-"""Requests for assistance from the funds: the request, its workflow, service levels and the public register."""
+"""Requests for assistance from the funds: the request, its workflow, service levels, the public register."""

@@ -1,0 +1,559 @@
+"""Every write to a request for assistance (DESIGN.md §4.1).
+
+Each function is one transaction that locks the request row (``select_for_update(nowait=True)``: a
+second person acting on the same request at the same moment gets ``Conflict`` rather than waiting and
+then acting on a stale page), checks who acts and what holds, writes the change and one audit event,
+and sends its mail after commit.
+
+Workflow steps all go through ``apply_transition(request, name, *, actor, reason)``, which runs the
+declarations on ``AssistanceRequest``. The funds ledger moves an approved request to ``funded`` with
+``mark_funded(request, *, actor, allocation_reference)`` once it has allocated the money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hrcoop.assistance.clocks import move_clocks
+from hrcoop.assistance.models import (
+    BEFORE_FUNDING,
+    CONDITION_MESSAGES,
+    AssistanceRequest,
+    Attachment,
+    ConfidentialField,
+    ProgressReport,
+    Status,
+    TransitionRecord,
+    is_focal_point_for,
+)
+from hrcoop.assistance.workflow import TRANSITIONS, WorkflowStep
+from hrcoop.core.audit import record_event
+from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hrcoop.core.models import Role, RoleAssignment, User
+from hrcoop.core.money import Money
+from hrcoop.core.roles import Actor, has_role
+from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.models import Response as RecommendationResponse
+from hrcoop.reference.models import Fund, State
+
+# Far above any single grant these funds make (each disburses a few million a year), far below an
+# amount that could only be a typing error.
+MAX_REQUEST_MAJOR_UNITS = 50_000_000
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+# Leading bytes of programs (Windows PE, ELF, Mach-O, scripts), refused whatever the file is called.
+EXECUTABLE_SIGNATURES = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+)
+EDITABLE_STATUSES = {Status.DRAFT, Status.INFORMATION_REQUESTED}
+CONSENT_STATUSES = {Status.DRAFT, *BEFORE_FUNDING}
+EDITABLE_FIELDS = (
+    "title",
+    "need",
+    "objectives",
+    "expected_results",
+    "priorities",
+    "amount",
+    "budget_lines",
+    "duration_months",
+    "implementing_partners",
+    "recommendations",
+    "confidential_fields",
+)
+
+
+@dataclass
+class Outcome:
+    """A request after a write, with warnings the person should see (e.g. a noted recommendation)."""
+
+    request: AssistanceRequest
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- locking -----------------------------------------------------------------------------------------
+
+
+def _lock(request: AssistanceRequest, *, expected_version: int | None = None) -> AssistanceRequest:
+    """The request's row, locked for this transaction; ``Conflict`` if someone else holds it or changed it."""
+    try:
+        locked = (
+            AssistanceRequest.objects.select_for_update(nowait=True, of=("self",))
+            .select_related("requesting_state", "fund")
+            .get(pk=request.pk)
+        )
+    except AssistanceRequest.DoesNotExist as exc:
+        raise NotFound(f"request {request.public_id} does not exist") from exc
+    except OperationalError as exc:
+        raise Conflict(
+            f"someone else is acting on request {request.public_id} right now: reload it and try again"
+        ) from exc
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(f"request {request.public_id} changed since you opened it: reload it and try again")
+    return locked
+
+
+# --- validation of the State's fields ----------------------------------------------------------------
+
+
+def _clean_amount(amount: Money) -> Money:
+    if amount.amount <= 0:
+        raise InvalidInput("the amount requested must be greater than zero", where="amount")
+    if amount.major() > MAX_REQUEST_MAJOR_UNITS:
+        raise InvalidInput(
+            f"{amount} is beyond what these funds can grant "
+            f"(at most {MAX_REQUEST_MAJOR_UNITS:,} {amount.currency})",
+            where="amount",
+        )
+    return amount
+
+
+def _clean_budget(lines: list[dict[str, Any]], amount: Money | None) -> list[dict[str, Any]]:
+    cleaned: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        item = str(line.get("item", "")).strip()
+        value = line.get("amount")
+        if not item:
+            raise InvalidInput(f"budget line {number} has no description", where="budget_lines")
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise InvalidInput(
+                f"budget line {number} needs a positive amount in minor units, not {value!r}",
+                where="budget_lines",
+            )
+        cleaned.append({"item": item[:200], "amount": value})
+    if cleaned and amount is not None and sum(line["amount"] for line in cleaned) != amount.amount:
+        total = Money(sum(line["amount"] for line in cleaned), amount.currency)
+        raise InvalidInput(
+            f"the budget lines add up to {total}, not the {amount} requested", where="budget_lines"
+        )
+    return cleaned
+
+
+def _clean_priorities(priorities: list[str]) -> list[str]:
+    cleaned = [str(p).strip() for p in priorities if str(p).strip()]
+    if len(cleaned) > 20:
+        raise InvalidInput("rank at most 20 priorities", where="priorities")
+    return [p[:300] for p in cleaned]
+
+
+def _clean_confidential(fields: list[str]) -> list[str]:
+    unknown = sorted(set(fields) - set(ConfidentialField.values))
+    if unknown:
+        allowed = ", ".join(ConfidentialField.values)
+        raise InvalidInput(
+            f"cannot mark {', '.join(unknown)} confidential; choose among {allowed}", where="confidential"
+        )
+    return sorted(set(fields))
+
+
+def _clean_recommendations(state: State, public_ids: list[str]) -> tuple[list[Recommendation], list[str]]:
+    wanted = sorted({p.strip() for p in public_ids if p.strip()})
+    found = {
+        r.public_id: r
+        for r in Recommendation.objects.filter(public_id__in=wanted).select_related("state_under_review")
+    }
+    missing = [p for p in wanted if p not in found]
+    if missing:
+        raise InvalidInput(f"no recommendation has the id {', '.join(missing)}", where="recommendations")
+    warnings: list[str] = []
+    for public_id, rec in found.items():
+        if rec.state_under_review_id != state.pk:
+            raise InvalidInput(
+                f"recommendation {public_id} was addressed to {rec.state_under_review}, not to {state}: "
+                "link only recommendations your State received",
+                where="recommendations",
+            )
+        if rec.response == RecommendationResponse.NOTED:
+            warnings.append(
+                f"recommendation {public_id} was noted, not supported, by {state}: "
+                "say in the request why you now seek assistance to implement it"
+            )
+    return list(found.values()), warnings
+
+
+def _apply_fields(
+    request: AssistanceRequest, data: dict[str, Any]
+) -> tuple[list[str], list[Recommendation] | None, list[str]]:
+    """Validate ``data`` and set it on ``request``: changed fields, recommendations to link, warnings."""
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput(f"unknown field(s) {', '.join(unknown)}", where=unknown[0])
+    changed: list[str] = []
+    warnings: list[str] = []
+    if "title" in data:
+        title = str(data["title"] or "").strip()
+        if not title:
+            raise InvalidInput("a request needs a title", where="title")
+        if len(title) > 300:
+            raise InvalidInput("the title is longer than 300 characters", where="title")
+        data["title"] = title
+    amount = data.get("amount")
+    if amount is not None:
+        if not isinstance(amount, Money):
+            raise InvalidInput("the amount must be given with its currency", where="amount")
+        _clean_amount(amount)
+    current = Money(request.amount_requested, request.currency) if request.amount_requested else None
+    if "budget_lines" in data:
+        data["budget_lines"] = _clean_budget(list(data["budget_lines"] or []), amount or current)
+    elif amount is not None and request.budget_lines:
+        _clean_budget(request.budget_lines, amount)
+    if "priorities" in data:
+        data["priorities"] = _clean_priorities(list(data["priorities"] or []))
+    if "confidential_fields" in data:
+        data["confidential_fields"] = _clean_confidential(list(data["confidential_fields"] or []))
+    if "duration_months" in data and data["duration_months"] is not None:
+        months = data["duration_months"]
+        if not isinstance(months, int) or not 1 <= months <= 120:
+            raise InvalidInput("the duration must be between 1 and 120 months", where="duration_months")
+    recommendations = None
+    if "recommendations" in data:
+        recommendations, warnings = _clean_recommendations(
+            request.requesting_state, list(data["recommendations"] or [])
+        )
+    for name, value in data.items():
+        if name == "recommendations":
+            continue
+        if name == "amount":
+            if value is not None and (value.amount, value.currency) != (
+                request.amount_requested,
+                request.currency,
+            ):
+                request.amount_requested, request.currency = value.amount, value.currency
+                changed.append("amount")
+            continue
+        if getattr(request, name) != value:
+            setattr(request, name, value)
+            changed.append(name)
+    linked = set(request.recommendations.values_list("pk", flat=True)) if request.pk is not None else set()
+    if recommendations is not None and {r.pk for r in recommendations} != linked:
+        changed.append("recommendations")
+    return changed, recommendations, warnings
+
+
+# --- the request -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_request(*, actor: Actor, state: State, fund: Fund, data: dict[str, Any]) -> Outcome:
+    """A focal point drafts a request of its State to a fund."""
+    if not has_role(actor, Role.STATE_FOCAL_POINT, scope=state.iso3):
+        raise Forbidden(f"only a focal point of {state} may draft its requests")
+    if "title" not in data:
+        raise InvalidInput("a request needs a title", where="title")
+    request = AssistanceRequest(
+        public_id=f"AR-{secrets.token_hex(4).upper()}",
+        requesting_state=state,
+        fund=fund,
+        currency=fund.currency,
+        created_by=actor if isinstance(actor, User) else None,
+        status_changed_at=timezone.now(),
+    )
+    changed, recommendations, warnings = _apply_fields(request, dict(data))
+    request.save()
+    if recommendations:
+        request.recommendations.set(recommendations)
+    record_event(
+        actor=_user(actor),
+        action="assistance.create",
+        target=request,
+        data={"fund": fund.code, "state": state.iso3, "fields": sorted(changed)},
+    )
+    return Outcome(request, warnings)
+
+
+@transaction.atomic
+def update_request(
+    request: AssistanceRequest, *, actor: Actor, data: dict[str, Any], expected_version: int | None = None
+) -> Outcome:
+    """The State edits its request while it is a draft or while information is awaited from it."""
+    request = _lock(request, expected_version=expected_version)
+    _require_focal_point(request, actor)
+    data = dict(data)
+    only_confidentiality = set(data) <= {"confidential_fields"}
+    if request.status not in EDITABLE_STATUSES and not (
+        only_confidentiality and request.status != Status.CLOSED
+    ):
+        raise Conflict(
+            f"request {request.public_id} is {request.get_status_display().lower()}: "
+            "it can be edited only as a draft or while information is requested"
+        )
+    changed, recommendations, warnings = _apply_fields(request, data)
+    if not changed:
+        return Outcome(request, warnings)
+    request.version += 1
+    request.save()
+    if recommendations is not None:
+        request.recommendations.set(recommendations)
+    record_event(
+        actor=_user(actor), action="assistance.edit", target=request, data={"fields": sorted(changed)}
+    )
+    return Outcome(request, warnings)
+
+
+@transaction.atomic
+def record_consent(
+    request: AssistanceRequest, *, actor: Actor, given_by: str, given_at: dt.datetime, reference: str
+) -> AssistanceRequest:
+    """The State records its consent: who consented, when, and the note verbale or letter."""
+    request = _lock(request)
+    _require_focal_point(request, actor)
+    if request.status not in CONSENT_STATUSES:
+        raise Conflict(
+            f"request {request.public_id} is {request.get_status_display().lower()}: consent is closed"
+        )
+    given_by, reference = given_by.strip(), reference.strip()
+    if not given_by or not reference:
+        raise InvalidInput("say who consented for the State and the reference of the note verbale or letter")
+    if timezone.is_naive(given_at):
+        raise InvalidInput("the date of consent needs a time zone", where="given_at")
+    if given_at > timezone.now():
+        raise InvalidInput("consent cannot be dated in the future", where="given_at")
+    request.consent_given_by, request.consent_given_at, request.consent_reference = (
+        given_by,
+        given_at,
+        reference,
+    )
+    request.version += 1
+    request.save()
+    record_event(
+        actor=_user(actor), action="assistance.consent", target=request, data={"fields": ["consent"]}
+    )
+    return request
+
+
+def _check_upload(upload: UploadedFile) -> tuple[str, str]:
+    name = (upload.name or "").rsplit("/", 1)[-1]
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in ALLOWED_ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
+        raise InvalidInput(
+            f"{name!r}: this type of file is not accepted; attach one of {allowed}", where="file"
+        )
+    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            f"{name!r} is {(upload.size or 0) / 1024 / 1024:.1f} MB; "
+            f"the limit is {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB",
+            where="file",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(EXECUTABLE_SIGNATURES):
+        raise InvalidInput(f"{name!r} is a program, not a document: attach documents only", where="file")
+    if extension == ".pdf" and not head.startswith(b"%PDF"):
+        raise InvalidInput(f"{name!r} is not a PDF document", where="file")
+    return name, ALLOWED_ATTACHMENT_TYPES[extension]
+
+
+@transaction.atomic
+def add_attachment(request: AssistanceRequest, *, actor: Actor, upload: UploadedFile) -> Attachment:
+    """The State attaches a document (type and size limited) while it may edit its request."""
+    request = _lock(request)
+    _require_focal_point(request, actor)
+    if request.status not in EDITABLE_STATUSES:
+        raise Conflict("documents can be attached only to a draft or while information is requested")
+    name, content_type = _check_upload(upload)
+    attachment = Attachment(
+        request=request, name=name, size=upload.size or 0, content_type=content_type, uploaded_by=_user(actor)
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    request.version += 1
+    request.save(update_fields=["version"])
+    record_event(
+        actor=_user(actor),
+        action="assistance.attach",
+        target=request,
+        data={"fields": ["attachments"], "size": attachment.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def add_progress_report(
+    request: AssistanceRequest, *, actor: Actor, text: str, final: bool = False
+) -> ProgressReport:
+    """The State reports on implementation."""
+    request = _lock(request)
+    _require_focal_point(request, actor)
+    if request.status != Status.IN_IMPLEMENTATION:
+        raise Conflict("progress is reported while the request is in implementation")
+    if not text.strip():
+        raise InvalidInput("a progress report needs text", where="text")
+    report = ProgressReport.objects.create(
+        request=request, text=text.strip(), final=final, submitted_by=_user(actor)
+    )
+    request.version += 1
+    request.save(update_fields=["version"])
+    record_event(
+        actor=_user(actor),
+        action="assistance.progress_report",
+        target=request,
+        data={"fields": ["progress_reports"], "final": final},
+    )
+    return report
+
+
+# --- the workflow ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_transition(
+    request: AssistanceRequest,
+    name: str,
+    *,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AssistanceRequest:
+    """Take the workflow step ``name``: ``Forbidden`` for the wrong person, ``Conflict`` out of order."""
+    step = TRANSITIONS.get(name)
+    if step is None:
+        raise InvalidInput(f"{name!r} is not a step of the workflow; steps are {', '.join(TRANSITIONS)}")
+    request = _lock(request, expected_version=expected_version)
+    _check_step(request, step, actor=actor)
+    reason = reason.strip()
+    if step.reason_required and not reason:
+        raise InvalidInput(f"{step.label}: give the reasons", where="reason")
+    source = request.status
+    if name == "put_on_hold":
+        request.held_from = source
+    getattr(request, name)()
+    if name == "resume":
+        request.held_from = ""
+    now = timezone.now()
+    if source == Status.DRAFT:
+        request.submitted_at = now
+    request.status_changed_at = now
+    request.version += 1
+    for key, value in (extra or {}).items():
+        setattr(request, key, value)
+    move_clocks(request, now=now)
+    request.save()
+    record = TransitionRecord.objects.create(
+        request=request,
+        name=name,
+        source=source,
+        target=request.status,
+        at=now,
+        actor=_user(actor),
+        reason=reason,
+        public_reason=step.public_reason,
+    )
+    record_event(
+        actor=_user(actor),
+        action=f"assistance.{name}",
+        target=request,
+        data={"from": source, "to": request.status, "reason": reason, **(extra or {})},
+    )
+    transaction.on_commit(lambda: _notify(record))
+    return request
+
+
+def mark_funded(request: AssistanceRequest, *, actor: Actor, allocation_reference: str) -> AssistanceRequest:
+    """Called by the funds ledger once money is allocated to an approved request: it is now funded."""
+    reference = allocation_reference.strip()
+    if not reference:
+        raise InvalidInput("name the allocation that funds the request", where="allocation_reference")
+    return apply_transition(
+        request,
+        "fund_request",
+        actor=actor,
+        reason=f"allocation {reference}",
+        extra={"allocation_reference": reference},
+    )
+
+
+def _check_step(request: AssistanceRequest, step: WorkflowStep, *, actor: Actor) -> None:
+    if not step.transition.has_perm(request, actor):  # type: ignore[arg-type]
+        raise Forbidden(f"{step.label}: only {step.actor_label.lower()} of this request may do this")
+    if request.status not in step.sources:
+        raise Conflict(
+            f"{step.label}: not possible while the request is {request.get_status_display().lower()}"
+        )
+    for condition in step.conditions:
+        if not condition(request):
+            raise Conflict(f"{step.label}: {CONDITION_MESSAGES[condition]}")
+
+
+def allowed_steps(request: AssistanceRequest, actor: Actor) -> list[WorkflowStep]:
+    """The steps ``actor`` may take now (pages and the API offer these)."""
+    steps = []
+    for step in TRANSITIONS.values():
+        if request.status in step.sources and step.transition.has_perm(request, actor):  # type: ignore[arg-type]
+            steps.append(step)
+    return steps
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+def _require_focal_point(request: AssistanceRequest, actor: Actor) -> None:
+    if not is_focal_point_for(request, actor):
+        raise Forbidden(f"only a focal point of {request.requesting_state} may change this request")
+
+
+def _emails(role: Role, scopes: list[str]) -> list[str]:
+    rows = RoleAssignment.objects.filter(role=role).filter(Q(scope__in=scopes) | Q(scope=""))
+    return sorted({e for e in rows.values_list("user__email", flat=True) if e})
+
+
+def recipients(request: AssistanceRequest, actor_kind: str) -> list[str]:
+    """E-mail addresses of the people who act next: the State's focal points, the secretariat, the board."""
+    if actor_kind == "state":
+        return _emails(Role.STATE_FOCAL_POINT, [request.requesting_state.iso3])[:50]
+    if actor_kind == "board":
+        return _emails(Role.BOARD, [request.fund_id])
+    return _emails(Role.SECRETARIAT, [request.fund_id])
+
+
+def _notify(record: TransitionRecord) -> None:
+    """Tell whoever acts next (or the State, when someone else moved its request)."""
+    request = record.request
+    kinds = {step.actor for step in TRANSITIONS.values() if request.status in step.sources}
+    if TRANSITIONS[record.name].actor != "state":
+        kinds.add("state")
+    to = sorted({address for kind in kinds for address in recipients(request, kind)})
+    if not to:
+        return
+    send_mail(
+        subject=f"[hrcoop] {request.public_id}: {request.get_status_display()}",
+        message=(
+            f"Request {request.public_id} ({request.title}) of {request.requesting_state} to {request.fund}\n"
+            f"moved from {Status(record.source).label} to {Status(record.target).label} "
+            f"on {record.at:%Y-%m-%d %H:%M} UTC."
+        ),
+        from_email=None,
+        recipient_list=to,
+    )
