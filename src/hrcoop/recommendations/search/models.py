@@ -1,0 +1,39 @@
+"""What search keeps beside the registry: index tokens and sentence vectors, one row per recommendation.
+
+Both are derived from ``Recommendation.text`` and can be rebuilt at any time (``hrcoop search reindex``);
+``source_updated_at`` is the record's ``updated_at`` when the row was computed, so stale rows are found
+by comparison. The engine-specific index over ``SearchDocument`` (an FTS5 table on SQLite, a generated
+``tsvector`` column with a GIN index on PostgreSQL) is created by ``engines``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from hrcoop.recommendations.models import Recommendation
+
+
+class SearchDocument(models.Model):
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    stems = models.TextField(help_text="Stemmed, folded tokens of the text, space-separated")
+    words = models.TextField(help_text="Folded words of the text, for prefix queries")
+    source_updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"search tokens of recommendation {self.recommendation_id}"
+
+
+class Embedding(models.Model):
+    """A multilingual sentence vector, int8-quantised (512 bytes), of one recommendation's text."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    vector = models.BinaryField()
+    model = models.CharField(max_length=60)
+    source_updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.model} vector of recommendation {self.recommendation_id}"

@@ -1,0 +1,232 @@
+"""Reads of search: one ``search`` for the page, the API and the exports, so all three agree.
+
+The registry is public, so no read here depends on who asks; when confidential records appear, the
+base queryset below is where the actor's view is applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from hrcoop.core.errors import InvalidInput
+from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.search import query as query_language
+from hrcoop.recommendations.search.engines import engine
+from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue
+from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
+
+SORTS = ("relevance", "newest", "oldest")
+MODES = ("text", "semantic")
+SEMANTIC_LIMIT = 200  # a semantic search ranks everything; the first 200 are its results
+EXPORT_CHUNK = 1000
+
+
+def base_queryset() -> QuerySet[Recommendation]:
+    return Recommendation.objects.all()
+
+
+def with_related(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    return queryset.select_related("state_under_review", "mechanism", "session", "cycle").prefetch_related(
+        "recommending_states", "classifications__label"
+    )
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    mode: str = "text"
+
+    @classmethod
+    def from_query_dict(cls, data: Mapping[str, Any]) -> SearchParams:
+        """Read the parameters of a page or API URL (``QueryDict`` or a plain mapping of lists)."""
+
+        def values(key: str) -> list[str]:
+            getlist = getattr(data, "getlist", None)
+            raw = getlist(key) if getlist else data.get(key, [])
+            raw = [raw] if isinstance(raw, str) else list(raw)
+            return [part for item in raw for part in str(item).split(",")]
+
+        q_values = values("q")
+        q = " ".join(q_values) if "q" in data else ""
+        sort = (values("sort") or ["relevance"])[0] or "relevance"
+        mode = (values("mode") or ["text"])[0] or "text"
+        if sort not in SORTS:
+            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}, not {sort!r}.", where="sort")
+        if mode not in MODES:
+            raise InvalidInput(f"mode must be one of {', '.join(MODES)}, not {mode!r}.", where="mode")
+        filters = {}
+        for facet in FACETS:
+            chosen = facet.clean(values(facet.key))
+            if chosen:
+                filters[facet.key] = chosen
+        return cls(q=q, filters=filters, sort=sort, mode=mode)
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The parameters as URL pairs, for shareable links."""
+        items = [("q", self.q)] if self.q else []
+        items += [(key, v) for key, values in self.filters.items() for v in values]
+        if self.sort != "relevance":
+            items.append(("sort", self.sort))
+        if self.mode != "text":
+            items.append(("mode", self.mode))
+        return items
+
+
+class SearchResult:
+    """The records a search finds, counted, paged, streamed, faceted and highlighted on demand."""
+
+    def __init__(self, params: SearchParams) -> None:
+        self.params = params
+        self.node = query_language.parse(params.q) if params.mode == "text" else None
+        self.filtered = base_queryset()
+        for key, values in params.filters.items():
+            self.filtered = self.filtered.filter(pk__in=FACETS_BY_KEY[key].matching(values))
+        self.queryset = self.filtered
+        if self.node is not None:
+            sql, sql_params = engine().ids_sql(self.node)
+            self.queryset = self.queryset.filter(pk__in=RawSQL(sql, sql_params))
+
+    @cached_property
+    def semantic_hits(self) -> list[tuple[int, float]]:
+        from hrcoop.recommendations.search.embeddings import encode, nearest
+
+        if not self.params.q.strip():
+            return []
+        allowed = set(self.filtered.values_list("pk", flat=True)) if self.params.filters else None
+        return nearest(
+            encode([self.params.q[: query_language.MAX_QUERY_LENGTH]])[0],
+            limit=SEMANTIC_LIMIT,
+            allowed=allowed,
+        )
+
+    @property
+    def semantic(self) -> bool:
+        return self.params.mode == "semantic" and bool(self.params.q.strip())
+
+    @cached_property
+    def count(self) -> int:
+        if self.semantic:
+            return len(self.semantic_hits)
+        return self.queryset.count()
+
+    def _ranked_ids(self, limit: int | None, offset: int) -> list[int]:
+        assert self.node is not None
+        scored, scored_params = engine().scored_sql(self.node)
+        sql = f"SELECT m.id FROM ({scored}) m"
+        params: list[Any] = list(scored_params)
+        if self.params.filters:
+            filtered_sql, filtered_params = self.filtered.values("pk").query.sql_with_params()
+            sql += f" WHERE m.id IN ({filtered_sql})"
+            params += list(filtered_params)
+        sql += " ORDER BY m.score DESC, m.id"
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _ordered(self) -> QuerySet[Recommendation]:
+        if self.params.sort == "oldest":
+            return self.queryset.order_by(F("date").asc(nulls_last=True), "session", "pk")
+        return self.queryset.order_by(F("date").desc(nulls_last=True), "-session", "-pk")
+
+    @property
+    def by_relevance(self) -> bool:
+        return self.params.sort == "relevance" and self.node is not None
+
+    def ids(self, *, limit: int | None = None, offset: int = 0) -> list[int]:
+        """Ids of the results in order (all of them when ``limit`` is None)."""
+        if self.semantic:
+            hits = [pk for pk, _ in self.semantic_hits]
+            return hits[offset : None if limit is None else offset + limit]
+        if self.by_relevance:
+            return self._ranked_ids(limit, offset)
+        ordered = self._ordered().values_list("pk", flat=True)
+        return list(ordered[offset : offset + limit] if limit is not None else ordered)
+
+    def page(self, *, limit: int, offset: int = 0) -> list[Recommendation]:
+        return fetch_in_order(self.ids(limit=limit, offset=offset))
+
+    def iterate(self) -> Iterator[Recommendation]:
+        """Every result, in order, a thousand records at a time: memory stays flat for exports."""
+        ids = self.ids()
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            yield from fetch_in_order(ids[start : start + EXPORT_CHUNK])
+
+    def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
+        """(key, label, values with counts) of each facet over the current results."""
+        if self.semantic:
+            ids: Any = [pk for pk, _ in self.semantic_hits]
+        else:
+            ids = self.queryset.values("pk")
+        out = []
+        for facet in FACETS:
+            if keys is None or facet.key in keys:
+                out.append(
+                    (facet.key, facet.label, facet.counts(ids, self.params.filters.get(facet.key, [])))
+                )
+        return out
+
+    @cached_property
+    def _marks(self) -> tuple[set[str], set[str]]:
+        return query_language.positive_terms(self.node)
+
+    def highlight(self, text: str, language: str) -> SafeString:
+        """The text with every word that made it match wrapped in ``<mark>``; the rest escaped."""
+        stems, prefixes = self._marks
+        if not stems and not prefixes:
+            return mark_safe(escape(text))
+        lang = base_language(language)
+        out: list[str] = []
+        last = 0
+        for match in re.finditer(r"[^\W_]+", text):
+            pieces = [
+                (match.start() + i, match.start() + i + 1)
+                for i, c in enumerate(match.group())
+                if _CJK.match(c)
+            ]
+            spans = pieces or [match.span()]
+            for start, end in spans:
+                word = text[start:end].casefold()
+                hit = stem(word, lang) in stems or any(fold(word).startswith(p) for p in prefixes)
+                if hit:
+                    out.append(escape(text[last:start]))
+                    out.append(f"<mark>{escape(text[start:end])}</mark>")
+                    last = end
+        out.append(escape(text[last:]))
+        return mark_safe("".join(out))
+
+
+def fetch_in_order(ids: list[int]) -> list[Recommendation]:
+    by_id = with_related(Recommendation.objects.filter(pk__in=ids)).in_bulk()
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def search(params: SearchParams) -> SearchResult:
+    return SearchResult(params)
+
+
+def similar_to(recommendation: Recommendation, *, limit: int = 5) -> list[tuple[Recommendation, float]]:
+    """The recommendations whose meaning is closest, in any language; [] until its vector exists."""
+    from hrcoop.recommendations.search.embeddings import dequantise, nearest
+    from hrcoop.recommendations.search.models import Embedding
+
+    blob = Embedding.objects.filter(pk=recommendation.pk).values_list("vector", flat=True).first()
+    if blob is None:
+        return []
+    hits = nearest(dequantise(bytes(blob)), limit=limit, exclude={recommendation.pk})
+    records = {r.pk: r for r in fetch_in_order([pk for pk, _ in hits])}
+    return [(records[pk], score) for pk, score in hits if pk in records]

@@ -1,0 +1,108 @@
+"""Writes of search: keeping index tokens and vectors in step with the registry.
+
+These rows are derived data (rebuilt at will from ``Recommendation.text``), so they carry no audit
+event of their own: the change to the recommendation that caused them is the audited fact.
+
+``index_recommendations`` is what an importer (or the ``post_save`` hook in ``signals``) calls when
+records arrive or change; it writes the full-text tokens in the caller's transaction and queues the
+vectors as a background task once the transaction commits. ``hrcoop search reindex`` catches up on
+anything written around the hooks (e.g. by ``bulk_create``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+
+from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.search.models import Embedding, SearchDocument
+from hrcoop.recommendations.search.text import document_tokens
+
+BATCH = 1000
+EMBED_BATCH = 500
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def stale_for_text() -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(
+        Q(search_document__isnull=True) | Q(search_document__source_updated_at__lt=F("updated_at"))
+    )
+
+
+def stale_for_vectors() -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(
+        Q(embedding__isnull=True) | Q(embedding__source_updated_at__lt=F("updated_at"))
+    )
+
+
+@transaction.atomic
+def index_recommendations(
+    recommendation_ids: Iterable[int] | None = None, *, embed_later: bool = True
+) -> int:
+    """Write the search tokens of these recommendations (all stale ones when None); returns the count.
+
+    With ``embed_later`` their vectors are queued (one task per 500 records) after the commit.
+    """
+    source = (
+        stale_for_text()
+        if recommendation_ids is None
+        else Recommendation.objects.filter(pk__in=list(recommendation_ids))
+    )
+    ids = list(source.order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(ids, BATCH):
+        documents = []
+        for pk, text, language, updated_at in Recommendation.objects.filter(pk__in=chunk).values_list(
+            "pk", "text", "language", "updated_at"
+        ):
+            stems, words = document_tokens(text, language)
+            documents.append(
+                SearchDocument(recommendation_id=pk, stems=stems, words=words, source_updated_at=updated_at)
+            )
+        SearchDocument.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["recommendation"],
+            update_fields=["stems", "words", "source_updated_at"],
+        )
+    if embed_later and ids:
+        transaction.on_commit(lambda: queue_embeddings(ids))
+    return len(ids)
+
+
+def queue_embeddings(recommendation_ids: list[int]) -> None:
+    from hrcoop.recommendations.search.tasks import embed_recommendations
+
+    for chunk in _chunks(recommendation_ids, EMBED_BATCH):
+        embed_recommendations.enqueue(chunk)
+
+
+@transaction.atomic
+def embed(recommendation_ids: Iterable[int] | None = None) -> int:
+    """Compute and store vectors now (the task's body; ``reindex`` without a worker)."""
+    from hrcoop.recommendations.search.embeddings import MODEL_NAME, encode, quantise
+
+    source = (
+        stale_for_vectors()
+        if recommendation_ids is None
+        else Recommendation.objects.filter(pk__in=list(recommendation_ids))
+    )
+    ids = list(source.order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(ids, EMBED_BATCH):
+        rows = list(Recommendation.objects.filter(pk__in=chunk).values_list("pk", "text", "updated_at"))
+        vectors = encode([text for _, text, _ in rows])
+        Embedding.objects.bulk_create(
+            [
+                Embedding(recommendation_id=pk, vector=quantise(v), model=MODEL_NAME, source_updated_at=at)
+                for (pk, _, at), v in zip(rows, vectors, strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["recommendation"],
+            update_fields=["vector", "model", "source_updated_at"],
+        )
+    return len(ids)
