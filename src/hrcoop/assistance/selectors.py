@@ -1,0 +1,267 @@
+"""Every read of requests that depends on who asks (DESIGN.md §4.2).
+
+Visibility: drafts are seen only by the focal points of their State (and admins); everything that left
+draft is public. Confidentiality: the fields a State marked confidential are shown only to its focal
+points, the fund's secretariat and board, and admins. ``request_record`` is the one place where a
+request becomes a flat record with confidential values removed; pages, the API, the CSV export and the
+Atom feed all render that record, so none of them can leak what another omits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hrcoop.assistance.clocks import is_overdue
+from hrcoop.assistance.models import (
+    ACTOR_LABELS,
+    AssistanceRequest,
+    ConfidentialField,
+    StageClock,
+    Status,
+    TransitionRecord,
+    is_board_for,
+    is_focal_point_for,
+    is_secretariat_for,
+)
+from hrcoop.assistance.workflow import TRANSITIONS
+from hrcoop.core.audit import events_for
+from hrcoop.core.calendar import local_date, working_days_between
+from hrcoop.core.errors import NotFound
+from hrcoop.core.models import AuditEvent, Role
+from hrcoop.core.money import Money
+from hrcoop.core.roles import Actor, is_admin, scopes_of
+from hrcoop.recommendations.models import Recommendation, Response
+from hrcoop.reference.models import State
+
+# Which keys of the record each confidential field hides.
+HIDDEN_KEYS: dict[str, tuple[str, ...]] = {
+    ConfidentialField.NEED: ("need",),
+    ConfidentialField.OBJECTIVES: ("objectives",),
+    ConfidentialField.EXPECTED_RESULTS: ("expected_results",),
+    ConfidentialField.PRIORITIES: ("priorities",),
+    ConfidentialField.AMOUNT: ("amount", "amount_minor_units", "budget_lines"),
+    ConfidentialField.DURATION: ("duration_months",),
+    ConfidentialField.PARTNERS: ("implementing_partners",),
+    ConfidentialField.RECOMMENDATIONS: ("recommendations",),
+    ConfidentialField.CONSENT: ("consent_given_by", "consent_given_at", "consent_reference"),
+    ConfidentialField.ATTACHMENTS: ("attachments",),
+    ConfidentialField.PROGRESS: ("progress_reports",),
+}
+# Statuses in which the next move is the State's: drafts, questions to answer, work to start and report on.
+AWAITING_STATE = frozenset(
+    {Status.DRAFT, Status.INFORMATION_REQUESTED, Status.FUNDED, Status.IN_IMPLEMENTATION}
+)
+
+
+def _base() -> QuerySet[AssistanceRequest]:
+    return AssistanceRequest.objects.select_related("requesting_state", "fund")
+
+
+def public_requests() -> QuerySet[AssistanceRequest]:
+    """The public register: every request that left draft."""
+    return _base().exclude(status=Status.DRAFT)
+
+
+def requests_visible_to(actor: Actor) -> QuerySet[AssistanceRequest]:
+    if is_admin(actor):
+        return _base()
+    own_states = scopes_of(actor, Role.STATE_FOCAL_POINT)
+    return _base().filter(~Q(status=Status.DRAFT) | Q(requesting_state__iso3__in=own_states))
+
+
+def request_for(actor: Actor, public_id: str) -> AssistanceRequest:
+    request = requests_visible_to(actor).filter(public_id=public_id).first()
+    if request is None:
+        raise NotFound(f"no request {public_id} that you may see")
+    return request
+
+
+def sees_confidential(request: AssistanceRequest, actor: Actor) -> bool:
+    return (
+        is_focal_point_for(request, actor)
+        or is_secretariat_for(request, actor)
+        or is_board_for(request, actor)
+        or is_admin(actor)
+    )
+
+
+def filter_register(queryset: QuerySet[AssistanceRequest], params: Any) -> QuerySet[AssistanceRequest]:
+    """Filters of the register, the queue and the API: State, fund, status, year of submission, words."""
+    if params.get("state"):
+        queryset = queryset.filter(requesting_state__iso3=str(params["state"]).upper())
+    if params.get("fund"):
+        queryset = queryset.filter(fund__code=params["fund"])
+    if params.get("status") in Status.values:
+        queryset = queryset.filter(status=params["status"])
+    if str(params.get("year") or "").isdigit():
+        queryset = queryset.filter(submitted_at__year=int(params["year"]))
+    if params.get("q"):
+        queryset = queryset.filter(title__icontains=str(params["q"])[:100])
+    return queryset
+
+
+def request_record(
+    request: AssistanceRequest, *, full: bool, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The request as a flat record; without ``full``, confidential values are ``None``."""
+    now = now or timezone.now()
+    today = local_date(now)
+    amount = Money(request.amount_requested, request.currency) if request.amount_requested else None
+    record: dict[str, Any] = {
+        "public_id": request.public_id,
+        "state": request.requesting_state.name,
+        "state_iso3": request.requesting_state.iso3,
+        "fund": request.fund_id,
+        "fund_name": request.fund.name,
+        "title": request.title,
+        "status": request.status,
+        "status_label": str(Status(request.status).label),
+        "submitted_at": request.submitted_at,
+        "status_changed_at": request.status_changed_at,
+        "age_days": (today - local_date(request.submitted_at)).days if request.submitted_at else None,
+        "working_days_in_status": (
+            working_days_between(local_date(request.status_changed_at), today)
+            if request.status_changed_at
+            else None
+        ),
+        "due_date": request.due_date,
+        "overdue": is_overdue(request, today=today),
+        "clock_paused": request.status == Status.INFORMATION_REQUESTED,
+        "need": request.need,
+        "objectives": request.objectives,
+        "expected_results": request.expected_results,
+        "priorities": list(request.priorities),
+        "amount": str(amount) if amount else "",
+        "amount_minor_units": request.amount_requested,
+        "currency": request.currency,
+        "budget_lines": [
+            {"item": line["item"], "amount": str(Money(line["amount"], request.currency))}
+            for line in request.budget_lines
+        ],
+        "duration_months": request.duration_months,
+        "implementing_partners": request.implementing_partners,
+        "recommendations": sorted(r.public_id for r in request.recommendations.all()),
+        "consent_given_by": request.consent_given_by,
+        "consent_given_at": request.consent_given_at,
+        "consent_reference": request.consent_reference,
+        "attachments": [{"id": a.pk, "name": a.name, "size": a.size} for a in request.attachments.all()],
+        "progress_reports": [
+            {"submitted_at": p.submitted_at, "text": p.text, "final": p.final}
+            for p in request.progress_reports.all()
+        ],
+        "allocation_reference": request.allocation_reference,
+        "confidential_fields": list(request.confidential_fields),
+        "version": request.version,
+    }
+    if not full:
+        for name in request.confidential_fields:
+            for key in HIDDEN_KEYS.get(name, ()):
+                record[key] = None
+    return record
+
+
+def timeline(request: AssistanceRequest, *, full: bool) -> list[dict[str, Any]]:
+    """Each transition with its date; reasons are public for decisions, withdrawals and holds only."""
+    entries = []
+    for record in TransitionRecord.objects.filter(request=request).select_related("actor"):
+        step = TRANSITIONS.get(record.name)
+        show_reason = full or record.public_reason
+        entries.append(
+            {
+                "at": record.at,
+                "step": record.name,
+                "label": step.label if step else record.name,
+                "from": record.source,
+                "to": record.target,
+                "to_label": str(Status(record.target).label),
+                "by": (
+                    record.actor.get_username()
+                    if full and record.actor
+                    else str(ACTOR_LABELS.get(step.actor, ""))
+                    if step
+                    else ""
+                ),
+                "reason": record.reason if show_reason else "",
+            }
+        )
+    return entries
+
+
+def history(request: AssistanceRequest, actor: Actor) -> QuerySet[AuditEvent] | None:
+    """The audit trail of the request, for those who may see everything about it."""
+    if not sees_confidential(request, actor):
+        return None
+    return events_for(request)
+
+
+def secretariat_queue(actor: Actor) -> QuerySet[AssistanceRequest]:
+    """Requests awaiting the secretariat, soonest due first (paused ones last)."""
+    waiting = [
+        s
+        for s in Status.values
+        if any(s in step.sources and step.actor == "secretariat" for step in TRANSITIONS.values())
+    ]
+    funds = scopes_of(actor, Role.SECRETARIAT)
+    queryset = _base().filter(status__in=[*waiting, Status.INFORMATION_REQUESTED])
+    if not is_admin(actor) and "" not in funds:
+        queryset = queryset.filter(fund__code__in=funds)
+    return queryset.order_by("due_date", "submitted_at")
+
+
+def board_agenda(actor: Actor) -> QuerySet[AssistanceRequest]:
+    """Requests recommended to the boards the actor sits on, soonest due first."""
+    funds = scopes_of(actor, Role.BOARD)
+    queryset = _base().filter(status=Status.RECOMMENDED)
+    if not is_admin(actor) and "" not in funds:
+        queryset = queryset.filter(fund__code__in=funds)
+    return queryset.order_by("due_date", "submitted_at")
+
+
+def state_dashboard(actor: Actor) -> list[dict[str, Any]]:
+    """For each State the actor is a focal point of: its requests and those awaiting it."""
+    blocks = []
+    for state in State.objects.filter(iso3__in=scopes_of(actor, Role.STATE_FOCAL_POINT)):
+        requests = list(_base().filter(requesting_state=state).order_by("-created_at"))
+        recommendations = Recommendation.objects.filter(
+            state_under_review=state,
+            response__in=[Response.SUPPORTED, Response.SUPPORTED_IN_PART, Response.NOTED],
+        ).order_by("-date", "public_id")[:50]
+        blocks.append(
+            {
+                "state": state,
+                "requests": requests,
+                "awaiting": [r for r in requests if r.status in AWAITING_STATE],
+                "recommendations": recommendations,
+            }
+        )
+    return blocks
+
+
+def timeliness(*, fund: str | None = None) -> list[dict[str, Any]]:
+    """On-time rate and median working days per stage, per fund, per year the stage started."""
+    clocks = StageClock.objects.filter(completed=True).select_related("fund")
+    if fund:
+        clocks = clocks.filter(fund__code=fund)
+    groups: dict[tuple[str, int, str], list[StageClock]] = defaultdict(list)
+    for clock in clocks:
+        groups[(clock.fund_id, local_date(clock.started_at).year, clock.stage)].append(clock)
+    rows = []
+    for (fund_code, year, stage), members in sorted(groups.items()):
+        taken = [c.working_days_taken for c in members if c.working_days_taken is not None]
+        rows.append(
+            {
+                "fund": fund_code,
+                "year": year,
+                "stage": stage,
+                "count": len(members),
+                "on_time_rate": sum(1 for c in members if c.on_time) / len(members),
+                "median_working_days": statistics.median(taken) if taken else None,
+            }
+        )
+    return rows
