@@ -83,15 +83,16 @@ def join_lines(first: str, second: str, vocab: set[str]) -> str:
     """Join two wrapped lines, undoing a line-end hyphenation only when the document spells the word whole.
 
     UN texts are full of real compounds broken at their hyphen ("victim-\\noriented"), so a hyphen is kept
-    unless the joined word occurs elsewhere in the document and the hyphenated one does not.
+    (and the two halves are joined without a space) unless the joined word occurs elsewhere in the document.
     """
     if not first:
         return second
-    if first.endswith("-") and len(first) > 1 and first[-2].isalpha() and second[:1].islower():
+    if first.endswith("-") and len(first) > 1 and first[-2].isalpha() and second[:1].isalpha():
         head = WORD_RE.findall(first[-40:])
         tail = WORD_RE.match(second)
-        if head and tail and (head[-1] + tail.group(0)).lower() in vocab:
+        if second[:1].islower() and head and tail and (head[-1] + tail.group(0)).lower() in vocab:
             return first[:-1] + second
+        return first + second  # a compound broken at its own hyphen
     return f"{first} {second}"
 
 
@@ -130,12 +131,22 @@ def build_blocks(lines: list[Line], vocab: set[str]) -> list[Block]:
             current = Block(line.text, line.indent)
             blocks.append(current)
             last_text = current
-        elif after_gap or current.footnote_marker:
+        elif (
+            after_gap and current.footnote_marker and _continues_footnote(current.text, line.text, last_text)
+        ):
+            current.text = join_lines(current.text, line.text, vocab)  # a footnote cut by a page break
+        elif after_gap:
             previous = last_text
             continues = previous is not None and (
                 line.text[:1].islower()
                 or not _ends_paragraph(previous.text)
                 or (layout and not indented and not starts_numbered)
+                or (
+                    _ends_with_comma(previous.text)
+                    and not indented
+                    and not starts_numbered
+                    and not _opens_preamble(line.text)
+                )
             )
             if continues and previous is not None:
                 previous.text = join_lines(previous.text, line.text, vocab)
@@ -152,6 +163,41 @@ def build_blocks(lines: list[Line], vocab: set[str]) -> list[Block]:
             current.text = join_lines(current.text, line.text, vocab)
         after_gap = False
     return blocks
+
+
+PREAMBLE_OPENERS = {
+    "aware", "mindful", "convinced", "conscious", "determined", "alarmed", "cognizant", "desirous",
+    "concerned", "guided", "encouraged", "disturbed", "appalled", "shocked", "dismayed", "gratified",
+    "inspired", "committed", "deeply", "gravely", "seriously", "profoundly", "strongly", "fully", "firmly",
+    "further", "also",
+}  # fmt: skip
+
+
+def _ends_with_comma(text: str) -> bool:
+    return TRAILING_MARKERS_RE.sub("", text).endswith(",")
+
+
+def _opens_preamble(line: str) -> bool:
+    """Whether a line can open a preambular paragraph ("Recalling", "Deeply concerned", "Aware", ...).
+
+    After a paragraph that ends with a comma, a line that cannot is the same paragraph resumed after a page
+    break ("... of 16 December 2020, | page break | Human Rights Council resolution 44/18 ...").
+    """
+    first = line.lstrip("\u201c\"\u2018'").split(" ", 1)[0].rstrip(",").lower()
+    return (first.endswith("ing") and first != "beijing") or first in PREAMBLE_OPENERS
+
+
+def _continues_footnote(footnote: str, line: str, last_text: Block | None) -> bool:
+    """Whether a line after a page break goes on with the footnote just read.
+
+    Not when a paragraph plainly starts, nor when the last paragraph was cut mid-sentence (it resumes
+    after the page's footnotes); otherwise the footnote itself was cut.
+    """
+    if footnote.endswith("-"):
+        return True
+    if _opens_preamble(line) or NUMBERED_START_RE.match(line) or FOOTNOTE_START_RE.match(line):
+        return False
+    return last_text is None or _ends_paragraph(last_text.text)
 
 
 def _local_base(lines: list[Line], i: int, radius: int = 6) -> int:
