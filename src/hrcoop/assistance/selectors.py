@@ -21,6 +21,7 @@ from hrcoop.assistance.clocks import is_overdue
 from hrcoop.assistance.models import (
     ACTOR_LABELS,
     AssistanceRequest,
+    BoardSession,
     ConfidentialField,
     StageClock,
     Status,
@@ -166,31 +167,30 @@ def request_record(
     return record
 
 
+def timeline_entry(record: TransitionRecord, *, full: bool) -> dict[str, Any]:
+    """One step as its reader may see it; reasons are public for decisions, withdrawals and holds only."""
+    step = TRANSITIONS.get(record.name)
+    if full and record.actor is not None:
+        by = record.actor.get_username()
+    else:
+        by = str(ACTOR_LABELS[step.actor]) if step else ""
+    return {
+        "id": record.pk,
+        "at": record.at,
+        "step": record.name,
+        "label": step.label if step else record.name,
+        "from": record.source,
+        "to": record.target,
+        "to_label": str(Status(record.target).label),
+        "by": by,
+        "reason": record.reason if full or record.public_reason else "",
+    }
+
+
 def timeline(request: AssistanceRequest, *, full: bool) -> list[dict[str, Any]]:
-    """Each transition with its date; reasons are public for decisions, withdrawals and holds only."""
-    entries = []
-    for record in TransitionRecord.objects.filter(request=request).select_related("actor"):
-        step = TRANSITIONS.get(record.name)
-        show_reason = full or record.public_reason
-        entries.append(
-            {
-                "at": record.at,
-                "step": record.name,
-                "label": step.label if step else record.name,
-                "from": record.source,
-                "to": record.target,
-                "to_label": str(Status(record.target).label),
-                "by": (
-                    record.actor.get_username()
-                    if full and record.actor
-                    else str(ACTOR_LABELS.get(step.actor, ""))
-                    if step
-                    else ""
-                ),
-                "reason": record.reason if show_reason else "",
-            }
-        )
-    return entries
+    """Each transition of the request with its date, oldest first."""
+    records = TransitionRecord.objects.filter(request=request).select_related("actor")
+    return [timeline_entry(record, full=full) for record in records]
 
 
 def history(request: AssistanceRequest, actor: Actor) -> QuerySet[AuditEvent] | None:
@@ -221,6 +221,15 @@ def board_agenda(actor: Actor) -> QuerySet[AssistanceRequest]:
     if not is_admin(actor) and "" not in funds:
         queryset = queryset.filter(fund__code__in=funds)
     return queryset.order_by("due_date", "submitted_at")
+
+
+def upcoming_sessions(actor: Actor) -> QuerySet[BoardSession]:
+    """The next sessions of the boards the actor sits on."""
+    funds = scopes_of(actor, Role.BOARD)
+    sessions = BoardSession.objects.filter(starts_on__gte=local_date(timezone.now())).select_related("fund")
+    if not is_admin(actor) and "" not in funds:
+        sessions = sessions.filter(fund__code__in=funds)
+    return sessions[:5]
 
 
 def state_dashboard(actor: Actor) -> list[dict[str, Any]]:

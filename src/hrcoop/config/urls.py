@@ -11,12 +11,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("hrcoop.mandates.api_urls")),
+    path("api/assistance/", include("hrcoop.assistance.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("recommendations/", include("hrcoop.recommendations.urls")),
     path("mandates/", include("hrcoop.mandates.urls")),
+    path("assistance/", include("hrcoop.assistance.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,350 @@
+"""Pages of requests for assistance: the process, the public register and its exports, a request with
+its timeline and the steps its reader may take, and one page per role (State, secretariat, board).
+
+Views are thin: they read through selectors and write through services; a ``DomainError`` becomes a
+message on the page with its HTTP status (400, 403, 404 or 409).
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hrcoop.assistance import selectors, services
+from hrcoop.assistance.clocks import service_level
+from hrcoop.assistance.diagram import workflow_svg
+from hrcoop.assistance.forms import NewRequestForm, RequestForm
+from hrcoop.assistance.models import (
+    ACTOR_LABELS,
+    CONDITION_MESSAGES,
+    DEFAULT_SERVICE_LEVELS,
+    PAUSED_STATUSES,
+    STAGE_OF_STATUS,
+    AssistanceRequest,
+    Attachment,
+    ConfidentialField,
+    Stage,
+    Status,
+)
+from hrcoop.assistance.workflow import TRANSITIONS
+from hrcoop.core.calendar import GENEVA
+from hrcoop.core.errors import DomainError, InvalidInput, NotFound
+from hrcoop.core.models import Role
+from hrcoop.core.roles import has_role, scopes_of
+from hrcoop.reference.models import Fund, State
+
+
+def _fail(request: HttpRequest, error: DomainError) -> int:
+    messages.error(request, error.message if not error.where else f"{error.where}: {error.message}")
+    return error.status
+
+
+def _request_for(request: HttpRequest, public_id: str) -> AssistanceRequest:
+    try:
+        return selectors.request_for(request.user, public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# --- the process, published from the workflow --------------------------------------------------------
+
+
+def process(request: HttpRequest) -> HttpResponse:
+    steps = [
+        {
+            "step": step,
+            "sources": [Status(s).label for s in step.sources],
+            "targets": [Status(t).label for t in step.targets],
+            "conditions": [CONDITION_MESSAGES[c] for c in step.conditions],
+        }
+        for step in TRANSITIONS.values()
+    ]
+    funds = Fund.objects.order_by("code")
+    levels = [
+        {
+            "stage": Stage(stage).label,
+            "statuses": [Status(s).label for s, of in STAGE_OF_STATUS.items() if of == stage],
+            "default": days,
+            "funds": [service_level(fund, stage) for fund in funds],
+        }
+        for stage, days in DEFAULT_SERVICE_LEVELS.items()
+    ]
+    return render(
+        request,
+        "assistance/process.html",
+        {
+            "svg": workflow_svg(),
+            "steps": steps,
+            "funds": funds,
+            "levels": levels,
+            "paused": [Status(s).label for s in PAUSED_STATUSES],
+            "actors": ACTOR_LABELS,
+            "confidential": ConfidentialField.choices,
+        },
+    )
+
+
+def process_svg(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(workflow_svg(), content_type="image/svg+xml")
+
+
+# --- the public register -----------------------------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    rows = selectors.filter_register(selectors.public_requests(), request.GET).order_by("-submitted_at")[:500]
+    return render(
+        request,
+        "assistance/register.html",
+        {
+            "rows": [selectors.request_record(r, full=False) for r in rows],
+            "states": State.objects.filter(assistance_requests__isnull=False).distinct(),
+            "funds": Fund.objects.order_by("code"),
+            "statuses": [(s, label) for s, label in Status.choices if s != Status.DRAFT],
+            "filters": request.GET,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "public_id", "state_iso3", "state", "fund", "title", "status", "submitted_at", "status_changed_at",
+    "due_date", "overdue", "amount_minor_units", "currency", "duration_months", "need", "objectives",
+    "expected_results", "implementing_partners", "recommendations",
+]  # fmt: skip
+
+
+def register_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="assistance-requests.csv"'
+    writer = csv.writer(response)
+    writer.writerow([*CSV_COLUMNS, "confidential_fields"])
+    queryset = selectors.filter_register(selectors.public_requests(), request.GET).order_by("submitted_at")
+    for row in queryset.prefetch_related("recommendations").iterator(chunk_size=500):
+        record = selectors.request_record(row, full=False)
+        values = [record[c] for c in CSV_COLUMNS]
+        values = [" ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in values]
+        writer.writerow([*values, " ".join(record["confidential_fields"])])
+    return response
+
+
+# --- one request -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    target = _request_for(request, public_id)
+    status = 200
+    if request.method == "POST":
+        try:
+            _act(request, target)
+            return redirect("assistance:detail", public_id=public_id)
+        except DomainError as error:
+            status = _fail(request, error)
+        target.refresh_from_db()
+    full = selectors.sees_confidential(target, request.user)
+    record = selectors.request_record(target, full=full)
+    return render(
+        request,
+        "assistance/detail.html",
+        {
+            "req": target,
+            "record": record,
+            "hidden": {k for k, v in record.items() if v is None and k in _CONFIDENTIAL_KEYS},
+            "full": full,
+            "timeline": selectors.timeline(target, full=full),
+            "history": selectors.history(target, request.user),
+            "steps": services.allowed_steps(target, request.user),
+            "is_state": has_role(request.user, Role.STATE_FOCAL_POINT, scope=target.requesting_state.iso3),
+            "editable": target.status in services.EDITABLE_STATUSES,
+            "consent_open": target.status in services.CONSENT_STATUSES,
+            "now": timezone.now().astimezone(GENEVA).strftime("%Y-%m-%dT%H:%M"),
+        },
+        status=status,
+    )
+
+
+_CONFIDENTIAL_KEYS = {key for keys in selectors.HIDDEN_KEYS.values() for key in keys}
+
+
+def _act(request: HttpRequest, target: AssistanceRequest) -> None:
+    action = request.POST.get("action", "")
+    version = request.POST.get("version")
+    expected = int(version) if version and version.isdigit() else None
+    if action == "consent":
+        day = parse_date(request.POST.get("given_on", ""))
+        if day is None:
+            raise InvalidInput(_("give the date of consent as YYYY-MM-DD"), where="given_on")
+        given_at = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()), GENEVA)
+        services.record_consent(
+            target,
+            actor=request.user,
+            given_by=request.POST.get("given_by", ""),
+            given_at=given_at,
+            reference=request.POST.get("reference", ""),
+        )
+        messages.success(request, _("Consent recorded."))
+    elif action == "attach":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput(_("choose a file to attach"), where="file")
+        services.add_attachment(target, actor=request.user, upload=upload)
+        messages.success(request, _("Document attached."))
+    elif action == "progress":
+        services.add_progress_report(
+            target,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            final=bool(request.POST.get("final")),
+        )
+        messages.success(request, _("Progress report recorded."))
+    else:
+        moved = services.apply_transition(
+            target,
+            action,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_version=expected,
+        )
+        messages.success(
+            request, _("The request is now: %(status)s.") % {"status": moved.get_status_display()}
+        )
+
+
+def attachment(request: HttpRequest, public_id: str, pk: int) -> FileResponse:
+    target = _request_for(request, public_id)
+    if target.is_confidential(ConfidentialField.ATTACHMENTS) and not selectors.sees_confidential(
+        target, request.user
+    ):
+        raise Http404(_("This document is confidential."))
+    document = Attachment.objects.filter(request=target, pk=pk).first()
+    if document is None:
+        raise Http404(_("No such document."))
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+
+
+def _form_context(form: RequestForm, **extra: Any) -> dict[str, Any]:
+    return {"form": form, **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    states = State.objects.filter(iso3__in=scopes_of(request.user, Role.STATE_FOCAL_POINT))
+    if not states:
+        raise PermissionDenied(_("Only a State's focal point drafts requests for assistance."))
+    form = NewRequestForm(request.POST or None)
+    form.fields["state"].choices = [(s.iso3, s.name) for s in states]
+    form.fields["fund"].choices = [(f.code, f.name) for f in Fund.objects.order_by("code")]
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.create_request(
+                actor=request.user,
+                state=states.get(iso3=form.cleaned_data["state"]),
+                fund=Fund.objects.get(code=form.cleaned_data["fund"]),
+                data=form.service_data(),
+            )
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Draft saved. Submit it when it is complete."))
+            return redirect("assistance:detail", public_id=outcome.request.public_id)
+        except DomainError as error:
+            status = _fail(request, error)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "assistance/form.html", _form_context(form, creating=True), status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_request(request: HttpRequest, public_id: str) -> HttpResponse:
+    target = _request_for(request, public_id)
+    if not has_role(request.user, Role.STATE_FOCAL_POINT, scope=target.requesting_state.iso3):
+        raise Http404(_("No request %(id)s that you may edit.") % {"id": public_id})
+    record = selectors.request_record(target, full=True)
+    initial = {
+        **{
+            k: record[k] for k in ("title", "need", "objectives", "expected_results", "implementing_partners")
+        },
+        "priorities": "\n".join(target.priorities),
+        "amount": f"{record['amount'].rsplit(' ', 1)[0]}" if record["amount"] else "",
+        "currency": target.currency,
+        "budget": "\n".join(
+            f"{line['item']}; {line['amount'].rsplit(' ', 1)[0]}" for line in record["budget_lines"]
+        ),
+        "duration_months": target.duration_months,
+        "recommendations": "\n".join(record["recommendations"]),
+        "confidential_fields": target.confidential_fields,
+    }
+    form = RequestForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.update_request(
+                target,
+                actor=request.user,
+                data=form.service_data(),
+                expected_version=int(request.POST.get("version", target.version)),
+            )
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Changes saved."))
+            return redirect("assistance:detail", public_id=public_id)
+        except DomainError as error:
+            status = _fail(request, error)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "assistance/form.html", _form_context(form, req=target), status=status)
+
+
+# --- one page per role -------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "assistance/mine.html", {"blocks": selectors.state_dashboard(request.user)})
+
+
+def _listing(request: HttpRequest, queryset: Any, template: str, **extra: Any) -> HttpResponse:
+    today = timezone.now().astimezone(GENEVA).date()
+    rows = [selectors.request_record(r, full=True) for r in queryset[:500]]
+    return render(request, template, {"rows": rows, "today": today, **extra})
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.SECRETARIAT):
+        raise PermissionDenied(_("The queue is the secretariat's."))
+    return _listing(request, selectors.secretariat_queue(request.user), "assistance/queue.html")
+
+
+@login_required
+def agenda(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.BOARD):
+        raise PermissionDenied(_("The agenda is the board's."))
+    sessions = selectors.upcoming_sessions(request.user)
+    return _listing(
+        request, selectors.board_agenda(request.user), "assistance/agenda.html", sessions=sessions
+    )
+
+
+def timeliness(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assistance/timeliness.html",
+        {
+            "rows": selectors.timeliness(fund=request.GET.get("fund") or None),
+            "funds": Fund.objects.order_by("code"),
+        },
+    )
