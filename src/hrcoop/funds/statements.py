@@ -11,7 +11,6 @@ Years are those of the posting's ``occurred_on`` date (a reversal counts in the 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
