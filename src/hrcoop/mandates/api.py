@@ -21,7 +21,17 @@ from hrcoop.mandates.selectors import mandates_tracker, recalled_by, recalls
 class ParagraphSerializer(serializers.ModelSerializer[Paragraph]):
     class Meta:
         model = Paragraph
-        fields = ["anchor", "kind", "position", "number", "phrase", "text", "subparagraphs", "addressees"]
+        fields = [
+            "anchor",
+            "sequence",
+            "kind",
+            "position",
+            "number",
+            "phrase",
+            "text",
+            "subparagraphs",
+            "addressees",
+        ]
 
 
 class CitationSerializer(serializers.ModelSerializer[Citation]):

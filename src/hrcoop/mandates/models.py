@@ -59,6 +59,7 @@ class Paragraph(models.Model):
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    sequence = models.PositiveSmallIntegerField(help_text="Order in the document, from 1")
     position = models.PositiveSmallIntegerField(help_text="Order within its kind, from 1")
     number = models.CharField(max_length=10, blank=True, help_text="Printed number of an operative paragraph")
     anchor = models.CharField(max_length=12, help_text="'pp3' or 'op32': the fragment of its link")
@@ -69,7 +70,7 @@ class Paragraph(models.Model):
     addressees = models.JSONField(default=list, blank=True, help_text="[{code, text}]")
 
     class Meta:
-        ordering = ["resolution", "kind", "position"]
+        ordering = ["resolution", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["resolution", "anchor"], name="mandates_paragraph_unique_anchor")
         ]

@@ -121,9 +121,10 @@ def _store(parsed: ParsedResolution, *, source: str, digest: str, previous: Reso
     targets = dict(Resolution.objects.exclude(cite_key="").values_list("cite_key", "id"))
     citations: list[Citation] = []
     mandates: list[Mandate] = []
-    for item in parsed.paragraphs:
+    for sequence, item in enumerate(parsed.paragraphs, start=1):
         paragraph = Paragraph.objects.create(
             resolution=resolution,
+            sequence=sequence,
             kind=item.kind,
             position=item.position,
             number=item.number,

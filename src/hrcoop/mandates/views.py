@@ -29,7 +29,7 @@ def resolution_page(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = resolution_detail(pk)
     citations = list(recalls(resolution))
     paragraphs: list[dict[str, Any]] = []
-    for paragraph in resolution.paragraphs.order_by("-kind", "position"):
+    for paragraph in resolution.paragraphs.all():
         own = [c for c in citations if c.paragraph_id == paragraph.pk]
         markers = [(m, o) for m, o in paragraph.footnote_markers if o >= 0]
         paragraphs.append(

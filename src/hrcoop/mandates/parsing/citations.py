@@ -164,7 +164,9 @@ def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
             for item in LIST_ITEM_RE.finditer(text, trigger.end(), window_end):
                 if not items and text[trigger.end() : item.start()].strip(" ,"):
                     break  # the number must follow the word "resolution" directly
-                items.append((item.group(1), item.start(1), item.end(), parse_date(item.group(2) or "")))
+                # the first reference is linked from "resolution", the others of a list from their number
+                start = item.start(1) if items else trigger.start()
+                items.append((item.group(1), start, item.end(), parse_date(item.group(2) or "")))
                 if not plural:
                     break
         for number, start, end, when in items:
