@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("hrcoop.mandates.api_urls")),
     path("api/assistance/", include("hrcoop.assistance.api_urls")),
+    path("api/funds/", include("hrcoop.funds.api_urls")),
+    path("api/", include("hrcoop.recommendations.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -19,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("recommendations/", include("hrcoop.recommendations.urls")),
     path("mandates/", include("hrcoop.mandates.urls")),
     path("assistance/", include("hrcoop.assistance.urls")),
+    path("funds/", include("hrcoop.funds.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

@@ -2,8 +2,12 @@
 
 The ids saved in a transaction are gathered and indexed in one call right after it commits (the
 first callback indexes them all, the others find nothing left). Ids of a transaction that rolled
-back stay pending and are skipped harmlessly at the next commit. Bulk writes bypass signals:
-importers call ``services.index_recommendations``.
+back stay pending and are skipped harmlessly at the next commit.
+
+Importers write rows with plain INSERTs that send no signals; they close each file by saving its
+``ImportRun`` with ``finished_at`` set, inside the file's transaction. That save indexes every record
+whose tokens are missing or older than the record, in the same transaction: a dry run rolls the
+index back with the records, and a committed import is searchable at once.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 
-from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.models import ImportRun, Recommendation
 
 _pending = threading.local()
 
@@ -37,7 +41,15 @@ def _recommendation_saved(sender: type[Recommendation], instance: Recommendation
     transaction.on_commit(_flush)
 
 
+def _import_finished(sender: type[ImportRun], instance: ImportRun, **kwargs: Any) -> None:
+    from hrcoop.recommendations.search.services import index_recommendations
+
+    if instance.finished_at is not None and not kwargs.get("raw"):
+        index_recommendations()
+
+
 def connect() -> None:
+    post_save.connect(_import_finished, sender=ImportRun, dispatch_uid="search-index-import-run")
     post_save.connect(
         _recommendation_saved, sender=Recommendation, dispatch_uid="search-index-recommendation"
     )

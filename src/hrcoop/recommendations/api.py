@@ -1,0 +1,410 @@
+"""The public REST API of the registry: search with every facet as a filter, records, facet counts,
+States and the reference lists (all read-only; the registry is open data).
+
+Lists of recommendations are paged by an opaque ``cursor`` (relevance order has no key to page on,
+so the cursor carries a position; it is only ever produced by the API itself), capped at
+``CursorPagination.max_page_size`` rows. Responses carry ``ETag`` and ``Last-Modified`` derived from
+the registry's last change, and answer ``304`` to a matching conditional request.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max
+from django.http import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hrcoop.core.api import CursorPagination
+from hrcoop.core.errors import InvalidInput
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
+from hrcoop.recommendations.search.facets import FACETS
+from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
+from hrcoop.recommendations.selectors import recommendation_detail
+from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
+
+MAX_PAGE_SIZE = CursorPagination.max_page_size
+DEFAULT_PAGE_SIZE = CursorPagination.page_size
+
+
+# --- serializers -----------------------------------------------------------------------------------
+
+
+class StateRefSerializer(serializers.ModelSerializer[State]):
+    class Meta:
+        model = State
+        fields = ["iso3", "name"]
+
+
+def _kind_field(choices: Any) -> serializers.CharField:
+    """A plain string naming its values: several vocabularies are called "kind" in the schema."""
+    return serializers.CharField(help_text="One of: " + ", ".join(choices.values))
+
+
+class ClassificationSerializer(serializers.ModelSerializer[Classification]):
+    kind = _kind_field(LabelKind)
+    code = serializers.CharField(source="label.code")
+    name = serializers.CharField(source="label.name")
+    source = serializers.CharField()
+
+    class Meta:
+        model = Classification
+        fields = ["kind", "code", "name", "provenance", "source", "confidence"]
+
+
+class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
+    url = serializers.SerializerMethodField(help_text="The public page of the record")
+    mechanism = serializers.CharField(source="mechanism_id")
+    cycle = serializers.IntegerField(source="cycle_id", allow_null=True)
+    session = serializers.IntegerField(source="session_id", allow_null=True)
+    state_under_review = StateRefSerializer()
+    recommending_states = StateRefSerializer(many=True)
+    classifications = serializers.SerializerMethodField(help_text="Accepted classifications with provenance")
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "public_id", "url", "source_id", "mechanism", "document_symbol", "paragraph", "cycle", "session",
+            "date", "state_under_review", "recommending_states", "text", "language", "response",
+            "response_source", "classifications", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Recommendation) -> str:
+        path = reverse("recommendations:detail", args=[obj.public_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(ClassificationSerializer(many=True))
+    def get_classifications(self, obj: Recommendation) -> list[dict[str, Any]]:
+        accepted = [c for c in obj.classifications.all() if c.status == Classification.Status.ACCEPTED]
+        accepted.sort(key=lambda c: (c.kind, c.label.code))
+        return list(ClassificationSerializer(accepted, many=True).data)
+
+
+class SimilarSerializer(serializers.Serializer[Any]):
+    similarity = serializers.FloatField()
+    recommendation = RecommendationSerializer()
+
+
+class StateSerializer(serializers.ModelSerializer[State]):
+    regional_group = serializers.CharField(source="regional_group_id", allow_null=True)
+    organisations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = State
+        fields = [
+            "iso3",
+            "iso2",
+            "m49",
+            "name",
+            "status",
+            "regional_group",
+            "organisations",
+            "ldc",
+            "lldc",
+            "sids",
+        ]
+
+
+class RegionalGroupSerializer(serializers.ModelSerializer[RegionalGroup]):
+    class Meta:
+        model = RegionalGroup
+        fields = ["code", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    members = serializers.SlugRelatedField(many=True, read_only=True, slug_field="iso3")
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "name", "members"]
+
+
+class MechanismSerializer(serializers.ModelSerializer[Mechanism]):
+    kind = _kind_field(Mechanism.Kind)
+
+    class Meta:
+        model = Mechanism
+        fields = ["code", "kind", "name"]
+
+
+class CycleSerializer(serializers.ModelSerializer[UprCycle]):
+    class Meta:
+        model = UprCycle
+        fields = ["number", "first_session", "last_session"]
+
+
+class SessionSerializer(serializers.ModelSerializer[UprSession]):
+    cycle = serializers.IntegerField(source="cycle_id")
+
+    class Meta:
+        model = UprSession
+        fields = ["number", "cycle", "year"]
+
+
+class LabelSerializer(serializers.ModelSerializer[Label]):
+    kind = _kind_field(LabelKind)
+
+    class Meta:
+        model = Label
+        fields = ["kind", "code", "name"]
+
+
+FacetCountsSerializer = inline_serializer(
+    "FacetCounts",
+    {
+        "count": serializers.IntegerField(),
+        "facets": serializers.DictField(
+            child=serializers.ListField(
+                child=inline_serializer(
+                    "FacetValue",
+                    {
+                        "value": serializers.CharField(),
+                        "label": serializers.CharField(),
+                        "count": serializers.IntegerField(),
+                        "selected": serializers.BooleanField(),
+                    },
+                )
+            )
+        ),
+    },
+)
+
+SearchPageSerializer = inline_serializer(
+    "RecommendationPage",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": RecommendationSerializer(many=True),
+    },
+)
+
+# --- parameters ------------------------------------------------------------------------------------
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description='Query: words, "phrases", AND/OR/NOT, -word, prefix*, ( )'),
+    OpenApiParameter("sort", str, enum=list(SORTS), description="relevance (default with a query) or date"),
+    OpenApiParameter("mode", str, enum=list(MODES), description="text (default) or semantic (by meaning)"),
+    *[
+        OpenApiParameter(
+            facet.key,
+            str,
+            description=f"{facet.label}: one or more values (repeat or comma-separate); values are OR-ed",
+            many=True,
+            explode=True,
+        )
+        for facet in FACETS
+    ],
+]
+PAGE_PARAMETERS = [
+    OpenApiParameter("cursor", str, description="The position given in next/previous"),
+    OpenApiParameter("page_size", int, description=f"Rows per page, at most {MAX_PAGE_SIZE}"),
+]
+
+
+# --- conditional requests ---------------------------------------------------------------------------
+
+
+def registry_version() -> tuple[str, float | None]:
+    """(a token that changes with any change to the registry, its last change as a timestamp)."""
+    figures = Recommendation.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    last = figures["last"]
+    token = f"{figures['n']}-{figures['top']}-{last.isoformat() if last else ''}"
+    return token, last.timestamp() if last else None
+
+
+class ConditionalMixin:
+    """ETag / Last-Modified on every GET, derived from the registry version and the full URL."""
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "GET" and response.status_code == 200:
+            token, last = registry_version()
+            digest = hashlib.sha256(f"{token}|{request.get_full_path()}".encode()).hexdigest()[:32]
+            response["ETag"] = f'"{digest}"'
+            if last is not None:
+                response["Last-Modified"] = http_date(last)
+            conditional = get_conditional_response(
+                request._request,
+                etag=f'"{digest}"',
+                last_modified=int(last) if last else None,
+                response=response,
+            )
+            if conditional is not response and isinstance(conditional, HttpResponseBase):
+                return conditional
+        return response
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+
+def _page_size(request: Request) -> int:
+    raw = request.query_params.get("page_size")
+    if raw is None or raw == "":
+        return DEFAULT_PAGE_SIZE
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidInput(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}.", where="page_size")
+    return min(int(raw), MAX_PAGE_SIZE)
+
+
+def _offset(request: Request) -> int:
+    raw = request.query_params.get("cursor")
+    if not raw:
+        return 0
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+        offset = int(decoded["o"])
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as exc:
+        raise InvalidInput(
+            "The cursor is not one this API gave; follow next/previous links.", where="cursor"
+        ) from exc
+    if offset < 0:
+        raise InvalidInput("The cursor is not one this API gave; follow next/previous links.", where="cursor")
+    return offset
+
+
+def _cursor_url(request: Request, offset: int) -> str:
+    params = [(k, v) for k, values in request.query_params.lists() if k != "cursor" for v in values]
+    cursor = base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+    return request.build_absolute_uri(request.path + "?" + urlencode([*params, ("cursor", cursor)]))
+
+
+class RecommendationList(ConditionalMixin, APIView):
+    """Search recommendations: the query language plus every facet as a filter, paged by cursor."""
+
+    @extend_schema(
+        operation_id="recommendations_search",
+        parameters=SEARCH_PARAMETERS + PAGE_PARAMETERS,
+        responses=SearchPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchParams.from_query_dict(request.query_params)
+        size, offset = _page_size(request), _offset(request)
+        result = search(params)
+        records = result.page(limit=size, offset=offset)
+        total = result.count
+        return Response(
+            {
+                "count": total,
+                "next": _cursor_url(request, offset + size) if offset + size < total else None,
+                "previous": _cursor_url(request, max(offset - size, 0)) if offset > 0 else None,
+                "results": RecommendationSerializer(records, many=True, context={"request": request}).data,
+            }
+        )
+
+
+class RecommendationDetail(ConditionalMixin, APIView):
+    @extend_schema(operation_id="recommendations_detail", responses=RecommendationSerializer)
+    def get(self, request: Request, public_id: str) -> Response:
+        record = recommendation_detail(public_id)
+        return Response(RecommendationSerializer(record, context={"request": request}).data)
+
+
+class SimilarRecommendations(ConditionalMixin, APIView):
+    """The recommendations closest in meaning, in any language (multilingual sentence embeddings)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="How many, 1 to 50 (default 10)")],
+        responses=SimilarSerializer(many=True),
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        raw = request.query_params.get("limit", "10")
+        if not raw.isdigit() or not 1 <= int(raw) <= 50:
+            raise InvalidInput("limit must be a whole number from 1 to 50.", where="limit")
+        record = recommendation_detail(public_id)
+        hits = similar_to(record, limit=int(raw))
+        data = [{"similarity": round(score, 4), "recommendation": r} for r, score in hits]
+        return Response(SimilarSerializer(data, many=True, context={"request": request}).data)
+
+
+class FacetCounts(ConditionalMixin, APIView):
+    """How many results each facet value gives with the current query and filters."""
+
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses=FacetCountsSerializer)
+    def get(self, request: Request) -> Response:
+        result = search(SearchParams.from_query_dict(request.query_params))
+        facets = {
+            key: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values
+            ]
+            for key, _, values in result.facets()
+        }
+        return Response({"count": result.count, "facets": facets})
+
+
+class StateList(ConditionalMixin, generics.ListAPIView[State]):
+    """States with their regional group and organisation memberships."""
+
+    serializer_class = StateSerializer
+    pagination_class = type("StatePagination", (CursorPagination,), {"ordering": "iso3"})
+    queryset = State.objects.prefetch_related("organisations")
+
+
+class StateDetail(ConditionalMixin, generics.RetrieveAPIView[State]):
+    serializer_class = StateSerializer
+    queryset = State.objects.prefetch_related("organisations")
+    lookup_field = "iso3"
+
+    def get_object(self) -> State:
+        return get_object_or_404(self.get_queryset(), iso3=str(self.kwargs["iso3"]).upper())
+
+
+def _reference_list(model_serializer: type[serializers.ModelSerializer[Any]], queryset: Any, doc: str) -> Any:
+    """A small reference list, returned whole (each has at most a few hundred rows)."""
+    return type(
+        f"{model_serializer.Meta.model.__name__}List",
+        (ConditionalMixin, generics.ListAPIView),
+        {
+            "serializer_class": model_serializer,
+            "queryset": queryset,
+            "pagination_class": None,
+            "__doc__": doc,
+        },
+    )
+
+
+RegionalGroupList = _reference_list(
+    RegionalGroupSerializer, RegionalGroup.objects.order_by("code"), "UN regional groups"
+)
+OrganisationList = _reference_list(
+    OrganisationSerializer, Organisation.objects.prefetch_related("members").order_by("code"), "Organisations"
+)
+MechanismList = _reference_list(MechanismSerializer, Mechanism.objects.order_by("code"), "Mechanisms")
+CycleList = _reference_list(CycleSerializer, UprCycle.objects.order_by("number"), "UPR cycles")
+SessionList = _reference_list(SessionSerializer, UprSession.objects.order_by("number"), "UPR sessions")
+
+
+class LabelList(ConditionalMixin, generics.ListAPIView[Label]):
+    """Classification vocabularies: issues, themes, affected persons, SDG goals and targets, categories."""
+
+    serializer_class = LabelSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=[k.value for k in LabelKind])])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        kind = self.request.query_params.get("kind")
+        queryset = Label.objects.order_by("kind", "code")
+        if kind:
+            if kind not in LabelKind.values:
+                raise InvalidInput(f"kind must be one of {', '.join(LabelKind.values)}.", where="kind")
+            queryset = queryset.filter(kind=kind)
+        return queryset

@@ -1,0 +1,168 @@
+"""The API, the pages and the exports answer from the same search, and never 500 on bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from hrcoop.recommendations.models import Recommendation
+
+MALFORMED = [
+    '"unbalanced quote',
+    "(unbalanced (parentheses",
+    "closing ) too many ))",
+    "NOT",
+    "AND OR NOT",
+    "-",
+    "*",
+    '""',
+    "x" * 10_000,
+    "women\x00\x07\x1b rights",
+    "women" + " OR women" * 100,
+    "'; DROP TABLE recommendations_recommendation; --",
+    "NEAR(a b)",
+    "col:women ^start",
+]
+
+
+@pytest.mark.django_db
+def test_malformed_queries_get_a_lenient_parse_or_a_clear_400(corpus: dict, client: Client) -> None:
+    before = Recommendation.objects.count()
+    refused = []
+    for q in MALFORMED:
+        api = client.get("/api/recommendations/", {"q": q})
+        page = client.get("/recommendations/search/", {"q": q})
+        export = client.get("/recommendations/export/csv/", {"q": q})
+        facets = client.get("/api/recommendations/facets/", {"q": q})
+        statuses = {api.status_code, page.status_code, export.status_code, facets.status_code}
+        assert statuses in ({200}, {400}), (q[:40], statuses)
+        if api.status_code == 400:
+            error = api.json()["error"]
+            assert error["where"] == "q" and error["message"]
+            assert error["message"] in page.content.decode().replace("&#x27;", "'")
+            refused.append(q[:20])
+    assert refused == ["x" * 20, "women OR women OR wo"]  # too long; too many words
+    assert Recommendation.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_api_list_filters_pages_and_caches(corpus: dict, client: Client) -> None:
+    response = client.get("/api/recommendations/", {"q": "women OR torture", "page_size": 1})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 4  # cedaw, woman, opcat, torture
+    first = body["results"][0]["public_id"]
+    following = client.get(body["next"]).json()
+    assert following["results"][0]["public_id"] != first
+    assert following["previous"]
+    seen = {first}
+    page = body
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen.update(r["public_id"] for r in page["results"])
+    assert len(seen) == 4
+    etag = response["ETag"]
+    assert (
+        client.get(
+            "/api/recommendations/", {"q": "women OR torture", "page_size": 1}, HTTP_IF_NONE_MATCH=etag
+        ).status_code
+        == 304
+    )
+    assert response["Last-Modified"]
+
+    filtered = client.get("/api/recommendations/", {"state": "KEN", "issue": "womens-rights"}).json()
+    assert {r["public_id"] for r in filtered["results"]} == {
+        corpus["cedaw"].public_id,
+        corpus["woman"].public_id,
+    }
+    assert client.get("/api/recommendations/", {"page_size": 100_000}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_errors_have_one_shape(corpus: dict, client: Client) -> None:
+    for params in (
+        {"cycle": "one"},
+        {"sort": "best"},
+        {"cursor": "garbage!"},
+        {"page_size": "-3"},
+        {"mode": "x"},
+    ):
+        response = client.get("/api/recommendations/", params)
+        assert response.status_code == 400, params
+        error = response.json()["error"]
+        assert error["status"] == 400 and error["message"] and error["where"] == next(iter(params))
+    missing = client.get("/api/recommendations/NOPE/")
+    assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
+
+
+@pytest.mark.django_db
+def test_api_detail_facets_states_and_reference_lists(corpus: dict, client: Client) -> None:
+    record = corpus["cedaw"]
+    detail = client.get(f"/api/recommendations/{record.public_id}/").json()
+    assert detail["text"] == record.text
+    assert {s["iso3"] for s in detail["recommending_states"]} == {"FRA", "DEU"}
+    assert {(c["kind"], c["code"], c["provenance"]) for c in detail["classifications"]} == {
+        ("issue", "womens-rights", "imported"),
+        ("action_category", "5", "imported"),
+    }
+    facets = client.get("/api/recommendations/facets/", {"q": "death"}).json()
+    assert facets["count"] == 2
+    assert {v["value"]: v["count"] for v in facets["facets"]["state"]} == {"USA": 1, "KEN": 1}
+    assert {v["value"]: v["count"] for v in facets["facets"]["recommending_organisation"]}["EU"] == 2
+    states = client.get("/api/states/").json()
+    assert len(states["results"]) == 50 and states["next"]
+    assert client.get("/api/states/ken/").json()["regional_group"] == "AFRICAN"
+    for name in ("regional-groups", "organisations", "mechanisms", "cycles", "sessions", "labels"):
+        response = client.get(f"/api/reference/{name}/")
+        assert response.status_code == 200 and response.json(), name
+    assert client.get("/api/reference/labels/", {"kind": "issue"}).json()[0]["kind"] == "issue"
+
+
+@pytest.mark.django_db
+def test_exports_stream_every_row_with_chosen_columns_and_links(corpus: dict, client: Client) -> None:
+    response = client.get("/recommendations/export/csv/", {"q": "death OR torture"})
+    assert response.streaming
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert {r["public_id"] for r in rows} == {
+        corpus[k].public_id for k in ("abolish", "moratorium", "opcat", "torture")
+    }
+    assert all(r["url"].endswith(f"/recommendations/{r['public_id']}/") for r in rows)
+
+    lines = client.get("/recommendations/export/jsonl/", {"state": "KEN", "columns": "public_id,issues,url"})
+    records = [json.loads(line) for line in b"".join(lines.streaming_content).decode().splitlines()]
+    assert len(records) == 3 and set(records[0]) == {"public_id", "issues", "url"}
+
+    xlsx = client.get("/recommendations/export/xlsx/", {"q": "women", "columns": ["public_id", "text"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = list(sheet.values)
+    assert values[0] == ("public_id", "text") and len(values) == 3
+
+    assert client.get("/recommendations/export/csv/", {"columns": "nonsense"}).status_code == 400
+    assert client.get("/recommendations/export/pdf/").status_code == 400
+
+
+@pytest.mark.django_db
+def test_search_page_highlights_and_keeps_a_shareable_url(corpus: dict, client: Client) -> None:
+    response = client.get("/recommendations/search/", {"q": "women", "state": "KEN"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>Women</mark>" in html and "<mark>woman</mark>" in html
+    assert 'name="state" value="KEN" checked' in html
+    assert "export/csv/?q=women&amp;state=KEN" in html
+    partial = client.get("/recommendations/search/", {"q": "women"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "<mark>" in partial
+    arabic = client.get("/ar/recommendations/search/", {"q": "المرأة"}).content.decode()
+    assert 'dir="rtl"' in arabic and "<mark>" in arabic
+
+
+@pytest.mark.django_db
+def test_country_profile_has_a_chart_and_breakdowns(corpus: dict, client: Client) -> None:
+    html = client.get("/recommendations/countries/ken/").content.decode()
+    assert "<svg" in html and "Kenya" in html
+    assert "womens rights" in html  # the issue table
+    assert client.get("/recommendations/countries/XXX/").status_code == 404
