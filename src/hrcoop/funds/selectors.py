@@ -1,8 +1,9 @@
 """Reads of the funds: balances, the books' self-check, and what each actor may see of donors.
 
-Fund figures are public (para 23: donors and the public see what came in and where it went); the
-one thing that depends on who asks is the name of a donor who asked to stay anonymous, which only
-the secretariat, admins and that donor's own representatives see.
+Fund figures are public (para 23: donors and the public see what came in and where it went). Two
+things depend on who asks: the name of a donor who asked to stay anonymous (seen by the secretariat,
+admins and that donor's own representatives), and the amount allocated to a request whose State keeps
+its amount confidential (seen by those who see the request's confidential fields).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from hrcoop.assistance.models import AssistanceRequest
+from hrcoop.assistance.selectors import sees_confidential
 from hrcoop.core.errors import NotFound
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
@@ -139,3 +142,12 @@ def donor_for(actor: Actor, donor_id: int) -> Donor:
     if donor is None or not may_see_donor(actor, donor):
         raise NotFound(f"there is no donor {donor_id}")
     return donor
+
+
+def amounts_withheld(actor: Actor, request_ids: list[int]) -> set[int]:
+    """Requests whose State keeps its amount confidential (DESIGN.md §1), unless ``actor`` may see it.
+
+    The fund's totals still include these allocations; only the per-request figures are withheld.
+    """
+    requests = AssistanceRequest.objects.filter(pk__in=request_ids).select_related("requesting_state")
+    return {r.pk for r in requests if r.is_confidential("amount") and not sees_confidential(r, actor)}

@@ -1,0 +1,281 @@
+"""REST API of the funds: the public figures, and the secretariat's events through the same services.
+
+Amounts are written in major units as text ("12,500.50") with an ISO 4217 currency; amounts read are
+integer minor units with their currency, as stored. Every event needs an ``idempotency_key``: sending
+the same event again returns the first result and posts nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hrcoop.core.errors import NotFound
+from hrcoop.core.money import Money
+from hrcoop.funds import services
+from hrcoop.funds.metrics import donor_base
+from hrcoop.funds.models import Donor, Posting
+from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances
+from hrcoop.funds.statements import (
+    allocations_per_request,
+    contributions_by_donor,
+    income_and_expenditure,
+    pledges_outstanding,
+)
+from hrcoop.reference.models import Fund
+
+
+def _fund(code: str) -> Fund:
+    fund = Fund.objects.filter(code=code).first()
+    if fund is None:
+        raise NotFound(f"there is no fund {code!r}")
+    return fund
+
+
+def _balances(fund: Fund) -> list[dict[str, Any]]:
+    return [
+        {
+            "currency": b.currency,
+            "cash": b.cash,
+            "open_commitments": b.open_commitments,
+            "available": b.available,
+            "pledges_outstanding": b.pledges_outstanding,
+        }
+        for b in fund_balances(fund)
+    ]
+
+
+class FundListView(APIView):
+    @extend_schema(summary="Funds with their balances (minor units) per currency", responses=dict)
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {"code": f.code, "name": f.name, "currency": f.currency, "balances": _balances(f)}
+                for f in Fund.objects.order_by("code")
+            ]
+        )
+
+
+class FundDetailView(APIView):
+    @extend_schema(
+        summary="A fund: balances, income and expenditure, donors, pledges outstanding, allocations"
+    )
+    def get(self, request: Request, code: str) -> Response:
+        fund = _fund(code)
+        funded = allocations_per_request(fund=fund)
+        withheld = amounts_withheld(request.user, [r.request_id for r in funded])
+        return Response(
+            {
+                "code": fund.code,
+                "name": fund.name,
+                "currency": fund.currency,
+                "balances": _balances(fund),
+                "income_and_expenditure": [r.as_dict() for r in income_and_expenditure(fund)],
+                "donors": [
+                    {**c.as_dict(), "name": donor_label(request.user, c.donor)}
+                    for c in contributions_by_donor(fund=fund)
+                ],
+                "pledges_outstanding": [
+                    {
+                        "pledge": o.pledge.pk,
+                        "donor": donor_label(request.user, o.pledge.donor),
+                        "pledged_on": o.pledge.pledged_on,
+                        "currency": o.outstanding.currency,
+                        "outstanding": o.outstanding.amount,
+                    }
+                    for o in pledges_outstanding(fund=fund)
+                ],
+                "allocations_per_request": [
+                    {**r.as_dict(), **dict.fromkeys(["allocated", "disbursed", "open"])}
+                    if r.request_id in withheld
+                    else r.as_dict()
+                    for r in funded
+                ],
+            }
+        )
+
+
+class DonorListView(APIView):
+    @extend_schema(summary="Donors with their classification (anonymous donors hidden from the public)")
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "id": d.pk,
+                    "name": donor_label(request.user, d),
+                    "kind": d.kind,
+                    "traditional": d.traditional,
+                    "regional_group": d.state.regional_group_id if d.state else None,
+                    "ldc": d.state.ldc if d.state else None,
+                    "sids": d.state.sids if d.state else None,
+                }
+                for d in Donor.objects.select_related("state")
+            ]
+        )
+
+
+class DonorDetailView(APIView):
+    @extend_schema(summary="A donor and its contributions per currency")
+    def get(self, request: Request, pk: int) -> Response:
+        donor = donor_for(request.user, pk)
+        return Response(
+            {
+                "id": donor.pk,
+                "name": donor.name,
+                "kind": donor.kind,
+                "traditional": donor.traditional,
+                "contributions": [c.as_dict() for c in contributions_by_donor(donor=donor)],
+            }
+        )
+
+
+class DonorBaseView(APIView):
+    @extend_schema(summary="Donor-base metrics per year (para 21)")
+    def get(self, request: Request) -> Response:
+        currency = str(request.query_params.get("currency", "USD")).upper()[:3]
+        return Response([row.as_dict() for row in donor_base(currency=currency)])
+
+
+class _Event(serializers.Serializer):
+    amount = serializers.CharField(help_text="Major units, e.g. 12,500.50")
+    currency = serializers.CharField(max_length=3)
+    idempotency_key = serializers.CharField(max_length=200)
+
+
+class _Rate(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=24, decimal_places=12, required=False, allow_null=True)
+    rate_date = serializers.DateField(required=False, allow_null=True)
+    rate_source = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PledgeInput(_Event, _Rate):
+    fund = serializers.CharField(max_length=20)
+    donor = serializers.IntegerField()
+    pledged_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReceiptInput(_Event, _Rate):
+    pledge = serializers.IntegerField()
+    received_on = serializers.DateField()
+
+
+class AllocationInput(_Event):
+    request = serializers.CharField(max_length=40, help_text="Public id of an approved request")
+    allocated_on = serializers.DateField()
+
+
+class ReversalInput(serializers.Serializer):
+    reason = serializers.CharField()
+    reversed_on = serializers.DateField()
+    idempotency_key = serializers.CharField(max_length=200)
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _rate(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rate": data.get("rate"),
+        "rate_date": data.get("rate_date"),
+        "rate_source": data.get("rate_source", ""),
+    }
+
+
+class PledgeCreateView(APIView):
+    @extend_schema(summary="Record a pledge (secretariat)", request=PledgeInput, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        data = _valid(PledgeInput, request)
+        pledge = services.record_pledge(
+            fund_code=data["fund"],
+            donor_id=data["donor"],
+            amount=Money.parse(data["amount"], data["currency"]),
+            pledged_on=data["pledged_on"],
+            note=data["note"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+            **_rate(data),
+        )
+        return Response(
+            {
+                "id": pledge.pk,
+                "amount": pledge.amount,
+                "currency": pledge.currency,
+                "fund_amount": pledge.fund_amount,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ReceiptCreateView(APIView):
+    @extend_schema(
+        summary="Record money received on a pledge (secretariat)", request=ReceiptInput, responses={201: dict}
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(ReceiptInput, request)
+        receipt = services.record_receipt(
+            pledge_id=data["pledge"],
+            amount=Money.parse(data["amount"], data["currency"]),
+            received_on=data["received_on"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+            **_rate(data),
+        )
+        return Response(
+            {
+                "id": receipt.pk,
+                "pledge": receipt.pledge_id,
+                "amount": receipt.amount,
+                "currency": receipt.currency,
+                "pledge_amount": receipt.pledge_amount,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AllocationCreateView(APIView):
+    @extend_schema(
+        summary="Allocate to an approved request (secretariat)",
+        request=AllocationInput,
+        responses={201: dict},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(AllocationInput, request)
+        allocation = services.allocate(
+            request_id=data["request"],
+            amount=Money.parse(data["amount"], data["currency"]),
+            allocated_on=data["allocated_on"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+        )
+        return Response(
+            {
+                "id": allocation.pk,
+                "fund": allocation.fund_id,
+                "amount": allocation.amount,
+                "currency": allocation.currency,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ReversalCreateView(APIView):
+    @extend_schema(summary="Reverse a posting (secretariat)", request=ReversalInput, responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(ReversalInput, request)
+        posting: Posting = services.reverse(
+            posting_id=pk,
+            reason=data["reason"],
+            reversed_on=data["reversed_on"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+        )
+        return Response({"id": posting.pk, "reverses": posting.reverses_id}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,287 @@
+"""Pages of the funds: public figures (fund, donor, donor base), CSV exports, the secretariat's forms.
+
+Reads come from ``statements``, ``metrics`` and ``selectors``; the forms call ``services`` and show a
+refused event's message next to the form, so that nothing is written behind the person's back.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hrcoop.core.errors import DomainError
+from hrcoop.core.models import Role
+from hrcoop.core.money import Money
+from hrcoop.core.roles import has_role
+from hrcoop.funds import services
+from hrcoop.funds.forms import DonorForm, FundForm, PledgeForm, ReceiptForm
+from hrcoop.funds.metrics import donor_base, donor_base_chart
+from hrcoop.funds.models import Donor, Pledge
+from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, may_see_donor
+from hrcoop.funds.statements import (
+    allocations_per_request,
+    contributions_by_donor,
+    income_and_expenditure,
+    pledges_outstanding,
+)
+from hrcoop.reference.models import Fund
+
+
+def _funded_rows(request: HttpRequest, fund: Fund | None) -> list[dict[str, Any]]:
+    rows = allocations_per_request(fund=fund)
+    withheld = amounts_withheld(request.user, [row.request_id for row in rows])
+    return [{"row": row, "withheld": row.request_id in withheld} for row in rows]
+
+
+def fund_list(request: HttpRequest) -> HttpResponse:
+    funds = [(fund, fund_balances(fund)) for fund in Fund.objects.order_by("code")]
+    return render(
+        request,
+        "funds/fund_list.html",
+        {"funds": funds, "is_secretariat": has_role(request.user, Role.SECRETARIAT)},
+    )
+
+
+def fund_page(request: HttpRequest, code: str) -> HttpResponse:
+    fund = get_object_or_404(Fund, code=code)
+    donors = [
+        {
+            "row": row,
+            "label": donor_label(request.user, row.donor),
+            "link": may_see_donor(request.user, row.donor),
+        }
+        for row in contributions_by_donor(fund=fund)
+    ]
+    outstanding = [
+        {"item": item, "label": donor_label(request.user, item.pledge.donor)}
+        for item in pledges_outstanding(fund=fund)
+    ]
+    return render(
+        request,
+        "funds/fund.html",
+        {
+            "fund": fund,
+            "balances": fund_balances(fund),
+            "statement": income_and_expenditure(fund),
+            "donors": donors,
+            "outstanding": outstanding,
+            "funded": _funded_rows(request, fund),
+            "is_secretariat": has_role(request.user, Role.SECRETARIAT, scope=fund.code),
+        },
+    )
+
+
+def donor_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        donor = donor_for(request.user, pk)
+    except DomainError as exc:
+        raise Http404(str(exc)) from exc
+    return render(
+        request,
+        "funds/donor.html",
+        {
+            "donor": donor,
+            "contributions": contributions_by_donor(donor=donor),
+            "pledges": donor.pledges.select_related("fund").prefetch_related("receipts"),
+        },
+    )
+
+
+def donor_base_page(request: HttpRequest) -> HttpResponse:
+    currency = request.GET.get("currency", "USD").upper()[:3]
+    return render(
+        request, "funds/donor_base.html", {"rows": donor_base(currency=currency), "currency": currency}
+    )
+
+
+def donor_base_svg(request: HttpRequest) -> HttpResponse:
+    currency = request.GET.get("currency", "USD").upper()[:3]
+    return HttpResponse(donor_base_chart(donor_base(currency=currency)), content_type="image/svg+xml")
+
+
+CSV_TABLES = ("statement", "donors", "pledges", "allocations")
+
+
+def fund_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
+    """One table of the fund page as CSV; amounts in major units with their currency, as on the page."""
+    fund = get_object_or_404(Fund, code=code)
+    if table not in CSV_TABLES:
+        raise Http404(f"no table {table}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fund.code}-{table}.csv"'
+    writer = csv.writer(response)
+
+    def major(amount: int, currency: str) -> str:
+        return str(Money(amount, currency).major())
+
+    if table == "statement":
+        rows = [r.as_dict() for r in income_and_expenditure(fund)]
+        names = ["year", "currency", "contributions", "write_offs", "refunds", "net_income", "allocations"]
+        names += ["expenditure", "total_expenditure", "surplus", "received", "disbursed"]
+        writer.writerow(names)
+        for r in rows:
+            writer.writerow([r["year"], r["currency"], *(major(r[n], r["currency"]) for n in names[2:])])
+    elif table == "donors":
+        writer.writerow(
+            ["donor", "kind", "traditional", "currency", "pledged", "paid", "written_off", "outstanding"]
+        )
+        for c in contributions_by_donor(fund=fund):
+            writer.writerow(
+                [donor_label(request.user, c.donor), c.donor.kind, c.donor.traditional, c.currency]
+                + [
+                    major(getattr(c, n), c.currency)
+                    for n in ("pledged", "paid", "written_off", "outstanding")
+                ]
+            )
+    elif table == "pledges":
+        writer.writerow(["pledge", "donor", "pledged_on", "currency", "amount", "outstanding"])
+        for o in pledges_outstanding(fund=fund):
+            p = o.pledge
+            label = donor_label(request.user, p.donor)
+            writer.writerow([p.pk, label, p.pledged_on, p.currency, p.money.major(), o.outstanding.major()])
+    else:
+        writer.writerow(["request", "state", "currency", "allocated", "disbursed", "open"])
+        for item in _funded_rows(request, fund):
+            a = item["row"]
+            amounts = (
+                ["", "", ""]
+                if item["withheld"]
+                else [major(getattr(a, n), a.currency) for n in ("allocated", "disbursed", "open")]
+            )
+            writer.writerow([a.public_id, a.state, a.currency, *amounts])
+    return response
+
+
+# --- the secretariat's forms -------------------------------------------------------------------------------
+
+
+def _require_secretariat(request: HttpRequest, fund: Fund | None = None) -> None:
+    if not has_role(request.user, Role.SECRETARIAT, scope=fund.code if fund else None):
+        raise PermissionDenied(_("Only the secretariat of the fund may record this."))
+
+
+def _refused(form: Form, error: DomainError) -> None:
+    field = error.where if error.where in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _rate(data: dict[str, Any]) -> dict[str, Any]:
+    return {"rate": data["rate"], "rate_date": data["rate_date"], "rate_source": data["rate_source"] or ""}
+
+
+@login_required
+def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
+    fund = get_object_or_404(Fund, code=code)
+    _require_secretariat(request, fund)
+    form = PledgeForm(request.POST or None, initial={"currency": fund.currency})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pledge = services.record_pledge(
+                fund_code=fund.code,
+                donor_id=data["donor"].pk,
+                amount=Money.parse(data["amount"], data["currency"]),
+                pledged_on=data["pledged_on"],
+                note=data["note"],
+                idempotency_key=data["idempotency_key"],
+                actor=request.user,
+                **_rate(data),
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Pledge %(id)s of %(amount)s recorded.") % {"id": pledge.pk, "amount": pledge.money},
+            )
+            return redirect("funds:fund", code=fund.code)
+    return render(
+        request,
+        "funds/form.html",
+        {"form": form, "title": _("Record a pledge to %(fund)s") % {"fund": fund.code}, "fund": fund},
+    )
+
+
+@login_required
+def new_receipt(request: HttpRequest, pledge_id: int) -> HttpResponse:
+    pledge = get_object_or_404(Pledge.objects.select_related("fund", "donor"), pk=pledge_id)
+    _require_secretariat(request, pledge.fund)
+    form = ReceiptForm(request.POST or None, initial={"currency": pledge.currency})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            receipt = services.record_receipt(
+                pledge_id=pledge.pk,
+                amount=Money.parse(data["amount"], data["currency"]),
+                received_on=data["received_on"],
+                idempotency_key=data["idempotency_key"],
+                actor=request.user,
+                **_rate(data),
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Receipt of %(amount)s recorded.") % {"amount": receipt.money})
+            return redirect("funds:fund", code=pledge.fund.code)
+    title = _("Record money received on pledge %(id)s by %(donor)s (%(amount)s)") % {
+        "id": pledge.pk,
+        "donor": pledge.donor.name,
+        "amount": pledge.money,
+    }
+    return render(request, "funds/form.html", {"form": form, "title": title, "fund": pledge.fund})
+
+
+@login_required
+def new_fund(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund = services.create_fund(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            return redirect("funds:fund", code=fund.code)
+    return render(request, "funds/form.html", {"form": form, "title": _("Add a fund")})
+
+
+@login_required
+def new_donor(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    form = DonorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            donor = services.register_donor(
+                name=data["name"],
+                kind=data["kind"],
+                state_iso3=data["state"] or None,
+                organisation_code=data["organisation"] or None,
+                anonymous=data["anonymous"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            return redirect("funds:donor", pk=donor.pk)
+    return render(request, "funds/form.html", {"form": form, "title": _("Register a donor")})
+
+
+def donors_list(request: HttpRequest) -> HttpResponse:
+    donors = [
+        (d, donor_label(request.user, d), may_see_donor(request.user, d))
+        for d in Donor.objects.select_related("state__regional_group")
+    ]
+    return render(
+        request,
+        "funds/donor_list.html",
+        {"donors": donors, "is_secretariat": has_role(request.user, Role.SECRETARIAT)},
+    )

@@ -1,0 +1,195 @@
+"""The fund pages, the secretariat's forms, the CSV export and the API."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hrcoop.core.models import User
+from hrcoop.core.money import Money
+from hrcoop.funds import services
+from hrcoop.funds.models import Donor, Pledge, Posting
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2025, 6, 1)
+
+
+@pytest.fixture
+def books(secretariat: User, donors: dict[str, Donor], make_request: Callable[..., Any]) -> dict[str, Any]:
+    anonymous = services.register_donor(
+        name="A Generous Family", kind="private", anonymous=True, actor=secretariat
+    )
+    p = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["qatar"].pk,
+        amount=Money(5_000_000, "USD"),
+        pledged_on=DAY,
+        idempotency_key="p",
+        actor=secretariat,
+    )
+    services.record_pledge(
+        fund_code="VFTC",
+        donor_id=anonymous.pk,
+        amount=Money(100_000, "USD"),
+        pledged_on=DAY,
+        idempotency_key="anon",
+        actor=secretariat,
+    )
+    services.record_receipt(
+        pledge_id=p.pk,
+        amount=Money(5_000_000, "USD"),
+        received_on=DAY,
+        idempotency_key="r",
+        actor=secretariat,
+    )
+    open_request = make_request()
+    secret_request = make_request(iso3="FJI")
+    secret_request.confidential_fields = ["amount"]
+    secret_request.save()
+    for key, req, amount in (("a1", open_request, 1_000_000), ("a2", secret_request, 777_700)):
+        services.allocate(
+            request_id=req.public_id,
+            amount=Money(amount, "USD"),
+            allocated_on=DAY,
+            idempotency_key=key,
+            actor=secretariat,
+        )
+    return {"pledge": p, "anonymous": anonymous, "open": open_request, "secret": secret_request}
+
+
+def test_public_fund_page(client: Client, books: dict[str, Any]) -> None:
+    page = client.get("/funds/VFTC/").content.decode()
+    assert "50,000.00 USD" in page and "32,223.00 USD" in page  # cash; available = 50,000 - 10,000 - 7,777
+    assert "Qatar" in page and "Anonymous donor" in page and "A Generous Family" not in page
+    assert books["open"].public_id in page and "10,000.00 USD" in page
+    assert (
+        books["secret"].public_id in page
+        and ">7,777.00 USD" not in page
+        and "keeps the amount confidential" in page
+    )
+    assert "Record a pledge" not in page
+    assert client.get(f"/funds/donors/{books['anonymous'].pk}/").status_code == 404
+
+
+def test_secretariat_sees_what_the_public_does_not(
+    client: Client, secretariat: User, books: dict[str, Any]
+) -> None:
+    client.force_login(secretariat)
+    page = client.get("/funds/VFTC/").content.decode()
+    assert "A Generous Family" in page and ">7,777.00 USD" in page and "Record a pledge" in page
+
+
+def test_csv_export(client: Client, books: dict[str, Any]) -> None:
+    response = client.get("/funds/VFTC/allocations.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["request", "state", "currency", "allocated", "disbursed", "open"]
+    by_request = {r[0]: r for r in rows[1:]}
+    assert by_request[books["open"].public_id][3:] == ["10000.00", "0.00", "10000.00"]
+    assert by_request[books["secret"].public_id][3:] == ["", "", ""]
+    statement = list(csv.DictReader(io.StringIO(client.get("/funds/VFTC/statement.csv").content.decode())))
+    assert statement[0]["contributions"] == "51000.00" and statement[0]["allocations"] == "17777.00"
+    assert client.get("/funds/VFTC/ledger.csv").status_code == 404
+
+
+def test_pledge_form_posts_once(client: Client, secretariat: User, donors: dict[str, Donor]) -> None:
+    client.force_login(secretariat)
+    form = client.get("/funds/VFTC/pledges/new/")
+    key = form.context["form"]["idempotency_key"].value()
+    data = {
+        "donor": donors["norway"].pk,
+        "amount": "250,000.00",
+        "currency": "USD",
+        "pledged_on": "2025-02-01",
+        "idempotency_key": key,
+    }
+    assert client.post("/funds/VFTC/pledges/new/", data).status_code == 302
+    assert client.post("/funds/VFTC/pledges/new/", data).status_code == 302  # the double click
+    assert Pledge.objects.get().amount == 25_000_000 and Posting.objects.count() == 1
+
+
+def test_receipt_form_shows_the_refusal(client: Client, secretariat: User, donors: dict[str, Donor]) -> None:
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["norway"].pk,
+        amount=Money(1_000, "USD"),
+        pledged_on=DAY,
+        idempotency_key="p",
+        actor=secretariat,
+    )
+    client.force_login(secretariat)
+    response = client.post(
+        f"/funds/pledges/{pledge.pk}/receipts/new/",
+        {"amount": "10", "currency": "EUR", "received_on": "2025-02-01", "idempotency_key": "k"},
+    )
+    assert response.status_code == 200
+    assert "EUR to USD needs an exchange rate, its date and its source" in response.content.decode()
+    assert Posting.objects.count() == 1
+
+
+def test_forms_are_for_the_secretariat(client: Client, fund: Any) -> None:
+    assert client.get("/funds/VFTC/pledges/new/").status_code == 302  # to sign in
+    client.force_login(User.objects.create_user("someone"))
+    assert client.get("/funds/VFTC/pledges/new/").status_code == 403
+    assert client.get("/funds/new/").status_code == 403
+
+
+def test_secretariat_adds_a_fund(client: Client, secretariat: User) -> None:
+    client.force_login(secretariat)
+    response = client.post(
+        "/funds/new/",
+        {"code": "SIDS-TF", "name": "Trust fund for LDC and SIDS participation", "currency": "USD"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/funds/SIDS-TF/")
+    again = client.post("/funds/new/", {"code": "SIDS-TF", "name": "again", "currency": "USD"})
+    assert "already exists" in again.content.decode()
+
+
+def test_donor_base_page_and_chart(client: Client, books: dict[str, Any]) -> None:
+    page = client.get("/funds/donor-base/").content.decode()
+    assert "2025" in page and "<img" in page
+    chart = client.get("/funds/donor-base.svg")
+    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+
+
+def test_api(client: Client, secretariat: User, donors: dict[str, Donor], books: dict[str, Any]) -> None:
+    detail = client.get("/api/funds/VFTC/").json()
+    assert detail["balances"][0]["available"] == 3_222_300
+    withheld = {r["request"]: r for r in detail["allocations_per_request"]}
+    assert withheld[books["secret"].public_id]["allocated"] is None
+    pledge = {
+        "fund": "VFTC",
+        "donor": donors["eu"].pk,
+        "amount": "1,000",
+        "currency": "usd",
+        "pledged_on": "2025-07-01",
+        "idempotency_key": "api-1",
+    }
+    assert client.post("/api/funds/pledges/", pledge, content_type="application/json").status_code == 403
+    client.force_login(secretariat)
+    created = client.post("/api/funds/pledges/", pledge, content_type="application/json")
+    assert created.status_code == 201 and created.json()["amount"] == 100_000
+    bad = client.post(
+        "/api/funds/pledges/",
+        {**pledge, "currency": "XYZ", "idempotency_key": "api-2"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "unknown currency" in bad.json()["error"]["message"]
+    over = client.post(
+        "/api/funds/allocations/",
+        {
+            "request": books["open"].public_id,
+            "amount": "1000000",
+            "currency": "USD",
+            "allocated_on": "2025-07-01",
+            "idempotency_key": "api-3",
+        },
+        content_type="application/json",
+    )
+    assert over.status_code == 409 and "available" in over.json()["error"]["message"]
+    assert client.get("/api/funds/donor-base/").json()[0]["year"] == 2025
