@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from hrcoop.cli import main as hrcoop_main
+from hrcoop.core.models import AuditEvent
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.mandates.services import import_resolution_text
 
@@ -121,3 +123,53 @@ def test_cli_rejects_a_text_that_is_not_a_resolution(
     assert run(["mandates", "import", str(path)]) == 2
     assert "letter.txt: not a resolution" in capsys.readouterr().err
     assert Resolution.objects.count() == 0
+
+
+def test_api_fulfil_is_for_the_secretariat(seed: Resolution, django_user_model: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from hrcoop.core.models import Role
+    from hrcoop.core.roles import grant_role
+
+    mandate = Mandate.objects.get(paragraph__number="32")
+    url = f"/api/mandates/mandates/{mandate.pk}/fulfil/"
+    api = APIClient()
+    refused = api.post(url, {"document_symbol": "A/HRC/50/19"}, format="json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    donor = django_user_model.objects.create_user("donor")
+    grant_role(donor, Role.DONOR)
+    api.force_authenticate(donor)
+    assert api.post(url, {"document_symbol": "A/HRC/50/19"}, format="json").status_code == 403
+    staff = django_user_model.objects.create_user("secretariat")
+    grant_role(staff, Role.SECRETARIAT)
+    api.force_authenticate(staff)
+    bad = api.post(url, {"document_symbol": "our report"}, format="json")
+    assert bad.status_code == 400 and "not a UN document symbol" in bad.json()["error"]["message"]
+    mandate.refresh_from_db()
+    assert mandate.fulfilled_by == ""
+    done = api.post(url, {"document_symbol": "A/HRC/50/19", "fulfilled_on": "2022-06-20"}, format="json")
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["fulfilled_by"]) == ("fulfilled", "A/HRC/50/19")
+    event = AuditEvent.objects.get(action="mandates.mandate_fulfilled")
+    assert event.actor_label == "secretariat"
+
+
+def test_mandate_page_form_for_the_secretariat(
+    client: Client, seed: Resolution, django_user_model: Any
+) -> None:
+    from hrcoop.core.models import Role
+    from hrcoop.core.roles import grant_role
+
+    mandate = Mandate.objects.get(paragraph__number="32")
+    url = f"/mandates/mandate/{mandate.pk}/"
+    assert 'name="document_symbol"' not in client.get(url).content.decode()
+    assert client.post(url, {"document_symbol": "A/HRC/50/19"}).status_code == 403
+    staff = django_user_model.objects.create_user("secretariat")
+    grant_role(staff, Role.SECRETARIAT)
+    client.force_login(staff)
+    assert 'name="document_symbol"' in client.get(url).content.decode()
+    refused = client.post(url, {"document_symbol": "soon"})
+    assert refused.status_code == 400 and "not a UN document symbol" in refused.content.decode()
+    assert client.post(url, {"document_symbol": "A/HRC/50/19"}).status_code == 302
+    mandate.refresh_from_db()
+    assert mandate.fulfilled_by == "A/HRC/50/19" and mandate.status == "fulfilled"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from hrcoop.core.api import CursorPagination
 from hrcoop.core.errors import InvalidInput
 from hrcoop.mandates.models import Citation, Mandate, Paragraph, Resolution
 from hrcoop.mandates.selectors import mandates_tracker, recalled_by, recalls
+from hrcoop.mandates.services import fulfil_mandate
 
 
 class ParagraphSerializer(serializers.ModelSerializer[Paragraph]):
@@ -36,8 +37,8 @@ class ParagraphSerializer(serializers.ModelSerializer[Paragraph]):
 
 class CitationSerializer(serializers.ModelSerializer[Citation]):
     paragraph = serializers.CharField(source="paragraph.anchor")
-    target = serializers.PrimaryKeyRelatedField(read_only=True)
-    resolution = serializers.PrimaryKeyRelatedField(read_only=True)
+    target = serializers.IntegerField(source="target_id", allow_null=True, read_only=True)
+    resolution = serializers.IntegerField(source="resolution_id", read_only=True)
 
     class Meta:
         model = Citation
@@ -88,6 +89,11 @@ class MandateSerializer(serializers.ModelSerializer[Mandate]):
         ]  # fmt: skip
 
 
+class FulfilSerializer(serializers.Serializer[dict[str, Any]]):
+    document_symbol = serializers.CharField(max_length=80, help_text="e.g. A/HRC/50/19")
+    fulfilled_on = serializers.DateField(required=False)
+
+
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet[Resolution]):
     queryset = Resolution.objects.all()
     pagination_class = CursorPagination
@@ -100,7 +106,12 @@ class ResolutionViewSet(viewsets.ReadOnlyModelViewSet[Resolution]):
             return Resolution.objects.prefetch_related("paragraphs")
         return Resolution.objects.all()
 
-    @extend_schema(responses=CitationSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "ResolutionCitations",
+            {"recalls": CitationSerializer(many=True), "recalled_by": CitationSerializer(many=True)},
+        )
+    )
     @action(detail=True)
     def citations(self, request: Request, pk: str | None = None) -> Response:
         """The texts this one cites (``recalls``) and the stored texts that cite it (``recalled_by``)."""
@@ -143,6 +154,24 @@ class MandateViewSet(viewsets.ReadOnlyModelViewSet[Mandate]):
             addressee=params.get("addressee", ""),
             due_session=int(session) if session else None,
             status=params.get("status", ""),
+        )
+
+    @extend_schema(request=FulfilSerializer, responses=MandateSerializer)
+    @action(detail=True, methods=["post"])
+    def fulfil(self, request: Request, pk: str | None = None) -> Response:
+        """Record the document that fulfils the mandate (secretariat only)."""
+        body = FulfilSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        mandate = fulfil_mandate(
+            self.get_object(),
+            document_symbol=body.validated_data["document_symbol"],
+            fulfilled_on=body.validated_data.get("fulfilled_on"),
+            actor=request.user,
+        )
+        return Response(
+            MandateSerializer(
+                Mandate.objects.select_related("resolution", "paragraph").get(pk=mandate.pk)
+            ).data
         )
 
     def paginate_queryset(self, queryset: Any) -> Any:

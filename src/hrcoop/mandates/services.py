@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hrcoop.core.audit import record_event
-from hrcoop.core.errors import ImportFailed, InvalidInput
-from hrcoop.core.models import User
+from hrcoop.core.errors import Forbidden, ImportFailed, InvalidInput
+from hrcoop.core.models import Role, User
+from hrcoop.core.roles import Actor, has_role
 from hrcoop.mandates.models import Citation, Mandate, Paragraph, Resolution
 from hrcoop.mandates.parsing import ParsedResolution, parse_resolution, split_session_report
 from hrcoop.mandates.parsing.splitter import PART_ONE_RE
@@ -238,9 +239,15 @@ def import_files(paths: list[Path], *, actor: User | None, dry_run: bool = False
 
 @transaction.atomic
 def fulfil_mandate(
-    mandate: Mandate, *, document_symbol: str, fulfilled_on: date | None = None, actor: User | None
+    mandate: Mandate, *, document_symbol: str, fulfilled_on: date | None = None, actor: Actor
 ) -> Mandate:
-    """Record the document (e.g. the report A/HRC/50/19) that fulfils a mandate."""
+    """Record the document (e.g. the report A/HRC/50/19) that fulfils a mandate.
+
+    The secretariat (or an admin) records it; ``actor=None`` is the operator at the command line.
+    """
+    if actor is not None and not has_role(actor, Role.SECRETARIAT):
+        raise Forbidden("only the secretariat records that a mandate is fulfilled")
+    user = actor if isinstance(actor, User) else None
     symbol = document_symbol.strip()
     if not SYMBOL_RE.fullmatch(symbol):
         raise InvalidInput(
@@ -252,7 +259,7 @@ def fulfil_mandate(
     mandate.fulfilled_on = fulfilled_on or timezone.localdate()
     mandate.save(update_fields=["fulfilled_by", "fulfilled_on"])
     record_event(
-        actor=actor,
+        actor=user,
         action="mandates.mandate_fulfilled",
         target=mandate,
         data={"document": symbol, "on": mandate.fulfilled_on.isoformat()},

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from hrcoop.core.errors import InvalidInput
+from hrcoop.core.errors import DomainError, InvalidInput
+from hrcoop.core.models import Role
+from hrcoop.core.roles import has_role
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.mandates.parsing.addressees import ACTOR_LABELS
 from hrcoop.mandates.rendering import render_text
@@ -18,6 +20,7 @@ from hrcoop.mandates.selectors import (
     recalls,
     resolution_detail,
 )
+from hrcoop.mandates.services import fulfil_mandate
 
 
 def resolution_list(request: HttpRequest) -> HttpResponse:
@@ -72,11 +75,28 @@ def resolution_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def mandate_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mandate; the secretariat records here the document that fulfils it (a plain form, no script)."""
     mandate = get_object_or_404(Mandate.objects.select_related("resolution", "paragraph"), pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            fulfil_mandate(
+                mandate, document_symbol=request.POST.get("document_symbol", ""), actor=request.user
+            )
+            return redirect("mandates:mandate", pk=mandate.pk)
+        except DomainError as exc:
+            error = exc.message
+            status = exc.status
     return render(
         request,
         "mandates/mandate_detail.html",
-        {"mandate": mandate, "addressee_label": ACTOR_LABELS.get(mandate.addressee, mandate.addressee)},
+        {
+            "mandate": mandate,
+            "addressee_label": ACTOR_LABELS.get(mandate.addressee, mandate.addressee),
+            "may_fulfil": has_role(request.user, Role.SECRETARIAT),
+            "error": error,
+        },
+        status=status if error else 200,
     )
 
 
