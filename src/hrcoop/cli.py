@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "stats": "hrcoop.recommendations.cli:stats",
     "assistance": "hrcoop.assistance.cli:app",
     "mandates": "hrcoop.mandates.cli:app",
+    "export": "hrcoop.funds.cli:export_app",
 }
 
 

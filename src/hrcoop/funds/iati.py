@@ -1,0 +1,358 @@
+"""IATI 2.03 publication: one ``iati-activities`` file, and one ``iati-organisations`` file per fund.
+
+An activity is a funded request for assistance: who funds, who is accountable and who implements
+(IATI organisation roles 1-4), DAC sector 15160 Human rights, SDG tags (goal 16 always; goals and
+targets of the request's linked recommendations), the recipient country, the ledger's allocations as
+outgoing commitments (transaction type 2) and its disbursements as disbursements (type 3), reversals as
+negative values, and the request's expected results. A request whose State keeps its amount, partners,
+objectives, results or recommendations confidential is published without them; a request whose
+amount is confidential is left out of the file altogether, since an IATI activity is its transactions.
+
+The codes below are those of the IATI 2.03 codelists (``../shared/data/iati_codelists``); the tests
+check every code written against those files, and every file against the 2.03 XSDs. ``validate``
+names the first line that breaks the schema and says why, so that a rejected file can be fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from lxml import etree
+
+from hrcoop.assistance.models import AssistanceRequest, Status
+from hrcoop.core.errors import InvalidInput
+from hrcoop.core.money import Money
+from hrcoop.funds.models import Account, Allocation, Line, Posting
+from hrcoop.recommendations.models import Classification, LabelKind
+from hrcoop.reference.models import Fund
+
+IATI_VERSION = "2.03"
+# OHCHR's identifier: the "XM-DAC" prefix with its OECD CRS channel code 41313 (CRSChannelCode list).
+REPORTING_ORG = "XM-DAC-41313"
+REPORTING_ORG_NAME = "Office of the United Nations High Commissioner for Human Rights"
+# Funds with their own CRS channel code are identified by it; the others under OHCHR's identifier.
+FUND_IDENTIFIERS = {"VFTC": "XM-DAC-41137"}
+
+ORG_TYPE_GOVERNMENT = "10"  # OrganisationType
+ORG_TYPE_MULTILATERAL = "40"
+ROLE_FUNDING, ROLE_ACCOUNTABLE, ROLE_EXTENDING, ROLE_IMPLEMENTING = "1", "2", "3", "4"  # OrganisationRole
+TRANSACTION_COMMITMENT, TRANSACTION_DISBURSEMENT = "2", "3"  # TransactionType
+SECTOR_HUMAN_RIGHTS = "15160"  # Sector (DAC 5-digit), vocabulary 1
+SECTOR_VOCABULARY_DAC = "1"  # SectorVocabulary
+TAG_SDG_GOAL, TAG_SDG_TARGET = "2", "3"  # TagVocabulary: UN SDG goals, UN SDG targets
+DATE_ACTUAL_START, DATE_ACTUAL_END = "2", "4"  # ActivityDateType
+RESULT_OUTCOME = "2"  # ResultType
+INDICATOR_MEASURE_QUALITATIVE = "5"  # IndicatorMeasure
+ACTIVITY_STATUS = {  # ActivityStatus: 2 implementation, 3 finalisation, 4 closed
+    Status.FUNDED: "2",
+    Status.IN_IMPLEMENTATION: "2",
+    Status.COMPLETED: "3",
+    Status.CLOSED: "4",
+}
+SDG_HUMAN_RIGHTS_GOAL = "16"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _text(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, **attrs)
+    etree.SubElement(element, "narrative").text = text
+    return element
+
+
+def _value(parent: etree._Element, money: Money, value_date: dt.date) -> None:
+    etree.SubElement(
+        parent, "value", currency=money.currency, **{"value-date": value_date.isoformat()}
+    ).text = str(money.major())
+
+
+def _reporting_org(parent: etree._Element) -> None:
+    _text(parent, "reporting-org", REPORTING_ORG_NAME, ref=REPORTING_ORG, type=ORG_TYPE_MULTILATERAL)
+
+
+def fund_identifier(fund: Fund) -> str:
+    return FUND_IDENTIFIERS.get(fund.code, f"{REPORTING_ORG}-{fund.code}")
+
+
+def funded_requests() -> QuerySet[AssistanceRequest]:
+    """Requests with at least one allocation, in a status the register publishes."""
+    return (
+        AssistanceRequest.objects.filter(allocations__isnull=False, status__in=list(ACTIVITY_STATUS))
+        .distinct()
+        .select_related("requesting_state", "fund")
+        .prefetch_related(Prefetch("allocations", queryset=Allocation.objects.order_by("allocated_on", "pk")))
+        .order_by("public_id")
+    )
+
+
+def _sdg_tags(request: AssistanceRequest) -> tuple[list[str], list[str]]:
+    goals: set[str] = {SDG_HUMAN_RIGHTS_GOAL}
+    targets: set[str] = set()
+    if not request.is_confidential("recommendations"):
+        labels = Classification.objects.filter(
+            recommendation__assistance_requests=request,
+            status=Classification.Status.ACCEPTED,
+            kind__in=[LabelKind.SDG_GOAL, LabelKind.SDG_TARGET],
+        ).values_list("kind", "label__code")
+        for kind, code in labels:
+            (goals if kind == LabelKind.SDG_GOAL else targets).add(code)
+        goals |= {t.split(".")[0] for t in targets}
+    return sorted(goals, key=lambda g: int(g) if g.isdigit() else 99), sorted(targets)
+
+
+def _activity(request: AssistanceRequest, postings: list[Posting], now: dt.datetime) -> etree._Element:
+    fund, state = request.fund, request.requesting_state
+    activity = etree.Element(
+        "iati-activity",
+        {
+            "last-updated-datetime": now.isoformat(timespec="seconds"),
+            XML_LANG: "en",
+            "default-currency": request.currency,
+            "humanitarian": "0",
+        },
+    )
+    etree.SubElement(activity, "iati-identifier").text = f"{REPORTING_ORG}-{fund.code}-{request.public_id}"
+    _reporting_org(activity)
+    _text(activity, "title", request.title)
+    summary = f"Assistance from the {fund.name} to {state.name} (request {request.public_id})."
+    _text(activity, "description", summary, type="1")
+    if request.objectives and not request.is_confidential("objectives"):
+        _text(activity, "description", request.objectives, type="2")
+    _text(
+        activity,
+        "participating-org",
+        fund.name,
+        role=ROLE_FUNDING,
+        ref=fund_identifier(fund),
+        type=ORG_TYPE_MULTILATERAL,
+    )
+    _text(activity, "participating-org", state.name, role=ROLE_ACCOUNTABLE, type=ORG_TYPE_GOVERNMENT)
+    _text(
+        activity,
+        "participating-org",
+        REPORTING_ORG_NAME,
+        role=ROLE_EXTENDING,
+        ref=REPORTING_ORG,
+        type=ORG_TYPE_MULTILATERAL,
+    )
+    partners = (
+        "" if request.is_confidential("implementing_partners") else request.implementing_partners.strip()
+    )
+    _text(activity, "participating-org", partners or state.name, role=ROLE_IMPLEMENTING)
+    etree.SubElement(activity, "activity-status", code=ACTIVITY_STATUS[Status(request.status)])
+    allocations = list(request.allocations.all())
+    etree.SubElement(
+        activity,
+        "activity-date",
+        type=DATE_ACTUAL_START,
+        **{"iso-date": allocations[0].allocated_on.isoformat()},
+    )
+    _text(activity, "recipient-country", state.name, code=state.iso2, percentage="100")
+    _text(
+        activity,
+        "sector",
+        "Human rights",
+        vocabulary=SECTOR_VOCABULARY_DAC,
+        code=SECTOR_HUMAN_RIGHTS,
+        percentage="100",
+    )
+    goals, targets = _sdg_tags(request)
+    for goal in goals:
+        etree.SubElement(activity, "tag", vocabulary=TAG_SDG_GOAL, code=goal)
+    for target in targets:
+        etree.SubElement(activity, "tag", vocabulary=TAG_SDG_TARGET, code=target)
+    for posting in postings:
+        line_total = sum(
+            line.amount for line in posting.lines.all() if line.account.kind == Account.Kind.COMMITMENTS
+        )
+        amount = -line_total if posting.kind == Posting.Kind.ALLOCATION else line_total
+        transaction = etree.SubElement(activity, "transaction", ref=f"{fund.code}-posting-{posting.pk}")
+        code = TRANSACTION_COMMITMENT if posting.kind == Posting.Kind.ALLOCATION else TRANSACTION_DISBURSEMENT
+        etree.SubElement(transaction, "transaction-type", code=code)
+        etree.SubElement(transaction, "transaction-date", **{"iso-date": posting.occurred_on.isoformat()})
+        _value(
+            transaction,
+            Money(amount, posting.allocation.currency if posting.allocation else request.currency),
+            posting.occurred_on,
+        )
+        if posting.reverses_id:
+            _text(
+                transaction,
+                "description",
+                f"Reversal of transaction {fund.code}-posting-{posting.reverses_id}",
+            )
+        _text(transaction, "provider-org", fund.name, ref=fund_identifier(fund))
+        _text(transaction, "receiver-org", state.name)
+    if request.expected_results.strip() and not request.is_confidential("expected_results"):
+        result = etree.SubElement(activity, "result", type=RESULT_OUTCOME)
+        _text(result, "title", "Expected results")
+        indicator = etree.SubElement(result, "indicator", measure=INDICATOR_MEASURE_QUALITATIVE)
+        _text(indicator, "title", request.expected_results.strip())
+    return activity
+
+
+@dataclass(frozen=True)
+class ActivitiesFile:
+    xml: bytes
+    activities: int
+    left_out: list[str]
+
+
+def activities_file(*, now: dt.datetime | None = None) -> ActivitiesFile:
+    now = now or timezone.now()
+    root = etree.Element(
+        "iati-activities", version=IATI_VERSION, **{"generated-datetime": now.isoformat(timespec="seconds")}
+    )
+    left_out = []
+    requests = list(funded_requests())
+    postings_by_request: dict[int, list[Posting]] = {}
+    for posting in (
+        Posting.objects.filter(
+            allocation__request__in=requests, kind__in=[Posting.Kind.ALLOCATION, Posting.Kind.DISBURSEMENT]
+        )
+        .select_related("allocation")
+        .prefetch_related("lines__account")
+        .order_by("occurred_on", "pk")
+    ):
+        assert posting.allocation is not None
+        postings_by_request.setdefault(posting.allocation.request_id, []).append(posting)
+    for request in requests:
+        if request.is_confidential("amount"):
+            left_out.append(request.public_id)
+            continue
+        root.append(_activity(request, postings_by_request.get(request.pk, []), now))
+    return ActivitiesFile(_serialise(root), len(root), left_out)
+
+
+def _year_bounds(year: int) -> dict[str, str]:
+    return {"start": dt.date(year, 1, 1).isoformat(), "end": dt.date(year, 12, 31).isoformat()}
+
+
+def organisation_file(fund: Fund, *, now: dt.datetime | None = None) -> bytes:
+    """The fund as an IATI organisation, with its expenditure per year in its currency of account."""
+    now = now or timezone.now()
+    root = etree.Element(
+        "iati-organisations",
+        version=IATI_VERSION,
+        **{"generated-datetime": now.isoformat(timespec="seconds")},
+    )
+    organisation = etree.SubElement(
+        root,
+        "iati-organisation",
+        {
+            "last-updated-datetime": now.isoformat(timespec="seconds"),
+            XML_LANG: "en",
+            "default-currency": fund.currency,
+        },
+    )
+    etree.SubElement(organisation, "organisation-identifier").text = fund_identifier(fund)
+    _text(organisation, "name", fund.name)
+    _reporting_org(organisation)
+    spent: dict[int, dict[str, int]] = {}
+    for row in (
+        Line.objects.filter(
+            account__fund=fund,
+            account__currency=fund.currency,
+            account__kind__in=[Account.Kind.ALLOCATIONS, Account.Kind.EXPENDITURE],
+        )
+        .annotate(year=ExtractYear("posting__occurred_on"))
+        .values("year", "account__kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        spent.setdefault(row["year"], {})[row["account__kind"]] = int(row["total"])
+    for year in sorted(spent):
+        bounds = _year_bounds(year)
+        end = dt.date.fromisoformat(bounds["end"])
+        expenditure = etree.SubElement(organisation, "total-expenditure")
+        etree.SubElement(expenditure, "period-start", **{"iso-date": bounds["start"]})
+        etree.SubElement(expenditure, "period-end", **{"iso-date": bounds["end"]})
+        _value(expenditure, Money(sum(spent[year].values()), fund.currency), end)
+        for kind, label in (
+            (Account.Kind.ALLOCATIONS, "Allocations to requests for assistance"),
+            (Account.Kind.EXPENDITURE, "Direct expenditure"),
+        ):
+            if kind in spent[year]:
+                line = etree.SubElement(expenditure, "expense-line", ref=kind)
+                _value(line, Money(spent[year][kind], fund.currency), end)
+                etree.SubElement(line, "narrative").text = label
+    return _serialise(root)
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+SCHEMAS = {
+    "iati-activities": "iati-activities-schema.xsd",
+    "iati-organisations": "iati-organisations-schema.xsd",
+}
+
+
+def validate(xml: bytes, *, schema_dir: Path, name: str) -> None:
+    """Check a file against the IATI 2.03 schema for its root; ``InvalidInput`` names the line and the reason.
+
+    The schemas are read where they are kept (``schema_dir``, e.g. ``../shared/data/iati_schemas``), never
+    copied into the project. A bare ``iati-activity`` root is checked against the activities schema too.
+    """
+    try:
+        document = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise InvalidInput(f"not well-formed XML: {exc.msg}", where=f"{name}, line {exc.lineno}") from exc
+    root = etree.QName(document).localname
+    schema_file = SCHEMAS.get(root) or (SCHEMAS["iati-activities"] if root == "iati-activity" else None)
+    if schema_file is None:
+        raise InvalidInput(
+            f"the root element <{root}> is not an IATI file's", where=f"{name}, line {document.sourceline}"
+        )
+    schema = _schema(schema_dir / schema_file)
+    if not schema.validate(document):
+        error = schema.error_log[0]
+        raise InvalidInput(
+            f"does not match the IATI {IATI_VERSION} schema: {error.message}",
+            where=f"{name}, line {error.line}",
+        )
+
+
+_schemas: dict[Path, etree.XMLSchema] = {}
+
+
+def _schema(path: Path) -> etree.XMLSchema:
+    if not path.exists():
+        raise InvalidInput(f"the IATI schema {path} is missing", where=str(path))
+    if path not in _schemas:
+        _schemas[path] = etree.XMLSchema(etree.parse(str(path)))
+    return _schemas[path]
+
+
+def export(
+    directory: Path, *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None
+) -> dict[str, Any]:
+    """Write ``iati-activities.xml`` and ``iati-organisations-<FUND>.xml``, validated when schemas are given.
+
+    Nothing is written unless every file is valid.
+    """
+    now = timezone.now()
+    activities = activities_file(now=now)
+    files = {"iati-activities.xml": activities.xml}
+    for fund in funds if funds is not None else Fund.objects.order_by("code"):
+        files[f"iati-organisations-{fund.code}.xml"] = organisation_file(fund, now=now)
+    if schema_dir is not None:
+        for name, xml in files.items():
+            validate(xml, schema_dir=schema_dir, name=name)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, xml in files.items():
+        (directory / name).write_bytes(xml)
+    return {
+        "directory": str(directory),
+        "files": sorted(files),
+        "activities": activities.activities,
+        "left_out_confidential_amount": activities.left_out,
+        "validated": schema_dir is not None,
+    }
