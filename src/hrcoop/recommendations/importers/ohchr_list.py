@@ -107,7 +107,8 @@ class StateNames:
             self.by_key[key] = state_name
         self.squeezed = {key.replace(" ", ""): name for key, name in self.by_key.items()}
         keys = sorted(self.by_key, key=len, reverse=True)
-        self.mention = re.compile(r"\b(" + "|".join(re.escape(key) for key in keys) + r")\b")
+        # "Slovenia", "Slovenia's", and the demonyms made with -n ("Slovenian society", "Slovenians")
+        self.mention = re.compile(r"\b(" + "|".join(re.escape(key) for key in keys) + r")(?:n|ns)?\b")
 
     def get(self, written: str) -> str | None:
         key = name_key(written)
