@@ -35,6 +35,7 @@ NUMBER_TITLE_RE = re.compile(r"^(\d{1,3}/(?:\d{1,3}[A-Z]?|\.{2,}|…))\.?(?:\s+(
 SPONSORS_RE = re.compile(
     r"^(?P<who>.+?)\s*:?\s*(?:revised\s+)?draft\s+(?P<what>resolution|decision)\s*$", re.IGNORECASE
 )
+ADOPTED_BY_RE = re.compile(r"^(?:Resolution|Decision) adopted by the|^\[on the report")
 DOC_SYMBOL_RE = re.compile(
     r"^(A/HRC/(?:RES/|DEC/)?\d+/(?:L\.\d+(?:/Rev\.\d+)?|\d+)|A/(?:RES/)?\d+/(?:L\.\d+|\d+))$"
 )
@@ -335,7 +336,8 @@ def _parse_header(header: list[str], result: ParsedResolution, symbols: list[str
         elif AGENDA_RE.match(line):
             result.agenda_item = AGENDA_RE.match(line).group(1)  # type: ignore[union-attr]
             following = next((h for h in header[i + 1 :] if h), "")
-            if following and not SPONSORS_RE.match(following) and not NUMBER_TITLE_RE.match(following):
+            known = (SPONSORS_RE, NUMBER_TITLE_RE, ADOPTED_BY_RE, DATE_RE)
+            if following and not any(r.match(following) for r in known):
                 result.agenda_title = following
                 i = header.index(following, i + 1)
         elif SPONSORS_RE.match(line) and not result.sponsors:
@@ -355,7 +357,7 @@ def _parse_header(header: list[str], result: ParsedResolution, symbols: list[str
                     break
                 title_lines.append(following)
             break
-        elif re.match(r"^(?:Resolution|Decision) adopted by the", line):
+        elif ADOPTED_BY_RE.match(line):
             result.adopted_on = result.adopted_on or parse_date(line)
         elif DATE_RE.fullmatch(line) and result.document_date is None:
             result.document_date = parse_date(line)
