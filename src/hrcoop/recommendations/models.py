@@ -58,8 +58,9 @@ class Recommendation(models.Model):
     cycle = models.ForeignKey(UprCycle, null=True, blank=True, on_delete=models.PROTECT)
     session = models.ForeignKey(UprSession, null=True, blank=True, on_delete=models.PROTECT)
     date = models.DateField(null=True, blank=True)
+    # Indexed by the (state_under_review, session) index below; its own index would only slow imports.
     state_under_review = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="recommendations_received"
+        State, on_delete=models.PROTECT, related_name="recommendations_received", db_index=False
     )
     recommending_states = models.ManyToManyField(State, related_name="recommendations_made", blank=True)
     text = models.TextField()
@@ -76,7 +77,6 @@ class Recommendation(models.Model):
         indexes = [
             models.Index(fields=["state_under_review", "session"]),
             models.Index(fields=["response"]),
-            models.Index(fields=["cycle"]),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +117,9 @@ class LabelAlias(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="recommendations_alias_unique")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class Provenance(models.TextChoices):
     IMPORTED = "imported", "Imported"
@@ -136,8 +139,9 @@ class Classification(models.Model):
         SUGGESTED = "suggested", "Suggested"
         REJECTED = "rejected", "Rejected"
 
+    # Indexed by the (recommendation, label) unique constraint below.
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="classifications"
+        Recommendation, on_delete=models.CASCADE, related_name="classifications", db_index=False
     )
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="classifications")
     kind = models.CharField(
@@ -163,7 +167,6 @@ class Classification(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "status", "label"]),
-            models.Index(fields=["recommendation", "kind"]),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,168 @@
+"""Benchmark: import the 41,066 rows of the UPR Info export (sessions 1-20) beside a floor.
+
+The floor, measured in the same run on the same database: read the same files (gunzip, Mac Roman,
+csv) and ``executemany`` their rows, as they are, into a plain 11-column table in one transaction.
+That is the least any importer must do; the import itself also resolves names, folds texts, merges
+joint recommendations and writes four tables with their indexes. Target: at most 3x the floor, and a
+peak resident memory under 300 MB.
+
+By default the writer is measured alone: receivers of ``post_save`` on ``ImportRun`` (the search
+index, which tokenises every new record when a file's import finishes) are muted for the run;
+``--with-hooks`` measures the import as ``hrcoop import`` runs it, indexing included.
+
+    .venv/bin/python bench/import_upr_info.py              # SQLite, a fresh file in a temporary folder
+    .venv/bin/python bench/import_upr_info.py --postgres   # PostgreSQL at DATABASE_URL's server, in a
+                                                           # fresh database created and dropped here
+    .venv/bin/python bench/import_upr_info.py --with-hooks # the whole import, search indexing included
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data" / "upr_info_terman"
+SESSION_FILES = ["1-5", "6-9", "10-13", "14-17", "17-20"]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fresh_database(postgres: bool, workdir: Path) -> tuple[str, str | None]:
+    """A URL for an empty database, and the name of a PostgreSQL database to drop afterwards."""
+    if not postgres:
+        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
+    import psycopg
+
+    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parts = urlsplit(server)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("--postgres needs DATABASE_URL=postgres://user@host:port/any-database")
+    name = f"hrcoop_bench_{os.getpid()}"
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    parts = urlsplit(os.environ["BENCH_SERVER_URL"])
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def floor(files: list[Path]) -> tuple[float, int]:
+    """Seconds to read the files and executemany their rows into a plain table; rows written."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        cursor.execute("CREATE TABLE bench_floor (" + ", ".join(f"c{i} text" for i in range(11)) + ")")
+    sql = "INSERT INTO bench_floor VALUES (" + ", ".join(["%s"] * 11) + ")"
+    started = time.perf_counter()
+    rows = 0
+    for path in files:
+        with transaction.atomic(), connection.cursor() as cursor, gzip.open(path) as raw:
+            reader = csv.reader(io.TextIOWrapper(raw, encoding="mac_roman", newline=""))
+            next(reader)
+            batch = list(reader)
+            cursor.executemany(sql, batch)
+            rows += len(batch)
+    return time.perf_counter() - started, rows
+
+
+@contextmanager
+def import_run_hooks(*, enabled: bool) -> Iterator[None]:
+    """Mute the ``post_save`` receivers registered for ``ImportRun`` unless ``enabled``."""
+    from django.db.models.signals import post_save
+
+    from hrcoop.recommendations.models import ImportRun
+
+    saved = list(post_save.receivers)
+    if not enabled:
+        post_save.receivers = [r for r in saved if r[0][1] != id(ImportRun)]
+        post_save.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        post_save.receivers = saved
+        post_save.sender_receivers_cache.clear()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL (server from DATABASE_URL)")
+    parser.add_argument("--with-hooks", action="store_true", help="include the search indexing hook")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the UPR Info files")
+    args = parser.parse_args()
+    files = [args.data / f"upr_info_sessions_{name}.csv.gz" for name in SESSION_FILES]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        sys.exit(f"missing data files: {', '.join(missing)}")
+
+    with tempfile.TemporaryDirectory() as workdir:
+        os.environ["BENCH_SERVER_URL"] = os.environ.get("DATABASE_URL", "")
+        url, to_drop = fresh_database(args.postgres, Path(workdir))
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
+        try:
+            run(files, with_hooks=args.with_hooks)
+        finally:
+            if to_drop:
+                from django.db import connections
+
+                connections.close_all()
+                drop_database(to_drop)
+
+
+def run(files: list[Path], *, with_hooks: bool) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from hrcoop.recommendations.services import import_files
+    from hrcoop.reference.services import load_reference_data
+
+    call_command("migrate", verbosity=0)
+    load_reference_data()
+    rss_before = peak_rss_mb()
+
+    floor_seconds, floor_rows = floor(files)
+    started = time.perf_counter()
+    with import_run_hooks(enabled=with_hooks):
+        reports = import_files(files, format_name="upr-info", actor=None)
+    import_seconds = time.perf_counter() - started
+    rows = sum(r["rows"] for r in reports)
+    records = sum(r["records_created"] for r in reports)
+    assert rows == floor_rows, (rows, floor_rows)
+
+    print(f"database          {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"rows              {rows:,} -> {records:,} records")
+    print(f"floor                 {floor_seconds:6.2f} s  (read + executemany into a plain table)")
+    what = "import with its hooks" if with_hooks else "import (writer)"
+    ratio = import_seconds / floor_seconds
+    print(f"{what:<21} {import_seconds:6.2f} s  = {ratio:.1f}x the floor (target <= 3x)")
+    print(f"rows per second   {rows / import_seconds:,.0f}")
+    print(f"peak memory       {peak_rss_mb():6.0f} MB resident (before the import {rss_before:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
