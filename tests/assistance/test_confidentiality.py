@@ -77,6 +77,9 @@ def _confidential_request(world: World) -> AssistanceRequest:
         ("fund_request", sec, ""),
         ("start_implementation", fp, ""),
     ):
+        if name == "fund_request":
+            services.mark_funded(request, actor=actor, allocation_reference="UPR-FTA/allocation/1")
+            continue
         services.apply_transition(request, name, actor=actor, reason=reason)
     services.add_progress_report(request, actor=fp, text=MARKERS["progress"])
     return request

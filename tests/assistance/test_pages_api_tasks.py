@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hrcoop.assistance.models import Stage, StageClock, Status
+from hrcoop.assistance.models import AssistanceRequest, Stage, StageClock, Status
+from hrcoop.assistance.services import mark_funded
 from hrcoop.assistance.tasks import send_service_level_reminders
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.audit import verify_audit_chain
@@ -69,7 +70,11 @@ def test_the_api_walks_a_request_from_draft_to_closed(
     assert consent.status_code == 200
     step(sec, "recommend", "Sound plan")
     step(board, "approve_with_changes", "Training budget halved")
-    step(sec, "fund_request")
+    mark_funded(
+        AssistanceRequest.objects.get(public_id=body["public_id"]),
+        actor=world.users["secretariat"],
+        allocation_reference="A/1",
+    )
     step(state, "start_implementation")
     assert state.post(url + "progress-reports/", {"text": "Database live", "final": True}).status_code == 201
     step(sec, "complete")

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection, transaction
 
 from hrcoop.assistance.models import AssistanceRequest, StageClock, Status, TransitionRecord
-from hrcoop.assistance.services import apply_transition
+from hrcoop.assistance.services import apply_transition, mark_funded
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.models import AuditEvent
@@ -60,6 +60,13 @@ def test_the_declared_workflow_is_the_expected_one() -> None:
         assert TRANSITIONS[name].actor == actor, name
 
 
+def _take(request: AssistanceRequest, name: str, actor: object) -> AssistanceRequest:
+    """Take a step the way the platform does: funding through ``mark_funded`` (the funds ledger)."""
+    if name == "fund_request":
+        return mark_funded(request, actor=actor, allocation_reference="UPR-FTA/allocation/1")  # type: ignore[arg-type]
+    return apply_transition(request, name, actor=actor, reason="reasons given")  # type: ignore[arg-type]
+
+
 def _trace() -> tuple[int, int, int, int, int]:
     return (
         TransitionRecord.objects.count(),
@@ -82,7 +89,7 @@ def test_matrix(world: World, status: str) -> None:
             before = _trace()
             if allowed:
                 savepoint = transaction.savepoint()
-                moved = apply_transition(request, name, actor=actor, reason="reasons given")
+                moved = _take(request, name, actor)
                 assert moved.status in TRANSITIONS[name].targets, (name, role)
                 after = _trace()
                 assert after[0] == before[0] + 1 and after[2] == before[2] + 1, (name, role)
@@ -90,7 +97,7 @@ def test_matrix(world: World, status: str) -> None:
                 outcomes["allowed"] += 1
             else:
                 with pytest.raises((Forbidden, Conflict)) as caught:
-                    apply_transition(request, name, actor=actor, reason="reasons given")
+                    _take(request, name, actor)
                 outcomes[str(caught.value.status)] += 1
                 assert _trace() == before, (name, role)
             assert AssistanceRequest.objects.filter(pk=request.pk).values().get() == snapshot, (name, role)
@@ -105,7 +112,7 @@ def test_consent_is_required_before_assessment_concludes_and_before_funding(worl
     request = make_request(world, status=status, consent=False)
     events = AuditEvent.objects.count()
     with pytest.raises(Conflict, match="consent"):
-        apply_transition(request, step, actor=world.users["secretariat"], reason="ready")
+        _take(request, step, world.users["secretariat"])
     request.refresh_from_db()
     assert request.status == status
     assert AuditEvent.objects.count() == events
@@ -124,3 +131,13 @@ def test_resume_returns_to_the_status_before_the_hold(world: World) -> None:
     resumed = apply_transition(request, "resume", actor=world.users["secretariat"])
     assert resumed.status == "recommended"
     assert resumed.held_from == ""
+
+
+def test_funding_is_taken_through_the_funds_ledger_only(world: World) -> None:
+    request = make_request(world, status="approved")
+    with pytest.raises(Conflict, match="through the funds app"):
+        apply_transition(request, "fund_request", actor=world.users["secretariat"])
+    funded = mark_funded(
+        request, actor=world.users["secretariat"], allocation_reference="UPR-FTA/allocation/7"
+    )
+    assert (funded.status, funded.allocation_reference) == ("funded", "UPR-FTA/allocation/7")

@@ -156,14 +156,20 @@ def _step(
     provide: str = "",
     reason: bool = False,
     public_reason: bool = False,
+    via: str = "",
 ) -> dict[str, object]:
-    """The ``custom`` metadata of a transition, as published on the process page."""
+    """The ``custom`` metadata of a transition, as published on the process page.
+
+    ``via`` names the service that takes the step when it is not taken directly on the request's page
+    or through its API (funding happens when the funds ledger allocates money).
+    """
     return {
         "actor": actor,
         "label": label,
         "provide": provide,
         "reason_required": reason,
         "public_reason": public_reason,
+        "via": via,
     }
 
 
@@ -328,6 +334,7 @@ class AssistanceRequest(models.Model):
             "secretariat",
             _("Fund"),
             provide=_("The State's consent, if not already recorded."),
+            via="funds",
         ),
     )
     def fund_request(self) -> None:

@@ -423,7 +423,6 @@ def add_progress_report(
 # --- the workflow ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def apply_transition(
     request: AssistanceRequest,
     name: str,
@@ -431,12 +430,29 @@ def apply_transition(
     actor: Actor,
     reason: str = "",
     expected_version: int | None = None,
-    extra: dict[str, Any] | None = None,
 ) -> AssistanceRequest:
     """Take the workflow step ``name``: ``Forbidden`` for the wrong person, ``Conflict`` out of order."""
     step = TRANSITIONS.get(name)
     if step is None:
         raise InvalidInput(f"{name!r} is not a step of the workflow; steps are {', '.join(TRANSITIONS)}")
+    if step.via:
+        raise Conflict(
+            f"{step.label}: this step is taken through the {step.via} app, not on the request itself"
+        )
+    return _apply(request, step, actor=actor, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def _apply(
+    request: AssistanceRequest,
+    step: WorkflowStep,
+    *,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AssistanceRequest:
+    name = step.name
     request = _lock(request, expected_version=expected_version)
     _check_step(request, step, actor=actor)
     reason = reason.strip()
@@ -482,9 +498,9 @@ def mark_funded(request: AssistanceRequest, *, actor: Actor, allocation_referenc
     reference = allocation_reference.strip()
     if not reference:
         raise InvalidInput("name the allocation that funds the request", where="allocation_reference")
-    return apply_transition(
+    return _apply(
         request,
-        "fund_request",
+        TRANSITIONS["fund_request"],
         actor=actor,
         reason=f"allocation {reference}",
         extra={"allocation_reference": reference},
@@ -504,10 +520,10 @@ def _check_step(request: AssistanceRequest, step: WorkflowStep, *, actor: Actor)
 
 
 def allowed_steps(request: AssistanceRequest, actor: Actor) -> list[WorkflowStep]:
-    """The steps ``actor`` may take now (pages and the API offer these)."""
+    """The steps ``actor`` may take now on the request itself (pages and the API offer these)."""
     steps = []
     for step in TRANSITIONS.values():
-        if request.status in step.sources and step.transition.has_perm(request, actor):  # type: ignore[arg-type]
+        if not step.via and request.status in step.sources and step.transition.has_perm(request, actor):  # type: ignore[arg-type]
             steps.append(step)
     return steps
 

@@ -27,6 +27,7 @@ class WorkflowStep:
     provide: str
     reason_required: bool
     public_reason: bool
+    via: str  # "" when taken on the request itself; else the app whose service takes it
     transition: Transition
 
     @property
@@ -64,6 +65,7 @@ def _build() -> dict[str, WorkflowStep]:
             provide=str(custom["provide"]),
             reason_required=bool(custom["reason_required"]),
             public_reason=bool(custom["public_reason"]),
+            via=str(custom["via"]),
             transition=first,
         )
     return dict(sorted(steps.items(), key=lambda item: (order.get(item[1].sources[0], 99), item[0])))
