@@ -25,6 +25,7 @@ from hrcoop.mandates.parsing import ParsedResolution, parse_resolution, split_se
 from hrcoop.mandates.parsing.splitter import PART_ONE_RE
 from hrcoop.mandates.parsing.text import SYMBOL_RE
 from hrcoop.mandates.sessions import session_dates
+from hrcoop.reference.names import StateIndex
 
 
 @dataclass
@@ -73,10 +74,7 @@ def _cite_key(parsed: ParsedResolution) -> str:
     return f"{parsed.body} {'dec' if parsed.kind == 'decision' else 'res'} {parsed.number}"
 
 
-def _sponsors(parsed: ParsedResolution) -> list[dict[str, Any]]:
-    from hrcoop.reference.names import StateIndex
-
-    index = StateIndex()
+def _sponsors(parsed: ParsedResolution, index: StateIndex) -> list[dict[str, Any]]:
     out = []
     for sponsor in parsed.sponsors:
         state = index.get(sponsor.name)
@@ -91,7 +89,9 @@ def _sponsors(parsed: ParsedResolution) -> list[dict[str, Any]]:
     return out
 
 
-def _store(parsed: ParsedResolution, *, source: str, digest: str, previous: Resolution | None) -> Resolution:
+def _store(
+    parsed: ParsedResolution, *, source: str, digest: str, previous: Resolution | None, states: StateIndex
+) -> Resolution:
     fulfilment: dict[tuple[str, str], tuple[str, date | None]] = {}
     if previous is not None:
         for old in previous.mandates.select_related("paragraph"):
@@ -112,7 +112,7 @@ def _store(parsed: ParsedResolution, *, source: str, digest: str, previous: Reso
     resolution.adopted_on = parsed.adopted_on
     resolution.meeting = parsed.meeting
     resolution.adoption = parsed.adoption
-    resolution.sponsors = _sponsors(parsed)
+    resolution.sponsors = _sponsors(parsed, states)
     resolution.footnotes = [{"marker": f.marker, "text": f.text} for f in parsed.footnotes]
     resolution.warnings = parsed.warnings
     resolution.source = source
@@ -195,6 +195,7 @@ def import_resolution_text(
         parsed_all = parse_document(text)
     except InvalidInput as exc:
         raise ImportFailed(exc.message, file=source) from exc
+    states = StateIndex()
     for parsed in parsed_all:
         key = _key(parsed)
         label = parsed.number or key
@@ -208,7 +209,7 @@ def import_resolution_text(
         (summary.updated if previous else summary.created).append(label)
         if dry_run:
             continue
-        resolution = _store(parsed, source=source, digest=digest, previous=previous)
+        resolution = _store(parsed, source=source, digest=digest, previous=previous, states=states)
         record_event(
             actor=actor,
             action="mandates.resolution_imported" if previous is None else "mandates.resolution_updated",
