@@ -176,3 +176,14 @@ def test_batches_merge_joint_rows_across_batch_boundaries(
     nhri = Recommendation.objects.get(text__startswith="Establish")
     assert nhri.recommending_states.count() == 2
     assert labels_of(nhri, LabelKind.ISSUE) == {"national-human-rights-institution", "justice"}
+
+
+def test_issue_labels_with_a_comma_stay_whole() -> None:
+    from hrcoop.recommendations.importers.upr_info import split_issues
+
+    assert split_issues("Justice, Torture and other cruel, inhuman or degrading treatment,NHRI") == [
+        "Torture and other cruel, inhuman or degrading treatment",
+        "Justice",
+        "NHRI",
+    ]
+    assert split_issues("") == []

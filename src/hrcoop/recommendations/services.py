@@ -12,7 +12,6 @@ it and rolls back.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import time
 import unicodedata
@@ -62,9 +61,13 @@ def identity_key(*, mechanism: str, state_iso3: str, session: int | None, text: 
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648
+
+
 def public_id_for(key: str) -> str:
-    """A short stable id: "R" and ten base32 characters (50 bits) of the identity key."""
-    return "R" + base64.b32encode(bytes.fromhex(key)[:7]).decode("ascii")[:10]
+    """A short stable id: "R" and the first 50 bits of the identity key in ten base32 characters."""
+    bits = int(key[:13], 16) >> 2
+    return "R" + "".join(_BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -498,3 +501,47 @@ def import_files(
     if format_name not in FORMATS:
         raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
     return [import_file(Path(path), format_name=format_name, actor=actor, dry_run=dry_run) for path in files]
+
+
+# --- corrections by the secretariat --------------------------------------------------------------
+
+# What a person may correct on a record; identity (State, session, mechanism, public id) never changes.
+EDITABLE_FIELDS = (
+    "text",
+    "language",
+    "response",
+    "response_source",
+    "document_symbol",
+    "paragraph",
+    "date",
+    "source_id",
+)
+
+
+@transaction.atomic
+def update_recommendation(
+    recommendation: Recommendation, *, actor: User | None, changes: dict[str, Any]
+) -> Recommendation:
+    """Correct fields of a record (from the admin); the old and new values go to the audit log.
+
+    The identity key and public id stay as first computed, so links and re-imports keep finding the
+    record.
+    """
+    not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if not_editable:
+        raise InvalidInput(f"these fields cannot be changed: {', '.join(not_editable)}")
+    if "response" in changes and changes["response"] not in Response.values:
+        raise InvalidInput(f"unknown response {changes['response']!r}", where="response")
+    if "text" in changes and not str(changes["text"]).strip():
+        raise InvalidInput("the text cannot be empty", where="text")
+    before = {name: getattr(recommendation, name) for name in changes}
+    for name, value in changes.items():
+        setattr(recommendation, name, value)
+    recommendation.save(update_fields=[*changes, "updated_at"])
+    record_event(
+        actor=actor,
+        action="recommendations.update",
+        target=recommendation,
+        data={"before": before, "after": changes},
+    )
+    return recommendation

@@ -137,25 +137,10 @@ def read_delimited(
                 continue  # the header; the parser has checked it from ``source.head``
             if not any(fields):
                 continue  # a blank line (trailing newline, spreadsheet padding)
-            for index, value in enumerate(fields):
-                column = columns[index] if index < len(columns) else f"#{index + 1}"
-                if len(value) > MAX_FIELD_CHARS:
-                    raise ImportFailed(
-                        f"field of {len(value):,} characters (at most {MAX_FIELD_CHARS:,} allowed): "
-                        "probably an unclosed quote or the wrong file",
-                        file=source.name,
-                        row=row,
-                        column=column,
-                    )
-                if strict_check and (bad := _UNDECODABLE.search(value)):
-                    byte = ord(bad.group()) - 0xDC00
-                    raise ImportFailed(
-                        f"byte 0x{byte:02x} is not valid {encoding.upper()}: the file is in another "
-                        f"encoding; save it as {encoding.upper()}",
-                        file=source.name,
-                        row=row,
-                        column=column,
-                    )
+            if max(map(len, fields)) > MAX_FIELD_CHARS or (
+                strict_check and _UNDECODABLE.search("".join(fields))
+            ):
+                _reject_field(fields, row=row, file=source.name, columns=columns, encoding=encoding)
             if len(fields) != len(columns):
                 raise ImportFailed(
                     f"expected {len(columns)} fields separated by {delimiter!r}, found {len(fields)}",
@@ -165,3 +150,26 @@ def read_delimited(
             yield row, fields
     finally:
         csv.field_size_limit(previous_limit)
+
+
+def _reject_field(fields: list[str], *, row: int, file: str, columns: list[str], encoding: str) -> None:
+    """Raise for the first field of a row that is too long or holds a byte the encoding cannot read."""
+    for index, value in enumerate(fields):
+        column = columns[index] if index < len(columns) else f"#{index + 1}"
+        if len(value) > MAX_FIELD_CHARS:
+            raise ImportFailed(
+                f"field of {len(value):,} characters (at most {MAX_FIELD_CHARS:,} allowed): "
+                "probably an unclosed quote or the wrong file",
+                file=file,
+                row=row,
+                column=column,
+            )
+        if bad := _UNDECODABLE.search(value):
+            byte = ord(bad.group()) - 0xDC00
+            raise ImportFailed(
+                f"byte 0x{byte:02x} is not valid {encoding.upper()}: the file is in another "
+                f"encoding; save it as {encoding.upper()}",
+                file=file,
+                row=row,
+                column=column,
+            )

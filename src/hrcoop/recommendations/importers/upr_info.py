@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -114,25 +115,20 @@ def detect_layout(source: Source) -> Layout:
 
 
 @cache
-def _labels_with_commas() -> tuple[str, ...]:
+def _labels_with_commas() -> re.Pattern[str]:
     """Issue names that themselves contain a comma, which a plain split on "," would cut apart."""
     with ISSUES_FILE.open(encoding="utf-8", newline="") as handle:
         names = [n for row in csv.DictReader(handle) for n in [row["name"], *row["aliases"].split("|")]]
-    return tuple(sorted((n for n in names if "," in n), key=len, reverse=True))
+    longest_first = sorted((n for n in names if "," in n), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in longest_first), re.IGNORECASE)
 
 
 def split_issues(value: str) -> list[str]:
     """Split an Issue cell on commas, keeping the known labels that contain a comma whole."""
-    found: list[str] = []
-    lowered = value.casefold()
-    for name in _labels_with_commas():
-        start = lowered.find(name.casefold())
-        while start >= 0:
-            found.append(value[start : start + len(name)])
-            value = value[:start] + "," + value[start + len(name) :]
-            lowered = value.casefold()
-            start = lowered.find(name.casefold())
-    return found + [part.strip() for part in value.split(",") if part.strip()]
+    whole = _labels_with_commas().findall(value) if "," in value else []
+    if whole:
+        value = _labels_with_commas().sub(",", value)
+    return whole + [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _unescape(value: str) -> str:
