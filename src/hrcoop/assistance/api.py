@@ -73,7 +73,7 @@ class AttachmentInputSerializer(serializers.Serializer):
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     step = serializers.CharField()
-    label = serializers.CharField()
+    step_label = serializers.CharField(source="label")
     to = serializers.CharField()
     to_label = serializers.CharField()
     by = serializers.CharField()

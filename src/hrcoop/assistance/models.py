@@ -14,15 +14,21 @@ the running clock so that queues can sort on a column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import Actor, has_role
+from hrcoop.core.roles import has_role
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.reference.models import Fund, State
+
+StrOrPromise = str | Promise
 
 
 class Status(models.TextChoices):
@@ -107,15 +113,18 @@ class ConfidentialField(models.TextChoices):
 # --- who may act: the permission callables of the transitions (DESIGN.md §1) ---------------------------
 
 
-def is_focal_point_for(request: AssistanceRequest, user: Actor) -> bool:
+# django-fsm-2 types permissions and conditions on any model and user, hence the ``Any`` arguments.
+
+
+def is_focal_point_for(request: Any, user: Any) -> bool:
     return has_role(user, Role.STATE_FOCAL_POINT, scope=request.requesting_state.iso3)
 
 
-def is_secretariat_for(request: AssistanceRequest, user: Actor) -> bool:
+def is_secretariat_for(request: Any, user: Any) -> bool:
     return has_role(user, Role.SECRETARIAT, scope=request.fund_id)
 
 
-def is_board_for(request: AssistanceRequest, user: Actor) -> bool:
+def is_board_for(request: Any, user: Any) -> bool:
     return has_role(user, Role.BOARD, scope=request.fund_id)
 
 
@@ -130,15 +139,15 @@ ACTOR_LABELS = {
 # --- what must hold: the conditions, each with the message shown when it does not -----------------------
 
 
-def has_consent(request: AssistanceRequest) -> bool:
+def has_consent(request: Any) -> bool:
     return bool(request.consent_given_at and request.consent_given_by and request.consent_reference)
 
 
-def has_progress_report(request: AssistanceRequest) -> bool:
+def has_progress_report(request: Any) -> bool:
     return request.progress_reports.exists()
 
 
-CONDITION_MESSAGES = {
+CONDITION_MESSAGES: dict[Callable[[Any], bool], StrOrPromise] = {
     has_consent: _(
         "the State's consent is not on record: its focal point must record who consented, when, "
         "and the reference of the note verbale or letter"
@@ -151,9 +160,9 @@ CONDITION_MESSAGES = {
 
 def _step(
     actor: str,
-    label: str,
+    label: StrOrPromise,
     *,
-    provide: str = "",
+    provide: StrOrPromise = "",
     reason: bool = False,
     public_reason: bool = False,
     via: str = "",

@@ -8,8 +8,10 @@ message on the page with its HTTP status (400, 403, 404 or 409).
 from __future__ import annotations
 
 import csv
-from typing import Any
+import datetime as dt
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -185,7 +187,7 @@ def _act(request: HttpRequest, target: AssistanceRequest) -> None:
         day = parse_date(request.POST.get("given_on", ""))
         if day is None:
             raise InvalidInput(_("give the date of consent as YYYY-MM-DD"), where="given_on")
-        given_at = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()), GENEVA)
+        given_at = dt.datetime.combine(day, dt.time(), tzinfo=GENEVA)
         services.record_consent(
             target,
             actor=request.user,
@@ -244,8 +246,10 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if not states:
         raise PermissionDenied(_("Only a State's focal point drafts requests for assistance."))
     form = NewRequestForm(request.POST or None)
-    form.fields["state"].choices = [(s.iso3, s.name) for s in states]
-    form.fields["fund"].choices = [(f.code, f.name) for f in Fund.objects.order_by("code")]
+    cast(forms.ChoiceField, form.fields["state"]).choices = [(s.iso3, s.name) for s in states]
+    cast(forms.ChoiceField, form.fields["fund"]).choices = [
+        (f.code, f.name) for f in Fund.objects.order_by("code")
+    ]
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
