@@ -138,3 +138,29 @@ def test_withdrawal_stops_the_clock_without_counting_it_as_completed(world: Worl
     clock = request.clocks.get()
     assert clock.ended_at is not None and clock.completed is False
     assert request.due_date is None
+
+
+def test_the_secretariat_sets_service_levels_and_board_sessions_with_an_audit_trail(world: World) -> None:
+    from hrcoop.assistance.services import schedule_board_session, set_service_level
+    from hrcoop.core.errors import Forbidden, InvalidInput
+    from hrcoop.core.models import AuditEvent
+
+    with pytest.raises(Forbidden):
+        set_service_level(
+            actor=world.users["focal_point"], fund=world.fund, stage="assessment", working_days=3
+        )
+    with pytest.raises(InvalidInput, match="between 1 and 250"):
+        set_service_level(
+            actor=world.users["secretariat"], fund=world.fund, stage="assessment", working_days=0
+        )
+    with pytest.raises(InvalidInput, match="is not a stage"):
+        set_service_level(actor=world.users["secretariat"], fund=world.fund, stage="lunch", working_days=3)
+    assert not ServiceLevel.objects.exists() and not AuditEvent.objects.exists()
+    set_service_level(actor=world.users["secretariat"], fund=world.fund, stage="assessment", working_days=20)
+    set_service_level(actor=world.users["secretariat"], fund=world.fund, stage="assessment", working_days=25)
+    assert ServiceLevel.objects.get().working_days == 25
+    schedule_board_session(
+        actor=world.users["secretariat"], fund=world.fund, starts_on=dt.date(2026, 10, 5), title="Board 42"
+    )
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert actions == ["assistance.service_level", "assistance.service_level", "assistance.board_session"]

@@ -29,8 +29,11 @@ from hrcoop.assistance.models import (
     CONDITION_MESSAGES,
     AssistanceRequest,
     Attachment,
+    BoardSession,
     ConfidentialField,
     ProgressReport,
+    ServiceLevel,
+    Stage,
     Status,
     TransitionRecord,
     is_focal_point_for,
@@ -418,6 +421,44 @@ def add_progress_report(
         data={"fields": ["progress_reports"], "final": final},
     )
     return report
+
+
+# --- the fund's settings: service levels and board sessions ------------------------------------------
+
+
+@transaction.atomic
+def set_service_level(*, actor: Actor, fund: Fund, stage: str, working_days: int) -> ServiceLevel:
+    """The secretariat sets a fund's service level for a stage (running clocks keep theirs)."""
+    if not has_role(actor, Role.SECRETARIAT, scope=fund.code):
+        raise Forbidden(f"only the secretariat of {fund.code} sets its service levels")
+    if stage not in Stage.values:
+        raise InvalidInput(f"{stage!r} is not a stage; stages are {', '.join(Stage.values)}", where="stage")
+    if not 1 <= working_days <= 250:
+        raise InvalidInput("a service level is between 1 and 250 working days", where="working_days")
+    level, _created = ServiceLevel.objects.update_or_create(
+        fund=fund, stage=stage, defaults={"working_days": working_days}
+    )
+    record_event(
+        actor=_user(actor),
+        action="assistance.service_level",
+        target=level,
+        data={"working_days": working_days},
+    )
+    return level
+
+
+@transaction.atomic
+def schedule_board_session(*, actor: Actor, fund: Fund, starts_on: dt.date, title: str) -> BoardSession:
+    """The secretariat schedules a session of a fund's board; decisions become due by it."""
+    if not has_role(actor, Role.SECRETARIAT, scope=fund.code):
+        raise Forbidden(f"only the secretariat of {fund.code} schedules its board sessions")
+    if not title.strip():
+        raise InvalidInput("name the session", where="title")
+    session = BoardSession.objects.create(fund=fund, starts_on=starts_on, title=title.strip())
+    record_event(
+        actor=_user(actor), action="assistance.board_session", target=session, data={"starts_on": starts_on}
+    )
+    return session
 
 
 # --- the workflow ------------------------------------------------------------------------------------
