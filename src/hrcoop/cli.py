@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "reference": "hrcoop.reference.cli:app",
     "import": "hrcoop.recommendations.cli:import_app",
     "stats": "hrcoop.recommendations.cli:stats",
+    "search": "hrcoop.recommendations.search.cli:app",
     "assistance": "hrcoop.assistance.cli:app",
     "mandates": "hrcoop.mandates.cli:app",
     "export": "hrcoop.funds.cli:export_app",
