@@ -193,3 +193,20 @@ def test_another_states_focal_point_cannot_change_a_submitted_request(world: Wor
     assert response.status_code == 403
     request.refresh_from_db()
     assert request.status == "submitted" and request.consent_given_by == ""
+
+
+def test_only_the_fields_marked_confidential_are_hidden(world: World) -> None:
+    request = services.create_request(
+        actor=world.users["focal_point"],
+        state=world.state,
+        fund=world.fund,
+        data={
+            "title": "Partly open",
+            "need": "An open need",
+            "confidential_fields": ["implementing_partners"],
+        },
+    ).request
+    services.apply_transition(request, "submit", actor=world.users["focal_point"])
+    page = Client().get(reverse("assistance:detail", args=[request.public_id])).content.decode()
+    assert "An open need" in page
+    assert page.count("<em>Confidential</em>") == 1  # the partners, not the empty duration

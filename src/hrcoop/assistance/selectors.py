@@ -160,11 +160,16 @@ def request_record(
         "confidential_fields": list(request.confidential_fields),
         "version": request.version,
     }
-    if not full:
-        for name in request.confidential_fields:
-            for key in HIDDEN_KEYS.get(name, ()):
-                record[key] = None
+    for key in hidden_keys(request, full=full):
+        record[key] = None
     return record
+
+
+def hidden_keys(request: AssistanceRequest, *, full: bool) -> set[str]:
+    """The keys of ``request_record`` whose values this reader may not see."""
+    if full:
+        return set()
+    return {key for name in request.confidential_fields for key in HIDDEN_KEYS.get(name, ())}
 
 
 def timeline_entry(record: TransitionRecord, *, full: bool) -> dict[str, Any]:

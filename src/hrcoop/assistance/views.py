@@ -162,7 +162,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "req": target,
             "record": record,
-            "hidden": {k for k, v in record.items() if v is None and k in _CONFIDENTIAL_KEYS},
+            "hidden": selectors.hidden_keys(target, full=full),
             "full": full,
             "timeline": selectors.timeline(target, full=full),
             "history": selectors.history(target, request.user),
@@ -174,9 +174,6 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         },
         status=status,
     )
-
-
-_CONFIDENTIAL_KEYS = {key for keys in selectors.HIDDEN_KEYS.values() for key in keys}
 
 
 def _act(request: HttpRequest, target: AssistanceRequest) -> None:
