@@ -261,3 +261,37 @@ def test_allocation_to_a_request_not_approved_is_refused(secretariat: User, dono
             idempotency_key="a",
             actor=secretariat,
         )
+
+
+def test_disbursement_and_refund_limits(secretariat: User, donors, make_request) -> None:  # type: ignore[no-untyped-def]
+    p = pledge(donors["norway"], usd("100"), "p1", secretariat)
+    receipt = services.record_receipt(
+        pledge_id=p.pk, amount=usd("100"), received_on=D, idempotency_key="r1", actor=secretariat
+    )
+    allocation = services.allocate(
+        request_id=make_request().public_id,
+        amount=usd("60"),
+        allocated_on=D,
+        idempotency_key="a",
+        actor=secretariat,
+    )
+    with pytest.raises(
+        Conflict, match=r"allocation \d+ has 60.00 USD not yet disbursed; the disbursement would take"
+    ):
+        services.disburse(
+            allocation_id=allocation.pk,
+            amount=usd("60.01"),
+            disbursed_on=D,
+            idempotency_key="d",
+            actor=secretariat,
+        )
+    with pytest.raises(Conflict, match=r"VFTC has 40.00 USD available"):
+        services.refund(
+            receipt_id=receipt.pk,
+            amount=usd("50"),
+            refunded_on=D,
+            reason="x",
+            idempotency_key="f",
+            actor=secretariat,
+        )
+    assert ledger_problems() == [] and Posting.objects.count() == 3

@@ -56,7 +56,6 @@ class FundBook(models.Model):
     """One row per fund, locked (``select_for_update``) by every posting of the fund."""
 
     fund = models.OneToOneField(Fund, primary_key=True, on_delete=models.PROTECT, related_name="book")
-    postings = models.PositiveBigIntegerField(default=0, help_text="Number of postings, for a quick check")
 
     def __str__(self) -> str:
         return f"books of {self.fund_id}"

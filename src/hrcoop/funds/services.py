@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from hrcoop.assistance.models import AssistanceRequest, Status
@@ -130,8 +130,13 @@ def _fingerprint(data: dict[str, Any]) -> str:
 
 
 def _lock(fund: Fund) -> FundBook:
-    FundBook.objects.get_or_create(fund=fund)
-    return FundBook.objects.select_for_update().get(pk=fund.pk)
+    """The fund's book row, locked until the transaction ends (opened on first use for older funds)."""
+    book = FundBook.objects.select_for_update().filter(pk=fund.pk).first()
+    if book is None:
+        FundBook.objects.get_or_create(fund=fund)
+        book = FundBook.objects.select_for_update().get(pk=fund.pk)
+    book.fund = fund
+    return book
 
 
 def _replay(key: str, fingerprint: str) -> Posting | None:
@@ -197,10 +202,12 @@ def _write(
     deltas: dict[int, int] = defaultdict(int)
     for account_kind, money in lines:
         deltas[accounts[account_kind, money.currency].pk] += money.amount
-    for account_id, delta in deltas.items():
-        if delta:
-            Account.objects.filter(pk=account_id).update(balance=F("balance") + delta)
-    FundBook.objects.filter(pk=book.pk).update(postings=F("postings") + 1)
+    changed = {pk: delta for pk, delta in deltas.items() if delta}
+    if changed:  # one UPDATE for all the accounts the posting touches
+        Account.objects.filter(pk__in=changed).update(
+            balance=F("balance")
+            + Case(*(When(pk=pk, then=Value(d)) for pk, d in changed.items()), default=Value(0))
+        )
     _check_rules(posting, lines)
     return posting
 
@@ -215,11 +222,21 @@ def _sum(lines: Any) -> int:
 
 
 def _check_rules(posting: Posting, lines: Sequence[tuple[str, Money]]) -> None:
-    """The rules of the books, checked after the lines are written and before the transaction commits."""
+    """The rules of the books, checked after the lines are written and before the transaction commits.
+
+    A rule is checked only when the posting moves its figure the way that could break it (less
+    available, less outstanding on a pledge, less kept of a receipt, less open on an allocation).
+    """
     what = _what(posting)
     fund = posting.fund
-    touched = {m.currency for k, m in lines if k in (K.CASH, K.COMMITMENTS)}
-    for currency in sorted(touched):
+
+    def delta(*kinds: str, currency: str | None = None) -> int:
+        return sum(m.amount for k, m in lines if k in kinds and (currency is None or m.currency == currency))
+
+    for currency in sorted({m.currency for _, m in lines}):
+        change = delta(K.CASH, K.COMMITMENTS, currency=currency)
+        if change >= 0:
+            continue
         balances = dict(
             Account.objects.filter(
                 fund=fund, currency=currency, kind__in=[K.CASH, K.COMMITMENTS]
@@ -227,25 +244,25 @@ def _check_rules(posting: Posting, lines: Sequence[tuple[str, Money]]) -> None:
         )
         available = balances.get(K.CASH, 0) + balances.get(K.COMMITMENTS, 0)
         if available < 0:
-            delta = sum(m.amount for k, m in lines if k in (K.CASH, K.COMMITMENTS) and m.currency == currency)
             raise Conflict(
-                f"{fund.code} has {Money(available - delta, currency)} available (received less committed); "
-                f"the {what} needs {Money(-delta, currency)}",
+                f"{fund.code} has {Money(available - change, currency)} available (received less committed); "
+                f"the {what} needs {Money(-change, currency)}",
                 where="amount",
             )
-    if posting.pledge_id is not None and any(k == K.PLEDGES_RECEIVABLE for k, _ in lines):
+    change = delta(K.PLEDGES_RECEIVABLE)
+    if posting.pledge_id is not None and change < 0:
         pledge = posting.pledge
         assert pledge is not None
         outstanding = _sum(Line.objects.filter(posting__pledge=pledge, account__kind=K.PLEDGES_RECEIVABLE))
         if outstanding < 0:
-            delta = sum(m.amount for k, m in lines if k == K.PLEDGES_RECEIVABLE)
             hint = " (reverse its receipts and write-offs first)" if posting.reverses_id else ""
             raise Conflict(
-                f"pledge {pledge.pk} has {Money(outstanding - delta, pledge.currency)} outstanding; "
-                f"the {what} would take {Money(-delta, pledge.currency)}{hint}",
+                f"pledge {pledge.pk} has {Money(outstanding - change, pledge.currency)} outstanding; "
+                f"the {what} would take {Money(-change, pledge.currency)}{hint}",
                 where="amount",
             )
-    if posting.receipt_id is not None:
+    change = delta(K.CASH)
+    if posting.receipt_id is not None and change < 0:
         receipt = posting.receipt
         assert receipt is not None
         kept = _sum(
@@ -254,25 +271,24 @@ def _check_rules(posting: Posting, lines: Sequence[tuple[str, Money]]) -> None:
             )
         )
         if kept < 0:
-            delta = sum(m.amount for k, m in lines if k == K.CASH)
             hint = " (reverse its refunds first)" if posting.reverses_id else ""
             raise Conflict(
-                f"receipt {receipt.pk} has {Money(kept - delta, receipt.currency)} left to refund; "
-                f"the {what} would take {Money(-delta, receipt.currency)}{hint}",
+                f"receipt {receipt.pk} has {Money(kept - change, receipt.currency)} left to refund; "
+                f"the {what} would take {Money(-change, receipt.currency)}{hint}",
                 where="amount",
             )
-    if posting.allocation_id is not None:
+    change = delta(K.COMMITMENTS)
+    if posting.allocation_id is not None and change > 0:
         allocation = posting.allocation
         assert allocation is not None
         open_commitment = -_sum(
             Line.objects.filter(posting__allocation=allocation, account__kind=K.COMMITMENTS)
         )
         if open_commitment < 0:
-            delta = -sum(m.amount for k, m in lines if k == K.COMMITMENTS)
             hint = " (reverse its disbursements first)" if posting.reverses_id else ""
             raise Conflict(
-                f"allocation {allocation.pk} has {Money(open_commitment - delta, allocation.currency)} "
-                f"not yet disbursed; the {what} would take {Money(-delta, allocation.currency)}{hint}",
+                f"allocation {allocation.pk} has {Money(open_commitment + change, allocation.currency)} "
+                f"not yet disbursed; the {what} would take {Money(change, allocation.currency)}{hint}",
                 where="amount",
             )
 
