@@ -68,7 +68,8 @@ def _build() -> dict[str, WorkflowStep]:
             via=str(custom["via"]),
             transition=first,
         )
-    return dict(sorted(steps.items(), key=lambda item: (order.get(item[1].sources[0], 99), item[0])))
+    # In the order the steps are declared on the model, which follows a request from draft to closed.
+    return dict(sorted(steps.items(), key=lambda item: item[1].transition.method.__code__.co_firstlineno))
 
 
 TRANSITIONS: dict[str, WorkflowStep] = _build()
