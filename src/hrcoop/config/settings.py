@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hrcoop.core",
     "hrcoop.reference",
     "hrcoop.recommendations",
+    "hrcoop.recommendations.classification",
     "hrcoop.recommendations.search",
     "hrcoop.mandates",
     "hrcoop.assistance",

@@ -18,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
+    path("classification/", include("hrcoop.recommendations.classification.urls")),
     path("recommendations/", include("hrcoop.recommendations.urls")),
     path("mandates/", include("hrcoop.mandates.urls")),
     path("assistance/", include("hrcoop.assistance.urls")),

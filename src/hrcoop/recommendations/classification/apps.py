@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ClassificationConfig(AppConfig):
+    name = "hrcoop.recommendations.classification"
+    label = "classification"
+    verbose_name = "Classification models"
+    default_auto_field = "django.db.models.BigAutoField"

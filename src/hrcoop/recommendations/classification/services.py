@@ -1,0 +1,243 @@
+"""Every write of the classification app: training a version, storing suggestions, review decisions.
+
+Precedence (DESIGN.md §4.8): a (recommendation, label) pair has one row. A row that was imported or
+set by a person is never touched by a model; a model only creates suggestions, refreshes its own
+earlier suggestions, and withdraws those of its own that the new version no longer makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hrcoop.core.audit import record_event
+from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hrcoop.core.models import User
+from hrcoop.core.roles import Actor
+from hrcoop.recommendations.classification import store
+from hrcoop.recommendations.classification.data import SINGLE_LABEL_KINDS, TASKS, labelled_records
+from hrcoop.recommendations.classification.learn import MultiLabelModel, NotEnoughData, SingleLabelModel
+from hrcoop.recommendations.classification.models import EvaluationRun, ModelVersion
+from hrcoop.recommendations.classification.sdg import SdgModel, embed, sdg_texts
+from hrcoop.recommendations.classification.selectors import may_review
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+
+Model = MultiLabelModel | SingleLabelModel | SdgModel
+SDG_KINDS = {LabelKind.SDG_GOAL, LabelKind.SDG_TARGET}
+PREDICT_BATCH = 4096
+
+
+def kind_for_task(task: str) -> str:
+    if task not in TASKS:
+        raise InvalidInput(f"unknown task {task!r}; choose one of {', '.join(TASKS)}", where="task")
+    return TASKS[task]
+
+
+def fit(kind: str) -> tuple[Model, int]:
+    """Fit a model of ``kind`` on the registry's accepted labels; a clear error when they cannot train one."""
+    data = labelled_records(kind)
+    if kind in SDG_KINDS:  # the SDG texts are a prior, so a model exists even before any record is labelled
+        try:
+            return SdgModel.build(kind, embed(data.texts), data.labels), len(data)
+        except NotEnoughData as exc:
+            raise InvalidInput(f"cannot build an {kind} model: {exc}", where=kind) from exc
+    if not data:
+        raise InvalidInput(
+            f"no record carries an accepted {kind} label, so there is nothing to learn from: import labelled "
+            "records (e.g. `hrcoop import upr-info FILE`) or accept suggestions in the review queue first",
+            where=kind,
+        )
+    try:
+        if kind in SINGLE_LABEL_KINDS:
+            model: Model = SingleLabelModel.train(
+                data.texts, [labels[0] for labels in data.labels], groups=data.sessions
+            )
+        else:
+            model = MultiLabelModel.train(data.texts, data.labels, groups=data.sessions)
+    except NotEnoughData as exc:
+        raise InvalidInput(f"cannot train a {kind} model: {exc}", where=kind) from exc
+    return model, len(data)
+
+
+def train(kind: str, *, actor: User | None) -> ModelVersion:
+    """Train, store and activate a new version for ``kind`` (the fit runs outside any transaction)."""
+    model, records = fit(kind)
+    created_at = timezone.now()
+    version = f"{kind}-{created_at:%Y%m%dT%H%M%S%f}"
+    store.save(f"{version}.joblib", model)
+    return _register(kind, version, model, records, created_at, actor=actor)
+
+
+@transaction.atomic
+def _register(
+    kind: str, version: str, model: Model, records: int, created_at: Any, *, actor: User | None
+) -> ModelVersion:
+    ModelVersion.objects.filter(kind=kind, active=True).update(active=False)
+    model_version = ModelVersion.objects.create(
+        version=version,
+        kind=kind,
+        created_at=created_at,
+        trained_by=actor,
+        records=records,
+        labels=model.labels,
+        holdout=model.holdout,
+        artifact=f"{version}.joblib",
+        active=True,
+    )
+    record_event(
+        actor=actor,
+        action="classification.model_trained",
+        target=model_version,
+        data={"kind": kind, "records": records, "labels": len(model.labels), "holdout": model.holdout},
+    )
+    return model_version
+
+
+def active_version(kind: str) -> ModelVersion:
+    version = ModelVersion.objects.filter(kind=kind, active=True).first()
+    if version is None:
+        raise NotFound(f"no trained {kind} model: run `hrcoop classify train` first", where=kind)
+    return version
+
+
+def _predict(model: Model, texts: list[str]) -> list[list[tuple[str, float]]]:
+    if isinstance(model, SingleLabelModel):
+        return [[prediction] for prediction in model.predict(texts)]
+    return model.predict(texts)
+
+
+def apply(kind: str, *, actor: User | None, include_labelled: bool = False) -> dict[str, int]:
+    """Store the active model's suggestions for the records that need them; returns what changed.
+
+    By default only records without an accepted label of ``kind`` are suggested for; with
+    ``include_labelled`` a multi-label task also suggests extra labels for labelled records.
+    """
+    version = active_version(kind)
+    model: Model = store.load(version.artifact)
+    records = Recommendation.objects.all()
+    if not include_labelled or kind in SINGLE_LABEL_KINDS:
+        records = records.exclude(
+            classifications__kind=kind, classifications__status=Classification.Status.ACCEPTED
+        )
+    rows = list(records.order_by("pk").values_list("pk", "text"))
+    predictions: dict[int, list[tuple[str, float]]] = {}
+    for start in range(0, len(rows), PREDICT_BATCH):
+        batch = rows[start : start + PREDICT_BATCH]
+        for (pk, _), predicted in zip(batch, _predict(model, [text for _, text in batch]), strict=True):
+            predictions[pk] = predicted
+    return _store_suggestions(kind, version, predictions, actor=actor)
+
+
+@transaction.atomic
+def _store_suggestions(
+    kind: str, version: ModelVersion, predictions: dict[int, list[tuple[str, float]]], *, actor: User | None
+) -> dict[str, int]:
+    if kind in SDG_KINDS:  # a goal no record was labelled with yet still gets its label row
+        for code, titles in sdg_texts(kind).items():
+            Label.objects.get_or_create(
+                kind=kind, code=code, defaults={"name": f"SDG {code}: {titles[0]}"[:200]}
+            )
+    labels = {label.code: label for label in Label.objects.filter(kind=kind)}
+    existing: dict[tuple[int, int], Classification] = {
+        (c.recommendation_id, c.label_id): c
+        for c in Classification.objects.filter(kind=kind, recommendation_id__in=list(predictions))
+    }
+    counts = {"records": len(predictions), "created": 0, "refreshed": 0, "withdrawn": 0, "kept_decided": 0}
+    new: list[Classification] = []
+    refreshed: list[Classification] = []
+    made: set[tuple[int, int]] = set()
+    for pk, predicted in predictions.items():
+        for code, confidence in predicted:
+            label = labels.get(code)
+            if label is None:  # a label deleted since training: nothing to attach to
+                continue
+            made.add((pk, label.pk))
+            row = existing.get((pk, label.pk))
+            if row is None:
+                new.append(
+                    Classification(
+                        recommendation_id=pk,
+                        label=label,
+                        kind=kind,
+                        status=Classification.Status.SUGGESTED,
+                        provenance=Provenance.MODEL,
+                        model_version=version.version,
+                        confidence=round(confidence, 4),
+                    )
+                )
+            elif _is_open_suggestion(row):
+                row.model_version, row.confidence = version.version, round(confidence, 4)
+                refreshed.append(row)
+            else:
+                counts["kept_decided"] += 1
+    stale = [row.pk for key, row in existing.items() if key not in made and _is_open_suggestion(row)]
+    Classification.objects.bulk_create(new, batch_size=2000)
+    Classification.objects.bulk_update(refreshed, ["model_version", "confidence"], batch_size=2000)
+    Classification.objects.filter(pk__in=stale).delete()
+    counts.update(created=len(new), refreshed=len(refreshed), withdrawn=len(stale))
+    record_event(actor=actor, action="classification.suggestions_stored", target=version, data=counts)
+    return counts
+
+
+def _is_open_suggestion(row: Classification) -> bool:
+    return row.provenance == Provenance.MODEL and row.status == Classification.Status.SUGGESTED
+
+
+@transaction.atomic
+def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> int:
+    """Accept or reject suggestions; the reviewer becomes the provenance. Returns how many were decided."""
+    if not may_review(actor):
+        raise Forbidden("only the secretariat or an administrator may review suggested labels")
+    assert isinstance(actor, User)
+    ids = sorted(set(classification_ids))
+    if not ids:
+        raise InvalidInput("choose at least one suggestion to accept or reject", where="ids")
+    rows = list(
+        Classification.objects.select_for_update().select_related("label").filter(pk__in=ids).order_by("pk")
+    )
+    if len(rows) != len(ids):
+        raise NotFound(f"suggestions {sorted(set(ids) - {r.pk for r in rows})} do not exist", where="ids")
+    decided = [r.pk for r in rows if r.status != Classification.Status.SUGGESTED]
+    if decided:
+        raise Conflict(f"suggestions {decided} were already decided; reload the queue", where="ids")
+    for row in rows:
+        if accept and row.kind in SINGLE_LABEL_KINDS:
+            taken = Classification.objects.filter(
+                recommendation_id=row.recommendation_id, kind=row.kind, status=Classification.Status.ACCEPTED
+            ).exclude(pk=row.pk)
+            if taken.exists():
+                raise Conflict(
+                    f"recommendation {row.recommendation_id} already has an accepted {row.kind}; "
+                    "reject this suggestion",
+                    where="ids",
+                )
+        row.status = Classification.Status.ACCEPTED if accept else Classification.Status.REJECTED
+        row.provenance = Provenance.PERSON
+        row.person = actor
+        row.save(update_fields=["status", "provenance", "person"])
+        record_event(
+            actor=actor,
+            action="classification.accepted" if accept else "classification.rejected",
+            target=row,
+            data={"kind": row.kind, "label": row.label.code, "model_version": row.model_version},
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def record_evaluation(
+    results: dict[str, Any], *, train_sessions: str, test_sessions: str, actor: User | None
+) -> EvaluationRun:
+    run = EvaluationRun.objects.create(
+        created_at=timezone.now(), train_sessions=train_sessions, test_sessions=test_sessions, results=results
+    )
+    record_event(
+        actor=actor,
+        action="classification.evaluated",
+        target=run,
+        data={"summary": results.get("summary", {})},
+    )
+    return run

@@ -1,0 +1,128 @@
+"""Two pages: the public account of methods and measured accuracy, and the reviewers' queue.
+
+The queue is a plain form (filters by GET, decisions by POST) so it works without JavaScript; a
+reviewer ticks suggestions and accepts or rejects them together, or uses the buttons on one row.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hrcoop.core.errors import DomainError, Forbidden
+from hrcoop.recommendations.classification import selectors, services
+from hrcoop.recommendations.classification.data import TASKS
+from hrcoop.recommendations.models import LabelKind
+
+PAGE_SIZE = 50
+
+
+def methods(request: HttpRequest) -> HttpResponse:
+    evaluation = selectors.latest_evaluation()
+    details = evaluation.results.get("details", {}) if evaluation else {}
+    tasks = []
+    for task in ("issues", "action_category"):
+        figures = details.get(task, {})
+        if figures and "error" not in figures:
+            headline = "accuracy" if "accuracy" in figures else "micro_f1"
+            tasks.append(
+                {
+                    "task": task,
+                    "kind": LabelKind(TASKS[task]).label,
+                    "headline": headline,
+                    "model": figures[headline],
+                    "baseline": figures["baseline"][headline],
+                    "macro_model": figures["macro_f1"],
+                    "macro_baseline": figures["baseline"]["macro_f1"],
+                    "train": figures["train"],
+                    "test": figures["test"],
+                    "test_only_labels": figures["test_only_labels"],
+                    "per_label": sorted(
+                        (
+                            (label, values, figures["baseline"]["per_label"].get(label, {}))
+                            for label, values in figures["per_label"].items()
+                        ),
+                        key=lambda row: -row[1]["support"],
+                    ),
+                }
+            )
+    return render(
+        request,
+        "classification/methods.html",
+        {
+            "evaluation": evaluation,
+            "tasks": tasks,
+            "sdg": details.get("sdg_goals", {}),
+            "versions": selectors.active_versions(),
+        },
+    )
+
+
+def _confidence(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        single = request.POST.get("one", "")
+        decision = request.POST.get("decision", "")
+        if single:
+            decision, _sep, one = single.partition(":")
+            ids = [int(one)] if one.isdigit() else []
+        try:
+            count = services.review(ids, accept=decision == "accept", actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            if isinstance(exc, Forbidden):
+                return render(request, "classification/forbidden.html", {"message": exc.message}, status=403)
+        else:
+            messages.success(
+                request,
+                (
+                    _("%(n)d suggestion(s) accepted.")
+                    if decision == "accept"
+                    else _("%(n)d suggestion(s) rejected.")
+                )
+                % {"n": count},
+            )
+        return redirect(f"{request.path}?{request.POST.get('query', '')}")
+    kind = request.GET.get("kind", "")
+    label = request.GET.get("label", "").strip()
+    low, high = _confidence(request.GET.get("min")), _confidence(request.GET.get("max"))
+    try:
+        queue = selectors.review_queue(
+            request.user, kind=kind, label=label, min_confidence=low, max_confidence=high
+        )
+    except Forbidden as exc:
+        return render(request, "classification/forbidden.html", {"message": exc.message}, status=403)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "classification/review.html",
+        {
+            "page": page,
+            "kinds": LabelKind.choices,
+            "filters": {
+                "kind": kind,
+                "label": label,
+                "min": request.GET.get("min", ""),
+                "max": request.GET.get("max", ""),
+            },
+            "query": params.urlencode(),
+        },
+    )

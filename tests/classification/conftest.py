@@ -1,0 +1,114 @@
+"""A small synthetic registry whose labels follow the words, so that a model can learn them in a second."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hrcoop.core.models import Role, User
+from hrcoop.core.roles import grant_role
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.reference.models import Mechanism, State, UprSession
+
+TOPICS = {
+    "torture": [
+        "torture in places of detention",
+        "the Convention against Torture",
+        "ill-treatment by police",
+    ],
+    "womens-rights": ["violence against women", "equality between women and men", "women in political life"],
+    "child": ["the rights of the child", "child labour", "birth registration of every child"],
+    "death-penalty": ["the death penalty", "a moratorium on executions", "capital punishment"],
+}
+VERBS = {
+    "2": "Continue its efforts on",
+    "3": "Consider action on",
+    "4": "Take measures on",
+    "5": "Adopt a law on",
+}
+SUFFIXES = ["", " without delay", " in all regions", " with civil society", " as a priority"]
+
+Make = Callable[..., Recommendation]
+
+
+@pytest.fixture
+def make_record(reference_data: None) -> Make:
+    upr = Mechanism.objects.get(code="UPR")
+    state = State.objects.get(iso3="KEN")
+    counter = itertools.count()
+
+    def make(
+        text: str,
+        *,
+        session: int = 1,
+        labels: dict[str, list[str]] | None = None,
+        provenance: str = Provenance.IMPORTED,
+    ) -> Recommendation:
+        n = next(counter)
+        upr_session = UprSession.objects.get(number=session)
+        record = Recommendation.objects.create(
+            public_id=f"TC{n:06d}",
+            identity_key=hashlib.sha256(f"{n}{text}".encode()).hexdigest(),
+            mechanism=upr,
+            session=upr_session,
+            cycle=upr_session.cycle,
+            state_under_review=state,
+            text=text,
+        )
+        for kind, codes in (labels or {}).items():
+            for code in codes:
+                label, _ = Label.objects.get_or_create(kind=kind, code=code, defaults={"name": code})
+                Classification.objects.create(
+                    recommendation=record, label=label, kind=kind, provenance=provenance
+                )
+        return record
+
+    return make
+
+
+@pytest.fixture
+def registry(make_record: Make) -> list[Recommendation]:
+    """160 labelled records over sessions 1-8: issue from the topic, action category from the verb."""
+    records = []
+    topics = list(TOPICS.items())
+    for i, ((action, verb), (issue, phrases), suffix) in enumerate(
+        itertools.product(VERBS.items(), topics, SUFFIXES)
+    ):
+        for j, phrase in enumerate(phrases[:2]):
+            second = topics[(i + j) % len(topics)]
+            text = f"{verb} {phrase}{suffix}"
+            issues = [issue]
+            if j == 1:  # every other record is about two issues
+                text += f" and on {second[1][2]}"
+                issues = sorted({issue, second[0]})
+            records.append(
+                make_record(
+                    text,
+                    session=1 + (i * 2 + j) % 8,
+                    labels={LabelKind.ISSUE: issues, LabelKind.ACTION_CATEGORY: [action]},
+                )
+            )
+    return records
+
+
+@pytest.fixture(autouse=True)
+def _model_dir(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    settings.HRCOOP_MODEL_DIR = str(tmp_path / "models")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    user = User.objects.create_user("reviewer", password="pw-reviewer-1")
+    grant_role(user, Role.SECRETARIAT)
+    return user
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    user = User.objects.create_user("contributor", password="pw-contributor-1")
+    grant_role(user, Role.CONTRIBUTOR)
+    return user

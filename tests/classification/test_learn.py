@@ -1,0 +1,77 @@
+"""The learning core without the database: thresholds, held-out split, refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hrcoop.recommendations.classification.learn import (
+    MultiLabelModel,
+    NotEnoughData,
+    SingleLabelModel,
+    holdout_split,
+    leading_words,
+    tune_thresholds,
+)
+
+
+def test_each_label_gets_the_threshold_that_maximises_its_f1() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    truth = np.zeros((n, 3), dtype=int)
+    truth[:200, 0] = 1
+    truth[100:300, 1] = 1
+    truth[:3, 2] = 1  # too rare for a threshold of its own
+    scores = rng.normal(0, 0.05, size=(n, 3))
+    scores[:, 0] += np.where(truth[:, 0], -0.4, -0.8)  # positives score low: the best cut is near -0.6
+    scores[:, 1] += np.where(truth[:, 1], 0.5, 0.1)  # best cut near 0.3
+    scores[:, 2] += np.where(truth[:, 2], 0.5, -0.5)
+
+    thresholds, shared = tune_thresholds(scores, truth, min_positives=8)
+
+    assert -0.75 < thresholds[0] < -0.45
+    assert 0.15 < thresholds[1] < 0.45
+    assert thresholds[2] == shared  # 3 positives: the shared threshold, not one fitted to noise
+    predicted = scores > thresholds
+    assert (predicted[:, :2] == truth[:, :2]).mean() > 0.97
+    assert ((scores[:, :2] > 0) == truth[:, :2]).mean() < 0.8  # the default cut at 0 would be poor
+
+
+def test_held_out_records_are_the_latest_sessions() -> None:
+    sessions = [1] * 40 + [2] * 30 + [3] * 20 + [4] * 10
+    held = holdout_split(sessions)
+    assert held.sum() == 30  # sessions 3 and 4 cover 30 % of the records, the first cut at >= 20 %
+    assert all(s >= 3 for s, h in zip(sessions, held, strict=True) if h)
+    assert holdout_split([None] * 10).sum() == 2  # no sessions: every fifth record
+
+
+def test_leading_words_mark_position() -> None:
+    assert leading_words("Continue its efforts to end torture") == (
+        "L0_continue L1_its L2_efforts L3_to LB_continue_its LB_its_efforts LB_efforts_to"
+    )
+
+
+@pytest.mark.parametrize("label_sets", [[], [["a"]] * 10])
+def test_no_labels_or_one_label_is_refused_with_a_reason(label_sets: list[list[str]]) -> None:
+    texts = [f"text number {i}" for i in range(len(label_sets))]
+    with pytest.raises(NotEnoughData, match="at least"):
+        MultiLabelModel.train(texts, label_sets, groups=[1] * len(texts))
+
+
+def test_single_label_with_one_class_is_refused() -> None:
+    with pytest.raises(NotEnoughData, match="same label \\(5\\)"):
+        SingleLabelModel.train([f"Ratify treaty {i}" for i in range(10)], ["5"] * 10, groups=[1] * 10)
+
+
+def test_confidence_is_calibrated_on_held_out_records() -> None:
+    texts, labels, groups = [], [], []
+    for i in range(300):
+        topic = ["torture", "women", "children"][i % 3]
+        texts.append(f"Act on {topic} number {i % 7} now")
+        labels.append([topic])
+        groups.append(1 + i % 6)
+    model = MultiLabelModel.train(texts, labels, groups=groups)
+    predicted = model.predict(["Act on women number 3 now", "Act on children number 1 now"])
+    assert [p[0][0] for p in predicted] == ["women", "children"]
+    assert all(0.5 < conf <= 1.0 for p in predicted for _, conf in p)
+    assert model.confidences(["Act on torture number 2 now"])[0, model.labels.index("women")] < 0.5
