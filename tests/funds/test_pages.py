@@ -193,3 +193,12 @@ def test_api(client: Client, secretariat: User, donors: dict[str, Donor], books:
     )
     assert over.status_code == 409 and "available" in over.json()["error"]["message"]
     assert client.get("/api/funds/donor-base/").json()[0]["year"] == 2025
+
+
+def test_donor_page(client: Client, books: dict[str, Any], donors: dict[str, Donor]) -> None:
+    page = client.get(f"/funds/donors/{donors['qatar'].pk}/").content.decode()
+    assert "Non-traditional donor" in page and "Asia-Pacific States" in page
+    assert "50,000.00 USD" in page  # pledged and paid
+    assert books["open"].public_id in page and "10,000.00 USD" in page
+    assert "keeps the amount confidential" in page
+    assert "Traditional" in client.get("/funds/donors/").content.decode()

@@ -84,6 +84,7 @@ def donor_page(request: HttpRequest, pk: int) -> HttpResponse:
         donor = donor_for(request.user, pk)
     except DomainError as exc:
         raise Http404(str(exc)) from exc
+    funds = Fund.objects.filter(pledges__donor=donor).distinct().order_by("code")
     return render(
         request,
         "funds/donor.html",
@@ -91,6 +92,7 @@ def donor_page(request: HttpRequest, pk: int) -> HttpResponse:
             "donor": donor,
             "contributions": contributions_by_donor(donor=donor),
             "pledges": donor.pledges.select_related("fund").prefetch_related("receipts"),
+            "funded": [(fund, _funded_rows(request, fund)) for fund in funds],
         },
     )
 
