@@ -44,6 +44,7 @@ from hrcoop.reference.names import StateIndex, name_key
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "data"
 BATCH_SIZE = 2000
+INSERT_ROWS = 500  # rows per INSERT statement, at most
 ACCEPTED = Classification.Status.ACCEPTED.value
 IMPORTED = Provenance.IMPORTED.value
 SAMPLE_LIMIT = 50  # changes and conflicts listed in a report; the counts are always complete
@@ -258,18 +259,23 @@ def _column(model: type[models.Model], name: str) -> str:
 
 
 def _insert(model: type[models.Model], field_names: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """A plain multi-row INSERT of already-prepared values: the ORM's per-object cost is most of an
-    import's time (measured by ``bench/import_upr_info.py``), and these rows need no signals or hooks.
+    """Multi-row INSERTs of already-prepared values.
+
+    The ORM's per-object cost was most of an import's time, and ``executemany`` on PostgreSQL sends
+    one statement per row; these rows need no signals or hooks (measured by ``bench/import_upr_info.py``).
+    Rows per statement stay within the backend's limit of query parameters.
     """
     if not rows:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(_column(model, name)) for name in field_names)
-    placeholders = ", ".join(["%s"] * len(field_names))
+    one_row = "(" + ", ".join(["%s"] * len(field_names)) + ")"
+    per_statement = max(1, min(INSERT_ROWS, connection.ops.bulk_batch_size(field_names, rows)))
+    prefix = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", rows
-        )
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(prefix + ", ".join([one_row] * len(chunk)), [v for row in chunk for v in row])
 
 
 class _FileImport:
