@@ -11,7 +11,7 @@ from hrcoop.core.audit import verify_audit_chain
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.models import AuditEvent
 from hrcoop.mandates.models import Citation, Mandate, Paragraph, Resolution
-from hrcoop.mandates.selectors import citation_edges, mandates_tracker, recalled_by
+from hrcoop.mandates.selectors import citation_edges, mandates_tracker, recalled_by, tracker_summary
 from hrcoop.mandates.services import fulfil_mandate, import_files, import_resolution_text
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,14 @@ def test_fulfil_with_a_bad_symbol_changes_nothing(seed_text: str) -> None:
 def test_tracker_rejects_an_unknown_status() -> None:
     with pytest.raises(InvalidInput, match="unknown status 'late'"):
         list(mandates_tracker(status="late"))
+
+
+def test_tracker_summary_by_addressee_and_session(seed_text: str) -> None:
+    seed_resolution(seed_text)
+    rows = tracker_summary(today=date(2023, 1, 1))
+    by_key = {(r["addressee"], r["due_session"]): r for r in rows}
+    assert by_key[("HC", 50)] == {
+        "addressee": "HC", "due_session": 50, "due_body": "HRC", "open": 0, "overdue": 1, "fulfilled": 0,
+    }  # fmt: skip
+    assert by_key[("OHCHR", None)]["open"] == 2
+    assert sum(r["open"] + r["overdue"] + r["fulfilled"] for r in rows) == Mandate.objects.count() == 5

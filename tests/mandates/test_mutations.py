@@ -131,3 +131,10 @@ def test_preamble_without_operative_part_is_not_a_resolution(seed_text: str) -> 
 def test_report_without_part_one() -> None:
     with pytest.raises(Exception, match="not a session report"):
         split_session_report("Report of the Human Rights Council\n\nSummary of proceedings\n")
+
+
+def test_lost_operative_paragraphs_are_named(seed_text: str) -> None:
+    start, end = seed_text.index("5. *Reaffirms*"), seed_text.index("8. *Expresses its concern*")
+    mutated = parse_resolution(seed_text[:start] + seed_text[end:])
+    assert len(mutated.operative) == 33
+    assert "operative paragraph 5-7 is missing (numbering goes from 4 to 8)" in mutated.warnings

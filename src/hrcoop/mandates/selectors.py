@@ -7,7 +7,9 @@ pages, API and exports agree.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -38,6 +40,23 @@ def mandates_tracker(
     elif status:
         raise InvalidInput(f"unknown status {status!r}: use open, fulfilled or overdue", where="status")
     return queryset
+
+
+def tracker_summary(*, today: date | None = None) -> list[dict[str, Any]]:
+    """Mandates counted by addressee and due session, with how many are open, overdue and fulfilled."""
+    today = today or timezone.localdate()
+    counts: dict[tuple[str, int, str], Counter[str]] = defaultdict(Counter)
+    for mandate in Mandate.objects.only("addressee", "due_body", "due_session", "due_end", "fulfilled_by"):
+        counts[(mandate.addressee, mandate.due_session or 0, mandate.due_body)][mandate.status_on(today)] += 1
+    return [
+        {
+            "addressee": addressee,
+            "due_session": session or None,
+            "due_body": body,
+            **{s: n[s] for s in Mandate.Status},
+        }
+        for (addressee, session, body), n in sorted(counts.items())
+    ]
 
 
 def resolution_detail(pk: int) -> Resolution:

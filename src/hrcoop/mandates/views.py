@@ -19,6 +19,7 @@ from hrcoop.mandates.selectors import (
     recalled_by,
     recalls,
     resolution_detail,
+    tracker_summary,
 )
 from hrcoop.mandates.services import fulfil_mandate
 
@@ -123,6 +124,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
             "addressees": sorted(ACTOR_LABELS.items(), key=lambda item: item[1]),
             "statuses": Mandate.Status.choices,
             "selected": {"addressee": addressee, "status": status, "due_session": session_text},
+            "summary": tracker_summary(),
             "error": error,
         },
         status=400 if error else 200,

@@ -469,7 +469,25 @@ def _attach_footnotes(result: ParsedResolution, notes: dict[str, Footnote]) -> N
     result.footnotes = list(notes.values())
 
 
+def _check_numbering(result: ParsedResolution) -> None:
+    """Say which operative paragraphs are missing or repeated: a page lost in extraction shows here."""
+    previous = 0
+    for paragraph in result.operative:
+        if not paragraph.number:
+            continue
+        number = int(paragraph.number)
+        if number > previous + 1:
+            missing = f"{previous + 1}" if number == previous + 2 else f"{previous + 1}-{number - 1}"
+            result.warnings.append(
+                f"operative paragraph {missing} is missing (numbering goes from {previous} to {number})"
+            )
+        elif number <= previous:
+            result.warnings.append(f"operative paragraph {number} comes after paragraph {previous}")
+        previous = number
+
+
 def _finish(result: ParsedResolution) -> None:
+    _check_numbering(result)
     own = result.body
     for footnote in result.footnotes:
         footnote.citations = extract_citations(footnote.text, own_body=own)
