@@ -365,11 +365,15 @@ def run(events: int) -> None:
     workload = Workload(*setup_data())
 
     started = time.perf_counter()
-    for _ in range(events):
+    for n in range(1, events + 1):
         try:
             workload.next_event()()
         except DomainError:
             workload.refused += 1
+        if n % 10_000 == 0:
+            print(
+                f"  {n:,} events posted in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True
+            )
     post_seconds = time.perf_counter() - started
 
     timings: dict[str, float] = {}
