@@ -40,7 +40,7 @@ def test_each_label_gets_the_threshold_that_maximises_its_f1() -> None:
 def test_held_out_records_are_the_latest_sessions() -> None:
     sessions = [1] * 40 + [2] * 30 + [3] * 20 + [4] * 10
     held = holdout_split(sessions)
-    assert held.sum() == 30  # sessions 3 and 4 cover 30 % of the records, the first cut at >= 20 %
+    assert held.sum() == 30  # sessions 4 then 3: the first share reaching 20 %
     assert all(s >= 3 for s, h in zip(sessions, held, strict=True) if h)
     assert holdout_split([None] * 10).sum() == 2  # no sessions: every fifth record
 
@@ -75,3 +75,9 @@ def test_confidence_is_calibrated_on_held_out_records() -> None:
     assert [p[0][0] for p in predicted] == ["women", "children"]
     assert all(0.5 < conf <= 1.0 for p in predicted for _, conf in p)
     assert model.confidences(["Act on torture number 2 now"])[0, model.labels.index("women")] < 0.5
+
+
+def test_a_latest_session_too_big_to_hold_out_falls_back_to_every_fifth_record() -> None:
+    sessions = [1] * 30 + [2] * 70
+    held = holdout_split(sessions)
+    assert held.sum() == 20 and held[0] and held[-5]

@@ -124,19 +124,27 @@ def _fit_platt(margins: np.ndarray, outcomes: np.ndarray) -> tuple[float, float]
 
 
 def holdout_split(groups: Sequence[int | None], *, fraction: float = 0.2) -> np.ndarray:
-    """Mask of the held-out records: the latest sessions covering about ``fraction`` of the records.
+    """Mask of the held-out records: the latest sessions, if they hold 10-30 % of the records.
 
-    Later sessions are held out because the model is used on sessions after those it learned from;
-    records without a session fall back to every fifth record.
+    Later sessions are held out because the model is used on sessions after those it learned from.
+    When the latest sessions are too big or too small a share (few sessions, or none recorded), every
+    fifth record is held out instead, so that the refit on all records stays close to the tuned one.
     """
     n = len(groups)
-    known = [g for g in groups if g is not None]
+    by_session: dict[int, int] = {}
+    for g in groups:
+        if g is not None:
+            by_session[g] = by_session.get(g, 0) + 1
+    held_sessions: set[int] = set()
+    count = 0
+    for session in sorted(by_session, reverse=True):
+        if count >= fraction * n:
+            break
+        held_sessions.add(session)
+        count += by_session[session]
+    if 0.1 * n <= count <= 0.3 * n:
+        return np.array([g in held_sessions for g in groups])
     mask = np.zeros(n, dtype=bool)
-    if len(set(known)) >= 3:
-        cutoff = sorted(known)[int(len(known) * (1 - fraction))]
-        mask = np.array([g is not None and g >= cutoff for g in groups])
-        if 0 < mask.sum() < n:
-            return mask
     mask[::5] = True
     return mask
 
