@@ -52,6 +52,9 @@ def test_resolution_page_links_a_stored_citation(client: Client, report_path: Pa
     assert f"/mandates/resolutions/{citing.pk}/#pp1" in cited_page
     graph = client.get("/mandates/citations/").content.decode()
     assert f"/mandates/resolutions/{idp.pk}/" in graph
+    decision = Resolution.objects.get(number="14/101")
+    decision_page = client.get(f"/mandates/resolutions/{decision.pk}/").content.decode()
+    assert '<div id="op1" class="operative">' in decision_page and "Adopts the outcome" in decision_page
 
 
 def test_tracker_and_mandate_pages(client: Client, seed: Resolution) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.core.models import Role
@@ -113,7 +114,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
         error = (
             str(exc)
             if isinstance(exc, InvalidInput)
-            else f"due session must be a number, not {session_text!r}"
+            else gettext("due session must be a number, not %(value)r") % {"value": session_text}
         )
         mandates = []
     return render(
