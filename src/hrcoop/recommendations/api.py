@@ -59,7 +59,7 @@ class ClassificationSerializer(serializers.ModelSerializer[Classification]):
     kind = _kind_field(LabelKind)
     code = serializers.CharField(source="label.code")
     name = serializers.CharField(source="label.name")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the model property, not Field.source
 
     class Meta:
         model = Classification
@@ -103,7 +103,9 @@ class SimilarSerializer(serializers.Serializer[Any]):
 
 class StateSerializer(serializers.ModelSerializer[State]):
     regional_group = serializers.CharField(source="regional_group_id", allow_null=True)
-    organisations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    organisations: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = State
@@ -128,7 +130,9 @@ class RegionalGroupSerializer(serializers.ModelSerializer[RegionalGroup]):
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    members = serializers.SlugRelatedField(many=True, read_only=True, slug_field="iso3")
+    members: serializers.SlugRelatedField[State] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="iso3"
+    )
 
     class Meta:
         model = Organisation

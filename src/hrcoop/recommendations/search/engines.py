@@ -57,7 +57,7 @@ def _product(positions: list[list[str]], width: int) -> int:
 
 
 def _split_negatives(children: tuple[Node, ...]) -> tuple[list[Node], list[Node]]:
-    positives = [c for c in children if not isinstance(c, Not)]
+    positives: list[Node] = [c for c in children if not isinstance(c, Not)]
     negatives = [c.child for c in children if isinstance(c, Not)]
     return positives, negatives
 

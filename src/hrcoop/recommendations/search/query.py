@@ -173,7 +173,10 @@ class _Parser:
 def _combine(kind: type[And] | type[Or], nodes: list[Node]) -> Node | None:
     flat: list[Node] = []
     for node in nodes:
-        flat.extend(node.children if isinstance(node, kind) else [node])
+        if isinstance(node, And | Or) and isinstance(node, kind):
+            flat.extend(node.children)
+        else:
+            flat.append(node)
     if not flat:
         return None
     return flat[0] if len(flat) == 1 else kind(tuple(flat))

@@ -26,7 +26,7 @@ _pending = threading.local()
 def _flush() -> None:
     from hrcoop.recommendations.search.services import index_recommendations
 
-    ids = getattr(_pending, "ids", set())
+    ids: set[int] = getattr(_pending, "ids", set())
     _pending.ids = set()
     if ids:
         index_recommendations(sorted(ids))

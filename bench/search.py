@@ -1,0 +1,334 @@
+"""Search benchmark: 20 representative queries, p50/p95 beside the same SQL replayed bare, and the
+search API under 8 concurrent clients against gunicorn.
+
+Run against a database that holds the real corpus (``hrcoop import upr-info
+../shared/data/upr_info_terman/*.csv.gz``), on either engine (``DATABASE_URL`` decides)::
+
+    python bench/search.py queries                 # p50/p95 per query kind, beside bare SQL
+    python bench/search.py http --seconds 30       # gunicorn, 8 clients: req/s and p99
+    python bench/search.py expand --to 1000000     # grow a *copy* of the corpus by varying the texts
+
+``queries`` times what the API list does for one request (parse, filter, count, one page of 20 with
+its related rows) and then replays exactly the SQL statements that request issued, captured with
+``connection.execute_wrapper``, straight on the cursor: the floor our code cannot beat.
+``expand`` makes new records from the real ones by prefixing each text with one of 24 openings
+("Continue efforts to ...") so that term statistics stay realistic; it refuses a database whose name
+does not contain "bench".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from hrcoop.recommendations.models import Recommendation  # noqa: E402
+from hrcoop.recommendations.search.selectors import SearchParams, search  # noqa: E402
+from hrcoop.recommendations.search.text import document_tokens  # noqa: E402
+
+QUERIES: list[tuple[str, str, dict[str, list[str]]]] = [
+    ("words", "women", {}),
+    ("words", "torture", {}),
+    ("words", "children education", {}),
+    ("words", "ratification", {}),
+    ("words", "journalists", {}),
+    ("phrase", '"death penalty"', {}),
+    ("phrase", '"national human rights institution"', {}),
+    ("phrase", '"freedom of expression"', {}),
+    ("boolean", "torture OR ill-treatment", {}),
+    ("boolean", "(women OR girls) AND violence", {}),
+    ("boolean", "death -penalty", {}),
+    ("boolean", "disab* NOT convention", {}),
+    ("boolean", "journalist* AND (protect OR safety)", {}),
+    ("facets", "", {"state": ["KEN"]}),
+    ("facets", "", {"recommending_organisation": ["EU"], "response": ["noted"]}),
+    ("facets", "", {"cycle": ["2"], "under_review_group": ["AFRICAN"]}),
+    ("facets", "", {"issue": ["__common__"]}),
+    ("text+3 facets", "women", {"cycle": ["1"], "response": ["supported"], "recommending_group": ["WEOG"]}),
+    (
+        "text+3 facets",
+        "torture",
+        {"under_review_group": ["AFRICAN"], "response": ["noted"], "action_category": ["5"]},
+    ),
+    (
+        "text+3 facets",
+        '"death penalty"',
+        {"recommending_organisation": ["EU"], "cycle": ["2"], "response": ["noted"]},
+    ),
+]
+
+OPENINGS = [
+    "Continue efforts to", "Take further steps to", "Consider measures to", "Redouble efforts to",
+    "Strengthen its commitment to", "Take concrete measures to", "Adopt a plan to", "Intensify work to",
+    "Pursue its policy to", "Make every effort to", "Step up measures to", "Ensure in law and practice",
+    "Adopt legislation to", "Allocate resources to", "Seek technical assistance to",
+    "Work with civil society to", "Take effective measures to", "Reinforce the mechanisms to",
+    "Develop a strategy to", "Set a timeline to", "Continue its cooperation to",
+    "Take all necessary steps to", "Establish a mechanism to", "Promote policies to",
+]  # fmt: skip
+
+
+def _common_issue() -> str:
+    from django.db.models import Count
+
+    from hrcoop.recommendations.models import Classification
+
+    row = (
+        Classification.objects.filter(kind="issue")
+        .values("label__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return row["label__code"] if row else "none"
+
+
+def _params(q: str, filters: dict[str, list[str]], issue: str) -> SearchParams:
+    filters = {k: [issue if v == "__common__" else v for v in vs] for k, vs in filters.items()}
+    return SearchParams(q=q, filters=filters)
+
+
+def _one_request(params: SearchParams) -> int:
+    result = search(params)
+    count = result.count
+    result.page(limit=20)
+    return count
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def run_queries(reps: int) -> None:
+    total = Recommendation.objects.count()
+    issue = _common_issue()
+    print(f"engine {connection.vendor}, {total:,} recommendations, {reps} runs per query after one warm-up")
+    print(f"{'kind':<14} {'query':<48} {'hits':>8} {'p50 ms':>8} {'bare p50':>9} {'ratio':>6}")
+    ours: list[float] = []
+    bare: list[float] = []
+    by_kind: dict[str, list[tuple[float, float]]] = {}
+    for kind, q, filters in QUERIES:
+        params = _params(q, filters, issue)
+        statements: list[tuple[str, Any]] = []
+
+        def capture(
+            execute: Any, sql: str, args: Any, many: bool, context: Any, log: list = statements
+        ) -> Any:
+            log.append((sql, args))
+            return execute(sql, args, many, context)
+
+        with connection.execute_wrapper(capture):
+            hits = _one_request(params)  # warm-up, and the SQL to replay
+        mine, floor = [], []
+        for _ in range(reps):
+            started = time.perf_counter()
+            _one_request(params)
+            mine.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for sql, args in statements:
+                    cursor.execute(sql, args)
+                    cursor.fetchall()
+            floor.append((time.perf_counter() - started) * 1000)
+        ours += mine
+        bare += floor
+        by_kind.setdefault(kind, []).extend(zip(mine, floor, strict=True))
+        label = (q + " " + " ".join(f"{k}={','.join(v)}" for k, v in params.filters.items())).strip()
+        p50, b50 = statistics.median(mine), statistics.median(floor)
+        print(
+            f"{kind:<14} {label[:48]:<48} {hits:>8,} {p50:>8.1f} {b50:>9.1f} {p50 / b50 if b50 else 0:>6.2f}"
+        )
+    print()
+    for kind, pairs in by_kind.items():
+        (m50, m95), (f50, f95) = _percentiles([a for a, _ in pairs]), _percentiles([b for _, b in pairs])
+        print(
+            f"{kind:<14} p50 {m50:7.1f} ms  p95 {m95:7.1f} ms   bare SQL p50 {f50:7.1f} ms  p95 {f95:7.1f} ms"
+        )
+    (m50, m95), (f50, f95) = _percentiles(ours), _percentiles(bare)
+    print(
+        f"ALL {connection.vendor} {total:,}: p50 {m50:.1f} ms, p95 {m95:.1f} ms; "
+        f"bare SQL p50 {f50:.1f} ms, p95 {f95:.1f} ms; p95 ratio {m95 / f95:.2f}"
+    )
+
+
+def _drive(url_paths: list[str], base: str, seconds: float, clients: int) -> tuple[int, int, list[float]]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        nonlocal errors
+        mine: list[float] = []
+        bad = 0
+        i = offset
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(base + url_paths[i % len(url_paths)], timeout=30) as response:
+                    response.read()
+                    if response.status != 200:
+                        bad += 1
+            except Exception:
+                bad += 1
+            mine.append((time.perf_counter() - started) * 1000)
+            i += 1
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies), errors, latencies
+
+
+def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
+    issue = _common_issue()
+    paths = []
+    for _, q, filters in QUERIES:
+        params = _params(q, filters, issue)
+        paths.append(
+            "/api/recommendations/?" + urllib.parse.urlencode([*params.query_items(), ("page_size", 20)])
+        )
+    env = {**os.environ, "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "hrcoop.config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/reference/cycles/", timeout=2).read()
+                break
+            except Exception:
+                time.sleep(0.2)
+        _drive(paths, base, 3, clients)  # warm every worker
+        print(
+            f"gunicorn {workers} workers, {clients} clients, {seconds:.0f} s each; engine {connection.vendor}"
+        )
+        for name, targets in (
+            ("floor: /api/reference/cycles/", ["/api/reference/cycles/"]),
+            ("search API", paths),
+        ):
+            n, errors, latencies = _drive(targets, base, seconds, clients)
+            p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))] if latencies else 0.0
+            print(f"{name:<32} {n / seconds:7.1f} req/s   p99 {p99:7.1f} ms   errors {errors}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def expand(target: int) -> None:
+    name = str(connection.settings_dict["NAME"])
+    if "bench" not in name and "1m" not in name:
+        raise SystemExit(f"refusing to expand {name!r}: use a copy whose name contains 'bench'")
+    base_ids = list(Recommendation.objects.filter(pk__lt=10_000_000).values_list("pk", flat=True))
+    n = len(base_ids)
+    copies = max(0, -(-target // n) - 1)
+    top = max(base_ids)
+    step = 10 ** len(str(top))
+    print(f"{n:,} real records x {copies} varied copies (+{copies * n:,}); id step {step}")
+    through = Recommendation.recommending_states.through._meta.db_table
+    for k in range(1, copies + 1):
+        opening = OPENINGS[(k - 1) % len(OPENINGS)]
+        stems, words = document_tokens(opening, "en")
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            shift = k * step
+            cols = (
+                "mechanism_id, document_symbol, paragraph, cycle_id, session_id, date, "
+                "state_under_review_id, language, response, response_source, first_import_id, "
+                "created_at, updated_at"
+            )
+            cursor.execute(
+                "INSERT INTO recommendations_recommendation "
+                f"(id, public_id, identity_key, source_id, text, {cols}) "
+                f"SELECT id + %s, 'X{k}-' || public_id, 'x{k}-' || identity_key, source_id, "
+                f"%s || ' ' || text, {cols} FROM recommendations_recommendation WHERE id < %s",
+                [shift, opening, step],
+            )
+            cursor.execute(
+                f"INSERT INTO {through} (recommendation_id, state_id) "
+                f"SELECT recommendation_id + %s, state_id FROM {through} WHERE recommendation_id < %s",
+                [shift, step],
+            )
+            cursor.execute(
+                "INSERT INTO recommendations_classification (recommendation_id, label_id, kind, status, "
+                "provenance, import_run_id, person_id, model_version, confidence, created_at) "
+                "SELECT recommendation_id + %s, label_id, kind, status, provenance, import_run_id, "
+                "person_id, model_version, confidence, created_at FROM recommendations_classification "
+                "WHERE recommendation_id < %s",
+                [shift, step],
+            )
+            cursor.execute(
+                "INSERT INTO search_searchdocument (recommendation_id, stems, words, source_updated_at) "
+                "SELECT d.recommendation_id + %s, %s || ' ' || d.stems, %s || ' ' || d.words, r.updated_at "
+                "FROM search_searchdocument d "
+                "JOIN recommendations_recommendation r ON r.id = d.recommendation_id "
+                "WHERE d.recommendation_id < %s",
+                [shift, stems, words, step],
+            )
+        print(f"copy {k}/{copies} ({opening!r}) in {time.perf_counter() - started:.1f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"now {Recommendation.objects.count():,} recommendations")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    q = sub.add_parser("queries")
+    q.add_argument("--reps", type=int, default=5)
+    h = sub.add_parser("http")
+    h.add_argument("--seconds", type=float, default=30)
+    h.add_argument("--clients", type=int, default=8)
+    h.add_argument("--workers", type=int, default=4)
+    h.add_argument("--port", type=int, default=8765)
+    e = sub.add_parser("expand")
+    e.add_argument("--to", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if args.command == "queries":
+        run_queries(args.reps)
+    elif args.command == "http":
+        run_http(args.seconds, args.clients, args.workers, args.port)
+    else:
+        expand(args.to)
+
+
+if __name__ == "__main__":
+    main()
