@@ -10,8 +10,15 @@ from datetime import date
 
 import pytest
 
-from hrcoop.mandates.parsing import ParsedResolution, parse_resolution, split_session_report
+from hrcoop.mandates.parsing import (
+    NotAResolution,
+    ParsedResolution,
+    parse_document,
+    parse_resolution,
+    split_session_report,
+)
 from hrcoop.mandates.parsing.splitter import report_symbol
+from tests.conftest import shared_data
 
 # number: (preambular paragraphs, operative paragraphs), counted by hand
 EXPECTED_COUNTS = {
@@ -109,3 +116,35 @@ def test_decisions_are_parsed(parsed: dict[str, ParsedResolution]) -> None:
     assert [p.phrase for p in qatar.operative] == ["Adopts"]
     assert {c.key for c in qatar.citations} >= {"GA res 60/251", "HRC res 5/1", "A/HRC/14/2"}
     assert parsed["14/4"].preamble[2].citations[0].key == "HRC res S-10/1"
+
+
+@pytest.mark.parametrize(
+    ("path", "symbol", "adopted_on", "meeting"),
+    [
+        ("cycle1/g1014611.txt", "A/HRC/DEC/14/105", date(2010, 6, 9), "22nd meeting"),
+        ("cycle2/g1510722.txt", "A/HRC/DEC/28/111", date(2015, 3, 19), "41st meeting"),
+        ("cycle3/g2007307.txt", "A/HRC/DEC/43/112", date(2020, 3, 12), "32nd meeting"),
+        ("cycle4/g2511026.txt", "A/HRC/DEC/59/112", date(2025, 7, 2), "25th meeting"),
+    ],
+)
+def test_single_decision_documents(path: str, symbol: str, adopted_on: date, meeting: str) -> None:
+    """The decision adopting Slovenia's review outcome in each cycle, as issued alone (dates read by hand)."""
+    (decision,) = parse_document(
+        shared_data("upr_docs_slovenia", *path.split("/")).read_text(encoding="utf-8")
+    )
+    assert (decision.symbol, decision.kind, decision.adopted_on, decision.meeting) == (
+        symbol,
+        "decision",
+        adopted_on,
+        meeting,
+    )
+    assert "Slovenia" in decision.title and len(decision.operative) == 1
+    assert "HRC res 5/1" in {c.key for c in decision.citations}
+
+
+def test_other_documents_are_not_resolutions() -> None:
+    report = shared_data(
+        "upr_docs_slovenia", "cycle1", "g1012049.txt"
+    )  # the Working Group report A/HRC/14/15
+    with pytest.raises(NotAResolution, match="not a resolution"):
+        parse_document(report.read_text(encoding="utf-8"))

@@ -21,8 +21,7 @@ from hrcoop.core.errors import Forbidden, ImportFailed, InvalidInput
 from hrcoop.core.models import Role, User
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.mandates.models import Citation, Mandate, Paragraph, Resolution
-from hrcoop.mandates.parsing import ParsedResolution, parse_resolution, split_session_report
-from hrcoop.mandates.parsing.splitter import PART_ONE_RE
+from hrcoop.mandates.parsing import ParsedResolution, parse_document
 from hrcoop.mandates.parsing.text import SYMBOL_RE
 from hrcoop.mandates.sessions import session_dates
 from hrcoop.reference.names import StateIndex
@@ -46,20 +45,6 @@ class ImportSummary:
             "mandates": self.mandates,
             "warnings": self.warnings,
         }
-
-
-def parse_document(text: str) -> list[ParsedResolution]:
-    """One resolution, or every resolution and decision of a session report."""
-    if any(PART_ONE_RE.match(line) for line in text.splitlines()[:400]):
-        report_parts = split_session_report(text)
-        parsed = []
-        for part in report_parts:
-            try:
-                parsed.append(parse_resolution(part.text, symbol=part.symbol, kind=part.kind))
-            except InvalidInput as exc:
-                raise InvalidInput(f"{part.number} (line {part.first_line}): {exc.message}") from exc
-        return parsed
-    return [parse_resolution(text)]
 
 
 def _key(parsed: ParsedResolution) -> str:

@@ -5,7 +5,7 @@ tested on thousands of mutated texts without a database. ``parse_resolution`` re
 draft; ``split_session_report`` cuts a Council session report into its resolutions and decisions.
 """
 
-from hrcoop.mandates.parsing.splitter import ReportPart, split_session_report
+from hrcoop.mandates.parsing.splitter import ReportPart, parse_document, split_session_report
 from hrcoop.mandates.parsing.structure import (
     Footnote,
     NotAResolution,
@@ -24,6 +24,7 @@ __all__ = [
     "ReportPart",
     "Sponsor",
     "SubParagraph",
+    "parse_document",
     "parse_resolution",
     "split_session_report",
 ]

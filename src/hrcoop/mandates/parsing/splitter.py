@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from hrcoop.core.errors import InvalidInput
+from hrcoop.mandates.parsing.structure import ParsedResolution, parse_resolution
 from hrcoop.mandates.parsing.text import SYMBOL_RE, normalise_newlines
 
 HEADING_RE = re.compile(r"^\s{0,30}(\d{1,3})/(\d{1,3})\s*$")
@@ -61,3 +62,17 @@ def split_session_report(text: str) -> list[ReportPart]:
     if not parts:
         raise InvalidInput("not a session report: Part One contains no numbered resolution or decision")
     return parts
+
+
+def parse_document(text: str) -> list[ParsedResolution]:
+    """One resolution, or every resolution and decision of a session report."""
+    if any(PART_ONE_RE.match(line) for line in text.splitlines()[:400]):
+        report_parts = split_session_report(text)
+        parsed = []
+        for part in report_parts:
+            try:
+                parsed.append(parse_resolution(part.text, symbol=part.symbol, kind=part.kind))
+            except InvalidInput as exc:
+                raise InvalidInput(f"{part.number} (line {part.first_line}): {exc.message}") from exc
+        return parsed
+    return [parse_resolution(text)]
