@@ -20,6 +20,7 @@ from hrcoop.recommendations.importers.ohchr_list import (
 from hrcoop.recommendations.models import LabelKind, Response
 from tests.conftest import shared_data
 
+CHINA = ["Matrix_recommendations_2013.txt", "Matrix_recommendations_2018.txt"]
 SLOVENIA = {
     2: "cycle2/UPR20__Slovenia_ThematicListRecommendations_E.txt",
     3: "cycle3/UPR34_Slovenia_Thematic_list_of_Recommendations.txt",
@@ -331,7 +332,7 @@ BROKEN_LISTS = {
         "column 'State under review'",
         "cannot tell which State is under review",
     ),
-    "long line": (SMALL_LIST + "x" * 200_000 + "\n", "row 20", "a line of 200,001 characters"),
+    "a 10 MB line": (SMALL_LIST + "x" * 10_000_000 + "\n", "row 20", "a line of 10,000,001 characters"),
 }
 UNREADABLE = {
     "empty": (b"", "empty"),
@@ -364,3 +365,26 @@ def test_mac_roman_with_cr_line_ends(reference_data: None, tmp_path: Path) -> No
     path.write_bytes(text.encode("mac_roman"))
     items = parse(path)
     assert "Slovenia\u2019s official" in items[1].text
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("upr_matrix_china", name) for name in CHINA]
+    + [("upr_docs_slovenia", name) for name in SLOVENIA.values()],
+)
+def test_lists_flattened_with_cells_glued_together(
+    reference_data: None, tmp_path: Path, folder: str, name: str
+) -> None:
+    """SOURCE.md describes the matrices as cells concatenated without separators; the stored files have a
+    line end between cells. Gluing every cell of a real list together must give the same recommendations."""
+    original = shared_data(folder, name)
+    encoding = "mac_roman" if folder == "upr_matrix_china" else "utf-8"
+    lines = original.read_bytes().decode(encoding).splitlines()
+    flattened = tmp_path / "flattened.txt"
+    flattened.write_bytes("".join(line.strip() for line in lines).encode(encoding))
+    assert b"\r" not in flattened.read_bytes() and b"\n" not in flattened.read_bytes()
+
+    def essentials(item: ParsedRecommendation) -> tuple[object, ...]:
+        return (item.paragraph, item.text, item.recommending_states, item.response, item.labels, item.session)
+
+    assert [essentials(item) for item in parse(flattened)] == [essentials(item) for item in parse(original)]

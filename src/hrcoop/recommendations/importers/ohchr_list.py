@@ -13,8 +13,9 @@ extracted from it has one cell per line, and every recommendation is a block::
     - Disappeared persons
 
 The lists come as UTF-8 with mixed CRLF/LF line ends and HTML entities left in (``&amp;``), or, for
-the older matrices, as Mac Roman with CR line ends; both are read with universal newlines. Every
-format quirk found in the real files is documented in ``docs/importers.md``.
+the older matrices, as Mac Roman with CR line ends; both are read with universal newlines. Text
+flattened with its cells glued together ("...Para. 2SupportedA12 Acceptance of ...") is cut back into
+cells (``cells``). Every format quirk found in the real files is documented in ``docs/importers.md``.
 
 The State under review is taken from the document: the matrices end with a line
 "UPR of China (3rd Cycle - 31st session)"; the thematic lists name it nowhere but in the text of the
@@ -43,7 +44,8 @@ from hrcoop.recommendations.models import LabelKind, Response
 from hrcoop.reference.models import State, StateName, UprSession
 from hrcoop.reference.names import name_key
 
-MAX_LINE = 100_000  # the longest real recommendation is under 3,000 characters
+# A flattened matrix can be one line (China 2018: 132 kB); a recommendation is under 3,000 characters.
+MAX_LINE = 2_000_000
 
 PARAGRAPH = re.compile(r"^(?P<para>\d{1,3}\.\d{1,3})\.?\s+(?P<text>\S.*)$")
 SOURCE = re.compile(r"^Source of position\s*:\s*(?P<source>.*)$", re.IGNORECASE)
@@ -58,6 +60,21 @@ ITEM = re.compile(r"^-\s*(?P<name>\S.*)$")
 REVIEW = re.compile(
     r"UPR of (?P<state>.+?) \((?P<cycle>\d+)\w*\s+Cycle\W+(?P<session>\d+)\w*\s+session\)", re.IGNORECASE
 )
+FOOTER = re.compile(
+    REVIEW.pattern + r"(?:\s*Thematic list of recommendations)?(?:\s*Page \d+ of \d+)?", re.IGNORECASE
+)
+# Where cells glued together by the flattening meet (see ``cells``).
+GLUED_HEADING = re.compile(
+    r"(?<=\S)\s*(?=(?:Source of position|Affected persons|Groups of persons|SDGs|Theme)\s*:)", re.IGNORECASE
+)
+GLUED_POSITION = re.compile(  # the first position word after the symbol ends the source ("Para.3vvSupported")
+    r"^(?P<source>Source of [Pp]osition\s*:\s*A/HRC/.*?)\s*"
+    r"(?P<position>Supported in part|Partially supported|Supported|Noted)(?P<rest>(?:[A-Z-].*)?)$"
+)
+GLUED_PARAGRAPH = re.compile(r"(?<=[A-Za-z):])\s*(?=\d{1,3}\.\d{1,3}\.?\s+\S)")
+GLUED_LABEL = re.compile(
+    r"(?<=[A-Za-z):])(?=(?:[A-H]\d{1,2}|S\d{2}) [A-Za-z]|S Sustainable Development Goal|- \S)"
+)
 POSITIONS = {
     "supported": Response.SUPPORTED,
     "accepted": Response.SUPPORTED,
@@ -71,6 +88,36 @@ POSITIONS = {
 def parse_position(value: str) -> Response | None:
     """A position as OHCHR writes it ("Supported", "Noted", ...), or None if it is not one."""
     return POSITIONS.get(" ".join(value.split()).casefold())
+
+
+def cells(line: str) -> list[str]:
+    """The cells of a line: itself, or, in a matrix flattened with its cells glued together, the cells.
+
+    SOURCE.md of the China matrices describes text such as ``...(Tunisia);Source of position:
+    A/HRC/40/6/Add.1 - Para. 2SupportedA12 Acceptance of international normsA41 ...Affected persons:-
+    general28.346 ...``. It is cut before the headings, after the position, between theme codes and
+    persons, and before the next paragraph number. The text of a recommendation is never cut inside.
+    """
+    if not GLUED_HEADING.search(line) and not FOOTER.search(line):
+        return [line]
+    found: list[str] = []
+    for part in FOOTER.sub("\n", line).split("\n"):
+        for segment in GLUED_HEADING.split(part.strip()):
+            if not segment.strip():
+                continue
+            labels = segment
+            if position := GLUED_POSITION.match(segment):
+                found += [position["source"], position["position"]]
+                labels = position["rest"]
+            elif not re.match(
+                r"(?:Affected persons|Groups of persons|SDGs|Theme)\s*:", segment, re.IGNORECASE
+            ):
+                found.append(segment)  # an ordinary line, or the text of a recommendation
+                continue
+            labels, *text = GLUED_PARAGRAPH.split(labels, maxsplit=1)
+            found += [cell.strip() for cell in GLUED_LABEL.split(labels) if cell.strip()]
+            found += text
+    return found
 
 
 def upr_session_for_hrc(hrc_session: int) -> int | None:
@@ -247,9 +294,7 @@ class OhchrListParser:
         names = StateNames()
         encoding, review = self._survey(path, names)
         block: _Block | None = None
-        for row, line in self._lines(path, encoding):
-            if REVIEW.search(line):  # the running footer of the matrices
-                continue
+        for row, line in self._cells(path, encoding):
             match = PARAGRAPH.match(line)
             if match or THEME_HEADING.match(line):
                 if block is not None:
@@ -284,6 +329,13 @@ class OhchrListParser:
             except (EOFError, OSError, zlib.error) as exc:
                 raise ImportFailed(f"the file cannot be read to its end ({exc})", file=str(path)) from exc
 
+    @classmethod
+    def _cells(cls, path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+        """The cells of the list with their line numbers; the running footer of the matrices dropped."""
+        for row, line in cls._lines(path, encoding):
+            for cell in cells(line):
+                yield row, cell
+
     def _survey(self, path: Path, names: StateNames) -> tuple[str, _Review]:
         """First pass: the encoding, and the State under review and session the document states."""
         for encoding in ("utf-8-sig", "mac_roman"):
@@ -299,18 +351,17 @@ class OhchrListParser:
         paragraphs = sources = 0
         hrc_session: int | None = None
         for _row, line in self._lines(path, encoding):
-            if match := PARAGRAPH.match(line):
-                paragraphs += 1
-                mentions.update(
-                    names.mentioned(re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", match["text"]))
-                )
-            elif match := SOURCE.match(line):
-                sources += 1
-                symbol = SYMBOL.match(match["source"])
-                if symbol and hrc_session is None:
-                    hrc_session = int(symbol["hrc"])
-            elif match := REVIEW.search(line):
-                stated = match
+            stated = REVIEW.search(line) or stated
+            for cell in cells(line):
+                if match := PARAGRAPH.match(cell):
+                    paragraphs += 1
+                    outside_parentheses = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", match["text"])
+                    mentions.update(names.mentioned(outside_parentheses))
+                elif match := SOURCE.match(cell):
+                    sources += 1
+                    symbol = SYMBOL.match(match["source"])
+                    if symbol and hrc_session is None:
+                        hrc_session = int(symbol["hrc"])
         if not paragraphs or not sources:
             raise ImportFailed(
                 "not an OHCHR thematic list of recommendations: no line starts with a paragraph number "

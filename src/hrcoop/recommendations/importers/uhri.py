@@ -37,6 +37,7 @@ from hrcoop.recommendations.importers.ohchr_list import (
 from hrcoop.recommendations.models import LabelKind, Response
 from hrcoop.reference.models import Mechanism
 
+NOT_UHRI = "not a UHRI export: expected a JSON array of annotations (starting with '[') or an XLSX workbook"
 CHUNK_CHARS = 64 * 1024
 MAX_RECORD_CHARS = 1_000_000  # a real annotation is a few kilobytes
 LIST_KEYS = (
@@ -102,6 +103,8 @@ class UhriParser:
 
     def _json_records(self, path: Path) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
         with open_source(path) as source:
+            if not source.head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+                raise ImportFailed(NOT_UHRI, file=str(path))
             for index, record in enumerate(_json_array(source), start=1):
                 if not isinstance(record, dict):
                     raise ImportFailed(
@@ -210,10 +213,7 @@ def _json_array(source: Source) -> Iterator[Any]:
                 return ""
 
     if skip_space() != "[":
-        raise ImportFailed(
-            "not a UHRI export: expected a JSON array of annotations (starting with '[') or an XLSX workbook",
-            file=source.name,
-        )
+        raise ImportFailed(NOT_UHRI, file=source.name)
     position += 1
     if skip_space() == "]":
         return
