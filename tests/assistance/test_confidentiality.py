@@ -15,7 +15,7 @@ from django.utils import timezone
 from hrcoop.assistance import services
 from hrcoop.assistance.models import AssistanceRequest, ConfidentialField
 from hrcoop.core.money import Money
-from tests.assistance.conftest import World
+from tests.assistance.conftest import World, make_request
 
 MARKERS = {
     "need": "QXNEED71",
@@ -210,3 +210,15 @@ def test_only_the_fields_marked_confidential_are_hidden(world: World) -> None:
     page = Client().get(reverse("assistance:detail", args=[request.public_id])).content.decode()
     assert "An open need" in page
     assert page.count("<em>Confidential</em>") == 1  # the partners, not the empty duration
+
+
+def test_the_bulk_confidentiality_rule_agrees_with_the_single_one(world: World) -> None:
+    from hrcoop.assistance.selectors import confidential_access, sees_confidential
+
+    mine = make_request(world, status="submitted")
+    other_fund = make_request(world, status="submitted", fund=world.other_fund)
+    other_state = make_request(world, status="submitted", requesting_state=world.other_state)
+    for who, user in world.users.items():
+        sees = confidential_access(user)
+        for request in (mine, other_fund, other_state):
+            assert sees(request) == sees_confidential(request, user), (who, request.public_id)

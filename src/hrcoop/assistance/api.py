@@ -160,9 +160,7 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self) -> QuerySet[AssistanceRequest]:
-        queryset = selectors.requests_visible_to(self.request.user).prefetch_related(
-            "recommendations", "attachments", "progress_reports"
-        )
+        queryset = selectors.requests_visible_to(self.request.user)
         return selectors.filter_register(queryset, self.request.query_params)
 
     def _get(self, public_id: str) -> AssistanceRequest:
@@ -179,9 +177,8 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        rows = [
-            selectors.request_record(r, full=selectors.sees_confidential(r, request.user)) for r in page or []
-        ]
+        sees = selectors.confidential_access(request.user)
+        rows = [selectors.request_record(r, full=sees(r)) for r in page or []]
         return self.get_paginated_response(RecordSerializer(rows, many=True).data)
 
     @extend_schema(responses=DetailSerializer)

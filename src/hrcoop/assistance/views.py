@@ -132,7 +132,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([*CSV_COLUMNS, "confidential_fields"])
     queryset = selectors.filter_register(selectors.public_requests(), request.GET).order_by("submitted_at")
-    for row in queryset.prefetch_related("recommendations").iterator(chunk_size=500):
+    for row in queryset.iterator(chunk_size=500):
         record = selectors.request_record(row, full=False)
         values = [record[c] for c in CSV_COLUMNS]
         values = [" ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in values]
