@@ -127,3 +127,16 @@ def test_citation_dates() -> None:
     )
     assert cited.date == date(2015, 9, 25)
     assert cited.label == "General Assembly resolution 70/1 of 25 September 2015"
+
+
+def test_named_instruments_but_not_quoted_titles() -> None:
+    text = (
+        "Recalling General Assembly resolution 41/128, entitled \u201cDeclaration on the Right to Development\u201d, "
+        "the Millennium Declaration and the International Covenant on Economic, Social and Cultural Rights,"
+    )
+    keys = [c.key for c in extract_citations(text)]
+    assert keys == [
+        "GA res 41/128",
+        "instrument United Nations Millennium Declaration",
+        "instrument International Covenant on Economic, Social and Cultural Rights",
+    ]

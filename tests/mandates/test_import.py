@@ -42,7 +42,7 @@ def test_seed_is_stored_with_its_structure(seed_text: str, reference_data: None)
     assert resolution.kind == "draft" and resolution.cite_key == ""
     assert resolution.paragraphs.filter(kind="preambular").count() == 34
     assert resolution.paragraphs.filter(kind="operative").count() == 36
-    assert resolution.citations.count() == 22
+    assert resolution.citations.count() == 31
     assert [s["iso3"] for s in resolution.sponsors] == ["AZE", "PSE"]
     para32 = Mandate.objects.get(resolution=resolution, paragraph__number="32")
     assert (para32.addressee, para32.due_body, para32.due_session) == ("HC", "HRC", 50)

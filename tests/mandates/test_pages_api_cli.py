@@ -36,6 +36,7 @@ def test_resolution_page_rendered_from_structure(client: Client, seed: Resolutio
     )
     assert link in page
     assert "on behalf of" in page and "not a member of the Council" in page
+    assert '<cite class="instrument">Universal Declaration of Human Rights</cite>' in page
 
 
 def test_resolution_page_links_a_stored_citation(client: Client, report_path: Path) -> None:
@@ -96,7 +97,7 @@ def test_api_resolution_and_citations(client: Client, seed: Resolution) -> None:
     detail = client.get(f"/api/mandates/resolutions/{seed.pk}/").json()
     assert len(detail["paragraphs"]) == 70 and detail["paragraphs"][0]["anchor"] == "pp1"
     citations = client.get(f"/api/mandates/resolutions/{seed.pk}/citations/").json()
-    assert len(citations["recalls"]) == 22 and citations["recalled_by"] == []
+    assert len(citations["recalls"]) == 31 and citations["recalled_by"] == []
 
 
 def run(args: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 Every expected value here was established by reading the text (``../shared/seed/*.txt``), not by running
 the parser: 34 preambular paragraphs (lines 28-104, footnotes excluded), 36 operative paragraphs with the
-verbs in italics, six footnotes (*, **, 1-4) and 22 numbered references.
+verbs in italics, six footnotes (*, **, 1-4), 22 numbered references and 9 instruments cited by name.
 """
 
 from __future__ import annotations
@@ -31,17 +31,25 @@ VERBS = [
 ]  # fmt: skip
 
 # (paragraph anchor, citation key, date) in order of appearance, footnotes included
+CHARTER = "instrument Charter of the United Nations"
 CITATIONS = [
-    ("pp2", "GA res 70/1", date(2015, 9, 25)),
+    ("pp1", CHARTER, None),
+    ("pp1", "instrument Vienna Declaration and Programme of Action", None),
+    ("pp2", "GA res 70/1", date(2015, 9, 25)),  # "the 2030 Agenda" here is 70/1's quoted title: not counted
     ("pp3", "GA res 69/313", date(2015, 7, 27)),
+    ("pp3", "instrument Addis Ababa Action Agenda", None),
+    ("pp3", "instrument 2030 Agenda for Sustainable Development", None),
+    ("pp4", "instrument United Nations Millennium Declaration", None),
     ("pp4", "GA res 75/180", date(2020, 12, 16)),
     ("pp4", "HRC res 44/18", date(2020, 7, 17)),
     ("pp5", "GA res 41/128", date(1986, 12, 4)),
     ("pp6", "GA res 48/141", date(1993, 12, 20)),
     ("pp7", "GA res 33/134", date(1978, 12, 19)),
+    ("pp7", "instrument Buenos Aires Plan of Action", None),
     ("pp8", "SubCom res 2000/22", date(2000, 8, 18)),
     ("pp8", "E/CN.4/2001/2", None),
     ("pp8", "E/CN.4/Sub.2/2000/46", None),
+    ("pp10", "instrument Durban Declaration and Programme of Action", None),
     ("pp12", "GA res 74/270", date(2020, 4, 2)),
     ("pp12", "GA res 74/274", date(2020, 4, 20)),
     ("pp12", "GA res 74/306", date(2020, 9, 11)),
@@ -50,6 +58,8 @@ CITATIONS = [
     ("pp14", "GA res 74/2", None),
     ("pp24", "GA res 60/251", date(2006, 3, 15)),
     ("pp27", "HRC res 6/17", date(2007, 9, 28)),
+    ("op3", CHARTER, None),
+    ("op13", "instrument Universal Declaration of Human Rights", None),
     ("op20", "A/HRC/46/70", None),
     ("op31", "A/HRC/47/47", None),
     ("op34", "GA res 74/151", date(2019, 12, 18)),

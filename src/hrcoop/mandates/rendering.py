@@ -1,4 +1,5 @@
-"""A paragraph's text as HTML: citations become links, footnote markers become superscript links.
+"""A paragraph's text as HTML: citations become links (named instruments ``<cite>``), footnote markers
+superscript links.
 
 Offsets were recorded by the parser on the plain text, so the markup is placed without re-reading it.
 """
@@ -34,6 +35,10 @@ def render_text(
     inserts: list[tuple[int, int, str]] = []  # (position, order, html); order puts closing tags first
     for citation in citations:
         if citation.end > len(text):
+            continue
+        if citation.kind == "instrument":  # a named instrument has no symbol to link to
+            inserts.append((citation.start, 1, '<cite class="instrument">'))
+            inserts.append((citation.end, 0, "</cite>"))
             continue
         inserts.append(
             (citation.start, 1, format_html('<a class="citation" href="{}">', citation_href(citation)))

@@ -1,5 +1,9 @@
 """References to other texts, normalised so that the same text cited two ways is one node of the graph.
 
+Instruments cited by name (the Charter, the Universal Declaration, the Vienna Declaration, ...) are keyed
+``instrument <canonical name>``; a name inside quotation marks is the title of a numbered resolution and
+is not counted again.
+
 Keys: ``GA res 70/1``, ``HRC res 6/17``, ``HRC dec 17/119``, ``CHR res 2001/2``, ``SubCom res 2000/22``,
 ``ECOSOC res 1503``... and documents by their symbol (``A/HRC/47/47``). A resolution symbol such as
 ``A/HRC/RES/14/1`` or ``A/RES/70/1`` is read as the resolution it names.
@@ -64,6 +68,41 @@ TRIGGER_RE = re.compile(
 )
 LIST_ITEM_RE = re.compile(rf"{NUMBER_PATTERN}(?:\s*(?:,\s*)?(?:of|adopted on)\s+({DATE_PATTERN}))?")
 STOP_RE = re.compile(r";|\.\s|\.$|\b(?:resolutions?|decisions?)\b", re.IGNORECASE)
+# Instruments cited by name: group name -> canonical name; the pattern allows the usual short forms.
+INSTRUMENTS: dict[str, tuple[str, str]] = {
+    "charter": ("Charter of the United Nations", r"Charter of the United Nations"),
+    "udhr": ("Universal Declaration of Human Rights", r"Universal Declaration of Human Rights"),
+    "vdpa": ("Vienna Declaration and Programme of Action", r"Vienna Declaration and Programme of Action"),
+    "millennium": ("United Nations Millennium Declaration", r"(?:United Nations )?Millennium Declaration"),
+    "iccpr": (
+        "International Covenant on Civil and Political Rights",
+        r"International Covenant on Civil and Political Rights",
+    ),
+    "icescr": (
+        "International Covenant on Economic, Social and Cultural Rights",
+        r"International Covenant on Economic, Social and Cultural Rights",
+    ),
+    "durban": ("Durban Declaration and Programme of Action", r"Durban Declaration and Programme of Action"),
+    "agenda2030": ("2030 Agenda for Sustainable Development", r"2030 Agenda for Sustainable Development"),
+    "addis": ("Addis Ababa Action Agenda", r"Addis Ababa Action Agenda"),
+    "rtd": ("Declaration on the Right to Development", r"Declaration on the Right to Development"),
+    "crc": ("Convention on the Rights of the Child", r"Convention on the Rights of the Child"),
+    "cedaw": (
+        "Convention on the Elimination of All Forms of Discrimination against Women",
+        r"Convention on the Elimination of All Forms of Discrimination against Women",
+    ),
+    "buenosaires": ("Buenos Aires Plan of Action", r"Buenos Aires Plan of Action"),
+    "idp": ("Guiding Principles on Internal Displacement", r"Guiding Principles on Internal Displacement"),
+    "paris": (
+        "Principles relating to the Status of National Institutions",
+        r"Paris Principles|Principles relating to the status of national institutions",
+    ),
+}
+INSTRUMENT_NAMES = {group: name for group, (name, _) in INSTRUMENTS.items()}
+INSTRUMENT_RE = re.compile(
+    "|".join(rf"(?P<{group}>\b(?:{pattern}))" for group, (_, pattern) in INSTRUMENTS.items())
+)
+QUOTED_RE = re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"")
 RESOLUTION_SYMBOL_RE = re.compile(r"^(A/HRC|A|E/CN\.4|S)/(RES|DEC)/(\d+/\d+[A-Z]?)$")
 SYMBOL_BODY = {"A/HRC": "HRC", "A": "GA", "E/CN.4": "CHR", "S": "SC"}
 
@@ -73,7 +112,7 @@ class Citation:
     """One reference: ``key`` is what the graph links on; ``text`` is the words the reference uses."""
 
     key: str
-    kind: str  # "resolution", "decision" or "document"
+    kind: str  # "resolution", "decision", "document" or "instrument"
     body: str  # "GA", "HRC", ... or "" for documents
     number: str
     text: str
@@ -83,7 +122,7 @@ class Citation:
 
     @property
     def label(self) -> str:
-        if self.kind == "document":
+        if self.kind in ("document", "instrument"):
             return self.number
         title = BODY_TITLES.get(self.body, self.body)
         when = f" of {self.date.day} {self.date.strftime('%B')} {self.date.year}" if self.date else ""
@@ -126,7 +165,7 @@ def _context_body(text: str, start: int, end: int, own_body: str, number: str) -
 
 
 def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
-    """Every numbered resolution, decision and document symbol cited in ``text``, in order of appearance."""
+    """Every resolution, decision, document and named instrument cited in ``text``, in order of appearance."""
     found: list[Citation] = []
     taken: list[tuple[int, int]] = []
     for symbol in SYMBOL_RE.finditer(text):
@@ -186,5 +225,20 @@ def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
                 )
             )
             taken.append((start, end))
+    found.extend(_instruments(text))
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _instruments(text: str) -> list[Citation]:
+    """Named instruments, except where the name is only the quoted title of a numbered resolution."""
+    quoted = [(m.start(), m.end()) for m in QUOTED_RE.finditer(text)]
+    out = []
+    for match in INSTRUMENT_RE.finditer(text):
+        if any(s <= match.start() < e for s, e in quoted):
+            continue
+        name = INSTRUMENT_NAMES[match.lastgroup or ""]
+        out.append(
+            Citation(f"instrument {name}", "instrument", "", name, match.group(0), match.start(), match.end())
+        )
+    return out
