@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +28,52 @@ from hrcoop.funds.statements import (
     pledges_outstanding,
 )
 from hrcoop.reference.models import Fund
+
+_rows = serializers.ListField(child=serializers.DictField())
+_fund_fields = {
+    "code": serializers.CharField(),
+    "name": serializers.CharField(),
+    "currency": serializers.CharField(),
+}
+FUND_SUMMARY = inline_serializer("FundSummary", {**_fund_fields, "balances": _rows}, many=True)
+FUND_DETAIL = inline_serializer(
+    "FundDetail",
+    {
+        **_fund_fields,
+        "balances": _rows,
+        "income_and_expenditure": _rows,
+        "donors": _rows,
+        "pledges_outstanding": _rows,
+        "allocations_per_request": _rows,
+    },
+)
+_donor_fields: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "name": serializers.CharField(),
+    "kind": serializers.CharField(),
+    "traditional": serializers.BooleanField(),
+}
+DONOR_SUMMARY = inline_serializer(
+    "DonorSummary",
+    {
+        **_donor_fields,
+        "regional_group": serializers.CharField(allow_null=True),
+        "ldc": serializers.BooleanField(allow_null=True),
+        "sids": serializers.BooleanField(allow_null=True),
+    },
+    many=True,
+)
+DONOR_DETAIL = inline_serializer("DonorDetail", {**_donor_fields, "contributions": _rows})
+DONOR_BASE = inline_serializer(
+    "DonorBaseYear",
+    {
+        "year": serializers.IntegerField(),
+        "donors": serializers.IntegerField(),
+        "hhi": serializers.FloatField(),
+    },
+    many=True,
+)
+CREATED = inline_serializer("Created", {"id": serializers.IntegerField()})
 
 
 def _fund(code: str) -> Fund:
@@ -51,7 +97,9 @@ def _balances(fund: Fund) -> list[dict[str, Any]]:
 
 
 class FundListView(APIView):
-    @extend_schema(summary="Funds with their balances (minor units) per currency", responses=dict)
+    @extend_schema(
+        summary="Funds and balances per currency", responses=FUND_SUMMARY, operation_id="funds_list"
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -63,7 +111,9 @@ class FundListView(APIView):
 
 class FundDetailView(APIView):
     @extend_schema(
-        summary="A fund: balances, income and expenditure, donors, pledges outstanding, allocations"
+        summary="A fund: balances, income and expenditure, donors, pledges outstanding, allocations",
+        responses=FUND_DETAIL,
+        operation_id="funds_detail",
     )
     def get(self, request: Request, code: str) -> Response:
         fund = _fund(code)
@@ -101,7 +151,11 @@ class FundDetailView(APIView):
 
 
 class DonorListView(APIView):
-    @extend_schema(summary="Donors with their classification (anonymous donors hidden from the public)")
+    @extend_schema(
+        summary="Donors with their classification (anonymous donors hidden from the public)",
+        responses=DONOR_SUMMARY,
+        operation_id="funds_donors_list",
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -120,7 +174,11 @@ class DonorListView(APIView):
 
 
 class DonorDetailView(APIView):
-    @extend_schema(summary="A donor and its contributions per currency")
+    @extend_schema(
+        summary="A donor and its contributions per currency",
+        responses=DONOR_DETAIL,
+        operation_id="funds_donor",
+    )
     def get(self, request: Request, pk: int) -> Response:
         donor = donor_for(request.user, pk)
         return Response(
@@ -135,7 +193,7 @@ class DonorDetailView(APIView):
 
 
 class DonorBaseView(APIView):
-    @extend_schema(summary="Donor-base metrics per year (para 21)")
+    @extend_schema(summary="Donor-base metrics per year (para 21)", responses=DONOR_BASE)
     def get(self, request: Request) -> Response:
         currency = str(request.query_params.get("currency", "USD")).upper()[:3]
         return Response([row.as_dict() for row in donor_base(currency=currency)])
@@ -191,7 +249,7 @@ def _rate(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class PledgeCreateView(APIView):
-    @extend_schema(summary="Record a pledge (secretariat)", request=PledgeInput, responses={201: dict})
+    @extend_schema(summary="Record a pledge (secretariat)", request=PledgeInput, responses={201: CREATED})
     def post(self, request: Request) -> Response:
         data = _valid(PledgeInput, request)
         pledge = services.record_pledge(
@@ -217,7 +275,9 @@ class PledgeCreateView(APIView):
 
 class ReceiptCreateView(APIView):
     @extend_schema(
-        summary="Record money received on a pledge (secretariat)", request=ReceiptInput, responses={201: dict}
+        summary="Record money received on a pledge (secretariat)",
+        request=ReceiptInput,
+        responses={201: CREATED},
     )
     def post(self, request: Request) -> Response:
         data = _valid(ReceiptInput, request)
@@ -245,7 +305,7 @@ class AllocationCreateView(APIView):
     @extend_schema(
         summary="Allocate to an approved request (secretariat)",
         request=AllocationInput,
-        responses={201: dict},
+        responses={201: CREATED},
     )
     def post(self, request: Request) -> Response:
         data = _valid(AllocationInput, request)
@@ -268,7 +328,7 @@ class AllocationCreateView(APIView):
 
 
 class ReversalCreateView(APIView):
-    @extend_schema(summary="Reverse a posting (secretariat)", request=ReversalInput, responses={201: dict})
+    @extend_schema(summary="Reverse a posting (secretariat)", request=ReversalInput, responses={201: CREATED})
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(ReversalInput, request)
         posting: Posting = services.reverse(
