@@ -131,8 +131,9 @@ def test_citation_dates() -> None:
 
 def test_named_instruments_but_not_quoted_titles() -> None:
     text = (
-        "Recalling General Assembly resolution 41/128, entitled \u201cDeclaration on the Right to Development\u201d, "
-        "the Millennium Declaration and the International Covenant on Economic, Social and Cultural Rights,"
+        "Recalling General Assembly resolution 41/128, entitled "
+        "\u201cDeclaration on the Right to Development\u201d, the Millennium Declaration and the "
+        "International Covenant on Economic, Social and Cultural Rights,"
     )
     keys = [c.key for c in extract_citations(text)]
     assert keys == [
