@@ -1,0 +1,81 @@
+"""The request pages' forms: drafting, editing, acting; bad input and stale pages change nothing."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from hrcoop.assistance.models import AssistanceRequest
+from hrcoop.core.models import AuditEvent
+from tests.assistance.conftest import World, make_request
+
+FORM = {
+    "state": "FJI",
+    "fund": "UPR-FTA",
+    "title": "Training of the national mechanism",
+    "need": "Staff are new",
+    "amount": "25,000",
+    "currency": "USD",
+    "budget": "Trainers; 20,000\nVenue; 5,000",
+    "priorities": "Reporting\nFollow-up",
+    "recommendations": "R-noted",
+    "confidential_fields": ["need"],
+}
+
+
+def _as(world: World, who: str) -> Client:
+    client = Client()
+    client.force_login(world.users[who])
+    return client
+
+
+def test_a_focal_point_drafts_and_edits_through_the_form(world: World) -> None:
+    client = _as(world, "focal_point")
+    response = client.post(reverse("assistance:new"), FORM, follow=True)
+    assert response.status_code == 200
+    request = AssistanceRequest.objects.get()
+    assert (request.amount_requested, request.currency, request.status) == (2_500_000, "USD", "draft")
+    assert request.budget_lines == [
+        {"item": "Trainers", "amount": 2_000_000},
+        {"item": "Venue", "amount": 500_000},
+    ]
+    assert request.priorities == ["Reporting", "Follow-up"] and request.confidential_fields == ["need"]
+    assert "R-noted was noted, not supported" in response.content.decode()
+    edit = reverse("assistance:edit", args=[request.public_id])
+    form = client.get(edit).content.decode()
+    assert "Trainers; 20,000.00" in form and 'value="25,000.00"' in form
+    changed = {**FORM, "title": "Training, revised", "version": request.version}
+    assert client.post(edit, changed).status_code == 302
+    request.refresh_from_db()
+    assert request.title == "Training, revised"
+    assert AuditEvent.objects.filter(action="assistance.edit").get().data == {"fields": ["title"]}
+
+
+def test_bad_input_in_the_form_is_shown_and_changes_nothing(world: World) -> None:
+    client = _as(world, "focal_point")
+    response = client.post(reverse("assistance:new"), {**FORM, "amount": "-10"})
+    assert response.status_code == 400
+    assert "greater than zero" in response.content.decode()
+    response = client.post(reverse("assistance:new"), {**FORM, "recommendations": "R-foreign"})
+    assert response.status_code == 400 and "addressed to Ghana" in response.content.decode()
+    assert not AssistanceRequest.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_only_focal_points_draft(world: World) -> None:
+    assert _as(world, "secretariat").get(reverse("assistance:new")).status_code == 403
+    assert Client().get(reverse("assistance:new")).status_code == 302  # to sign in
+
+
+def test_a_stale_page_gets_409_and_the_wrong_person_403(world: World) -> None:
+    request = make_request(world, status="submitted")
+    url = reverse("assistance:detail", args=[request.public_id])
+    stale = _as(world, "secretariat").post(url, {"action": "acknowledge", "version": request.version + 1})
+    assert stale.status_code == 409 and "changed since you opened it" in stale.content.decode()
+    wrong = _as(world, "board").post(url, {"action": "acknowledge", "version": request.version})
+    assert wrong.status_code == 403
+    request.refresh_from_db()
+    assert request.status == "submitted"
+    done = _as(world, "secretariat").post(url, {"action": "acknowledge", "version": request.version})
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "acknowledged"
