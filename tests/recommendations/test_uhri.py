@@ -249,3 +249,26 @@ def test_same_recommendation_from_the_thematic_list_and_the_index(reference_data
     record = Recommendation.objects.get(source_id="A/HRC/43/15 para 121.1")
     codes = set(record.classifications.values_list("label__code", flat=True))
     assert {"16", "16.3"} <= codes
+
+
+def test_json_memory_does_not_grow_with_the_file(reference_data: None, tmp_path: Path) -> None:
+    """4,000 annotations (3.3 MB): after the first record, parsing the rest holds one chunk and one
+    record at a time, so the peak stays far below the size of the file."""
+    import tracemalloc
+
+    path = tmp_path / "big.json"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("[")
+        for index in range(4000):
+            record = dict(RECORDS[index % 6], AnnotationId=f"annotation-{index}")
+            handle.write(("," if index else "") + json.dumps(record))
+        handle.write("]")
+    items = UhriParser().parse(path)
+    next(items)  # builds the name index once
+    tracemalloc.start()
+    count = 1 + sum(1 for _ in items)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 4000
+    assert path.stat().st_size > 3_000_000
+    assert peak < 1_000_000, f"peak {peak:,} bytes for a {path.stat().st_size:,}-byte file"
