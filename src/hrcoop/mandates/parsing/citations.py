@@ -98,6 +98,16 @@ INSTRUMENTS: dict[str, tuple[str, str]] = {
         r"Paris Principles|Principles relating to the status of national institutions",
     ),
 }
+# every instrument name holds one of these words: texts without any skip the long pattern (it is slow)
+INSTRUMENT_WORDS = (
+    "Charter",
+    "Declaration",
+    "Covenant",
+    "Agenda",
+    "Convention",
+    "Plan of Action",
+    "Principles",
+)
 INSTRUMENT_NAMES = {group: name for group, (name, _) in INSTRUMENTS.items()}
 INSTRUMENT_RE = re.compile(
     "|".join(rf"(?P<{group}>\b(?:{pattern}))" for group, (_, pattern) in INSTRUMENTS.items())
@@ -168,7 +178,7 @@ def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
     """Every resolution, decision, document and named instrument cited in ``text``, in order of appearance."""
     found: list[Citation] = []
     taken: list[tuple[int, int]] = []
-    for symbol in SYMBOL_RE.finditer(text):
+    for symbol in SYMBOL_RE.finditer(text) if "/" in text else ():
         value = symbol.group(0).rstrip(".")
         taken.append((symbol.start(), symbol.end()))
         res = RESOLUTION_SYMBOL_RE.match(value)
@@ -188,7 +198,9 @@ def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
             )
         else:
             found.append(Citation(value, "document", "", value, value, symbol.start(), symbol.end()))
-    for trigger in TRIGGER_RE.finditer(text):
+    lowered = text.lower()
+    triggers = TRIGGER_RE.finditer(text) if "resolution" in lowered or "decision" in lowered else ()
+    for trigger in triggers:
         kind = "resolution" if trigger.group(3).lower().startswith("resolution") else "decision"
         named_body = _body_code(trigger.group(1))
         if trigger.group(2):  # "Human Rights Council 46/14 resolution"
@@ -232,6 +244,8 @@ def extract_citations(text: str, *, own_body: str = "HRC") -> list[Citation]:
 
 def _instruments(text: str) -> list[Citation]:
     """Named instruments, except where the name is only the quoted title of a numbered resolution."""
+    if not any(word in text for word in INSTRUMENT_WORDS):
+        return []
     quoted = [(m.start(), m.end()) for m in QUOTED_RE.finditer(text)]
     out = []
     for match in INSTRUMENT_RE.finditer(text):
