@@ -177,3 +177,11 @@ def test_mandate_page_form_for_the_secretariat(
     assert client.post(url, {"document_symbol": "A/HRC/50/19"}).status_code == 302
     mandate.refresh_from_db()
     assert mandate.fulfilled_by == "A/HRC/50/19" and mandate.status == "fulfilled"
+
+
+def test_api_resolution_filters(client: Client, seed: Resolution) -> None:
+    rows = client.get("/api/mandates/resolutions/", {"session": "47", "kind": "draft"}).json()["results"]
+    assert [r["number"] for r in rows] == ["47/..."]
+    assert client.get("/api/mandates/resolutions/", {"session": "48"}).json()["results"] == []
+    bad = client.get("/api/mandates/resolutions/", {"kind": "treaty"})
+    assert bad.status_code == 400 and bad.json()["error"]["where"] == "kind"

@@ -94,6 +94,14 @@ class FulfilSerializer(serializers.Serializer[dict[str, Any]]):
     fulfilled_on = serializers.DateField(required=False)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("session", OpenApiTypes.INT, description="Session number, e.g. 47"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=["resolution", "draft", "decision"]),
+        ]
+    )
+)
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet[Resolution]):
     queryset = Resolution.objects.all()
     pagination_class = CursorPagination
@@ -104,7 +112,22 @@ class ResolutionViewSet(viewsets.ReadOnlyModelViewSet[Resolution]):
     def get_queryset(self) -> QuerySet[Resolution]:
         if self.action == "retrieve":
             return Resolution.objects.prefetch_related("paragraphs")
-        return Resolution.objects.all()
+        if self.action != "list":
+            return Resolution.objects.all()
+        params = self.request.query_params
+        queryset = Resolution.objects.all()
+        session = params.get("session", "")
+        if session:
+            if not session.isdigit():
+                raise InvalidInput(f"session must be a session number, not {session!r}", where="session")
+            queryset = queryset.filter(session=int(session))
+        kind = params.get("kind", "")
+        if kind:
+            if kind not in Resolution.Kind.values:
+                choices = ", ".join(Resolution.Kind.values)
+                raise InvalidInput(f"unknown kind {kind!r}: use one of {choices}", where="kind")
+            queryset = queryset.filter(kind=kind)
+        return queryset
 
     @extend_schema(
         responses=inline_serializer(
