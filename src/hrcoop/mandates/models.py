@@ -150,3 +150,7 @@ class Mandate(models.Model):
     @property
     def status(self) -> str:
         return self.status_on(timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
