@@ -275,8 +275,8 @@ def expand(target: int) -> None:
             cursor.execute(
                 "INSERT INTO recommendations_recommendation "
                 f"(id, public_id, identity_key, source_id, text, {cols}) "
-                f"SELECT id + %s, 'X{k}-' || public_id, 'x{k}-' || identity_key, source_id, "
-                f"%s || ' ' || text, {cols} FROM recommendations_recommendation WHERE id < %s",
+                f"SELECT id + %s, 'X{k:02d}' || public_id, substr(identity_key, 1, 61) || 'x{k:02d}', "
+                f"source_id, %s || ' ' || text, {cols} FROM recommendations_recommendation WHERE id < %s",
                 [shift, opening, step],
             )
             cursor.execute(

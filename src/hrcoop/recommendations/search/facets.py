@@ -36,8 +36,8 @@ class FacetValue:
 class Facet:
     key: str
     label: Any  # a lazy translation
-    # Recommendations having any of the values -> a queryset of recommendation ids.
-    matching: Callable[[list[str]], QuerySet[Any]]
+    # Narrow a queryset of recommendations to those having any of the values.
+    narrow: Callable[[QuerySet[Recommendation], list[str]], QuerySet[Recommendation]]
     # Counts over a set of recommendation ids: rows of (value, n).
     counting: Callable[[QuerySet[Any]], QuerySet[Any]]
     # value -> label, for the values that were counted.
@@ -66,20 +66,21 @@ class Facet:
 def _field(
     path: str, *, labels: Callable[[list[str]], dict[str, str]], integer: bool = False, key: str
 ) -> Any:
-    def matching(values: list[str]) -> QuerySet[Any]:
-        return Recommendation.objects.filter(**{f"{path}__in": values}).values("pk")
+    def narrow(queryset: QuerySet[Recommendation], values: list[str]) -> QuerySet[Recommendation]:
+        return queryset.filter(**{f"{path}__in": values})
 
     def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
         return Recommendation.objects.filter(pk__in=ids).values_list(path).annotate(n=Count("pk")).order_by()
 
-    return {"matching": matching, "counting": counting, "labels": labels, "integer": integer, "key": key}
+    return {"narrow": narrow, "counting": counting, "labels": labels, "integer": integer, "key": key}
 
 
 def _recommending(path: str, *, labels: Callable[[list[str]], dict[str, str]], key: str) -> Any:
     """A facet read through the recommending States (a joint recommendation counts once)."""
 
-    def matching(values: list[str]) -> QuerySet[Any]:
-        return RecommendingStates.objects.filter(**{f"state__{path}__in": values}).values("recommendation_id")
+    def narrow(queryset: QuerySet[Recommendation], values: list[str]) -> QuerySet[Recommendation]:
+        ids = RecommendingStates.objects.filter(**{f"state__{path}__in": values}).values("recommendation_id")
+        return queryset.filter(pk__in=ids)
 
     def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
         return (
@@ -89,14 +90,15 @@ def _recommending(path: str, *, labels: Callable[[list[str]], dict[str, str]], k
             .order_by()
         )
 
-    return {"matching": matching, "counting": counting, "labels": labels, "key": key}
+    return {"narrow": narrow, "counting": counting, "labels": labels, "key": key}
 
 
 def _classification(kind: LabelKind) -> Any:
-    def matching(values: list[str]) -> QuerySet[Any]:
-        return Classification.objects.filter(
+    def narrow(queryset: QuerySet[Recommendation], values: list[str]) -> QuerySet[Recommendation]:
+        ids = Classification.objects.filter(
             kind=kind, status=Classification.Status.ACCEPTED, label__code__in=values
         ).values("recommendation_id")
+        return queryset.filter(pk__in=ids)
 
     def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
         return (
@@ -113,7 +115,7 @@ def _classification(kind: LabelKind) -> Any:
 
         return dict(Label.objects.filter(kind=kind, code__in=values).values_list("code", "name"))
 
-    return {"matching": matching, "counting": counting, "labels": labels, "key": kind.value}
+    return {"narrow": narrow, "counting": counting, "labels": labels, "key": kind.value}
 
 
 def _states(values: list[str]) -> dict[str, str]:

@@ -92,7 +92,7 @@ class SearchResult:
         self.node = query_language.parse(params.q) if params.mode == "text" else None
         self.filtered = base_queryset()
         for key, values in params.filters.items():
-            self.filtered = self.filtered.filter(pk__in=FACETS_BY_KEY[key].matching(values))
+            self.filtered = FACETS_BY_KEY[key].narrow(self.filtered, values)
         self.queryset = self.filtered
         if self.node is not None:
             sql, sql_params = engine().ids_sql(self.node)
@@ -128,7 +128,9 @@ class SearchResult:
         params: list[Any] = list(scored_params)
         if self.params.filters:
             filtered_sql, filtered_params = self.filtered.values("pk").query.sql_with_params()
-            sql += f" WHERE m.id IN ({filtered_sql})"
+            # "+m.id": an expression, so SQLite does not push the IN list into FTS5 as a rowid
+            # constraint (one full-text lookup per filtered row); a no-op on PostgreSQL.
+            sql += f" WHERE +m.id IN ({filtered_sql})"
             params += list(filtered_params)
         sql += " ORDER BY m.score DESC, m.id"
         if limit is not None:
