@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hrcoop.core.models import User
+from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
+from hrcoop.core.roles import grant_role
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Pledge, Posting
 
@@ -202,3 +203,16 @@ def test_donor_page(client: Client, books: dict[str, Any], donors: dict[str, Don
     assert books["open"].public_id in page and "10,000.00 USD" in page
     assert "keeps the amount confidential" in page
     assert "Traditional" in client.get("/funds/donors/").content.decode()
+
+
+def test_an_anonymous_donor_sees_its_own_page(client: Client, books: dict[str, Any]) -> None:
+    donor = books["anonymous"]
+    representative = User.objects.create_user("family-office")
+    grant_role(representative, Role.DONOR, scope=str(donor.pk))
+    client.force_login(representative)
+    page = client.get(f"/funds/donors/{donor.pk}/").content.decode()
+    assert "A Generous Family" in page and "1,000.00 USD" in page
+    other = User.objects.create_user("other-donor")
+    grant_role(other, Role.DONOR, scope="999")
+    client.force_login(other)
+    assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404
