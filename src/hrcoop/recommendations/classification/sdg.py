@@ -59,6 +59,11 @@ def sdg_texts(kind: str) -> dict[str, list[str]]:
     return {code: titles for code, titles in texts.items() if titles}
 
 
+def embedded_sdg_texts(kind: str) -> tuple[dict[str, list[str]], np.ndarray]:
+    texts = sdg_texts(kind)
+    return texts, embed([t for titles in texts.values() for t in titles])
+
+
 def _goal_of(code: str) -> str:
     match = re.match(r"\d+", code)
     return match.group(0) if match else code
@@ -76,9 +81,16 @@ class SdgModel:
 
     @classmethod
     def build(
-        cls, kind: str, vectors: np.ndarray, label_sets: Sequence[Sequence[str]], *, use_labels: bool = True
+        cls,
+        kind: str,
+        vectors: np.ndarray,
+        label_sets: Sequence[Sequence[str]],
+        *,
+        use_labels: bool = True,
+        prototypes: tuple[dict[str, list[str]], np.ndarray] | None = None,
     ) -> SdgModel:
-        texts = sdg_texts(kind)
+        """``prototypes`` (the SDG texts and their embeddings) may be passed in when building many models."""
+        texts, text_vectors = prototypes or embedded_sdg_texts(kind)
         codes = sorted(set(texts) | {c for ls in label_sets for c in ls}, key=_sort_key)
         if not texts and not label_sets:
             raise NotEnoughData(
@@ -87,7 +99,6 @@ class SdgModel:
             )
         index = {code: i for i, code in enumerate(codes)}
         owner = np.array([index[c] for c, titles in texts.items() for _ in titles], dtype=int)
-        text_vectors = embed([t for titles in texts.values() for t in titles])
         centroids = np.zeros((len(codes), 512), dtype=np.float32)
         counts = np.zeros(len(codes))
         if use_labels:
@@ -170,11 +181,18 @@ def evaluate_sdg(kind: str) -> dict[str, Any]:
     if not sdg_texts(kind):
         return {"error": "the SDG texts are not loaded: run `hrcoop reference load-sdg DIR` first"}
     vectors = embed(data.texts)
+    prototypes = embedded_sdg_texts(kind)
     figures: dict[str, Any] = {"records": len(data)}
     for name, use_labels in (("text_only", False), ("text_and_labels", True)):
         tp_fp_fn = np.zeros(3)
         for fit, test in KFold(FOLDS, shuffle=True, random_state=0).split(vectors):
-            model = SdgModel.build(kind, vectors[fit], [data.labels[i] for i in fit], use_labels=use_labels)
+            model = SdgModel.build(
+                kind,
+                vectors[fit],
+                [data.labels[i] for i in fit],
+                use_labels=use_labels,
+                prototypes=prototypes,
+            )
             unseen = {c for i in test for c in data.labels[i]} - set(model.labels)
             labels = model.labels + sorted(unseen)
             truth = _binarize(labels, [data.labels[i] for i in test])
