@@ -21,12 +21,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.models import User
+from hrcoop.recommendations.bulk import insert_rows
 from hrcoop.recommendations.importers import FORMATS
 from hrcoop.recommendations.importers.base import ParsedRecommendation
 from hrcoop.recommendations.models import (
@@ -44,7 +45,6 @@ from hrcoop.reference.names import StateIndex, name_key
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "data"
 BATCH_SIZE = 2000
-INSERT_ROWS = 500  # rows per INSERT statement, at most
 ACCEPTED = Classification.Status.ACCEPTED.value
 IMPORTED = Provenance.IMPORTED.value
 SAMPLE_LIMIT = 50  # changes and conflicts listed in a report; the counts are always complete
@@ -250,34 +250,6 @@ RECORD_FIELDS = (
 )
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    model_field = model._meta.get_field(name)
-    assert isinstance(model_field, models.Field) and model_field.column, (
-        f"{model.__name__}.{name} is not a column"
-    )
-    return model_field.column
-
-
-def _insert(model: type[models.Model], field_names: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Multi-row INSERTs of already-prepared values.
-
-    The ORM's per-object cost was most of an import's time, and ``executemany`` on PostgreSQL sends
-    one statement per row; these rows need no signals or hooks (measured by ``bench/import_upr_info.py``).
-    Rows per statement stay within the backend's limit of query parameters.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(_column(model, name)) for name in field_names)
-    one_row = "(" + ", ".join(["%s"] * len(field_names)) + ")"
-    per_statement = max(1, min(INSERT_ROWS, connection.ops.bulk_batch_size(field_names, rows)))
-    prefix = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(prefix + ", ".join([one_row] * len(chunk)), [v for row in chunk for v in row])
-
-
 class _FileImport:
     """The state of one file's import: counts, samples of changes, and the batch writer."""
 
@@ -326,7 +298,7 @@ class _FileImport:
         }
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         new_keys = [key for key in batch if key not in existing]
-        _insert(
+        insert_rows(
             Recommendation,
             [*RECORD_FIELDS, "identity_key", "public_id", "first_import", "created_at", "updated_at"],
             [
@@ -396,8 +368,8 @@ class _FileImport:
                             "added_labels": [self.resolver.label_codes[lab] for lab in labels],
                         }
                     )
-        _insert(through, ["recommendation", "state"], state_rows)
-        _insert(
+        insert_rows(through, ["recommendation", "state"], state_rows)
+        insert_rows(
             Classification,
             [
                 "recommendation",
