@@ -37,7 +37,7 @@ def test_resolution_page_and_tracker(live_server: LiveServer, chromium_path: str
         page.get_by_label("Addressee").select_option("HC")
         page.get_by_label("Due session").fill("50")
         page.get_by_role("button", name="Show").click()
-        rows = page.locator("tbody tr")
+        rows = page.locator("#mandates tbody tr")
         assert rows.count() == 1 and "47/..." in rows.first.inner_text()
         rows.first.get_by_role("link", name="32").click()
         assert page.get_by_role("heading", level=1).inner_text().startswith("Mandate")

@@ -85,17 +85,17 @@ def _store(
         previous.paragraphs.all().delete()
     resolution = previous or Resolution(key=_key(parsed))
     resolution.cite_key = _cite_key(parsed)
-    resolution.symbol = parsed.symbol
-    resolution.number = parsed.number
+    resolution.symbol = parsed.symbol[:60]
+    resolution.number = parsed.number[:20]
     resolution.kind = parsed.kind
     resolution.body = parsed.body
     resolution.session = parsed.session
     resolution.title = parsed.title
-    resolution.agenda_item = parsed.agenda_item
+    resolution.agenda_item = parsed.agenda_item[:40]
     resolution.agenda_title = parsed.agenda_title
     resolution.document_date = parsed.document_date
     resolution.adopted_on = parsed.adopted_on
-    resolution.meeting = parsed.meeting
+    resolution.meeting = parsed.meeting[:40]
     resolution.adoption = parsed.adoption
     resolution.sponsors = _sponsors(parsed, states)
     resolution.footnotes = [{"marker": f.marker, "text": f.text} for f in parsed.footnotes]
@@ -235,7 +235,7 @@ def fulfil_mandate(
         raise Forbidden("only the secretariat records that a mandate is fulfilled")
     user = actor if isinstance(actor, User) else None
     symbol = document_symbol.strip()
-    if not SYMBOL_RE.fullmatch(symbol):
+    if not SYMBOL_RE.fullmatch(symbol) or len(symbol) > 80:
         raise InvalidInput(
             f"{symbol!r} is not a UN document symbol (expected something like A/HRC/50/19)",
             where="document_symbol",
