@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hrcoop.assistance import services
 from hrcoop.assistance.models import AssistanceRequest, ConfidentialField
+from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.money import Money
 from tests.assistance.conftest import World, make_request
 
@@ -222,3 +223,19 @@ def test_the_bulk_confidentiality_rule_agrees_with_the_single_one(world: World) 
         sees = confidential_access(user)
         for request in (mine, other_fund, other_state):
             assert sees(request) == sees_confidential(request, user), (who, request.public_id)
+
+
+def test_the_state_may_change_what_is_confidential_after_submission_but_nothing_else(world: World) -> None:
+    request = make_request(world, status="under_assessment", need="QXLATE91")
+    fp = world.users["focal_point"]
+    assert "QXLATE91" in Client().get(reverse("assistance:register-csv")).content.decode()
+    services.update_request(request, actor=fp, data={"confidential_fields": ["need"]})
+    assert "QXLATE91" not in Client().get(reverse("assistance:register-csv")).content.decode()
+    with pytest.raises(Conflict, match="can be edited only as a draft"):
+        services.update_request(request, actor=fp, data={"need": "changed"})
+    with pytest.raises(Forbidden):
+        services.update_request(
+            request, actor=world.users["other_focal_point"], data={"confidential_fields": []}
+        )
+    request.refresh_from_db()
+    assert request.confidential_fields == ["need"] and request.need == "QXLATE91"
