@@ -272,3 +272,27 @@ def test_json_memory_does_not_grow_with_the_file(reference_data: None, tmp_path:
     assert count == 4000
     assert path.stat().st_size > 3_000_000
     assert peak < 1_000_000, f"peak {peak:,} bytes for a {path.stat().st_size:,}-byte file"
+
+
+def test_command_line(reference_data: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``hrcoop import uhri`` prints the report; a bad file is one line on stderr, exit status 2."""
+    from hrcoop.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["import", "uhri", str(FIXTURE), "--dry-run"])
+    assert done.value.code in (0, None)
+    [report] = json.loads(capsys.readouterr().out)
+    assert (report["dry_run"], report["rows"], report["records_created"]) == (True, 6, 6)
+    assert Recommendation.objects.count() == 0
+    corrupt = tmp_path / "uhri.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 a broken download")
+    unknown_theme = broken_json(tmp_path, [dict(RECORDS[0], Themes=["Happiness"])])
+    for path, message in [
+        (corrupt, f"error: {corrupt}: not a readable XLSX workbook"),
+        (unknown_theme, f"error: {unknown_theme}, row 1, column 'Themes': unknown theme 'Happiness'"),
+    ]:
+        with pytest.raises(SystemExit) as failed:
+            main(["import", "uhri", str(path)])
+        assert failed.value.code == 2
+        assert capsys.readouterr().err.startswith(message)
+    assert counts() == (0, 0, 0, 0)
