@@ -25,6 +25,11 @@ from hrcoop.mandates.selectors import (
 from hrcoop.mandates.services import fulfil_mandate
 
 
+def addressee_label(code: str) -> str:
+    """The addressee's name in the reader's language (labels are marked for translation in the parser)."""
+    return gettext(ACTOR_LABELS[code]) if code in ACTOR_LABELS else code
+
+
 def resolution_list(request: HttpRequest) -> HttpResponse:
     resolutions = Resolution.objects.order_by("body", "session", "kind", "id")
     return render(request, "mandates/resolution_list.html", {"resolutions": resolutions})
@@ -94,7 +99,7 @@ def mandate_page(request: HttpRequest, pk: int) -> HttpResponse:
         "mandates/mandate_detail.html",
         {
             "mandate": mandate,
-            "addressee_label": ACTOR_LABELS.get(mandate.addressee, mandate.addressee),
+            "addressee_label": addressee_label(mandate.addressee),
             "may_fulfil": has_role(request.user, Role.SECRETARIAT),
             "error": error,
         },
@@ -110,6 +115,8 @@ def tracker(request: HttpRequest) -> HttpResponse:
     try:
         due_session = int(session_text) if session_text else None
         mandates = list(mandates_tracker(addressee=addressee, due_session=due_session, status=status)[:500])
+        for mandate in mandates:
+            mandate.addressee_label = addressee_label(mandate.addressee)  # type: ignore[attr-defined]
     except (ValueError, InvalidInput) as exc:
         error = (
             str(exc)
@@ -122,10 +129,12 @@ def tracker(request: HttpRequest) -> HttpResponse:
         "mandates/tracker.html",
         {
             "mandates": mandates,
-            "addressees": sorted(ACTOR_LABELS.items(), key=lambda item: item[1]),
+            "addressees": sorted(
+                ((code, addressee_label(code)) for code in ACTOR_LABELS), key=lambda item: item[1]
+            ),
             "statuses": Mandate.Status.choices,
             "selected": {"addressee": addressee, "status": status, "due_session": session_text},
-            "summary": tracker_summary(),
+            "summary": [row | {"label": addressee_label(row["addressee"])} for row in tracker_summary()],
             "error": error,
         },
         status=400 if error else 200,

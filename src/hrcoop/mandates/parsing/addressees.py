@@ -15,57 +15,75 @@ from dataclasses import dataclass
 
 from hrcoop.mandates.parsing.ordinals import ORDINAL_PATTERN, number_value, ordinal_value
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a label for translation (``makemessages`` finds it by this name) without importing Django."""
+    return text
+
+
 # (code, English label, pattern) - the first pattern that matches a span wins that span.
 ACTORS: list[tuple[str, str, str]] = [
     (
         "OHCHR",
-        "Office of the High Commissioner for Human Rights",
+        gettext_noop("Office of the High Commissioner for Human Rights"),
         r"Office of the (?:United Nations )?High Commissioner(?: for Human Rights)?",
     ),
     (
         "HC",
-        "High Commissioner for Human Rights",
+        gettext_noop("High Commissioner for Human Rights"),
         r"(?:United Nations )?High Commissioner(?: for Human Rights)?",
     ),
-    ("SG", "Secretary-General", r"Secretary-General"),
-    ("PRESIDENT", "President of the Council", r"President of the (?:Human Rights )?Council"),
-    ("ADVISORY_COMMITTEE", "Advisory Committee", r"Advisory Committee"),
+    ("SG", gettext_noop("Secretary-General"), r"Secretary-General"),
+    ("PRESIDENT", gettext_noop("President of the Council"), r"President of the (?:Human Rights )?Council"),
+    ("ADVISORY_COMMITTEE", gettext_noop("Advisory Committee"), r"Advisory Committee"),
     (
         "SPECIAL_PROCEDURES",
-        "Special procedures",
+        gettext_noop("Special procedures"),
         r"(?:Special Rapporteurs?|[Ii]ndependent [Ee]xperts?"
         r"|Working Group on [A-Z][\w\s]{3,60}?(?=\s+to\b|,|$)"
         r"|special procedures?(?: mandate holders)?|mandate holders?|fact-finding mission)",
     ),
-    ("TREATY_BODIES", "Treaty bodies", r"treaty bodies"),
+    ("TREATY_BODIES", gettext_noop("Treaty bodies"), r"treaty bodies"),
     (
         "MECHANISMS",
-        "Human rights mechanisms",
+        gettext_noop("Human rights mechanisms"),
         r"(?:relevant )?(?:United Nations )?human rights mechanisms(?: and procedures)?",
     ),
-    ("NHRIS", "National human rights institutions", r"national human rights institutions"),
+    ("NHRIS", gettext_noop("National human rights institutions"), r"national human rights institutions"),
     (
         "NGOS",
-        "Non-governmental organizations and civil society",
+        gettext_noop("Non-governmental organizations and civil society"),
         r"non-governmental organizations|civil society",
     ),
-    ("IGOS", "Intergovernmental and regional organizations", r"(?:intergovernmental|regional) organizations"),
+    (
+        "IGOS",
+        gettext_noop("Intergovernmental and regional organizations"),
+        r"(?:intergovernmental|regional) organizations",
+    ),
     (
         "AGENCIES",
-        "Specialized agencies",
+        gettext_noop("Specialized agencies"),
         r"specialized agencies|funds and programmes|relevant (?:international )?agencies",
     ),
-    ("UN_SYSTEM", "United Nations system", r"United Nations system|relevant United Nations bodies"),
+    (
+        "UN_SYSTEM",
+        gettext_noop("United Nations system"),
+        r"United Nations system|relevant United Nations bodies",
+    ),
     (
         "INTL_COMMUNITY",
-        "International community",
+        gettext_noop("International community"),
         r"international community|all actors on the international scene",
     ),
-    ("DONORS", "Donors", r"donors?(?: countries)?"),
-    ("STAKEHOLDERS", "Other stakeholders", r"(?:other )?(?:relevant |interested )?stakeholders"),
+    ("DONORS", gettext_noop("Donors"), r"donors?(?: countries)?"),
+    (
+        "STAKEHOLDERS",
+        gettext_noop("Other stakeholders"),
+        r"(?:other )?(?:relevant |interested )?stakeholders",
+    ),
     (
         "STATES",
-        "States",
+        gettext_noop("States"),
         r"(?:all )?(?:Member )?States(?: Members of the United Nations)?|(?:all )?Governments"
         r"|(?:the )?State concerned"
         r"|occupying Power|[A-Z][a-z]+ (?:and|to) its Government|the Government of [A-Z][\w ]+",
@@ -73,8 +91,8 @@ ACTORS: list[tuple[str, str, str]] = [
 ]
 _ACTOR_RES = [(code, label, re.compile(pattern)) for code, label, pattern in ACTORS]
 ACTOR_LABELS = {code: label for code, label, _ in ACTORS} | {
-    "COUNCIL": "The Council itself",
-    "GA": "General Assembly",
+    "COUNCIL": gettext_noop("The Council itself"),
+    "GA": gettext_noop("General Assembly"),
 }
 
 DIRECTIVE_RE = re.compile(
