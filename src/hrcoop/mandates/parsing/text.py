@@ -106,9 +106,11 @@ def _ends_paragraph(text: str) -> bool:
 def build_blocks(lines: list[Line], vocab: set[str]) -> list[Block]:
     """Group lines into blocks: new block at a blank line or a first-line indent; undo page breaks.
 
-    A block that follows a blank line continues the previous one when the previous one has no closing
-    punctuation or the new one starts in lower case: that is a paragraph cut by a page break or by the
-    page's footnotes.
+    After a blank line (a paragraph break, or a page break whose furniture was removed) the text goes on
+    with the previous paragraph when that one has no closing punctuation, when the line starts in lower
+    case, when (in indented layout) the line is not indented, or when the previous paragraph ends with a
+    comma and the line cannot open a preambular paragraph. A footnote cut by a page break goes on in the
+    same way (``_continues_footnote``), so that footnotes at the foot of a page never split a paragraph.
     """
     indents = [line.indent for line in lines if line.text]
     layout = bool(indents) and max(indents) - min(indents) >= 3
