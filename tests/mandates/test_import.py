@@ -164,3 +164,11 @@ def test_tracker_summary_by_addressee_and_session(seed_text: str) -> None:
     }  # fmt: skip
     assert by_key[("OHCHR", None)]["open"] == 2
     assert sum(r["open"] + r["overdue"] + r["fulfilled"] for r in rows) == Mandate.objects.count() == 5
+
+
+def test_same_decision_from_two_documents_is_one_record(report_path: Path) -> None:
+    """A/HRC/DEC/14/105 is printed in the session report and issued alone: one record, keyed by symbol."""
+    import_files([report_path], actor=None)
+    (summary,) = import_files([report_path.with_name("g1014611.txt")], actor=None)
+    assert summary["created"] == [] and summary["updated"] + summary["unchanged"] == ["14/105"]
+    assert Resolution.objects.filter(symbol="A/HRC/DEC/14/105").count() == 1
