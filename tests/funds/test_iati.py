@@ -20,7 +20,8 @@ from hrcoop.core.models import User
 from hrcoop.core.money import Money
 from hrcoop.funds import iati, services
 from hrcoop.funds.models import Donor, Posting
-from hrcoop.reference.models import Fund
+from hrcoop.recommendations.models import Classification, Label, Recommendation
+from hrcoop.reference.models import Fund, Mechanism
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,21 @@ def funded(
     requests = [make_request(iso3=iso3) for iso3 in ("MDV", "HTI", "SEN")]
     requests[1].implementing_partners = "National Human Rights Commission"
     requests[1].save()
+    recommendation = Recommendation.objects.create(
+        public_id="R-TEST-1",
+        identity_key="k" * 64,
+        mechanism=Mechanism.objects.create(code="UPR", kind="upr", name="Universal Periodic Review"),
+        state_under_review=requests[1].requesting_state,
+        text="Strengthen access to justice for women",
+    )
+    for kind, code in (("sdg_goal", "5"), ("sdg_target", "16.3")):
+        Classification.objects.create(
+            recommendation=recommendation,
+            label=Label.objects.create(kind=kind, code=code, name=code),
+            kind=kind,
+            provenance="imported",
+        )
+    requests[1].recommendations.add(recommendation)
     requests[2].confidential_fields = ["amount"]
     requests[2].save()
     for n, request in enumerate(requests):
@@ -111,8 +127,13 @@ def test_activities_file_is_valid_and_uses_codelist_codes(funded: list[Assistanc
     ]
     assert values == [("2", "10000.00"), ("3", "4000.00"), ("3", "-4000.00")]
     assert first.find("result/indicator/title/narrative").text.startswith("Tracking database")
-    implementing = doc.findall("iati-activity")[1].find("participating-org[@role='4']/narrative").text
-    assert implementing == "National Human Rights Commission"
+    second = doc.findall("iati-activity")[1]
+    assert second.find("participating-org[@role='4']/narrative").text == "National Human Rights Commission"
+    assert [(t.get("vocabulary"), t.get("code")) for t in second.findall("tag")] == [
+        ("2", "5"),
+        ("2", "16"),
+        ("3", "16.3"),
+    ]
 
     checks = {
         "OrganisationRole": doc.xpath("//participating-org/@role"),
@@ -122,6 +143,7 @@ def test_activities_file_is_valid_and_uses_codelist_codes(funded: list[Assistanc
         "SectorVocabulary": doc.xpath("//sector/@vocabulary"),
         "TagVocabulary": doc.xpath("//tag/@vocabulary"),
         "UNSDG-Goals": doc.xpath("//tag[@vocabulary='2']/@code"),
+        "UNSDG-Targets": doc.xpath("//tag[@vocabulary='3']/@code"),
         "Country": doc.xpath("//recipient-country/@code"),
         "ActivityStatus": doc.xpath("//activity-status/@code"),
         "ActivityDateType": doc.xpath("//activity-date/@type"),

@@ -234,8 +234,8 @@ def test_random_sequences_keep_the_books_right(
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=15,
-            stateful_step_count=25,
+            max_examples=10,
+            stateful_step_count=20,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),

@@ -91,22 +91,31 @@ def funded_requests() -> QuerySet[AssistanceRequest]:
     )
 
 
-def _sdg_tags(request: AssistanceRequest) -> tuple[list[str], list[str]]:
-    goals: set[str] = {SDG_HUMAN_RIGHTS_GOAL}
-    targets: set[str] = set()
-    if not request.is_confidential("recommendations"):
-        labels = Classification.objects.filter(
-            recommendation__assistance_requests=request,
-            status=Classification.Status.ACCEPTED,
-            kind__in=[LabelKind.SDG_GOAL, LabelKind.SDG_TARGET],
-        ).values_list("kind", "label__code")
-        for kind, code in labels:
-            (goals if kind == LabelKind.SDG_GOAL else targets).add(code)
-        goals |= {t.split(".")[0] for t in targets}
+def _sdg_labels(requests: list[AssistanceRequest]) -> dict[int, list[tuple[str, str]]]:
+    """SDG goal and target labels of each request's linked recommendations, in one query."""
+    labels: dict[int, list[tuple[str, str]]] = {}
+    rows = Classification.objects.filter(
+        recommendation__assistance_requests__in=[
+            r for r in requests if not r.is_confidential("recommendations")
+        ],
+        status=Classification.Status.ACCEPTED,
+        kind__in=[LabelKind.SDG_GOAL, LabelKind.SDG_TARGET],
+    ).values_list("recommendation__assistance_requests", "kind", "label__code")
+    for request_id, kind, code in rows:
+        labels.setdefault(request_id, []).append((kind, code))
+    return labels
+
+
+def _sdg_tags(labels: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    goals = {SDG_HUMAN_RIGHTS_GOAL} | {code for kind, code in labels if kind == LabelKind.SDG_GOAL}
+    targets = {code for kind, code in labels if kind == LabelKind.SDG_TARGET}
+    goals |= {t.split(".")[0] for t in targets}
     return sorted(goals, key=lambda g: int(g) if g.isdigit() else 99), sorted(targets)
 
 
-def _activity(request: AssistanceRequest, postings: list[Posting], now: dt.datetime) -> etree._Element:
+def _activity(
+    request: AssistanceRequest, postings: list[Posting], labels: list[tuple[str, str]], now: dt.datetime
+) -> etree._Element:
     fund, state = request.fund, request.requesting_state
     activity = etree.Element(
         "iati-activity",
@@ -162,7 +171,7 @@ def _activity(request: AssistanceRequest, postings: list[Posting], now: dt.datet
         code=SECTOR_HUMAN_RIGHTS,
         percentage="100",
     )
-    goals, targets = _sdg_tags(request)
+    goals, targets = _sdg_tags(labels)
     for goal in goals:
         etree.SubElement(activity, "tag", vocabulary=TAG_SDG_GOAL, code=goal)
     for target in targets:
@@ -222,11 +231,14 @@ def activities_file(*, now: dt.datetime | None = None) -> ActivitiesFile:
     ):
         assert posting.allocation is not None
         postings_by_request.setdefault(posting.allocation.request_id, []).append(posting)
+    labels = _sdg_labels(requests)
     for request in requests:
         if request.is_confidential("amount"):
             left_out.append(request.public_id)
             continue
-        root.append(_activity(request, postings_by_request.get(request.pk, []), now))
+        root.append(
+            _activity(request, postings_by_request.get(request.pk, []), labels.get(request.pk, []), now)
+        )
     return ActivitiesFile(_serialise(root), len(root), left_out)
 
 
