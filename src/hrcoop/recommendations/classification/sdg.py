@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -61,7 +61,13 @@ def sdg_texts(kind: str) -> dict[str, list[str]]:
 
 def embedded_sdg_texts(kind: str) -> tuple[dict[str, list[str]], np.ndarray]:
     texts = sdg_texts(kind)
-    return texts, embed([t for titles in texts.values() for t in titles])
+    return texts, _embed_once(tuple(t for titles in texts.values() for t in titles))
+
+
+@lru_cache(maxsize=4)
+def _embed_once(texts: tuple[str, ...]) -> np.ndarray:
+    """The SDG titles change only when reloaded, so their embeddings are kept for the process."""
+    return embed(texts)
 
 
 def _goal_of(code: str) -> str:
