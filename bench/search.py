@@ -119,6 +119,8 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def run_queries(reps: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics of a freshly imported corpus, as autovacuum would
     total = Recommendation.objects.count()
     issue = _common_issue()
     print(f"engine {connection.vendor}, {total:,} recommendations, {reps} runs per query after one warm-up")
@@ -223,6 +225,9 @@ def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--preload",
+            "--timeout",
+            "300",
         ],
         env=env,
     )
@@ -234,7 +239,7 @@ def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
                 break
             except Exception:
                 time.sleep(0.2)
-        _drive(paths, base, 3, clients)  # warm every worker
+        _drive(paths, base, 20, clients)  # warm every worker (first requests import the URLconf)
         print(
             f"gunicorn {workers} workers, {clients} clients, {seconds:.0f} s each; engine {connection.vendor}"
         )
