@@ -32,7 +32,6 @@ def test_init_is_idempotent_and_django_commands_pass_through(tmp_path: Path) -> 
 
 def test_a_domain_error_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     database = tmp_path / "fresh.sqlite3"
-    assert run("init", database=database).returncode == 0
     result = run("reference", "load-sdg", str(tmp_path / "missing"), database=database)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [

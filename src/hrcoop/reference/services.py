@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Model
 
 from hrcoop.core.errors import InvalidInput
 from hrcoop.reference.models import (
@@ -44,58 +45,107 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
+def _upsert(model: type[Model], objects: list[Model], *, key: str, fields: list[str]) -> None:
+    """Insert the missing rows and bring the listed fields of existing ones up to date: one statement."""
+    model.objects.bulk_create(objects, update_conflicts=True, unique_fields=[key], update_fields=fields)
+
+
 @transaction.atomic
 def load_reference_data() -> dict[str, int]:
-    """Create or update every reference record from ``data/``; running it again changes nothing."""
-    for code, name in REGIONAL_GROUPS.items():
-        RegionalGroup.objects.update_or_create(code=code, defaults={"name": name})
-    for row in _rows("states.csv"):
-        state, _ = State.objects.update_or_create(
-            iso3=row["iso3"],
-            defaults={
-                "iso2": row["iso2"],
-                "m49": row["m49"],
-                "name": row["name"],
-                "status": row["status"],
-                "regional_group_id": row["regional_group"] or None,
-                "ldc": row["ldc"] == "1",
-                "lldc": row["lldc"] == "1",
-                "sids": row["sids"] == "1",
-            },
-        )
-        for alias in filter(None, [row["name"], *row["aliases"].split("|")]):
-            StateName.objects.update_or_create(key=name_key(alias), defaults={"state": state, "name": alias})
+    """Create or update every reference record from ``data/``; running it again changes nothing.
+
+    Written as a few bulk statements rather than a query per row: tests load it for every case that
+    needs States, and a deployment's ``hrcoop init`` runs it at each start.
+    """
+    _upsert(
+        RegionalGroup,
+        [RegionalGroup(code=code, name=name) for code, name in REGIONAL_GROUPS.items()],
+        key="code",
+        fields=["name"],
+    )
+    state_rows = list(_rows("states.csv"))
+    _upsert(
+        State,
+        [
+            State(
+                iso3=row["iso3"],
+                iso2=row["iso2"],
+                m49=row["m49"],
+                name=row["name"],
+                status=row["status"],
+                regional_group_id=row["regional_group"] or None,
+                ldc=row["ldc"] == "1",
+                lldc=row["lldc"] == "1",
+                sids=row["sids"] == "1",
+            )
+            for row in state_rows
+        ],
+        key="iso3",
+        fields=["iso2", "m49", "name", "status", "regional_group", "ldc", "lldc", "sids"],
+    )
     states = dict(State.objects.values_list("iso3", "pk"))
-    for row in _rows("organisations.csv"):
-        org, _ = Organisation.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
-        org.members.set([states[iso3] for iso3 in row["members"].split("|") if iso3])
-    for row in _rows("mechanisms.csv"):
-        Mechanism.objects.update_or_create(
-            code=row["code"], defaults={"kind": row["kind"], "name": row["name"]}
-        )
-    for number, (first, last) in CYCLES.items():
-        UprCycle.objects.update_or_create(
-            number=number, defaults={"first_session": first, "last_session": last}
-        )
-    for row in _rows("upr_sessions.csv"):
-        UprSession.objects.update_or_create(
-            number=int(row["session"]), defaults={"cycle_id": int(row["cycle"]), "year": int(row["year"])}
-        )
-    for row in _rows("sdg_goals.csv"):
-        goal, created = SdgGoal.objects.get_or_create(number=int(row["goal"]))
-        if created or not goal.short_titles:
-            goal.short_titles = {"en": row["short_title"]}
-            goal.save(update_fields=["short_titles"])
+    names = {
+        name_key(alias): StateName(key=name_key(alias), name=alias, state_id=states[row["iso3"]])
+        for row in state_rows
+        for alias in filter(None, [row["name"], *row["aliases"].split("|")])
+    }
+    _upsert(StateName, list(names.values()), key="key", fields=["name", "state"])
+    org_rows = list(_rows("organisations.csv"))
+    _upsert(
+        Organisation,
+        [Organisation(code=row["code"], name=row["name"]) for row in org_rows],
+        key="code",
+        fields=["name"],
+    )
+    membership = Organisation.members.through
+    wanted = {(row["code"], states[iso3]) for row in org_rows for iso3 in row["members"].split("|") if iso3}
+    have = set(membership.objects.values_list("organisation_id", "state_id"))
+    membership.objects.bulk_create(
+        [membership(organisation_id=org, state_id=state) for org, state in wanted - have]
+    )
+    for org, state in have - wanted:
+        membership.objects.filter(organisation_id=org, state_id=state).delete()
+    _upsert(
+        Mechanism,
+        [Mechanism(code=row["code"], kind=row["kind"], name=row["name"]) for row in _rows("mechanisms.csv")],
+        key="code",
+        fields=["kind", "name"],
+    )
+    _upsert(
+        UprCycle,
+        [UprCycle(number=n, first_session=first, last_session=last) for n, (first, last) in CYCLES.items()],
+        key="number",
+        fields=["first_session", "last_session"],
+    )
+    _upsert(
+        UprSession,
+        [
+            UprSession(number=int(row["session"]), cycle_id=int(row["cycle"]), year=int(row["year"]))
+            for row in _rows("upr_sessions.csv")
+        ],
+        key="number",
+        fields=["cycle", "year"],
+    )
+    # Goals keep the texts ``load_sdg_texts`` gave them: only missing goals are created here.
+    SdgGoal.objects.bulk_create(
+        [
+            SdgGoal(number=int(row["goal"]), short_titles={"en": row["short_title"]})
+            for row in _rows("sdg_goals.csv")
+        ],
+        ignore_conflicts=True,
+    )
     position: dict[str, int] = {}
+    targets = []
     for row in _rows("sdg_targets.csv"):
         position[row["goal"]] = position.get(row["goal"], 0) + 1
-        SdgTarget.objects.update_or_create(
-            code=row["code"], defaults={"goal_id": int(row["goal"]), "position": position[row["goal"]]}
-        )
-    for row in _rows("funds.csv"):
-        Fund.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "currency": row["currency"]}
-        )
+        targets.append(SdgTarget(code=row["code"], goal_id=int(row["goal"]), position=position[row["goal"]]))
+    _upsert(SdgTarget, targets, key="code", fields=["goal", "position"])
+    _upsert(
+        Fund,
+        [Fund(code=row["code"], name=row["name"], currency=row["currency"]) for row in _rows("funds.csv")],
+        key="code",
+        fields=["name", "currency"],
+    )
     return {
         "states": State.objects.count(),
         "organisations": Organisation.objects.count(),
