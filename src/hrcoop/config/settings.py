@@ -168,6 +168,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models call a choice field "kind"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ResolutionKindEnum": "hrcoop.mandates.models.Resolution.Kind",
+        "LabelKindEnum": "hrcoop.recommendations.models.LabelKind",
+        "MechanismKindEnum": "hrcoop.reference.models.Mechanism.Kind",
+        "DonorKindEnum": "hrcoop.funds.models.Donor.Kind",
+        "PostingKindEnum": "hrcoop.funds.models.Posting.Kind",
+    },
 }
 
 LOGGING = {
