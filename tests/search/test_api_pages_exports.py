@@ -96,6 +96,10 @@ def test_api_errors_have_one_shape(corpus: dict, client: Client) -> None:
         assert response.status_code == 400, params
         error = response.json()["error"]
         assert error["status"] == 400 and error["message"] and error["where"] == next(iter(params))
+    for params in ({"state": "KEN\x00"}, {"theme": "\x00"}):  # PostgreSQL refuses NUL in text
+        assert client.get("/api/recommendations/facets/", params).status_code == 200
+    assert client.get("/api/states/K%00N/").status_code == 404
+    assert client.get("/api/recommendations/A%00B/").status_code == 404
     missing = client.get("/api/recommendations/NOPE/")
     assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
 

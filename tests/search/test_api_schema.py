@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -35,12 +37,18 @@ def public_ids(django_db_setup: None, django_db_blocker: Any) -> Any:
     from hrcoop.reference.services import load_reference_data
     from tests.search.conftest import make_corpus
 
+    # Requests go straight to the WSGI app, so do what Django's test client does: keep the test's
+    # database connection open across requests (PostgreSQL would otherwise lose its transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         load_reference_data()
         records = make_corpus()
         index_recommendations(embed_later=False)
         yield [r.public_id for r in records.values()]
         call_command("flush", interactive=False, verbosity=0)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db

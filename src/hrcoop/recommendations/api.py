@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hrcoop.core.api import CursorPagination
-from hrcoop.core.errors import InvalidInput
+from hrcoop.core.errors import InvalidInput, NotFound
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
 from hrcoop.recommendations.search.facets import FACETS
 from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
@@ -313,10 +313,17 @@ class RecommendationList(ConditionalMixin, APIView):
         )
 
 
+def _record(public_id: str) -> Recommendation:
+    """The record of a public id; anything that cannot be an id is simply not found."""
+    if not public_id.isascii() or not public_id.replace("-", "").isalnum():
+        raise NotFound(f"No recommendation has the id {public_id[:40]!r}.", where="public_id")
+    return recommendation_detail(public_id)
+
+
 class RecommendationDetail(ConditionalMixin, APIView):
     @extend_schema(operation_id="recommendations_detail", responses=RecommendationSerializer)
     def get(self, request: Request, public_id: str) -> Response:
-        record = recommendation_detail(public_id)
+        record = _record(public_id)
         return Response(RecommendationSerializer(record, context={"request": request}).data)
 
 
@@ -331,7 +338,7 @@ class SimilarRecommendations(ConditionalMixin, APIView):
         raw = request.query_params.get("limit", "10")
         if not raw.isdigit() or not 1 <= int(raw) <= 50:
             raise InvalidInput("limit must be a whole number from 1 to 50.", where="limit")
-        record = recommendation_detail(public_id)
+        record = _record(public_id)
         hits = similar_to(record, limit=int(raw))
         data = [{"similarity": round(score, 4), "recommendation": r} for r, score in hits]
         return Response(SimilarSerializer(data, many=True, context={"request": request}).data)
@@ -366,7 +373,10 @@ class StateDetail(ConditionalMixin, generics.RetrieveAPIView[State]):
     lookup_field = "iso3"
 
     def get_object(self) -> State:
-        return get_object_or_404(self.get_queryset(), iso3=str(self.kwargs["iso3"]).upper())
+        iso3 = str(self.kwargs["iso3"]).upper()
+        if not (iso3.isascii() and iso3.isalpha()):
+            raise NotFound(f"No State has the code {iso3[:10]!r}; use ISO 3166 alpha-3.", where="iso3")
+        return get_object_or_404(self.get_queryset(), iso3=iso3)
 
 
 def _reference_list(model_serializer: type[serializers.ModelSerializer[Any]], queryset: Any, doc: str) -> Any:

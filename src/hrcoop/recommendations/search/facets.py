@@ -45,7 +45,9 @@ class Facet:
     integer: bool = False
 
     def clean(self, values: list[str]) -> list[str]:
-        values = [v.strip() for v in values if v.strip()]
+        # Control characters cannot be part of any code (and PostgreSQL refuses NUL in text).
+        values = ["".join(c for c in v if c.isprintable()).strip() for v in values]
+        values = [v for v in values if v]
         if len(values) > MAX_VALUES_PER_FACET:
             raise InvalidInput(
                 f"At most {MAX_VALUES_PER_FACET} values may be chosen in one facet.", where=self.key

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -82,6 +82,8 @@ def _chart(rows: list[dict[str, Any]]) -> str:
 
 
 def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
+    if not (iso3.isascii() and iso3.isalpha()):
+        raise Http404("not an ISO 3166 alpha-3 code")
     state = get_object_or_404(State.objects.select_related("regional_group"), iso3=iso3.upper())
     received = Recommendation.objects.filter(state_under_review=state)
     by_cycle: dict[Any, dict[str, Any]] = {}
