@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "hrcoop.mandates",
     "hrcoop.assistance",
     "hrcoop.funds",
-    "hrcoop.reports",
     "hrcoop.portal",
 ]
 

@@ -1,1 +1,0 @@
-"""Reports to the Council, charts, PDF and open-data bundles."""
