@@ -50,7 +50,7 @@ def test_train_apply_suggests_for_unlabelled_records(
     assert suggestion.status == Classification.Status.SUGGESTED
     assert suggestion.provenance == Provenance.MODEL
     assert suggestion.model_version == version.version
-    assert 0.0 < suggestion.confidence <= 1.0
+    assert suggestion.confidence is not None and 0.0 < suggestion.confidence <= 1.0
     assert AuditEvent.objects.filter(action="classification.suggestions_stored").count() == 1
 
 
@@ -132,6 +132,7 @@ def test_review_is_for_the_secretariat_only(
     make_record("Adopt a law on torture", session=9)
     services.apply(LabelKind.ISSUE, actor=None)
     suggestion = Classification.objects.filter(status=Classification.Status.SUGGESTED).first()
+    assert suggestion is not None
     with pytest.raises(Forbidden):
         services.review([suggestion.pk], accept=True, actor=outsider)
     suggestion.refresh_from_db()
