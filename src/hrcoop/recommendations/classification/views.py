@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hrcoop.core.errors import DomainError, Forbidden
-from hrcoop.recommendations.classification import selectors, services
+from hrcoop.recommendations.classification import selectors
 from hrcoop.recommendations.classification.data import TASKS
 from hrcoop.recommendations.models import LabelKind
 
@@ -83,6 +83,10 @@ def review(request: HttpRequest) -> HttpResponse:
             decision, _sep, one = single.partition(":")
             ids = [int(one)] if one.isdigit() else []
         try:
+            # Imported here: the services module brings scikit-learn, which every process would
+            # otherwise load at start-up just to route URLs (seconds per worker).
+            from hrcoop.recommendations.classification import services
+
             count = services.review(ids, accept=decision == "accept", actor=request.user)
         except DomainError as exc:
             messages.error(request, str(exc))
