@@ -18,7 +18,7 @@ app = typer.Typer(
 
 
 def init() -> None:
-    """Create or upgrade the database schema, load the reference data, collect static files (safe to rerun)."""
+    """Create or upgrade the schema, load the reference data, collect static files (safe to rerun)."""
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     print_json(load_reference_data())

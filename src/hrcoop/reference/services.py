@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.db import transaction
@@ -27,6 +27,8 @@ from hrcoop.reference.models import (
 )
 from hrcoop.reference.names import name_key
 
+M = TypeVar("M", bound=Model)
+
 DATA_DIR = Path(__file__).with_name("data")
 
 REGIONAL_GROUPS = {
@@ -45,9 +47,11 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def _upsert(model: type[Model], objects: list[Model], *, key: str, fields: list[str]) -> None:
+def _upsert(model: type[M], objects: Sequence[M], *, key: str, fields: list[str]) -> None:
     """Insert the missing rows and bring the listed fields of existing ones up to date: one statement."""
-    model.objects.bulk_create(objects, update_conflicts=True, unique_fields=[key], update_fields=fields)
+    model._default_manager.bulk_create(
+        objects, update_conflicts=True, unique_fields=[key], update_fields=fields
+    )
 
 
 @transaction.atomic
