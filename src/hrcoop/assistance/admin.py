@@ -9,23 +9,51 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from hrcoop.assistance import services
-from hrcoop.assistance.models import AssistanceRequest, BoardSession, ServiceLevel
+from hrcoop.assistance.models import (
+    AssistanceRequest,
+    Attachment,
+    BoardSession,
+    ProgressReport,
+    ServiceLevel,
+    StageClock,
+    TransitionRecord,
+)
+from hrcoop.core.admin import ReadOnlyAdmin
 
 
-@admin.register(AssistanceRequest)
-class AssistanceRequestAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "requesting_state", "fund", "title", "status", "due_date"]
-    list_filter = ["status", "fund"]
-    search_fields = ["public_id", "title"]
+class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+
+class TimelineInline(_ReadOnlyInline):
+    model = TransitionRecord
+
+
+class ClockInline(_ReadOnlyInline):
+    model = StageClock
+
+
+class AttachmentInline(_ReadOnlyInline):
+    model = Attachment
+
+
+class ProgressReportInline(_ReadOnlyInline):
+    model = ProgressReport
+
+
+@admin.register(AssistanceRequest)
+class AssistanceRequestAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "requesting_state", "fund", "title", "status", "due_date"]
+    list_filter = ["status", "fund"]
+    search_fields = ["public_id", "title"]
+    inlines = [TimelineInline, ClockInline, AttachmentInline, ProgressReportInline]
 
 
 @admin.register(ServiceLevel)

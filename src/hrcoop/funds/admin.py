@@ -9,18 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from hrcoop.funds.models import Account, Donor, Line, Pledge, Posting
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from hrcoop.core.admin import ReadOnlyAdmin
+from hrcoop.funds.models import Account, Allocation, Donor, FundBook, Line, Pledge, Posting, Receipt
 
 
 class LineInline(admin.TabularInline):
@@ -35,20 +25,20 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(Donor)
-class DonorAdmin(ReadOnly):
+class DonorAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "traditional", "anonymous", "state"]
     list_filter = ["kind", "traditional"]
     search_fields = ["name"]
 
 
 @admin.register(Pledge)
-class PledgeAdmin(ReadOnly):
+class PledgeAdmin(ReadOnlyAdmin):
     list_display = ["pk", "fund", "donor", "amount", "currency", "pledged_on"]
     list_filter = ["fund", "currency"]
 
 
 @admin.register(Posting)
-class PostingAdmin(ReadOnly):
+class PostingAdmin(ReadOnlyAdmin):
     list_display = ["pk", "fund", "kind", "occurred_on", "idempotency_key", "reverses"]
     list_filter = ["fund", "kind"]
     search_fields = ["idempotency_key"]
@@ -56,6 +46,9 @@ class PostingAdmin(ReadOnly):
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnly):
+class AccountAdmin(ReadOnlyAdmin):
     list_display = ["fund", "kind", "currency", "balance"]
     list_filter = ["fund", "kind", "currency"]
+
+
+admin.site.register([FundBook, Receipt, Allocation], ReadOnlyAdmin)

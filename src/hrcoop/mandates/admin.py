@@ -2,15 +2,8 @@
 
 from django.contrib import admin
 
+from hrcoop.core.admin import ReadOnlyAdmin
 from hrcoop.mandates.models import Citation, Mandate, Paragraph, Resolution
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Resolution)

@@ -13,21 +13,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hrcoop.core.admin import ReadOnlyAdmin
 from hrcoop.recommendations.models import Classification, ImportRun, Label, LabelAlias, Recommendation
 from hrcoop.recommendations.services import EDITABLE_FIELDS, update_recommendation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by staff, written only by services (imports, classification)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ClassificationInline(admin.TabularInline):
