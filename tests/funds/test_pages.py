@@ -216,3 +216,44 @@ def test_an_anonymous_donor_sees_its_own_page(client: Client, books: dict[str, A
     grant_role(other, Role.DONOR, scope="999")
     client.force_login(other)
     assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404
+
+
+def test_allocation_form_funds_an_approved_request_and_refuses_beyond_available(
+    client: Client, secretariat: User, donors: dict[str, Donor], make_request: Callable[..., Any]
+) -> None:
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["norway"].pk,
+        amount=Money(50_000_00, "USD"),
+        pledged_on=DAY,
+        idempotency_key="pledge",
+        actor=secretariat,
+    )
+    services.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(50_000_00, "USD"),
+        received_on=DAY,
+        idempotency_key="r",
+        actor=secretariat,
+    )
+    request = make_request()
+    client.force_login(secretariat)
+    fund_page = client.get("/funds/VFTC/").content.decode()
+    assert f"/funds/requests/{request.public_id}/allocations/new/" in fund_page
+    url = f"/funds/requests/{request.public_id}/allocations/new/"
+    too_much = client.post(url, {"amount": "60,000", "allocated_on": "2025-06-02", "idempotency_key": "a1"})
+    assert too_much.status_code == 200 and "available" in too_much.content.decode()
+    request.refresh_from_db()
+    assert request.status == "approved" and Posting.objects.filter(kind="allocation").count() == 0
+    done = client.post(url, {"amount": "40,000", "allocated_on": "2025-06-02", "idempotency_key": "a2"})
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "funded"
+    assert Posting.objects.filter(kind="allocation").count() == 1
+
+
+def test_only_the_secretariat_allocates(client: Client, fund: Any, make_request: Callable[..., Any]) -> None:
+    request = make_request()
+    client.force_login(User.objects.create_user("visitor"))
+    response = client.get(f"/funds/requests/{request.public_id}/allocations/new/")
+    assert response.status_code == 403

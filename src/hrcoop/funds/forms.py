@@ -52,6 +52,14 @@ class ReceiptForm(RateFields):
     field_order = ["amount", "currency", "received_on", "rate", "rate_date", "rate_source"]
 
 
+class AllocationForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Amount allocated"), help_text=_("In major units of the request's currency")
+    )
+    allocated_on = forms.DateField(label=_("Allocated on"), widget=forms.DateInput({"type": "date"}))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_new_key)
+
+
 class FundForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)

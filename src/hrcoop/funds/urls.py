@@ -14,6 +14,7 @@ urlpatterns = [
     path("donors/new/", views.new_donor, name="new-donor"),
     path("donors/<int:pk>/", views.donor_page, name="donor"),
     path("pledges/<int:pledge_id>/receipts/new/", views.new_receipt, name="new-receipt"),
+    path("requests/<str:public_id>/allocations/new/", views.new_allocation, name="new-allocation"),
     path("<str:code>/", views.fund_page, name="fund"),
     path("<str:code>/pledges/new/", views.new_pledge, name="new-pledge"),
     path("<str:code>/<str:table>.csv", views.fund_csv, name="csv"),

@@ -17,12 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.core.errors import DomainError
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import has_role
 from hrcoop.funds import services
-from hrcoop.funds.forms import DonorForm, FundForm, PledgeForm, ReceiptForm
+from hrcoop.funds.forms import AllocationForm, DonorForm, FundForm, PledgeForm, ReceiptForm
 from hrcoop.funds.metrics import donor_base, donor_base_chart
 from hrcoop.funds.models import Donor, Pledge
 from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, may_see_donor
@@ -64,6 +65,7 @@ def fund_page(request: HttpRequest, code: str) -> HttpResponse:
         {"item": item, "label": donor_label(request.user, item.pledge.donor)}
         for item in pledges_outstanding(fund=fund)
     ]
+    is_secretariat = has_role(request.user, Role.SECRETARIAT, scope=fund.code)
     return render(
         request,
         "funds/fund.html",
@@ -74,7 +76,14 @@ def fund_page(request: HttpRequest, code: str) -> HttpResponse:
             "donors": donors,
             "outstanding": outstanding,
             "funded": _funded_rows(request, fund),
-            "is_secretariat": has_role(request.user, Role.SECRETARIAT, scope=fund.code),
+            "is_secretariat": is_secretariat,
+            "awaiting_funds": (
+                AssistanceRequest.objects.filter(fund=fund, status__in=services.FUNDABLE)
+                .select_related("requesting_state")
+                .order_by("status_changed_at")
+                if is_secretariat
+                else []
+            ),
         },
     )
 
@@ -210,6 +219,42 @@ def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
         "funds/form.html",
         {"form": form, "title": _("Record a pledge to %(fund)s") % {"fund": fund.code}, "fund": fund},
     )
+
+
+@login_required
+def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The secretariat commits money to an approved request; the first allocation funds it."""
+    assistance_request = get_object_or_404(
+        AssistanceRequest.objects.select_related("fund", "requesting_state"), public_id=public_id
+    )
+    fund = assistance_request.fund
+    _require_secretariat(request, fund)
+    form = AllocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            allocation = services.allocate(
+                request_id=assistance_request.public_id,
+                amount=Money.parse(data["amount"], assistance_request.currency),
+                allocated_on=data["allocated_on"],
+                idempotency_key=data["idempotency_key"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s allocated to request %(id)s.")
+                % {"amount": allocation.money, "id": assistance_request.public_id},
+            )
+            return redirect("funds:fund", code=fund.code)
+    title = _("Allocate money of %(fund)s to request %(id)s (%(currency)s)") % {
+        "fund": fund.code,
+        "id": assistance_request.public_id,
+        "currency": assistance_request.currency,
+    }
+    return render(request, "funds/form.html", {"form": form, "title": title, "fund": fund})
 
 
 @login_required
