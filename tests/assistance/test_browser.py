@@ -3,13 +3,14 @@ the secretariat and the board; then the public register and the timeline as anyo
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from hrcoop.assistance.models import AssistanceRequest
-from hrcoop.assistance.services import mark_funded
+from hrcoop.core.money import Money
+from hrcoop.funds import services as funds
 from tests.assistance.conftest import World
 
 BROWSER_ARGS = [
@@ -40,6 +41,24 @@ def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
         "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
     )  # the live server's ORM runs beside Playwright's loop
     base = live_server.url
+    # A donor's contribution has reached the fund before the request is decided.
+    clerk = world.users["secretariat"]
+    donor = funds.register_donor(name="Open Rights Foundation", kind="foundation", actor=clerk)
+    pledge = funds.record_pledge(
+        fund_code="UPR-FTA",
+        donor_id=donor.pk,
+        amount=Money(100_000_00, "USD"),
+        pledged_on=dt.date(2026, 1, 2),
+        idempotency_key="pledge",
+        actor=clerk,
+    )
+    funds.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(100_000_00, "USD"),
+        received_on=dt.date(2026, 1, 3),
+        idempotency_key="receipt",
+        actor=clerk,
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
         people = {}
@@ -89,12 +108,13 @@ def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
         board.goto(url)
         expect(board.get_by_role("button", name="Decline", exact=True)).to_be_visible()
         act(board, "Approve", "Approved: clear need, State priority")
-        # The funds ledger allocates the money and moves the request to funded (its own helper's page).
-        mark_funded(
-            AssistanceRequest.objects.get(public_id=public_id),
-            actor=world.users["secretariat"],
-            allocation_reference="UPR-FTA/allocation/1",
-        )
+        # The secretariat allocates the money from the fund's page, which moves the request to funded.
+        secretariat.goto(f"{base}/funds/UPR-FTA/")
+        secretariat.locator("tr", has_text=public_id).get_by_role("link", name="Allocate").click()
+        secretariat.get_by_label("Amount allocated").fill("60,000")
+        secretariat.get_by_label("Allocated on").fill("2026-02-02")
+        secretariat.get_by_role("button", name="Record").click()
+        expect(secretariat.locator(".messages")).to_contain_text(f"allocated to request {public_id}")
         act(state, "Start implementation")
         state.get_by_label("Progress", exact=True).fill("Database live; 40 officials trained")
         state.get_by_label("Final report").check()
