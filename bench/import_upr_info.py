@@ -22,15 +22,14 @@ import argparse
 import csv
 import gzip
 import io
-import os
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _database import bench_database  # the benchmark's own folder is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data" / "upr_info_terman"
@@ -39,30 +38,6 @@ SESSION_FILES = ["1-5", "6-9", "10-13", "14-17", "17-20"]
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def fresh_database(postgres: bool, workdir: Path) -> tuple[str, str | None]:
-    """A URL for an empty database, and the name of a PostgreSQL database to drop afterwards."""
-    if not postgres:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
-    import psycopg
-
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urlsplit(server)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("--postgres needs DATABASE_URL=postgres://user@host:port/any-database")
-    name = f"hrcoop_bench_{os.getpid()}"
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    parts = urlsplit(os.environ["BENCH_SERVER_URL"])
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def floor(files: list[Path]) -> tuple[float, float, int]:
@@ -116,19 +91,8 @@ def main() -> None:
     if missing:
         sys.exit(f"missing data files: {', '.join(missing)}")
 
-    with tempfile.TemporaryDirectory() as workdir:
-        os.environ["BENCH_SERVER_URL"] = os.environ.get("DATABASE_URL", "")
-        url, to_drop = fresh_database(args.postgres, Path(workdir))
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
-        try:
-            run(files, with_hooks=args.with_hooks)
-        finally:
-            if to_drop:
-                from django.db import connections
-
-                connections.close_all()
-                drop_database(to_drop)
+    with bench_database(postgres=args.postgres, label="import"):
+        run(files, with_hooks=args.with_hooks)
 
 
 def run(files: list[Path], *, with_hooks: bool) -> None:

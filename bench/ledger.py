@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _database import bench_database  # the benchmark's own folder is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -39,31 +38,6 @@ FUNDS = ["UPR-FTA", "UPR-PART", "VFTC"]
 YEARS = list(range(2015, 2027))
 EUR_TO_USD = Decimal("1.08")
 USD_TO_EUR = Decimal("0.925")
-
-
-def fresh_database(postgres: bool, workdir: Path) -> tuple[str, str | None]:
-    """A URL for an empty database, and the name of a PostgreSQL database to drop afterwards."""
-    if not postgres:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
-    import psycopg
-
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urlsplit(server)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("--postgres needs DATABASE_URL=postgres://user@host:port/any-database")
-    name = f"hrcoop_bench_ledger_{os.getpid()}"
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["BENCH_SERVER_URL"] = server
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    parts = urlsplit(os.environ["BENCH_SERVER_URL"])
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Workload:
@@ -421,19 +395,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (server from DATABASE_URL)")
     parser.add_argument("--events", type=int, default=100_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        url, to_drop = fresh_database(args.postgres, Path(workdir))
-        os.environ["DATABASE_URL"] = url
-        os.environ["HRCOOP_VAR_DIR"] = workdir
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
-        try:
-            run(args.events)
-        finally:
-            if to_drop:
-                from django.db import connections
-
-                connections.close_all()
-                drop_database(to_drop)
+    with bench_database(postgres=args.postgres, label="ledger"):
+        run(args.events)
 
 
 if __name__ == "__main__":
