@@ -21,7 +21,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
-from matplotlib.figure import Figure
 
 from hrcoop.funds.selectors import live_pledges
 from hrcoop.reference.models import Fund
@@ -103,6 +102,9 @@ def donor_base(*, currency: str = "USD", fund: Fund | None = None) -> list[YearM
 
 def donor_base_chart(rows: list[YearMetrics]) -> str:
     """An SVG: donors per year (new and returning) and the non-traditional shares, for the public page."""
+    # Imported here: matplotlib costs about 1.5 s, and every process would pay it to route URLs.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 4), layout="constrained")
     axes = figure.add_subplot()
     years = [r.year for r in rows]

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from matplotlib.figure import Figure
 
 from hrcoop.core.errors import DomainError
 from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS
@@ -62,6 +61,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def _chart(rows: list[dict[str, Any]]) -> str:
     """Recommendations received per cycle, stacked by response, as inline SVG."""
+    # Imported here: matplotlib costs about 1.5 s, and every process would pay it to route URLs.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6, 3))
     axes = figure.add_subplot()
     labels = [str(row["cycle"] or "-") for row in rows]
