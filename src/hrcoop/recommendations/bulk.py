@@ -1,10 +1,11 @@
-"""Writing many prepared rows at once: the one place where the database engines differ for imports.
+"""Reading and writing many rows at once: the one place where the database engines differ for imports.
 
 An import writes tens of thousands of rows; the ORM's per-object cost and one statement per row were
 most of its time (``bench/import_upr_info.py``). PostgreSQL takes rows fastest through ``COPY``;
 SQLite through multi-row INSERTs within its limit of query parameters. Rows are tuples of values
 already prepared for the database (``connection.ops.adapt_*``), in the order of ``field_names``; no
-signals are sent.
+signals are sent. Looking rows up by thousands of keys goes through plain SQL too: building the same
+query through the ORM cost more than running it.
 """
 
 from __future__ import annotations
@@ -53,3 +54,25 @@ def _insert_values(table: str, columns: str, width: int, rows: list[tuple[Any, .
                 f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one_row] * len(chunk)),
                 [value for row in chunk for value in row],
             )
+
+
+def rows_by_key(
+    model: type[models.Model], key_field: str, keys: Sequence[Any], field_names: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """The rows of ``model`` whose ``key_field`` is one of ``keys``: ``(key, *fields)`` tuples."""
+    if not keys:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    key = quote(_column(model, key_field))
+    columns = ", ".join([key, *(quote(_column(model, name)) for name in field_names)])
+    per_statement = connection.features.max_query_params or len(keys)
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), per_statement):
+            chunk = keys[start : start + per_statement]
+            cursor.execute(
+                f"SELECT {columns} FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(chunk))})", chunk
+            )
+            found += cursor.fetchall()
+    return found
