@@ -6,7 +6,7 @@ to zero in each currency (debits positive, credits negative); documents (``Pledg
 reversal posting that negates the lines of the original, so that nothing once posted is edited.
 
 ``Account.balance`` is the running sum of the account's lines, kept in the same transaction as the
-lines (``hrcoop.funds.ledger.ledger_problems`` checks that it always is). ``FundBook`` is one row per
+lines (``hrcoop.funds.selectors.ledger_problems`` checks that it always is). ``FundBook`` is one row per
 fund that every posting of the fund locks first: the row lock that makes "allocate only what is
 available" hold when several people allocate at once.
 """
