@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hrcoop.core.models import AuditChainHead, User
+from hrcoop.recommendations.models import RegistryVersion
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
 
 # Internal bookkeeping rows that nobody reads by hand, and why they are left out of the admin.
@@ -16,6 +17,7 @@ NOT_IN_ADMIN = {
     AuditChainHead: "the head of the audit hash chain: one row the audit service locks",
     SearchDocument: "the full-text index, derived from the records (hrcoop search reindex rebuilds it)",
     Embedding: "sentence vectors, derived from the records' texts",
+    RegistryVersion: "one counter the registry's services raise, read for the API's ETag",
 }
 
 pytestmark = pytest.mark.django_db

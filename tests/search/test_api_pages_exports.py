@@ -84,6 +84,22 @@ def test_api_list_filters_pages_and_caches(corpus: dict, client: Client) -> None
 
 
 @pytest.mark.django_db
+def test_a_change_to_the_registry_changes_the_etag(corpus: dict, client: Client) -> None:
+    from hrcoop.recommendations.services import update_recommendation
+
+    url = f"/api/recommendations/{corpus['woman'].public_id}/"
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    update_recommendation(corpus["woman"], actor=None, changes={"text": "Protect every woman's rights"})
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second.json()["text"] == "Protect every woman's rights"
+    assert second["ETag"] != first["ETag"]
+    assert client.get("/api/states/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200  # URL is in it
+
+
+@pytest.mark.django_db
 def test_api_errors_have_one_shape(corpus: dict, client: Client) -> None:
     for params in (
         {"cycle": "one"},

@@ -13,10 +13,10 @@ import base64
 import binascii
 import hashlib
 import json
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max
 from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 
 from hrcoop.core.api import CursorPagination
 from hrcoop.core.errors import InvalidInput, NotFound
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation, RegistryVersion
 from hrcoop.recommendations.search.facets import FACETS
 from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
 from hrcoop.recommendations.selectors import recommendation_detail
@@ -93,7 +93,12 @@ class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
     def get_classifications(self, obj: Recommendation) -> list[dict[str, Any]]:
         accepted = [c for c in obj.classifications.all() if c.status == Classification.Status.ACCEPTED]
         accepted.sort(key=lambda c: (c.kind, c.label.code))
-        return list(ClassificationSerializer(accepted, many=True).data)
+        return [self._classification.to_representation(c) for c in accepted]
+
+    @cached_property
+    def _classification(self) -> ClassificationSerializer:
+        """One serializer for every label of every record of a page: building one costs ~0.5 ms."""
+        return ClassificationSerializer()
 
 
 class SimilarSerializer(serializers.Serializer[Any]):
@@ -227,10 +232,10 @@ PAGE_PARAMETERS = [
 
 def registry_version() -> tuple[str, float | None]:
     """(a token that changes with any change to the registry, its last change as a timestamp)."""
-    figures = Recommendation.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
-    last = figures["last"]
-    token = f"{figures['n']}-{figures['top']}-{last.isoformat() if last else ''}"
-    return token, last.timestamp() if last else None
+    version = RegistryVersion.objects.filter(pk=1).first()
+    if version is None or version.changed_at is None:
+        return "0", None
+    return str(version.number), version.changed_at.timestamp()
 
 
 class ConditionalMixin:

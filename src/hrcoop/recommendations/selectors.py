@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
+from hrcoop.recommendations.models import Classification, ImportRun, LabelKind, Recommendation, Response
+
+
+def with_related(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Records with everything a page, the API or an export shows, in a fixed number of queries.
+
+    Each classification names its source (the import's file, the reviewer), so those come along too;
+    without them a page of 20 records cost some 60 more queries. Of an import run only the file name
+    is read: its report can be large.
+    """
+    classifications = Classification.objects.select_related("label", "person").prefetch_related(
+        Prefetch("import_run", queryset=ImportRun.objects.only("pk", "file_name"))
+    )
+    return queryset.select_related("state_under_review", "mechanism", "session", "cycle").prefetch_related(
+        "recommending_states", Prefetch("classifications", queryset=classifications)
+    )
 
 
 def registry_stats() -> dict[str, Any]:
@@ -56,7 +71,4 @@ def cycle_response_table() -> list[dict[str, Any]]:
 
 
 def recommendation_detail(public_id: str) -> Recommendation:
-    queryset: QuerySet[Recommendation] = Recommendation.objects.select_related(
-        "state_under_review", "mechanism", "session", "cycle"
-    ).prefetch_related("recommending_states", "classifications__label", "classifications__import_run")
-    return get_object_or_404(queryset, public_id=public_id)
+    return get_object_or_404(with_related(Recommendation.objects.all()), public_id=public_id)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hrcoop.core.audit import record_event
@@ -38,6 +39,7 @@ from hrcoop.recommendations.models import (
     LabelKind,
     Provenance,
     Recommendation,
+    RegistryVersion,
     Response,
 )
 from hrcoop.reference.models import Mechanism, State, UprSession
@@ -69,6 +71,17 @@ def public_id_for(key: str) -> str:
     """A short stable id: "R" and the first 50 bits of the identity key in ten base32 characters."""
     bits = int(key[:13], 16) >> 2
     return "R" + "".join(_BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
+
+
+def mark_registry_changed() -> None:
+    """Raise the registry's version, in the caller's transaction.
+
+    Every service that changes what the registry shows (records, their recommending States, their
+    accepted labels) calls it once per change, so that the API's ETag and Last-Modified follow.
+    """
+    now = timezone.now()
+    if not RegistryVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
+        RegistryVersion.objects.create(pk=1, number=1, changed_at=now)  # the row was flushed (tests)
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -466,6 +479,8 @@ def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bo
     if dry_run:
         transaction.set_rollback(True)
     else:
+        if report["records_created"] or report["records_updated"]:
+            mark_registry_changed()
         summary = {k: v for k, v in report.items() if not k.endswith("_samples")}
         record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
     return report
@@ -515,6 +530,7 @@ def update_recommendation(
     for name, value in changes.items():
         setattr(recommendation, name, value)
     recommendation.save(update_fields=[*changes, "updated_at"])
+    mark_registry_changed()
     record_event(
         actor=actor,
         action="recommendations.update",

@@ -24,6 +24,7 @@ from hrcoop.recommendations.search import query as query_language
 from hrcoop.recommendations.search.engines import engine
 from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
+from hrcoop.recommendations.selectors import with_related
 
 SORTS = ("relevance", "newest", "oldest")
 MODES = ("text", "semantic")
@@ -33,12 +34,6 @@ EXPORT_CHUNK = 1000
 
 def base_queryset() -> QuerySet[Recommendation]:
     return Recommendation.objects.all()
-
-
-def with_related(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    return queryset.select_related("state_under_review", "mechanism", "session", "cycle").prefetch_related(
-        "recommending_states", "classifications__label"
-    )
 
 
 @dataclass
