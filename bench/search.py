@@ -5,7 +5,8 @@ Run against a database that holds the real corpus (``hrcoop import upr-info
 ../shared/data/upr_info_terman/*.csv.gz``), on either engine (``DATABASE_URL`` decides)::
 
     python bench/search.py queries                 # p50/p95 per query kind, beside bare SQL
-    python bench/search.py http --seconds 30       # gunicorn, 8 clients: req/s and p99
+    python bench/search.py http --seconds 30       # gunicorn, 8 clients: req/s and p99, with the API's
+                                                   # cache as deployed and then with it off
     python bench/search.py expand --to 1000000     # grow a *copy* of the corpus by varying the texts
 
 ``queries`` times what the API list does for one request (parse, filter, count, one page of 20 with
@@ -27,6 +28,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,7 @@ from django.db import connection, transaction  # noqa: E402
 from hrcoop.recommendations.models import Recommendation  # noqa: E402
 from hrcoop.recommendations.search.selectors import SearchParams, search  # noqa: E402
 from hrcoop.recommendations.search.text import document_tokens  # noqa: E402
+from hrcoop.recommendations.services import mark_registry_changed  # noqa: E402
 
 QUERIES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("words", "women", {}),
@@ -206,15 +210,12 @@ def _drive(url_paths: list[str], base: str, seconds: float, clients: int) -> tup
     return len(latencies), errors, latencies
 
 
-def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
-    issue = _common_issue()
-    paths = []
-    for _, q, filters in QUERIES:
-        params = _params(q, filters, issue)
-        paths.append(
-            "/api/recommendations/?" + urllib.parse.urlencode([*params.query_items(), ("page_size", 20)])
-        )
+@contextmanager
+def _gunicorn(workers: int, port: int, *, cache_seconds: str | None) -> Iterator[str]:
+    """A gunicorn serving the platform on ``port`` (its API cache as configured, or set); yields its URL."""
     env = {**os.environ, "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    if cache_seconds is not None:
+        env["HRCOOP_API_CACHE_SECONDS"] = cache_seconds
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -239,20 +240,32 @@ def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
                 break
             except Exception:
                 time.sleep(0.2)
-        _drive(paths, base, 20, clients)  # warm every worker (first requests import the URLconf)
-        print(
-            f"gunicorn {workers} workers, {clients} clients, {seconds:.0f} s each; engine {connection.vendor}"
-        )
-        for name, targets in (
-            ("floor: /api/reference/cycles/", ["/api/reference/cycles/"]),
-            ("search API", paths),
-        ):
-            n, errors, latencies = _drive(targets, base, seconds, clients)
-            p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))] if latencies else 0.0
-            print(f"{name:<32} {n / seconds:7.1f} req/s   p99 {p99:7.1f} ms   errors {errors}")
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
+    """The search API as deployed (answers cached by registry version), then with its cache off."""
+    issue = _common_issue()
+    paths = []
+    for _, q, filters in QUERIES:
+        params = _params(q, filters, issue)
+        paths.append(
+            "/api/recommendations/?" + urllib.parse.urlencode([*params.query_items(), ("page_size", 20)])
+        )
+    print(f"gunicorn {workers} workers, {clients} clients, {seconds:.0f} s each; engine {connection.vendor}")
+    for setting, cache_seconds in (("as deployed", None), ("API cache off", "0")):
+        with _gunicorn(workers, port, cache_seconds=cache_seconds) as base:
+            _drive(paths, base, 20, clients)  # warm every worker (first requests import the URLconf)
+            for name, targets in (
+                ("floor: /api/reference/cycles/", ["/api/reference/cycles/"]),
+                (f"search API, {setting}", paths),
+            ):
+                n, errors, latencies = _drive(targets, base, seconds, clients)
+                p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))] if latencies else 0.0
+                print(f"{name:<32} {n / seconds:7.1f} req/s   p99 {p99:7.1f} ms   errors {errors}")
 
 
 def expand(target: int) -> None:
@@ -306,6 +319,7 @@ def expand(target: int) -> None:
                 [shift, stems, words, step],
             )
         print(f"copy {k}/{copies} ({opening!r}) in {time.perf_counter() - started:.1f} s", flush=True)
+    mark_registry_changed()  # written around the services: cached API answers must not be served
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

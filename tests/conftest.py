@@ -41,6 +41,14 @@ def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: rolled-back tests may repeat a registry version."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     from hrcoop.reference.services import load_reference_data

@@ -100,6 +100,25 @@ def test_a_change_to_the_registry_changes_the_etag(corpus: dict, client: Client)
 
 
 @pytest.mark.django_db
+def test_public_answers_are_cached_until_the_registry_changes(corpus: dict, client: Client) -> None:
+    from hrcoop.core.models import User
+    from hrcoop.recommendations.services import mark_registry_changed
+
+    record = corpus["torture"]
+    url = f"/api/recommendations/{record.public_id}/"
+    before = client.get(url).json()["text"]
+    Recommendation.objects.filter(pk=record.pk).update(text="Written behind the services' back")
+    assert client.get(url).json()["text"] == before  # served from the cache: the version did not move
+
+    signed_in = Client()
+    signed_in.force_login(User.objects.create_user("reader"))
+    assert signed_in.get(url).json()["text"] == "Written behind the services' back"  # never cached
+
+    mark_registry_changed()
+    assert client.get(url).json()["text"] == "Written behind the services' back"
+
+
+@pytest.mark.django_db
 def test_api_errors_have_one_shape(corpus: dict, client: Client) -> None:
     for params in (
         {"cycle": "one"},

@@ -148,6 +148,17 @@ _TASK_BACKENDS = {
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("HRCOOP_TASK_BACKEND", "database")]}}
 
 # --- REST API ------------------------------------------------------------------------------------------
+# Public API answers are cached by registry version (recommendations/api.py): never stale, so the only
+# setting is how long an unused answer is kept. Per process by default; point CACHES at a shared cache
+# (Redis, memcached) when several servers answer.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+HRCOOP_API_CACHE_SECONDS = int(os.environ.get("HRCOOP_API_CACHE_SECONDS", "600"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -17,8 +17,11 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpResponseBase
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -231,32 +234,65 @@ PAGE_PARAMETERS = [
 
 
 def registry_version() -> tuple[str, float | None]:
-    """(a token that changes with any change to the registry, its last change as a timestamp)."""
+    """(a token that changes with any change to the registry, its last change as a timestamp).
+
+    The token is empty while the registry has never been written through its services: nothing is then
+    cached, since nothing would tell a cached answer from a new one.
+    """
     version = RegistryVersion.objects.filter(pk=1).first()
     if version is None or version.changed_at is None:
-        return "0", None
-    return str(version.number), version.changed_at.timestamp()
+        return "", None
+    return f"{version.number}-{version.changed_at.isoformat()}", version.changed_at.timestamp()
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    """Anonymous requests only: the browsable API shows who is signed in."""
+    return not request.user.is_authenticated and "HTTP_AUTHORIZATION" not in request.META
 
 
 class ConditionalMixin:
-    """ETag / Last-Modified on every GET, derived from the registry version and the full URL."""
+    """ETag / Last-Modified on every GET, and a cache of public JSON answers, keyed by the registry version.
 
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        if request.method == "GET" and response.status_code == 200:
-            token, last = registry_version()
-            digest = hashlib.sha256(f"{token}|{request.get_full_path()}".encode()).hexdigest()[:32]
-            response["ETag"] = f'"{digest}"'
-            if last is not None:
-                response["Last-Modified"] = http_date(last)
-            conditional = get_conditional_response(
-                request._request,
-                etag=f'"{digest}"',
-                last_modified=int(last) if last else None,
-                response=response,
-            )
-            if conditional is not response and isinstance(conditional, HttpResponseBase):
-                return conditional
+    What a GET answers depends only on the registry, the URL and the format asked for, and every write
+    to the registry raises its version (``mark_registry_changed``): a cached answer is never stale, as
+    a change makes new keys and the old entries age out. A popular search then costs one look-up of the
+    version and one of the cache. The cache is Django's ``default`` (per process unless ``CACHES`` says
+    otherwise); ``HRCOOP_API_CACHE_SECONDS=0`` turns it off.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET":
+            return self._answer(request, *args, **kwargs)
+        token, last = registry_version()
+        url = request.build_absolute_uri()
+        digest = hashlib.sha256(f"{token}|{url}|{request.META.get('HTTP_ACCEPT', '')}".encode()).hexdigest()
+        key = f"api:{digest}" if token and settings.HRCOOP_API_CACHE_SECONDS and _cacheable(request) else ""
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            response = HttpResponse(cached[0], content_type=cached[1])
+        else:
+            response = self._answer(request, *args, **kwargs)
+            renderer = getattr(response, "accepted_renderer", None)
+            if key and response.status_code == 200 and getattr(renderer, "format", None) == "json":
+                cache.set(
+                    key, (response.content, response["Content-Type"]), settings.HRCOOP_API_CACHE_SECONDS
+                )
+        if response.status_code != 200:
+            return response
+        etag = f'"{digest[:32]}"'
+        response["ETag"] = etag
+        if last is not None:
+            response["Last-Modified"] = http_date(last)
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=int(last) if last else None, response=response
+        )
+        return conditional if isinstance(conditional, HttpResponse) else response
+
+    def _answer(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The view's own answer, rendered (DRF renders lazily; the cache needs the bytes)."""
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()
         return response
 
 
