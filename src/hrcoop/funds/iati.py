@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from lxml import etree
@@ -114,8 +114,12 @@ def _sdg_tags(labels: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
 
 
 def _activity(
-    request: AssistanceRequest, postings: list[Posting], labels: list[tuple[str, str]], now: dt.datetime
+    request: AssistanceRequest,
+    postings: list[tuple[Posting, int]],
+    labels: list[tuple[str, str]],
+    now: dt.datetime,
 ) -> etree._Element:
+    """One activity; ``postings`` are its allocations and disbursements with what each did to commitments."""
     fund, state = request.fund, request.requesting_state
     activity = etree.Element(
         "iati-activity",
@@ -176,10 +180,7 @@ def _activity(
         etree.SubElement(activity, "tag", vocabulary=TAG_SDG_GOAL, code=goal)
     for target in targets:
         etree.SubElement(activity, "tag", vocabulary=TAG_SDG_TARGET, code=target)
-    for posting in postings:
-        line_total = sum(
-            line.amount for line in posting.lines.all() if line.account.kind == Account.Kind.COMMITMENTS
-        )
+    for posting, line_total in postings:
         amount = -line_total if posting.kind == Posting.Kind.ALLOCATION else line_total
         transaction = etree.SubElement(activity, "transaction", ref=f"{fund.code}-posting-{posting.pk}")
         code = TRANSACTION_COMMITMENT if posting.kind == Posting.Kind.ALLOCATION else TRANSACTION_DISBURSEMENT
@@ -220,17 +221,18 @@ def activities_file(*, now: dt.datetime | None = None) -> ActivitiesFile:
     )
     left_out = []
     requests = list(funded_requests())
-    postings_by_request: dict[int, list[Posting]] = {}
+    postings_by_request: dict[int, list[tuple[Posting, int]]] = {}
     for posting in (
         Posting.objects.filter(
             allocation__request__in=requests, kind__in=[Posting.Kind.ALLOCATION, Posting.Kind.DISBURSEMENT]
         )
+        .annotate(commitments=Sum("lines__amount", filter=Q(lines__account__kind=Account.Kind.COMMITMENTS)))
         .select_related("allocation")
-        .prefetch_related("lines__account")
         .order_by("occurred_on", "pk")
-    ):
+    ):  # each posting's change to commitments summed by the database, not over its lines in Python
         assert posting.allocation is not None
-        postings_by_request.setdefault(posting.allocation.request_id, []).append(posting)
+        entry = (posting, posting.commitments or 0)  # type: ignore[attr-defined]
+        postings_by_request.setdefault(posting.allocation.request_id, []).append(entry)
     labels = _sdg_labels(requests)
     for request in requests:
         if request.is_confidential("amount"):
