@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -17,12 +18,12 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     """The roles of DESIGN.md §1. The public needs no account and so has no row here."""
 
-    STATE_FOCAL_POINT = "state_focal_point", "State focal point"
-    SECRETARIAT = "secretariat", "Secretariat"
-    BOARD = "board", "Board of Trustees"
-    DONOR = "donor", "Donor"
-    CONTRIBUTOR = "contributor", "Contributor"
-    ADMIN = "admin", "Administrator"
+    STATE_FOCAL_POINT = "state_focal_point", _("State focal point")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    BOARD = "board", _("Board of Trustees")
+    DONOR = "donor", _("Donor")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    ADMIN = "admin", _("Administrator")
 
 
 class RoleAssignment(models.Model):

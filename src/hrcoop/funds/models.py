@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.core.money import Money
@@ -25,11 +26,11 @@ class Donor(models.Model):
     """Who gives: a State, an intergovernmental organisation, a foundation or a private donor."""
 
     class Kind(models.TextChoices):
-        MEMBER_STATE = "member_state", "Member State"
-        OTHER_STATE = "other_state", "Other State"
-        IGO = "igo", "Intergovernmental organisation"
-        FOUNDATION = "foundation", "Foundation"
-        PRIVATE = "private", "Private donor"
+        MEMBER_STATE = "member_state", _("Member State")
+        OTHER_STATE = "other_state", _("Other State")
+        IGO = "igo", _("Intergovernmental organisation")
+        FOUNDATION = "foundation", _("Foundation")
+        PRIVATE = "private", _("Private donor")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -65,15 +66,15 @@ class Account(models.Model):
     """A ledger account of one fund in one currency. Debit balances are positive."""
 
     class Kind(models.TextChoices):
-        CASH = "cash", "Cash"
-        PLEDGES_RECEIVABLE = "pledges_receivable", "Pledges receivable"
-        CONTRIBUTIONS = "contributions", "Contributions (income)"
-        WRITE_OFFS = "write_offs", "Pledges written off"
-        REFUNDS = "refunds", "Refunds to donors"
-        FX_CONVERSION = "fx_conversion", "Currency conversion"
-        ALLOCATIONS = "allocations", "Allocations to requests"
-        COMMITMENTS = "commitments", "Open commitments"
-        EXPENDITURE = "expenditure", "Direct expenditure"
+        CASH = "cash", _("Cash")
+        PLEDGES_RECEIVABLE = "pledges_receivable", _("Pledges receivable")
+        CONTRIBUTIONS = "contributions", _("Contributions (income)")
+        WRITE_OFFS = "write_offs", _("Pledges written off")
+        REFUNDS = "refunds", _("Refunds to donors")
+        FX_CONVERSION = "fx_conversion", _("Currency conversion")
+        ALLOCATIONS = "allocations", _("Allocations to requests")
+        COMMITMENTS = "commitments", _("Open commitments")
+        EXPENDITURE = "expenditure", _("Direct expenditure")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
 
 
 class Response(models.TextChoices):
-    SUPPORTED = "supported", "Supported"
-    SUPPORTED_IN_PART = "supported_in_part", "Supported in part"
-    NOTED = "noted", "Noted"
-    PENDING = "pending", "Pending"
-    VOLUNTARY_PLEDGE = "voluntary_pledge", "Voluntary pledge"
+    SUPPORTED = "supported", _("Supported")
+    SUPPORTED_IN_PART = "supported_in_part", _("Supported in part")
+    NOTED = "noted", _("Noted")
+    PENDING = "pending", _("Pending")
+    VOLUNTARY_PLEDGE = "voluntary_pledge", _("Voluntary pledge")
 
 
 class ImportRun(models.Model):
@@ -84,12 +85,12 @@ class Recommendation(models.Model):
 
 
 class LabelKind(models.TextChoices):
-    ACTION_CATEGORY = "action_category", "Action category"
-    ISSUE = "issue", "Issue"
-    THEME = "theme", "Theme"
-    AFFECTED_PERSONS = "affected_persons", "Affected persons"
-    SDG_GOAL = "sdg_goal", "SDG goal"
-    SDG_TARGET = "sdg_target", "SDG target"
+    ACTION_CATEGORY = "action_category", _("Action category")
+    ISSUE = "issue", _("Issue")
+    THEME = "theme", _("Theme")
+    AFFECTED_PERSONS = "affected_persons", _("Affected persons")
+    SDG_GOAL = "sdg_goal", _("SDG goal")
+    SDG_TARGET = "sdg_target", _("SDG target")
 
 
 class Label(models.Model):
@@ -122,9 +123,9 @@ class LabelAlias(models.Model):
 
 
 class Provenance(models.TextChoices):
-    IMPORTED = "imported", "Imported"
-    PERSON = "person", "A person"
-    MODEL = "model", "A model"
+    IMPORTED = "imported", _("Imported")
+    PERSON = "person", _("A person")
+    MODEL = "model", _("A model")
 
 
 class Classification(models.Model):
@@ -135,9 +136,9 @@ class Classification(models.Model):
     """
 
     class Status(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        SUGGESTED = "suggested", "Suggested"
-        REJECTED = "rejected", "Rejected"
+        ACCEPTED = "accepted", _("Accepted")
+        SUGGESTED = "suggested", _("Suggested")
+        REJECTED = "rejected", _("Rejected")
 
     # Indexed by the (recommendation, label) unique constraint below.
     recommendation = models.ForeignKey(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def in_language(texts: dict[str, str], language: str | None = None) -> str:
@@ -28,18 +29,18 @@ class RegionalGroup(models.Model):
 
 class State(models.Model):
     class Status(models.TextChoices):
-        MEMBER = "member", "Member State"
-        OBSERVER = "observer", "Observer State"
+        MEMBER = "member", _("Member State")
+        OBSERVER = "observer", _("Observer State")
 
-    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
-    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
-    m49 = models.CharField("M49 code", max_length=3, unique=True)
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
+    m49 = models.CharField(_("M49 code"), max_length=3, unique=True)
     name = models.CharField(max_length=100, unique=True, help_text="English short name as used by the UN")
     status = models.CharField(max_length=10, choices=Status.choices)
     regional_group = models.ForeignKey(RegionalGroup, null=True, blank=True, on_delete=models.PROTECT)
-    ldc = models.BooleanField("least developed country", default=False)
-    lldc = models.BooleanField("landlocked developing country", default=False)
-    sids = models.BooleanField("small island developing State", default=False)
+    ldc = models.BooleanField(_("least developed country"), default=False)
+    lldc = models.BooleanField(_("landlocked developing country"), default=False)
+    sids = models.BooleanField(_("small island developing State"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -72,9 +73,9 @@ class Organisation(models.Model):
 
 class Mechanism(models.Model):
     class Kind(models.TextChoices):
-        UPR = "upr", "Universal Periodic Review"
-        TREATY_BODY = "treaty_body", "Treaty body"
-        SPECIAL_PROCEDURES = "special_procedures", "Special procedures"
+        UPR = "upr", _("Universal Periodic Review")
+        TREATY_BODY = "treaty_body", _("Treaty body")
+        SPECIAL_PROCEDURES = "special_procedures", _("Special procedures")
 
     code = models.CharField(max_length=20, primary_key=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
