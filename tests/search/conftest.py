@@ -165,7 +165,6 @@ def make_corpus() -> dict[str, Recommendation]:
 @pytest.fixture
 def corpus(reference_data: None) -> dict[str, Recommendation]:
     from hrcoop.recommendations.search.services import index_recommendations
-
     from hrcoop.recommendations.services import mark_registry_changed
 
     records = make_corpus()

@@ -253,10 +253,11 @@ def _cacheable(request: HttpRequest) -> bool:
 class ConditionalMixin:
     """ETag / Last-Modified on every GET, and a cache of public JSON answers, keyed by the registry version.
 
-    What a GET answers depends only on the registry, the URL and the format asked for, and every write
-    to the registry raises its version (``mark_registry_changed``): a cached answer is never stale, as
-    a change makes new keys and the old entries age out. A popular search then costs one look-up of the
-    version and one of the cache. The cache is Django's ``default`` (per process unless ``CACHES`` says
+    What a GET answers depends only on the registry, the URL and the format asked for (the API is
+    outside the language prefixes: it answers in English), and every write to the registry raises its
+    version (``mark_registry_changed``): a cached answer is never stale, as a change makes new keys and
+    the old entries age out. A popular search then costs one look-up of the version and one of the
+    cache. The cache is Django's ``default`` (per process unless ``CACHES`` says
     otherwise); ``HRCOOP_API_CACHE_SECONDS=0`` turns it off.
     """
 

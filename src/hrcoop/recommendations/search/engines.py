@@ -171,8 +171,11 @@ class PostgresEngine:
         )
 
     def scored_sql(self, node: Node) -> tuple[str, list[Any]]:
+        # ts_rank (term frequencies, like SQLite's bm25) rather than ts_rank_cd (cover density): the
+        # latter walks every variant of a stemmed phrase in every matching document, 270 ms for
+        # "national human rights institution" at 41k records against 16 ms.
         return (
-            "SELECT d.recommendation_id AS id, ts_rank_cd(d.tsv, q) AS score "
+            "SELECT d.recommendation_id AS id, ts_rank(d.tsv, q) AS score "
             "FROM search_searchdocument d, to_tsquery('simple', %s) q WHERE d.tsv @@ q",
             [self.compile(node)],
         )

@@ -114,6 +114,13 @@ class SearchResult:
     def count(self) -> int:
         if self.semantic:
             return len(self.semantic_hits)
+        if self.node is not None and not self.params.filters:
+            # The index holds one row per record (the search services keep it so): count there, not
+            # through a join with every record.
+            sql, sql_params = engine().ids_sql(self.node)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({sql}) m", sql_params)
+                return int(cursor.fetchone()[0])
         return self.queryset.count()
 
     def _ranked_ids(self, limit: int | None, offset: int) -> list[int]:
