@@ -15,7 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.errors import InvalidInput
-from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation, Response
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
 
 RecommendingStates = Recommendation.recommending_states.through
@@ -97,8 +97,12 @@ def _recommending(path: str, *, labels: Callable[[list[str]], dict[str, str]], k
 
 def _classification(kind: LabelKind) -> Any:
     def narrow(queryset: QuerySet[Recommendation], values: list[str]) -> QuerySet[Recommendation]:
+        # The label ids as literals, not a join on the code: PostgreSQL then estimates from the
+        # statistics of each label how many records carry it (through a join it guessed 200 for
+        # 13,000 and read them all before the text match; 80-400 ms against 16-30 ms at 41k).
+        label_ids = list(Label.objects.filter(kind=kind, code__in=values).values_list("pk", flat=True))
         ids = Classification.objects.filter(
-            kind=kind, status=Classification.Status.ACCEPTED, label__code__in=values
+            label_id__in=label_ids, status=Classification.Status.ACCEPTED
         ).values("recommendation_id")
         return queryset.filter(pk__in=ids)
 
@@ -113,8 +117,6 @@ def _classification(kind: LabelKind) -> Any:
         )
 
     def labels(values: list[str]) -> dict[str, str]:
-        from hrcoop.recommendations.models import Label
-
         return dict(Label.objects.filter(kind=kind, code__in=values).values_list("code", "name"))
 
     return {"narrow": narrow, "counting": counting, "labels": labels, "key": kind.value}
