@@ -11,6 +11,7 @@ from hrcoop.recommendations.classification.learn import (
     SingleLabelModel,
     holdout_split,
     leading_words,
+    scoring_folds,
     tune_thresholds,
 )
 
@@ -69,7 +70,7 @@ def test_confidence_is_calibrated_on_held_out_records() -> None:
         topic = ["torture", "women", "children"][i % 3]
         texts.append(f"Act on {topic} number {i % 7} now")
         labels.append([topic])
-        groups.append(1 + i % 6)
+        groups.append(1 + i // 50)  # six sessions, each with every topic, as real sessions are
     model = MultiLabelModel.train(texts, labels, groups=groups)
     predicted = model.predict(["Act on women number 3 now", "Act on children number 1 now"])
     assert [p[0][0] for p in predicted] == ["women", "children"]
@@ -81,3 +82,42 @@ def test_a_latest_session_too_big_to_hold_out_falls_back_to_every_fifth_record()
     sessions = [1] * 30 + [2] * 70
     held = holdout_split(sessions)
     assert held.sum() == 20 and held[0] and held[-5]
+
+
+def test_scoring_folds_keep_each_session_whole() -> None:
+    sessions = [1] * 30 + [2] * 20 + [3] * 25 + [4] * 15 + [5] * 10 + [None] * 6
+    fold_of = scoring_folds(sessions, folds=3)
+    assert set(fold_of) == {0, 1, 2}
+    for session in range(1, 6):
+        assert len({f for s, f in zip(sessions, fold_of, strict=True) if s == session}) == 1
+    assert len(set(fold_of[-6:])) == 3  # records without a session are spread over the folds
+
+
+def test_with_fewer_sessions_than_folds_records_are_interleaved() -> None:
+    assert list(scoring_folds([7] * 5 + [8] * 2, folds=3)) == [0, 1, 2, 0, 1, 2, 0]
+
+
+def test_separable_scores_get_a_threshold_inside_the_gap_not_at_its_edge() -> None:
+    truth = np.array([[1], [1], [0], [0]] * 10)
+    scores = np.where(truth == 1, 0.8, -0.9).astype(float)  # every threshold in [-0.9, 0.8) scores F1 = 1
+    thresholds, shared = tune_thresholds(scores, truth)
+    assert -0.3 < shared < 0.2
+    assert -0.3 < thresholds[0] < 0.2
+
+
+def test_issue_features_carry_a_word_into_its_other_forms() -> None:
+    """Character 4-grams: "ratification" is learned from "ratify"/"ratified" without being seen."""
+    texts, labels = [], []
+    for i in range(120):
+        if i % 2:
+            texts.append(
+                f"Ratify the convention number {i % 9}" if i % 4 == 1 else f"Has ratified treaty {i % 9}"
+            )
+            labels.append(["international-instruments"])
+        else:
+            texts.append(f"End torture in prison number {i % 9}")
+            labels.append(["torture"])
+    model = MultiLabelModel.train(texts, labels, groups=[1 + i // 20 for i in range(120)])
+    assert model.holdout["folds"] == 3 and model.holdout["records"] == 120
+    predicted = model.predict(["Ratification of the convention"])[0]
+    assert [label for label, _ in predicted] == ["international-instruments"]
