@@ -38,7 +38,7 @@ BUDGET = {
     "expenditure": 12,  # no document, "available" from the balances
     "refund": 13,
     "write-off": 13,
-    "reversal": 15,  # + "already reversed?", the original's lines
+    "reversal": 14,  # of an expenditure: + "already reversed?", the original's lines
     "replay": 7,  # a pledge's: the fund, the role, the donor, the lock, the check, the earlier posting
 }
 
