@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from hrcoop.recommendations.classification.learn import (
     MultiLabelModel,
@@ -11,6 +12,7 @@ from hrcoop.recommendations.classification.learn import (
     SingleLabelModel,
     holdout_split,
     leading_words,
+    nb_ratios,
     scoring_folds,
     tune_thresholds,
 )
@@ -121,3 +123,12 @@ def test_issue_features_carry_a_word_into_its_other_forms() -> None:
     assert model.holdout["folds"] == 3 and model.holdout["records"] == 120
     predicted = model.predict(["Ratification of the convention"])[0]
     assert [label for label, _ in predicted] == ["international-instruments"]
+
+
+def test_nb_ratios_weigh_up_the_words_that_tell_a_label_either_way() -> None:
+    # columns: a word in every record, one only in the label's records, one only outside them
+    present = sp.csr_matrix(np.array([[1, 1, 0]] * 10 + [[1, 0, 1]] * 30, dtype=np.float32))
+    column = np.array([1] * 10 + [0] * 30)
+    everywhere, in_label, outside = nb_ratios(present, column)
+    assert everywhere < 0.5
+    assert in_label > 2 and outside > 2  # size kept, sign left to the SVM

@@ -39,6 +39,7 @@ MIN_POSITIVES_FOR_OWN_THRESHOLD = 8
 SHRINK = 10
 SVM_TOLERANCE = 1e-3
 SCORING_FOLDS = 3
+NB_SVM_C = 0.1
 
 
 class NotEnoughData(ValueError):
@@ -214,14 +215,34 @@ def scoring_folds(groups: Sequence[int | None], *, folds: int = SCORING_FOLDS) -
     return fold_of
 
 
-def _fit_linear(x: sp.spmatrix, y: np.ndarray, *, C: float) -> tuple[np.ndarray, np.ndarray]:
-    """One linear SVM per label column, stacked into one weight matrix (features x labels).
+def nb_ratios(present: sp.csr_matrix, column: np.ndarray, *, alpha: float = 1.0) -> np.ndarray:
+    """How much more often each feature occurs in the label's records than in the others, as |log ratio|.
 
-    Stacking makes inference one sparse-dense product instead of a loop over estimators; a label
-    whose column is constant gets a constant score (+1 or -1) instead of a fit.
+    ``present`` marks which features each record has (1 or 0). Naive Bayes log-count ratios (Wang
+    and Manning 2012, "NB-SVM"): scaling the features by them lets an SVM start from what a word says
+    about this one label; their size is kept and their sign is left to the SVM, so that a word
+    telling strongly against the label is not scaled down.
+    """
+    in_label = np.asarray(present.T @ column.astype(np.float32)).ravel()
+    positive = alpha + in_label
+    negative = alpha + np.asarray(present.sum(axis=0)).ravel() - in_label
+    ratios = np.log((positive / positive.sum()) / (negative / negative.sum()))
+    return np.abs(ratios).astype(np.float32)
+
+
+def _fit_linear(x: sp.csr_matrix, y: np.ndarray, *, C: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per label column, the average of a linear SVM and an NB-SVM, stacked into one weight matrix.
+
+    Both are linear in the same features, so their average is one weight vector and inference costs
+    what one model costs. Measured with out-of-fold thresholds, issues micro-F1 (sessions 1-10
+    predicting 13-16; 1-13 predicting 14-16): SVM 0.889 (0.902), NB-SVM 0.891 (0.903), average 0.893
+    (0.905). Stacking makes inference one sparse-dense product instead of a loop over estimators; a
+    label whose column is constant gets a constant score (+1 or -1) instead of a fit.
     """
     weights = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
     intercepts = np.zeros(y.shape[1], dtype=np.float32)
+    present = x.copy()
+    present.data[:] = 1.0
 
     def fit_one(j: int) -> None:
         column = y[:, j]
@@ -229,8 +250,10 @@ def _fit_linear(x: sp.spmatrix, y: np.ndarray, *, C: float) -> tuple[np.ndarray,
             intercepts[j] = 1.0 if column[0] else -1.0
             return
         svm = LinearSVC(C=C, tol=SVM_TOLERANCE).fit(x, column)
-        weights[:, j] = svm.coef_.ravel()
-        intercepts[j] = svm.intercept_[0]
+        ratios = nb_ratios(present, column)
+        nb_svm = LinearSVC(C=NB_SVM_C, tol=SVM_TOLERANCE).fit(x @ sp.diags(ratios), column)
+        weights[:, j] = (svm.coef_.ravel() + nb_svm.coef_.ravel() * ratios) / 2
+        intercepts[j] = (svm.intercept_[0] + nb_svm.intercept_[0]) / 2
 
     # liblinear releases the GIL, so threads use both cores without copying the matrix to processes.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -240,7 +263,8 @@ def _fit_linear(x: sp.spmatrix, y: np.ndarray, *, C: float) -> tuple[np.ndarray,
 
 @dataclass
 class MultiLabelModel:
-    """One-vs-rest linear SVMs over TF-IDF with per-label thresholds and Platt-calibrated confidence."""
+    """One-vs-rest linear SVMs (plain and NB-SVM, averaged) over TF-IDF with per-label thresholds and
+    Platt-calibrated confidence."""
 
     labels: list[str]
     featurizer: FeatureUnion
