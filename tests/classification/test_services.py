@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent, User
 from hrcoop.recommendations.classification import services
 from hrcoop.recommendations.classification.models import ModelVersion
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.recommendations.services import mark_registry_changed
 from tests.classification.conftest import Make
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +125,23 @@ def test_review_records_the_reviewer_and_feeds_the_next_training(
     version = services.train(LabelKind.ACTION_CATEGORY, actor=reviewer)
     assert version.records == len(registry) + 1
     assert ModelVersion.objects.filter(kind=LabelKind.ACTION_CATEGORY, active=True).get() == version
+
+
+def test_an_accepted_suggestion_reaches_the_api_at_once(
+    registry: list[Recommendation], make_record: Make, reviewer: User, client: Client
+) -> None:
+    services.train(LabelKind.ACTION_CATEGORY, actor=None)
+    new = make_record("Consider action on capital punishment", session=9)
+    services.apply(LabelKind.ACTION_CATEGORY, actor=None)
+    mark_registry_changed()  # the records were written directly; an import would have done this
+    suggestion = Classification.objects.get(recommendation=new, kind=LabelKind.ACTION_CATEGORY)
+    url = f"/api/recommendations/{new.public_id}/"
+    assert client.get(url).json()["classifications"] == []  # a suggestion is not shown; now cached
+
+    services.review([suggestion.pk], accept=True, actor=reviewer)
+
+    shown = client.get(url).json()["classifications"]
+    assert [(c["kind"], c["provenance"]) for c in shown] == [("action_category", "person")]
 
 
 def test_review_is_for_the_secretariat_only(

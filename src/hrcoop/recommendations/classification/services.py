@@ -24,6 +24,7 @@ from hrcoop.recommendations.classification.models import EvaluationRun, ModelVer
 from hrcoop.recommendations.classification.sdg import SdgModel, embed, sdg_texts
 from hrcoop.recommendations.classification.selectors import may_review
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.recommendations.services import mark_registry_changed
 
 Model = MultiLabelModel | SingleLabelModel | SdgModel
 SDG_KINDS = {LabelKind.SDG_GOAL, LabelKind.SDG_TARGET}
@@ -224,6 +225,8 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
             target=row,
             data={"kind": row.kind, "label": row.label.code, "model_version": row.model_version},
         )
+    if accept:
+        mark_registry_changed()  # an accepted label is shown by the API and counted by the facets
     return len(rows)
 
 
