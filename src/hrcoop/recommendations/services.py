@@ -235,7 +235,7 @@ class _Resolver:
             label_id = self.label(kind, value)
             if label_id is None:
                 raise self._fail(
-                    item, kind, f"unknown {LabelKind(kind).label.lower()} {value!r}: not in the vocabulary"
+                    item, kind, f"unknown {kind.replace('_', ' ')} {value!r}: not in the vocabulary"
                 )
             if kind == LabelKind.ACTION_CATEGORY:
                 if entry.action is None:
