@@ -119,6 +119,14 @@ def test_public_answers_are_cached_until_the_registry_changes(corpus: dict, clie
 
 
 @pytest.mark.django_db
+def test_a_facet_value_nothing_carries_finds_nothing(corpus: dict, client: Client) -> None:
+    for params in ({"issue": "no-such-issue"}, {"recommending_group": "NOWHERE"}, {"state": "XXX"}):
+        for q in ("", "women"):
+            body = client.get("/api/recommendations/", {**params, "q": q}).json()
+            assert (body["count"], body["results"]) == (0, []), (params, q)
+
+
+@pytest.mark.django_db
 def test_api_errors_have_one_shape(corpus: dict, client: Client) -> None:
     for params in (
         {"cycle": "one"},

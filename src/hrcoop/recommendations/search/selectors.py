@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
@@ -129,7 +130,10 @@ class SearchResult:
         sql = f"SELECT m.id FROM ({scored}) m"
         params: list[Any] = list(scored_params)
         if self.params.filters:
-            filtered_sql, filtered_params = self.filtered.values("pk").query.sql_with_params()
+            try:
+                filtered_sql, filtered_params = self.filtered.values("pk").query.sql_with_params()
+            except EmptyResultSet:  # a facet value that nothing carries (an unknown label or State)
+                return []
             # "+m.id": an expression, so SQLite does not push the IN list into FTS5 as a rowid
             # constraint (one full-text lookup per filtered row); a no-op on PostgreSQL.
             sql += f" WHERE +m.id IN ({filtered_sql})"
