@@ -65,10 +65,27 @@ class Facet:
         return [FacetValue(v, names.get(v, v), n, v in selected) for v, n in rows]
 
 
+UNDER_REVIEW = "state_under_review__"
+
+
+def _state_ids(path: str, values: list[str]) -> list[int]:
+    """The ids of the States whose ``path`` (iso3, regional group, organisations) is one of ``values``.
+
+    Facets on a State's properties filter by these ids as literals rather than through a join with
+    the States: PostgreSQL then estimates from each State's statistics how many records match, and
+    stops starting from the join (a regional group with a text query: about 53 ms against 25 ms).
+    """
+    return list(State.objects.filter(**{f"{path}__in": values}).values_list("pk", flat=True))
+
+
 def _field(
     path: str, *, labels: Callable[[list[str]], dict[str, str]], integer: bool = False, key: str
 ) -> Any:
     def narrow(queryset: QuerySet[Recommendation], values: list[str]) -> QuerySet[Recommendation]:
+        if path.startswith(UNDER_REVIEW):
+            return queryset.filter(
+                state_under_review_id__in=_state_ids(path.removeprefix(UNDER_REVIEW), values)
+            )
         return queryset.filter(**{f"{path}__in": values})
 
     def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
@@ -81,7 +98,9 @@ def _recommending(path: str, *, labels: Callable[[list[str]], dict[str, str]], k
     """A facet read through the recommending States (a joint recommendation counts once)."""
 
     def narrow(queryset: QuerySet[Recommendation], values: list[str]) -> QuerySet[Recommendation]:
-        ids = RecommendingStates.objects.filter(**{f"state__{path}__in": values}).values("recommendation_id")
+        ids = RecommendingStates.objects.filter(state_id__in=_state_ids(path, values)).values(
+            "recommendation_id"
+        )
         return queryset.filter(pk__in=ids)
 
     def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
