@@ -110,10 +110,10 @@ def _params(q: str, filters: dict[str, list[str]], issue: str) -> SearchParams:
 
 
 def _one_request(params: SearchParams) -> int:
+    """What the API list does: one page of 20, then the number of all results."""
     result = search(params)
-    count = result.count
     result.page(limit=20)
-    return count
+    return result.count
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:

@@ -127,7 +127,10 @@ class SearchResult:
     def _ranked_ids(self, limit: int | None, offset: int) -> list[int]:
         assert self.node is not None
         scored, scored_params = engine().scored_sql(self.node)
-        sql = f"SELECT m.id FROM ({scored}) m"
+        # A page also brings the number of all matches (a window over them, before LIMIT): one pass
+        # over the matches where counting them separately made two.
+        paged = limit is not None
+        sql = f"SELECT m.id{', COUNT(*) OVER ()' if paged else ''} FROM ({scored}) m"
         params: list[Any] = list(scored_params)
         if self.params.filters:
             try:
@@ -144,7 +147,10 @@ class SearchResult:
             params += [limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        if paged and rows:
+            self.__dict__.setdefault("count", rows[0][1])  # fills the cached ``count``
+        return [row[0] for row in rows]
 
     def _ordered(self) -> QuerySet[Recommendation]:
         if self.params.sort == "oldest":
