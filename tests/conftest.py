@@ -14,6 +14,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("HRCOOP_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``hrcoop ARGS`` as a person would: (exit status, what it printed, what it printed on stderr)."""
+    from hrcoop.cli import main
+
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; the test skips, saying why, when the real data is not on this machine."""
     path = SHARED_DATA.joinpath(*parts)

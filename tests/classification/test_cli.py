@@ -6,32 +6,22 @@ import json
 
 import pytest
 
-from hrcoop.cli import main
 from hrcoop.recommendations.classification.models import EvaluationRun, ModelVersion
 from hrcoop.recommendations.models import Classification, Recommendation
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.django_db
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_train_on_an_empty_database_fails_with_a_message(
     reference_data: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "classify", "train", "--task", "issues")
+    code, _, err = run_cli(capsys, "classify", "train", "--task", "issues")
     assert code == 2
     assert "no record carries an accepted issue label" in err and "Traceback" not in err
-    code, _, err = run(capsys, "classify", "apply", "--task", "issues")
+    code, _, err = run_cli(capsys, "classify", "apply", "--task", "issues")
     assert code == 2 and "run `hrcoop classify train` first" in err
-    code, _, err = run(capsys, "classify", "train", "--task", "nonsense")
+    code, _, err = run_cli(capsys, "classify", "train", "--task", "nonsense")
     assert code == 2 and "unknown task 'nonsense'" in err
     assert not ModelVersion.objects.exists()
 
@@ -39,7 +29,9 @@ def test_train_on_an_empty_database_fails_with_a_message(
 def test_evaluate_prints_the_summary_json_last(
     registry: list[Recommendation], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "classify", "evaluate", "--train-sessions", "1-6", "--test-sessions", "7-8")
+    code, out, _ = run_cli(
+        capsys, "classify", "evaluate", "--train-sessions", "1-6", "--test-sessions", "7-8"
+    )
     assert code == 0, out
     summary = json.loads(out.strip().splitlines()[-1])
     assert set(summary) == {"issues", "action_category", "sdg_goals", "baseline", "train", "test"}
@@ -54,8 +46,10 @@ def test_evaluate_prints_the_summary_json_last(
 def test_overlapping_split_is_refused(
     registry: list[Recommendation], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "classify", "evaluate", "--train-sessions", "1-6", "--test-sessions", "6-8")
+    code, _, err = run_cli(
+        capsys, "classify", "evaluate", "--train-sessions", "1-6", "--test-sessions", "6-8"
+    )
     assert code == 2 and "sessions [6] are in both" in err
-    code, _, err = run(capsys, "classify", "evaluate", "--train-sessions", "one")
+    code, _, err = run_cli(capsys, "classify", "evaluate", "--train-sessions", "one")
     assert code == 2 and "not a list of sessions" in err
     assert not EvaluationRun.objects.exists()

@@ -7,35 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from hrcoop.cli import main
 from hrcoop.recommendations.models import Recommendation
+from tests.conftest import run_cli
 from tests.recommendations.upr_info_fixtures import write_2018
 
 pytestmark = pytest.mark.django_db
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_dry_run_then_import_then_stats(
     reference_data: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = str(write_2018(tmp_path / "upr.csv"))
-    code, out, _ = run(capsys, "import", "upr-info", path, "--dry-run")
+    code, out, _ = run_cli(capsys, "import", "upr-info", path, "--dry-run")
     assert code == 0 and json.loads(out)[0]["records_created"] == 4
     assert not Recommendation.objects.exists()
 
-    code, out, _ = run(capsys, "import", "upr-info", path)
+    code, out, _ = run_cli(capsys, "import", "upr-info", path)
     assert code == 0 and json.loads(out)[0]["records_created"] == 4
 
-    code, out, _ = run(capsys, "stats", "--json")
+    code, out, _ = run_cli(capsys, "stats", "--json")
     stats = json.loads(out)
     assert code == 0
     assert stats["recommendations"] == 4 and stats["states_under_review"] == 2
@@ -55,7 +45,7 @@ def test_a_bad_file_is_one_line_on_stderr(
 ) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    code, out, err = run(capsys, "import", "upr-info", str(empty))
+    code, out, err = run_cli(capsys, "import", "upr-info", str(empty))
     assert code == 2 and out == ""
     assert (
         err.strip()
