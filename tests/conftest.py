@@ -6,9 +6,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, SetCookieParam
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("HRCOOP_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -77,6 +81,39 @@ def reference_data(db: None) -> None:
     from hrcoop.reference.services import load_reference_data
 
     load_reference_data()
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, for the tests that walk ``live_server`` as a person would."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # the live server's ORM runs beside Playwright's loop
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def session_cookie(user: Any, base: str) -> SetCookieParam:
+    """Sign the user in the way the login page would, and hand the session to a browser context."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}
 
 
 @pytest.fixture(scope="session")

@@ -7,39 +7,19 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
+from playwright.sync_api import Browser, expect
 
 from hrcoop.core.money import Money
 from hrcoop.funds import services as funds
 from tests.assistance.conftest import World
-
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _session_cookie(user: Any, base: str) -> dict[str, str]:
-    """Sign the user in the way the login page would, and hand the session to the browser."""
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}
+from tests.conftest import session_cookie
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
-    world: World, live_server: Any, chromium_path: str, monkeypatch: pytest.MonkeyPatch
+    world: World, live_server: Any, browser: Browser
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    monkeypatch.setenv(
-        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-    )  # the live server's ORM runs beside Playwright's loop
     base = live_server.url
     # A donor's contribution has reached the fund before the request is decided.
     clerk = world.users["secretariat"]
@@ -59,81 +39,78 @@ def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
         idempotency_key="receipt",
         actor=clerk,
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
-        people = {}
-        for who in ("focal_point", "secretariat", "board"):
-            context = browser.new_context()
-            context.add_cookies([_session_cookie(world.users[who], base)])  # type: ignore[list-item]
-            people[who] = context.new_page()
-        state, secretariat, board = people["focal_point"], people["secretariat"], people["board"]
+    people = {}
+    for who in ("focal_point", "secretariat", "board"):
+        context = browser.new_context()
+        context.add_cookies([session_cookie(world.users[who], base)])  # type: ignore[list-item]
+        people[who] = context.new_page()
+    state, secretariat, board = people["focal_point"], people["secretariat"], people["board"]
 
-        # The State drafts its request, with a budget, a linked recommendation and one confidential field.
-        state.goto(f"{base}/assistance/mine/")
-        state.get_by_role("link", name="Draft a new request").first.click()
-        state.get_by_label("Requesting State").select_option("FJI")
-        state.get_by_label("Fund").select_option("UPR-FTA")
-        form = state.locator("form.request-form")
-        form.locator('[name="title"]').fill("Tracking database for UPR recommendations")
-        form.locator('[name="need"]').fill("No tool tracks implementation today")
-        form.locator('[name="amount"]').fill("60,000")
-        form.locator('[name="budget"]').fill("Software; 45,000\nTraining; 15,000")
-        form.locator('[name="recommendations"]').fill("R-supported")
-        form.locator('[name="implementing_partners"]').fill("Confidential partner QXPARTNER")
-        state.locator('input[name="confidential_fields"][value="implementing_partners"]').check()
-        state.get_by_role("button", name="Save").click()
-        expect(state.locator("#status")).to_have_text("Draft")
-        public_id = state.locator("p.lead").inner_text().split(" · ")[0]
-        url = f"{base}/assistance/requests/{public_id}/"
+    # The State drafts its request, with a budget, a linked recommendation and one confidential field.
+    state.goto(f"{base}/assistance/mine/")
+    state.get_by_role("link", name="Draft a new request").first.click()
+    state.get_by_label("Requesting State").select_option("FJI")
+    state.get_by_label("Fund").select_option("UPR-FTA")
+    form = state.locator("form.request-form")
+    form.locator('[name="title"]').fill("Tracking database for UPR recommendations")
+    form.locator('[name="need"]').fill("No tool tracks implementation today")
+    form.locator('[name="amount"]').fill("60,000")
+    form.locator('[name="budget"]').fill("Software; 45,000\nTraining; 15,000")
+    form.locator('[name="recommendations"]').fill("R-supported")
+    form.locator('[name="implementing_partners"]').fill("Confidential partner QXPARTNER")
+    state.locator('input[name="confidential_fields"][value="implementing_partners"]').check()
+    state.get_by_role("button", name="Save").click()
+    expect(state.locator("#status")).to_have_text("Draft")
+    public_id = state.locator("p.lead").inner_text().split(" · ")[0]
+    url = f"{base}/assistance/requests/{public_id}/"
 
-        state.get_by_label("Who consented for the State").fill("Minister of Justice")
-        state.get_by_label("Date").fill("2026-01-05")
-        state.get_by_label("Reference of the note verbale or letter").fill("NV/2026/7")
-        state.get_by_role("button", name="Record consent").click()
-        state.get_by_role("button", name="Submit", exact=True).click()
-        expect(state.locator("#status")).to_have_text("Submitted")
+    state.get_by_label("Who consented for the State").fill("Minister of Justice")
+    state.get_by_label("Date").fill("2026-01-05")
+    state.get_by_label("Reference of the note verbale or letter").fill("NV/2026/7")
+    state.get_by_role("button", name="Record consent").click()
+    state.get_by_role("button", name="Submit", exact=True).click()
+    expect(state.locator("#status")).to_have_text("Submitted")
 
-        def act(page: Any, step: str, reason: str = "") -> None:
-            page.goto(url)
-            if reason:
-                page.get_by_label(f"Reasons ({step})").fill(reason)
-            page.get_by_role("button", name=step, exact=True).click()
-            expect(page.locator(".messages")).to_contain_text("The request is now")
+    def act(page: Any, step: str, reason: str = "") -> None:
+        page.goto(url)
+        if reason:
+            page.get_by_label(f"Reasons ({step})").fill(reason)
+        page.get_by_role("button", name=step, exact=True).click()
+        expect(page.locator(".messages")).to_contain_text("The request is now")
 
-        act(secretariat, "Acknowledge")
-        act(secretariat, "Start assessment")
-        act(secretariat, "Request information", "Who will maintain the database?")
-        act(state, "Provide information", "The national mechanism's data unit")
-        act(secretariat, "Recommend to the board", "Sound and consented plan")
-        board.goto(url)
-        expect(board.get_by_role("button", name="Decline", exact=True)).to_be_visible()
-        act(board, "Approve", "Approved: clear need, State priority")
-        # The secretariat allocates the money from the fund's page, which moves the request to funded.
-        secretariat.goto(f"{base}/funds/UPR-FTA/")
-        secretariat.locator("tr", has_text=public_id).get_by_role("link", name="Allocate").click()
-        secretariat.get_by_label("Amount allocated").fill("60,000")
-        secretariat.get_by_label("Allocated on").fill("2026-02-02")
-        secretariat.get_by_role("button", name="Record").click()
-        expect(secretariat.locator(".messages")).to_contain_text(f"allocated to request {public_id}")
-        act(state, "Start implementation")
-        state.get_by_label("Progress", exact=True).fill("Database live; 40 officials trained")
-        state.get_by_label("Final report").check()
-        state.get_by_role("button", name="Submit the report").click()
-        act(secretariat, "Record completion")
-        act(secretariat, "Close")
-        expect(secretariat.locator("#status")).to_have_text("Closed")
+    act(secretariat, "Acknowledge")
+    act(secretariat, "Start assessment")
+    act(secretariat, "Request information", "Who will maintain the database?")
+    act(state, "Provide information", "The national mechanism's data unit")
+    act(secretariat, "Recommend to the board", "Sound and consented plan")
+    board.goto(url)
+    expect(board.get_by_role("button", name="Decline", exact=True)).to_be_visible()
+    act(board, "Approve", "Approved: clear need, State priority")
+    # The secretariat allocates the money from the fund's page, which moves the request to funded.
+    secretariat.goto(f"{base}/funds/UPR-FTA/")
+    secretariat.locator("tr", has_text=public_id).get_by_role("link", name="Allocate").click()
+    secretariat.get_by_label("Amount allocated").fill("60,000")
+    secretariat.get_by_label("Allocated on").fill("2026-02-02")
+    secretariat.get_by_role("button", name="Record").click()
+    expect(secretariat.locator(".messages")).to_contain_text(f"allocated to request {public_id}")
+    act(state, "Start implementation")
+    state.get_by_label("Progress", exact=True).fill("Database live; 40 officials trained")
+    state.get_by_label("Final report").check()
+    state.get_by_role("button", name="Submit the report").click()
+    act(secretariat, "Record completion")
+    act(secretariat, "Close")
+    expect(secretariat.locator("#status")).to_have_text("Closed")
 
-        # Anyone: the register lists it as closed; the timeline shows every step and the decision's reasons.
-        public = browser.new_page()
-        public.goto(f"{base}/assistance/?state=FJI")
-        row = public.locator("tr", has_text=public_id)
-        expect(row).to_contain_text("Closed")
-        row.get_by_role("link", name=public_id).click()
-        steps = public.locator("#timeline li")
-        expect(steps).to_have_count(11)
-        expect(public.locator("#timeline")).to_contain_text("Approved: clear need, State priority")
-        expect(public.locator("#timeline")).not_to_contain_text("Who will maintain")
-        assert "QXPARTNER" not in public.content()
-        assert "Audit history" not in public.content()
-        expect(secretariat.locator("#history-title")).to_be_visible()
-        browser.close()
+    # Anyone: the register lists it as closed; the timeline shows every step and the decision's reasons.
+    public = browser.new_page()
+    public.goto(f"{base}/assistance/?state=FJI")
+    row = public.locator("tr", has_text=public_id)
+    expect(row).to_contain_text("Closed")
+    row.get_by_role("link", name=public_id).click()
+    steps = public.locator("#timeline li")
+    expect(steps).to_have_count(11)
+    expect(public.locator("#timeline")).to_contain_text("Approved: clear need, State priority")
+    expect(public.locator("#timeline")).not_to_contain_text("Who will maintain")
+    assert "QXPARTNER" not in public.content()
+    assert "Audit history" not in public.content()
+    expect(secretariat.locator("#history-title")).to_be_visible()

@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from playwright.sync_api import Browser, expect
 
 from hrcoop.core.models import User
 from hrcoop.funds.models import Donor, Pledge
-
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.conftest import session_cookie
 
 
 @pytest.mark.browser
@@ -26,50 +18,39 @@ def test_secretariat_records_a_pledge_and_its_payment(
     secretariat: User,
     donors: dict[str, Donor],
     live_server: Any,
-    chromium_path: str,
-    monkeypatch: pytest.MonkeyPatch,
+    browser: Browser,
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    monkeypatch.setenv(
-        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-    )  # the live server's ORM runs beside Playwright's loop
-    client = Client()
-    client.force_login(secretariat)
     base = live_server.url
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
-        context = browser.new_context()
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
-        context.set_default_timeout(90_000)  # the test machine is shared and often busy
-        page = context.new_page()
-        page.goto(f"{base}/funds/VFTC/")
-        page.get_by_role("link", name="Record a pledge").click()
-        page.get_by_label("Donor").select_option(label="Qatar")
-        page.get_by_label("Amount").fill("250,000")
-        page.get_by_label("Currency").fill("USD")
-        page.get_by_label("Pledged on").fill("2026-03-02")
-        page.get_by_role("button", name="Record").click()
-        expect(page.get_by_role("status")).to_contain_text("250,000.00 USD recorded")
+    context = browser.new_context()
+    context.add_cookies([session_cookie(secretariat, base)])
+    context.set_default_timeout(90_000)  # the test machine is shared and often busy
+    page = context.new_page()
+    page.goto(f"{base}/funds/VFTC/")
+    page.get_by_role("link", name="Record a pledge").click()
+    page.get_by_label("Donor").select_option(label="Qatar")
+    page.get_by_label("Amount").fill("250,000")
+    page.get_by_label("Currency").fill("USD")
+    page.get_by_label("Pledged on").fill("2026-03-02")
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_role("status")).to_contain_text("250,000.00 USD recorded")
 
-        page.get_by_role("link", name="Record money received").click()
-        page.get_by_label("Amount received").fill("100,000")
-        page.get_by_label("Currency received").fill("EUR")
-        page.get_by_label("Received on").fill("2026-04-01")
-        page.get_by_role("button", name="Record").click()
-        expect(page.locator(".errorlist")).to_contain_text("needs an exchange rate")
-        page.get_by_label("Exchange rate").fill("1.08")
-        page.get_by_label("Date of the rate").fill("2026-04-01")
-        page.get_by_label("Source of the rate").fill("UN operational rate of exchange")
-        page.get_by_role("button", name="Record").click()
-        expect(page.get_by_role("status")).to_contain_text("100,000.00 EUR")
+    page.get_by_role("link", name="Record money received").click()
+    page.get_by_label("Amount received").fill("100,000")
+    page.get_by_label("Currency received").fill("EUR")
+    page.get_by_label("Received on").fill("2026-04-01")
+    page.get_by_role("button", name="Record").click()
+    expect(page.locator(".errorlist")).to_contain_text("needs an exchange rate")
+    page.get_by_label("Exchange rate").fill("1.08")
+    page.get_by_label("Date of the rate").fill("2026-04-01")
+    page.get_by_label("Source of the rate").fill("UN operational rate of exchange")
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_role("status")).to_contain_text("100,000.00 EUR")
 
-        public_context = browser.new_context()
-        public_context.set_default_timeout(90_000)
-        public = public_context.new_page()
-        public.goto(f"{base}/funds/VFTC/")
-        expect(public.get_by_test_id("available-EUR")).to_have_text("100,000.00 EUR")
-        expect(public.locator("#donors").locator("..")).to_contain_text("Qatar")
-        browser.close()
+    public_context = browser.new_context()
+    public_context.set_default_timeout(90_000)
+    public = public_context.new_page()
+    public.goto(f"{base}/funds/VFTC/")
+    expect(public.get_by_test_id("available-EUR")).to_have_text("100,000.00 EUR")
+    expect(public.locator("#donors").locator("..")).to_contain_text("Qatar")
     pledge = Pledge.objects.get()
     assert pledge.receipts.get().pledge_amount == 10_800_000

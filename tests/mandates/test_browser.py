@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
 from hrcoop.mandates.models import Resolution
@@ -11,34 +11,22 @@ from hrcoop.mandates.services import import_resolution_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-
-def test_resolution_page_and_tracker(live_server: LiveServer, chromium_path: str, seed_text: str) -> None:
+def test_resolution_page_and_tracker(live_server: LiveServer, browser: Browser, seed_text: str) -> None:
     import_resolution_text(seed_text, source="seed.txt", actor=None)
     resolution = Resolution.objects.get(number="47/...")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/mandates/resolutions/{resolution.pk}/#op32")
-        assert page.locator("#op32").is_visible()
-        assert "fiftieth session" in page.locator("#op32").inner_text()
-        page.locator("#op31 sup a").click()
-        assert page.url.endswith("#fn-4")
-        assert page.locator("#fn-4").inner_text().endswith("A/HRC/47/47.")
-        page.goto(f"{live_server.url}/mandates/")
-        page.get_by_label("Addressee").select_option("HC")
-        page.get_by_label("Due session").fill("50")
-        page.get_by_role("button", name="Show").click()
-        rows = page.locator("#mandates tbody tr")
-        assert rows.count() == 1 and "47/..." in rows.first.inner_text()
-        rows.first.get_by_role("link", name="32").click()
-        assert page.get_by_role("heading", level=1).inner_text().startswith("Mandate")
-        browser.close()
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/mandates/resolutions/{resolution.pk}/#op32")
+    assert page.locator("#op32").is_visible()
+    assert "fiftieth session" in page.locator("#op32").inner_text()
+    page.locator("#op31 sup a").click()
+    assert page.url.endswith("#fn-4")
+    assert page.locator("#fn-4").inner_text().endswith("A/HRC/47/47.")
+    page.goto(f"{live_server.url}/mandates/")
+    page.get_by_label("Addressee").select_option("HC")
+    page.get_by_label("Due session").fill("50")
+    page.get_by_role("button", name="Show").click()
+    rows = page.locator("#mandates tbody tr")
+    assert rows.count() == 1 and "47/..." in rows.first.inner_text()
+    rows.first.get_by_role("link", name="32").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Mandate")

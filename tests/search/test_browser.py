@@ -7,17 +7,9 @@ import csv
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, expect
 
 from hrcoop.recommendations.search.services import embed
-
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser
@@ -25,60 +17,51 @@ BROWSER_ARGS = [
 def test_search_narrow_open_follow_similar_download_and_arabic(
     corpus: dict[str, Any],
     live_server: Any,
-    chromium_path: str,
+    browser: Browser,
     tmp_path: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
     embed()  # the vectors the background task computes as records arrive
-    monkeypatch.setenv(
-        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-    )  # the live server's ORM runs beside Playwright's loop
     base = live_server.url
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
-        page = browser.new_page(accept_downloads=True)
-        page.goto(f"{base}/recommendations/search/")
-        page.get_by_label("Search terms").fill("rights OR women OR death")
-        page.get_by_role("button", name="Search", exact=True).click()
-        heading = page.locator("#results-heading")
-        expect(heading).to_contain_text("6 recommendations")
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{base}/recommendations/search/")
+    page.get_by_label("Search terms").fill("rights OR women OR death")
+    page.get_by_role("button", name="Search", exact=True).click()
+    heading = page.locator("#results-heading")
+    expect(heading).to_contain_text("6 recommendations")
 
-        # Two facets; with htmx each change swaps the results and pushes a shareable URL.
-        page.locator('input[name="state"][value="KEN"]').check()
-        expect(heading).to_contain_text("3 recommendations")
-        page.locator('input[name="issue"][value="womens-rights"]').check()
-        expect(heading).to_contain_text("2 recommendations")
-        assert "state=KEN" in page.url and "issue=womens-rights" in page.url
-        expect(page.locator("ol.hits mark").first).to_be_visible()
-        search_url = page.url
+    # Two facets; with htmx each change swaps the results and pushes a shareable URL.
+    page.locator('input[name="state"][value="KEN"]').check()
+    expect(heading).to_contain_text("3 recommendations")
+    page.locator('input[name="issue"][value="womens-rights"]').check()
+    expect(heading).to_contain_text("2 recommendations")
+    assert "state=KEN" in page.url and "issue=womens-rights" in page.url
+    expect(page.locator("ol.hits mark").first).to_be_visible()
+    search_url = page.url
 
-        # Download the CSV of exactly these results.
-        with page.expect_download() as info:
-            page.locator("#export-csv").click()
-        path = tmp_path / "results.csv"
-        info.value.save_as(path)
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        assert {r["public_id"] for r in rows} == {corpus["cedaw"].public_id, corpus["woman"].public_id}
-        assert all(r["state_under_review"] == "Kenya" for r in rows)
+    # Download the CSV of exactly these results.
+    with page.expect_download() as info:
+        page.locator("#export-csv").click()
+    path = tmp_path / "results.csv"
+    info.value.save_as(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["public_id"] for r in rows} == {corpus["cedaw"].public_id, corpus["woman"].public_id}
+    assert all(r["state_under_review"] == "Kenya" for r in rows)
 
-        # Open a record, then follow its most similar recommendation.
-        page.goto(search_url)
-        first = page.locator("a.hit-link").first
-        opened = first.inner_text()
-        first.click()
-        expect(page.locator("h1")).to_contain_text(opened)
-        similar = page.locator("a.similar-link").first
-        expect(similar).to_be_visible()
-        similar.click()
-        expect(page.locator("h1")).not_to_contain_text(opened)
-        expect(page.locator("blockquote.text")).to_be_visible()
+    # Open a record, then follow its most similar recommendation.
+    page.goto(search_url)
+    first = page.locator("a.hit-link").first
+    opened = first.inner_text()
+    first.click()
+    expect(page.locator("h1")).to_contain_text(opened)
+    similar = page.locator("a.similar-link").first
+    expect(similar).to_be_visible()
+    similar.click()
+    expect(page.locator("h1")).not_to_contain_text(opened)
+    expect(page.locator("blockquote.text")).to_be_visible()
 
-        # Arabic, right to left.
-        page.goto(f"{base}/ar/recommendations/search/?q=%D8%A7%D9%84%D9%85%D8%B1%D8%A3%D8%A9")
-        assert page.locator("html").get_attribute("dir") == "rtl"
-        assert page.locator("html").get_attribute("lang") == "ar"
-        expect(page.locator("ol.hits mark").first).to_be_visible()
-        browser.close()
+    # Arabic, right to left.
+    page.goto(f"{base}/ar/recommendations/search/?q=%D8%A7%D9%84%D9%85%D8%B1%D8%A3%D8%A9")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    expect(page.locator("ol.hits mark").first).to_be_visible()
