@@ -7,6 +7,8 @@ refused event's message next to the form, so that nothing is written behind the 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance.models import AssistanceRequest
@@ -188,36 +191,65 @@ def _rate(data: dict[str, Any]) -> dict[str, Any]:
     return {"rate": data["rate"], "rate_date": data["rate_date"], "rate_source": data["rate_source"] or ""}
 
 
+@dataclass
+class _Done:
+    """What a form's service call did: where the person goes next, and what to tell them."""
+
+    url: str
+    message: str = ""
+
+
+def _service_form(
+    request: HttpRequest,
+    form: Form,
+    *,
+    act: Callable[[dict[str, Any]], _Done],
+    title: str,
+    fund: Fund | None = None,
+) -> HttpResponse:
+    """Every secretariat form: a valid POST goes to ``act``, which calls the service; a refusal is
+    shown on the form, against the field the service names."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = act(form.cleaned_data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            if done.message:
+                messages.success(request, done.message)
+            return redirect(done.url)
+    return render(request, "funds/form.html", {"form": form, "title": title, "fund": fund})
+
+
+def _fund_url(fund: Fund) -> str:
+    return reverse("funds:fund", kwargs={"code": fund.code})
+
+
 @login_required
 def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
     fund = get_object_or_404(Fund, code=code)
     _require_secretariat(request, fund)
-    form = PledgeForm(request.POST or None, initial={"currency": fund.currency})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            pledge = services.record_pledge(
-                fund_code=fund.code,
-                donor_id=data["donor"].pk,
-                amount=Money.parse(data["amount"], data["currency"]),
-                pledged_on=data["pledged_on"],
-                note=data["note"],
-                idempotency_key=data["idempotency_key"],
-                actor=request.user,
-                **_rate(data),
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Pledge %(id)s of %(amount)s recorded.") % {"id": pledge.pk, "amount": pledge.money},
-            )
-            return redirect("funds:fund", code=fund.code)
-    return render(
+
+    def act(data: dict[str, Any]) -> _Done:
+        pledge = services.record_pledge(
+            fund_code=fund.code,
+            donor_id=data["donor"].pk,
+            amount=Money.parse(data["amount"], data["currency"]),
+            pledged_on=data["pledged_on"],
+            note=data["note"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+            **_rate(data),
+        )
+        message = _("Pledge %(id)s of %(amount)s recorded.") % {"id": pledge.pk, "amount": pledge.money}
+        return _Done(_fund_url(fund), message)
+
+    return _service_form(
         request,
-        "funds/form.html",
-        {"form": form, "title": _("Record a pledge to %(fund)s") % {"fund": fund.code}, "fund": fund},
+        PledgeForm(request.POST or None, initial={"currency": fund.currency}),
+        act=act,
+        title=_("Record a pledge to %(fund)s") % {"fund": fund.code},
+        fund=fund,
     )
 
 
@@ -229,97 +261,80 @@ def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     fund = assistance_request.fund
     _require_secretariat(request, fund)
-    form = AllocationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            allocation = services.allocate(
-                request_id=assistance_request.public_id,
-                amount=Money.parse(data["amount"], assistance_request.currency),
-                allocated_on=data["allocated_on"],
-                idempotency_key=data["idempotency_key"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(amount)s allocated to request %(id)s.")
-                % {"amount": allocation.money, "id": assistance_request.public_id},
-            )
-            return redirect("funds:fund", code=fund.code)
+
+    def act(data: dict[str, Any]) -> _Done:
+        allocation = services.allocate(
+            request_id=assistance_request.public_id,
+            amount=Money.parse(data["amount"], assistance_request.currency),
+            allocated_on=data["allocated_on"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+        )
+        message = _("%(amount)s allocated to request %(id)s.") % {
+            "amount": allocation.money,
+            "id": assistance_request.public_id,
+        }
+        return _Done(_fund_url(fund), message)
+
     title = _("Allocate money of %(fund)s to request %(id)s (%(currency)s)") % {
         "fund": fund.code,
         "id": assistance_request.public_id,
         "currency": assistance_request.currency,
     }
-    return render(request, "funds/form.html", {"form": form, "title": title, "fund": fund})
+    return _service_form(request, AllocationForm(request.POST or None), act=act, title=title, fund=fund)
 
 
 @login_required
 def new_receipt(request: HttpRequest, pledge_id: int) -> HttpResponse:
     pledge = get_object_or_404(Pledge.objects.select_related("fund", "donor"), pk=pledge_id)
     _require_secretariat(request, pledge.fund)
-    form = ReceiptForm(request.POST or None, initial={"currency": pledge.currency})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            receipt = services.record_receipt(
-                pledge_id=pledge.pk,
-                amount=Money.parse(data["amount"], data["currency"]),
-                received_on=data["received_on"],
-                idempotency_key=data["idempotency_key"],
-                actor=request.user,
-                **_rate(data),
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _("Receipt of %(amount)s recorded.") % {"amount": receipt.money})
-            return redirect("funds:fund", code=pledge.fund.code)
+
+    def act(data: dict[str, Any]) -> _Done:
+        receipt = services.record_receipt(
+            pledge_id=pledge.pk,
+            amount=Money.parse(data["amount"], data["currency"]),
+            received_on=data["received_on"],
+            idempotency_key=data["idempotency_key"],
+            actor=request.user,
+            **_rate(data),
+        )
+        return _Done(_fund_url(pledge.fund), _("Receipt of %(amount)s recorded.") % {"amount": receipt.money})
+
     title = _("Record money received on pledge %(id)s by %(donor)s (%(amount)s)") % {
         "id": pledge.pk,
         "donor": pledge.donor.name,
         "amount": pledge.money,
     }
-    return render(request, "funds/form.html", {"form": form, "title": title, "fund": pledge.fund})
+    form = ReceiptForm(request.POST or None, initial={"currency": pledge.currency})
+    return _service_form(request, form, act=act, title=title, fund=pledge.fund)
 
 
 @login_required
 def new_fund(request: HttpRequest) -> HttpResponse:
     _require_secretariat(request)
-    form = FundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            fund = services.create_fund(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            return redirect("funds:fund", code=fund.code)
-    return render(request, "funds/form.html", {"form": form, "title": _("Add a fund")})
+
+    def act(data: dict[str, Any]) -> _Done:
+        return _Done(_fund_url(services.create_fund(actor=request.user, **data)))
+
+    return _service_form(request, FundForm(request.POST or None), act=act, title=_("Add a fund"))
 
 
 @login_required
 def new_donor(request: HttpRequest) -> HttpResponse:
     _require_secretariat(request)
-    form = DonorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            donor = services.register_donor(
-                name=data["name"],
-                kind=data["kind"],
-                state_iso3=data["state"] or None,
-                organisation_code=data["organisation"] or None,
-                anonymous=data["anonymous"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            _refused(form, exc)
-        else:
-            return redirect("funds:donor", pk=donor.pk)
-    return render(request, "funds/form.html", {"form": form, "title": _("Register a donor")})
+
+    def act(data: dict[str, Any]) -> _Done:
+        donor = services.register_donor(
+            name=data["name"],
+            kind=data["kind"],
+            state_iso3=data["state"] or None,
+            organisation_code=data["organisation"] or None,
+            anonymous=data["anonymous"],
+            actor=request.user,
+        )
+        return _Done(reverse("funds:donor", kwargs={"pk": donor.pk}))
+
+    return _service_form(request, DonorForm(request.POST or None), act=act, title=_("Register a donor"))
 
 
 def donors_list(request: HttpRequest) -> HttpResponse:
