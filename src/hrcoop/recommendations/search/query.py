@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from hrcoop.core.errors import InvalidInput
-from hrcoop.recommendations.search.text import _CJK, fold, query_stems, words
+from hrcoop.recommendations.search.text import _CJK, fold, phrase_stems, query_stems, words
 
 MAX_QUERY_LENGTH = 1000
 MAX_TERMS = 64  # a bound on the work one query can ask of the database
@@ -35,9 +35,14 @@ class Term:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Words in this order, each given as its alternative stems."""
+    """Words in this order: each word's alternative stems, and the sequences a record may hold."""
 
     positions: tuple[tuple[str, ...], ...]
+    variants: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, parts: list[str]) -> Phrase:
+        return cls(positions=tuple(tuple(query_stems(p)) for p in parts), variants=tuple(phrase_stems(parts)))
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def _word_node(raw: str) -> Node | None:
         return Term(stems=(), prefix=fold(parts[0]))
     if len(parts) == 1:
         return Term(stems=tuple(query_stems(parts[0])))
-    return Phrase(positions=tuple(tuple(query_stems(p)) for p in parts))
+    return Phrase.of(parts)
 
 
 class _Parser:
@@ -157,7 +162,7 @@ class _Parser:
             return None
         if len(parts) == 1 and not _CJK.match(parts[0]):
             return Term(stems=tuple(query_stems(parts[0])))
-        return Phrase(positions=tuple(tuple(query_stems(p)) for p in parts))
+        return Phrase.of(parts)
 
     def _count(self, node: Node | None) -> Node | None:
         if node is None:

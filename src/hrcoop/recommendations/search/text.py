@@ -9,7 +9,8 @@ words: each character is a token and a word typed in a query becomes a phrase of
 
 A query does not know the language of the records it will meet, so a query word is stemmed by every
 stemmer of its script (``query_stems``): "women" is looked up as the English "woman", the French and
-Spanish forms; the records themselves are stemmed in their own language only.
+Spanish forms; the records themselves are stemmed in their own language only. A phrase is looked up
+in each language's reading of all its words (``phrase_stems``).
 """
 
 from __future__ import annotations
@@ -115,3 +116,19 @@ def query_stems(word: str) -> list[str]:
     """Every index form a query word may have in a record, whatever its language; English first."""
     forms = [stem(word, lang) for lang in _script_languages(word)]
     return [f for i, f in enumerate(forms) if f and f not in forms[:i]]
+
+
+def phrase_stems(words: list[str]) -> list[tuple[str, ...]]:
+    """The index forms a phrase of query words may have in a record: one sequence per language.
+
+    A record is stemmed in its own language, so the words of a phrase it contains share one stemmer:
+    the English, French and Spanish readings of "national human rights institution" are three
+    sequences, where mixing each word's readings made 24 (and an 8x slower phrase match).
+    """
+    languages = list(dict.fromkeys(lang for w in words for lang in _script_languages(w)))
+    variants: list[tuple[str, ...]] = []
+    for lang in languages:
+        variant = tuple(stem(w, lang) if lang in _script_languages(w) else query_stems(w)[0] for w in words)
+        if variant not in variants:
+            variants.append(variant)
+    return variants
