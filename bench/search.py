@@ -311,8 +311,10 @@ def expand(target: int) -> None:
                 [shift, step],
             )
             cursor.execute(
-                "INSERT INTO search_searchdocument (recommendation_id, stems, words, source_updated_at) "
-                "SELECT d.recommendation_id + %s, %s || ' ' || d.stems, %s || ' ' || d.words, r.updated_at "
+                "INSERT INTO search_searchdocument "
+                "(recommendation_id, stems, words, facets, source_updated_at) "
+                "SELECT d.recommendation_id + %s, %s || ' ' || d.stems, %s || ' ' || d.words, d.facets, "
+                "r.updated_at "
                 "FROM search_searchdocument d "
                 "JOIN recommendations_recommendation r ON r.id = d.recommendation_id "
                 "WHERE d.recommendation_id < %s",

@@ -42,6 +42,7 @@ from hrcoop.recommendations.models import (
     RegistryVersion,
     Response,
 )
+from hrcoop.recommendations.signals import records_changed
 from hrcoop.reference.models import Mechanism, State, UprSession
 from hrcoop.reference.names import StateIndex, name_key
 
@@ -73,15 +74,21 @@ def public_id_for(key: str) -> str:
     return "R" + "".join(_BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
 
 
-def mark_registry_changed() -> None:
+def mark_registry_changed(*, changed_records: Iterable[int] = ()) -> None:
     """Raise the registry's version, in the caller's transaction.
 
     Every service that changes what the registry shows (records, their recommending States, their
     accepted labels) calls it once per change, so that the API's ETag and Last-Modified follow.
+    ``changed_records`` names the records whose recommending States or accepted labels changed by
+    writes that send no ``post_save``: ``records_changed`` lets derived data (the search index's
+    facet tokens) follow in the same transaction.
     """
     now = timezone.now()
     if not RegistryVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         RegistryVersion.objects.create(pk=1, number=1, changed_at=now)  # the row was flushed (tests)
+    ids = sorted(set(changed_records))
+    if ids:
+        records_changed.send(sender=Recommendation, ids=ids)
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -480,7 +487,7 @@ def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bo
         transaction.set_rollback(True)
     else:
         if report["records_created"] or report["records_updated"]:
-            mark_registry_changed()
+            mark_registry_changed(changed_records=state.updated_ids)
         summary = {k: v for k, v in report.items() if not k.endswith("_samples")}
         record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
     return report

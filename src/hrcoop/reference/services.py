@@ -26,6 +26,7 @@ from hrcoop.reference.models import (
     UprSession,
 )
 from hrcoop.reference.names import name_key
+from hrcoop.reference.signals import memberships_changed
 
 M = TypeVar("M", bound=Model)
 
@@ -68,6 +69,7 @@ def load_reference_data() -> dict[str, int]:
         fields=["name"],
     )
     state_rows = list(_rows("states.csv"))
+    groups_before = dict(State.objects.values_list("pk", "regional_group_id"))
     _upsert(
         State,
         [
@@ -109,6 +111,15 @@ def load_reference_data() -> dict[str, int]:
     )
     for org, state in have - wanted:
         membership.objects.filter(organisation_id=org, state_id=state).delete()
+    # States whose regional group or organisations changed: records' facet tokens name them.
+    moved = {
+        pk
+        for pk, group in State.objects.values_list("pk", "regional_group_id")
+        if pk in groups_before and groups_before[pk] != group
+    }
+    moved |= {state for _, state in wanted ^ have}
+    if moved:
+        memberships_changed.send(sender=State, state_ids=sorted(moved))
     _upsert(
         Mechanism,
         [Mechanism(code=row["code"], kind=row["kind"], name=row["name"]) for row in _rows("mechanisms.csv")],

@@ -225,8 +225,8 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
             target=row,
             data={"kind": row.kind, "label": row.label.code, "model_version": row.model_version},
         )
-    if accept:
-        mark_registry_changed()  # an accepted label is shown by the API and counted by the facets
+    if accept:  # an accepted label is shown by the API and found by the facets
+        mark_registry_changed(changed_records=[row.recommendation_id for row in rows])
     return len(rows)
 
 

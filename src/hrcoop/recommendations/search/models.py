@@ -1,9 +1,11 @@
 """What search keeps beside the registry: index tokens and sentence vectors, one row per recommendation.
 
-Both are derived from ``Recommendation.text`` and can be rebuilt at any time (``hrcoop search reindex``);
-``source_updated_at`` is the record's ``updated_at`` when the row was computed, so stale rows are found
-by comparison. The engine-specific index over ``SearchDocument`` (an FTS5 table on SQLite, a generated
-``tsvector`` column with a GIN index on PostgreSQL) is created by ``engines``.
+Both are derived from the record and can be rebuilt at any time (``hrcoop search reindex --full``).
+The tokens are of the text and of the facet values (recommending States, accepted labels, ...); the
+vector is of the text. ``source_updated_at`` is the record's ``updated_at`` when the row was computed,
+so a row whose text changed is found by comparison; label and recommending-State changes are followed
+by the hooks in ``signals``. The engine-specific index over ``SearchDocument`` (an FTS5 table on
+SQLite, generated ``tsvector`` columns with GIN indexes on PostgreSQL) is created by ``engines``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class SearchDocument(models.Model):
     )
     stems = models.TextField(help_text="Stemmed, folded tokens of the text, space-separated")
     words = models.TextField(help_text="Folded words of the text, for prefix queries")
+    facets = models.TextField(default="", help_text="Facet tokens of the record (see search.facets)")
     source_updated_at = models.DateTimeField()
 
     def __str__(self) -> str:

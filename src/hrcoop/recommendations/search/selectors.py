@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
@@ -31,6 +30,7 @@ SORTS = ("relevance", "newest", "oldest")
 MODES = ("text", "semantic")
 SEMANTIC_LIMIT = 200  # a semantic search ranks everything; the first 200 are its results
 EXPORT_CHUNK = 1000
+MANY_MATCHES = 20_000  # from here a page in date order reads records in order rather than sorting matches
 
 
 def base_queryset() -> QuerySet[Recommendation]:
@@ -86,21 +86,41 @@ class SearchResult:
     def __init__(self, params: SearchParams) -> None:
         self.params = params
         self.node = query_language.parse(params.q) if params.mode == "text" else None
-        self.filtered = base_queryset()
-        for key, values in params.filters.items():
-            self.filtered = FACETS_BY_KEY[key].narrow(self.filtered, values)
-        self.queryset = self.filtered
-        if self.node is not None:
-            sql, sql_params = engine().ids_sql(self.node)
-            self.queryset = self.queryset.filter(pk__in=RawSQL(sql, sql_params))
+        # Per chosen facet, the index tokens of its values; a facet whose values no record can carry
+        # (an unknown State or label) leaves nothing to find.
+        self.facet_tokens = [FACETS_BY_KEY[key].tokens(values) for key, values in params.filters.items()]
+        self.nothing = any(not tokens for tokens in self.facet_tokens)
+        self.queryset = base_queryset()
+        if self.nothing:
+            self.queryset = self.queryset.none()
+        elif self.indexed:
+            self.queryset = self._matching(many=False)
+
+    def _matching(self, *, many: bool) -> QuerySet[Recommendation]:
+        """The records the index matches (``many``: when a great many do, see the engines)."""
+        search_engine = engine()
+        sql, params = search_engine.matching_ids_sql(self.node, self.facet_tokens, many=many)
+        if many and search_engine.hides_key_for_many:
+            return base_queryset().alias(key=F("pk") + 0).filter(key__in=RawSQL(sql, params))
+        return base_queryset().filter(pk__in=RawSQL(sql, params))
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the index answers (a text query or a facet), rather than every record."""
+        return self.node is not None or bool(self.facet_tokens)
 
     @cached_property
     def semantic_hits(self) -> list[tuple[int, float]]:
         from hrcoop.recommendations.search.embeddings import encode, nearest
 
-        if not self.params.q.strip():
+        if not self.params.q.strip() or self.nothing:
             return []
-        allowed = set(self.filtered.values_list("pk", flat=True)) if self.params.filters else None
+        allowed = None
+        if self.facet_tokens:
+            sql, sql_params = engine().ids_sql(None, self.facet_tokens)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, sql_params)
+                allowed = {row[0] for row in cursor.fetchall()}
         return nearest(
             encode([self.params.q[: query_language.MAX_QUERY_LENGTH]])[0],
             limit=SEMANTIC_LIMIT,
@@ -115,10 +135,12 @@ class SearchResult:
     def count(self) -> int:
         if self.semantic:
             return len(self.semantic_hits)
-        if self.node is not None and not self.params.filters:
+        if self.nothing:
+            return 0
+        if self.indexed:
             # The index holds one row per record (the search services keep it so): count there, not
             # through a join with every record.
-            sql, sql_params = engine().ids_sql(self.node)
+            sql, sql_params = engine().ids_sql(self.node, self.facet_tokens)
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT COUNT(*) FROM ({sql}) m", sql_params)
                 return int(cursor.fetchone()[0])
@@ -126,21 +148,14 @@ class SearchResult:
 
     def _ranked_ids(self, limit: int | None, offset: int) -> list[int]:
         assert self.node is not None
-        scored, scored_params = engine().scored_sql(self.node)
+        if self.nothing:
+            return []
+        scored, scored_params = engine().scored_sql(self.node, self.facet_tokens)
         # A page also brings the number of all matches (a window over them, before LIMIT): one pass
         # over the matches where counting them separately made two.
-        paged = limit is not None
+        paged = limit is not None and engine().counts_in_page_window
         sql = f"SELECT m.id{', COUNT(*) OVER ()' if paged else ''} FROM ({scored}) m"
         params: list[Any] = list(scored_params)
-        if self.params.filters:
-            try:
-                filtered_sql, filtered_params = self.filtered.values("pk").query.sql_with_params()
-            except EmptyResultSet:  # a facet value that nothing carries (an unknown label or State)
-                return []
-            # "+m.id": an expression, so SQLite does not push the IN list into FTS5 as a rowid
-            # constraint (one full-text lookup per filtered row); a no-op on PostgreSQL.
-            sql += f" WHERE +m.id IN ({filtered_sql})"
-            params += list(filtered_params)
         sql += " ORDER BY m.score DESC, m.id"
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
@@ -153,9 +168,13 @@ class SearchResult:
         return [row[0] for row in rows]
 
     def _ordered(self) -> QuerySet[Recommendation]:
+        queryset = self.queryset
+        if self.indexed and not self.nothing and self.count >= MANY_MATCHES:
+            queryset = self._matching(many=True)
+        # session_id, not session: ordering by the relation would join the sessions and sort every match.
         if self.params.sort == "oldest":
-            return self.queryset.order_by(F("date").asc(nulls_last=True), "session", "pk")
-        return self.queryset.order_by(F("date").desc(nulls_last=True), "-session", "-pk")
+            return queryset.order_by(F("date").asc(nulls_last=True), "session_id", "pk")
+        return queryset.order_by(F("date").desc(nulls_last=True), "-session_id", "-pk")
 
     @property
     def by_relevance(self) -> bool:

@@ -11,12 +11,19 @@ anything written around the hooks (e.g. by ``bulk_create``).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
-from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.models import Classification, Recommendation
+from hrcoop.recommendations.search.facets import (
+    RecommendingStates,
+    StateProperties,
+    record_tokens,
+    state_properties,
+)
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
 from hrcoop.recommendations.search.text import document_tokens
 
@@ -55,24 +62,57 @@ def index_recommendations(
         else Recommendation.objects.filter(pk__in=list(recommendation_ids))
     )
     ids = list(source.order_by("pk").values_list("pk", flat=True))
+    states = state_properties() if ids else {}
     for chunk in _chunks(ids, BATCH):
-        documents = []
-        for pk, text, language, updated_at in Recommendation.objects.filter(pk__in=chunk).values_list(
-            "pk", "text", "language", "updated_at"
-        ):
-            stems, words = document_tokens(text, language)
-            documents.append(
-                SearchDocument(recommendation_id=pk, stems=stems, words=words, source_updated_at=updated_at)
-            )
         SearchDocument.objects.bulk_create(
-            documents,
+            _documents(chunk, states),
             update_conflicts=True,
             unique_fields=["recommendation"],
-            update_fields=["stems", "words", "source_updated_at"],
+            update_fields=["stems", "words", "facets", "source_updated_at"],
         )
     if embed_later and ids:
         transaction.on_commit(lambda: queue_embeddings(ids))
     return len(ids)
+
+
+def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:
+    """The search documents of these records: text tokens and facet tokens, three queries in all."""
+    recommending: dict[int, list[int]] = defaultdict(list)
+    for rec_id, state_id in RecommendingStates.objects.filter(recommendation_id__in=ids).values_list(
+        "recommendation_id", "state_id"
+    ):
+        recommending[rec_id].append(state_id)
+    labels: dict[int, list[int]] = defaultdict(list)
+    for rec_id, label_id in Classification.objects.filter(
+        recommendation_id__in=ids, status=Classification.Status.ACCEPTED
+    ).values_list("recommendation_id", "label_id"):
+        labels[rec_id].append(label_id)
+    documents = []
+    for record in Recommendation.objects.filter(pk__in=ids).values(
+        "pk", "text", "language", "updated_at", "state_under_review_id", "mechanism_id", "cycle_id",
+        "session_id", "response",
+    ):  # fmt: skip
+        stems, words = document_tokens(record["text"], record["language"])
+        facets = record_tokens(
+            state_under_review=record["state_under_review_id"],
+            recommending_states=recommending[record["pk"]],
+            mechanism=record["mechanism_id"],
+            cycle=record["cycle_id"],
+            session=record["session_id"],
+            response=record["response"],
+            labels=labels[record["pk"]],
+            states=states,
+        )
+        documents.append(
+            SearchDocument(
+                recommendation_id=record["pk"],
+                stems=stems,
+                words=words,
+                facets=facets,
+                source_updated_at=record["updated_at"],
+            )
+        )
+    return documents
 
 
 def queue_embeddings(recommendation_ids: list[int]) -> None:

@@ -1,0 +1,149 @@
+"""Facets are answered by the index's facet tokens, so every write that changes a record's recommending
+States or accepted labels must reach them: an ORM save, a State-side change, an import, a review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hrcoop.core.models import User
+from hrcoop.core.roles import Role, grant_role
+from hrcoop.recommendations.classification.services import review
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.recommendations.search.facets import record_tokens, token
+from hrcoop.recommendations.search.selectors import SearchParams, search
+from hrcoop.recommendations.search.services import index_recommendations
+from hrcoop.recommendations.services import import_files
+from hrcoop.reference.models import Organisation, State
+from hrcoop.reference.services import load_reference_data
+from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
+
+
+def _found(**filters: list[str]) -> set[int]:
+    result = search(SearchParams(filters=dict(filters)))
+    ids = set(result.ids())
+    assert result.count == len(ids)
+    return ids
+
+
+def test_codes_become_tokens_no_tokenizer_splits_or_merges() -> None:
+    assert token("re", "supported_in_part") == "rex" + b"supported_in_part".hex()
+    assert token("re", "supported_in_part").isalnum() and token("me", "CRC-OP").isalnum()
+    assert token("me", "CRC-OP") != token("me", "CRCOP")
+    tokens = record_tokens(
+        state_under_review=7,
+        recommending_states=[3, 3, 1],
+        mechanism="UPR",
+        cycle=None,
+        session=None,
+        response="noted",
+        labels=[12],
+        states={7: ("AFRICAN", ("AU",)), 3: ("WEOG", ("EU",)), 1: ("WEOG", ())},
+    ).split()
+    assert tokens == [
+        token("me", "UPR"),
+        token("re", "noted"),
+        *sorted(["su7", token("ug", "AFRICAN"), token("uo", "AU")]),
+        *sorted(["rs1", "rs3", token("rg", "WEOG"), token("ro", "EU")]),
+        "la12",
+    ]
+
+
+@pytest.mark.django_db
+def test_recommending_states_changed_from_either_side_reach_the_facets(
+    corpus: dict[str, Recommendation], django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    record = corpus["press"]
+    france = State.objects.get(iso3="FRA")
+    assert record.pk not in _found(recommending_state=["FRA"])
+    with django_capture_on_commit_callbacks(execute=True):
+        record.recommending_states.add(france)
+    assert record.pk in _found(recommending_state=["FRA"])
+    assert record.pk in _found(recommending_organisation=["EU"])  # through France's membership
+    with django_capture_on_commit_callbacks(execute=True):
+        france.recommendations_made.remove(record)
+    assert record.pk not in _found(recommending_state=["FRA"])
+    with django_capture_on_commit_callbacks(execute=True):
+        france.recommendations_made.add(record)
+    with django_capture_on_commit_callbacks(execute=True):
+        france.recommendations_made.clear()
+    assert _found(recommending_state=["FRA"]) == set()
+
+
+@pytest.mark.django_db
+def test_labels_saved_or_deleted_reach_the_facets(
+    corpus: dict[str, Recommendation], django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    record = corpus["press"]
+    label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = Classification.objects.create(
+            recommendation=record, label=label, kind=LabelKind.THEME, provenance=Provenance.IMPORTED
+        )
+    assert _found(theme=["media"]) == {record.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        row.delete()
+    assert _found(theme=["media"]) == set()
+
+
+@pytest.mark.django_db
+def test_a_suggestion_counts_in_the_facets_once_accepted_and_at_once(
+    corpus: dict[str, Recommendation],
+) -> None:
+    record = corpus["press"]
+    label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
+    suggestion = Classification.objects.create(
+        recommendation=record,
+        label=label,
+        kind=LabelKind.THEME,
+        status=Classification.Status.SUGGESTED,
+        provenance=Provenance.MODEL,
+        model_version="test",
+        confidence=0.9,
+    )
+    reviewer = User.objects.create_user("reviewer", password="pw-reviewer-1")
+    grant_role(reviewer, Role.SECRETARIAT)
+    assert _found(theme=["media"]) == set()  # a suggestion is not a label yet
+
+    review([suggestion.pk], accept=True, actor=reviewer)
+
+    # No commit callback has run (the test is one transaction): the review reindexed in its own.
+    assert _found(theme=["media"]) == {record.pk}
+
+
+@pytest.mark.django_db
+def test_an_import_that_adds_a_recommending_state_reaches_the_facets(
+    reference_data: None, tmp_path: Path
+) -> None:
+    import_files([write_2018(tmp_path / "a.csv")], format_name="upr-info", actor=None)
+    death = Recommendation.objects.get(text="Abolish the death penalty")
+    assert _found(recommending_state=["DEU"]) == set()
+    joined = [
+        *ROWS_2018,
+        ("Côte d'Ivoire", "Abolish the death penalty", "Germany", "Noted", "5", "Death penalty", "19"),
+    ]
+
+    [report] = import_files([write_2018(tmp_path / "b.csv", joined)], format_name="upr-info", actor=None)
+
+    assert report["records_updated"] == 1
+    assert _found(recommending_state=["DEU"]) == {death.pk}
+    assert _found(recommending_state=["DEU", "FRA"], response=["noted"]) == {death.pk}
+
+
+@pytest.mark.django_db
+def test_the_loader_corrects_memberships_and_the_facets_follow(corpus: dict[str, Recommendation]) -> None:
+    record = corpus["press"]  # recommended by Norway and Sweden, both WEOG, neither in the AU
+    norway, sweden = State.objects.get(iso3="NOR"), State.objects.get(iso3="SWE")
+    # Memberships that the reference files do not hold, indexed as they stand.
+    Organisation.members.through.objects.create(organisation_id="AU", state=norway)
+    State.objects.filter(pk=sweden.pk).update(regional_group_id="EEG")
+    index_recommendations([record.pk], embed_later=False)
+    assert record.pk in _found(recommending_organisation=["AU"])
+    assert record.pk in _found(recommending_group=["EEG"])
+
+    load_reference_data()  # puts both back as the files say, in one transaction
+
+    assert record.pk not in _found(recommending_organisation=["AU"])
+    assert record.pk not in _found(recommending_group=["EEG"])
+    assert record.pk in _found(recommending_group=["WEOG"], recommending_state=["SWE"])
