@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.svm import LinearSVC
 
 from hrcoop.recommendations.classification.learn import (
     MultiLabelModel,
     NotEnoughData,
     SingleLabelModel,
+    fit_temperature,
     holdout_split,
     leading_words,
+    make_action_featurizer,
     nb_ratios,
     scoring_folds,
     tune_thresholds,
@@ -132,3 +137,48 @@ def test_nb_ratios_weigh_up_the_words_that_tell_a_label_either_way() -> None:
     everywhere, in_label, outside = nb_ratios(present, column)
     assert everywhere < 0.5
     assert in_label > 2 and outside > 2  # size kept, sign left to the SVM
+
+
+def test_temperature_scaling_sharpens_reliable_scores_and_softens_unreliable_ones() -> None:
+    scores = np.array([[1.0, -1.0], [-1.0, 1.0]] * 50)
+    right = np.array([0, 1] * 50)
+    wrong_a_third = right.copy()
+    wrong_a_third[::3] = 1 - wrong_a_third[::3]
+    assert fit_temperature(scores, right) > 3  # always right: confidence near 1
+    soft = fit_temperature(scores, wrong_a_third)
+    assert 0 < soft < 1  # right two times in three: confidence near 2/3, not 0.88 (softmax of 2)
+    confidence = np.exp(soft) / (np.exp(soft) + np.exp(-soft))
+    assert abs(confidence - 2 / 3) < 0.03
+
+
+def test_action_category_predicts_the_best_scoring_class_with_its_calibrated_probability() -> None:
+    verbs = {"1": "Share", "2": "Continue", "3": "Consider", "4": "Take measures on", "5": "Ratify"}
+    texts, targets, groups = [], [], []
+    for i in range(400):
+        code = str(1 + i % 5)
+        texts.append(f"{verbs[code]} the matter number {i % 11} and item {i % 7}")
+        targets.append(code)
+        groups.append(1 + i // 50)
+    model = SingleLabelModel.train(texts, targets, groups=groups)
+    probe = ["Ratify the matter number 3", "Continue the matter number 4", "Consider item 2"]
+    predicted = model.predict(probe)
+    assert [code for code, _ in predicted] == ["5", "2", "3"]
+    scores, probabilities = model.scores(probe), model.probabilities(probe)
+    assert (scores.argmax(axis=1) == probabilities.argmax(axis=1)).all()  # calibration keeps the winner
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert all(0.5 < confidence <= 1.0 for _, confidence in predicted)
+    assert model.scale > 0 and model.holdout["accuracy"] > 0.9
+
+
+def test_a_model_file_from_the_previous_version_still_predicts() -> None:
+    """Before the NB-SVM average the action model kept one multi-class LinearSVC; files saved then load."""
+    texts = [f"{verb} item {i}" for i in range(20) for verb in ("Ratify", "Continue")]
+    targets = ["5", "2"] * 20
+    featurizer = make_action_featurizer(len(texts))
+    classifier = LinearSVC().fit(featurizer.fit_transform(texts), targets)
+    old = {"labels": ["2", "5"], "featurizer": featurizer, "classifier": classifier, "calibrator": None}
+    saved = SingleLabelModel.__new__(SingleLabelModel)
+    saved.__dict__.update(old, holdout={})  # what joblib wrote for the old class: its fields
+    model = pickle.loads(pickle.dumps(saved))
+    assert model.weights.shape == (featurizer.transform(["x"]).shape[1], 2) and model.scale == 1.0
+    assert [code for code, _ in model.predict(["Ratify item 3", "Continue item 4"])] == ["5", "2"]
