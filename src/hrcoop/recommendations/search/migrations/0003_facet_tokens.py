@@ -59,32 +59,57 @@ def fill_facets(apps, schema_editor):
         SearchDocument.objects.bulk_update(documents, ["facets"])
 
 
-def _previous():
-    return importlib.import_module("hrcoop.recommendations.search.migrations.0002_engine_index")
+# The index of this migration, as it was written (``engines`` installs the current one in a later
+# migration).
+INSTALL = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE search_fts USING fts5(stems, words, doc, facets, content='', columnsize=0, "
+        "tokenize='unicode61 remove_diacritics 0')",
+        "INSERT INTO search_fts(rowid, stems, words, doc, facets) "
+        "SELECT recommendation_id, stems, words, 'doc', facets FROM search_searchdocument",
+        "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(rowid, stems, words, doc, facets) "
+        "VALUES (new.recommendation_id, new.stems, new.words, 'doc', new.facets); END",
+        "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, stems, words, doc, facets) "
+        "VALUES ('delete', old.recommendation_id, old.stems, old.words, 'doc', old.facets); END",
+        "CREATE TRIGGER search_fts_au AFTER UPDATE ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, stems, words, doc, facets) "
+        "VALUES ('delete', old.recommendation_id, old.stems, old.words, 'doc', old.facets); "
+        "INSERT INTO search_fts(rowid, stems, words, doc, facets) "
+        "VALUES (new.recommendation_id, new.stems, new.words, 'doc', new.facets); END",
+    ],
+    "postgresql": [
+        "ALTER TABLE search_searchdocument ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+        "(setweight(to_tsvector('simple'::regconfig, stems), 'A') || "
+        "setweight(to_tsvector('simple'::regconfig, words), 'B')) STORED",
+        "ALTER TABLE search_searchdocument ADD COLUMN ftsv tsvector GENERATED ALWAYS AS "
+        "(to_tsvector('simple'::regconfig, facets)) STORED",
+        "CREATE INDEX search_searchdocument_tsv ON search_searchdocument USING gin (tsv)",
+        "CREATE INDEX search_searchdocument_ftsv ON search_searchdocument USING gin (ftsv)",
+    ],
+}
+UNINSTALL = {
+    "sqlite": [f"DROP TRIGGER IF EXISTS search_fts_{t}" for t in ("ai", "ad", "au")]
+    + ["DROP TABLE IF EXISTS search_fts"],
+    "postgresql": [
+        "DROP INDEX IF EXISTS search_searchdocument_tsv",
+        "DROP INDEX IF EXISTS search_searchdocument_ftsv",
+        "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS tsv",
+        "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS ftsv",
+    ],
+}
 
 
-def drop_previous_index(apps, schema_editor):
-    for statement in _previous().UNINSTALL[schema_editor.connection.vendor]:
-        schema_editor.execute(statement)
+def _run(statements):
+    def operation(apps, schema_editor):
+        for statement in statements[schema_editor.connection.vendor]:
+            schema_editor.execute(statement)
+
+    return operation
 
 
-def restore_previous_index(apps, schema_editor):
-    for statement in _previous().INSTALL[schema_editor.connection.vendor]:
-        schema_editor.execute(statement)
-
-
-def install_index(apps, schema_editor):
-    from hrcoop.recommendations.search.engines import engine
-
-    for statement in engine(schema_editor.connection).install_sql():
-        schema_editor.execute(statement)
-
-
-def uninstall_index(apps, schema_editor):
-    from hrcoop.recommendations.search.engines import engine
-
-    for statement in engine(schema_editor.connection).uninstall_sql():
-        schema_editor.execute(statement)
+_previous = importlib.import_module("hrcoop.recommendations.search.migrations.0002_engine_index")
 
 
 class Migration(migrations.Migration):
@@ -97,12 +122,12 @@ class Migration(migrations.Migration):
     # The old index goes first: filling the tokens under it would rewrite every generated tsvector
     # (PostgreSQL) or fire the triggers (SQLite) for each row.
     operations = [
-        migrations.RunPython(drop_previous_index, restore_previous_index),
+        migrations.RunPython(_run(_previous.UNINSTALL), _run(_previous.INSTALL)),
         migrations.AddField(
             model_name="searchdocument",
             name="facets",
             field=models.TextField(default="", help_text="Facet tokens of the record (see search.facets)"),
         ),
         migrations.RunPython(fill_facets, migrations.RunPython.noop),
-        migrations.RunPython(install_index, uninstall_index),
+        migrations.RunPython(_run(INSTALL), _run(UNINSTALL)),
     ]
