@@ -31,13 +31,10 @@ def test_codes_become_tokens_no_tokenizer_splits_or_merges() -> None:
     assert token("re", "supported_in_part") == "rex" + b"supported_in_part".hex()
     assert token("re", "supported_in_part").isalnum() and token("me", "CRC-OP").isalnum()
     assert token("me", "CRC-OP") != token("me", "CRCOP")
+    record = {"state_under_review_id": 7, "mechanism_id": "UPR", "cycle_id": None, "session_id": None}
     tokens = record_tokens(
-        state_under_review=7,
+        {**record, "response": "noted"},
         recommending_states=[3, 3, 1],
-        mechanism="UPR",
-        cycle=None,
-        session=None,
-        response="noted",
         labels=[12],
         states={7: ("AFRICAN", ("AU",)), 3: ("WEOG", ("EU",)), 1: ("WEOG", ())},
     ).split()

@@ -89,6 +89,9 @@ class Side:
 UNDER_REVIEW = Side(state="su", group="ug", organisation="uo")
 RECOMMENDING = Side(state="rs", group="rg", organisation="ro")
 
+# The fields of a record that its facet tokens are made of (besides its States and labels).
+TOKEN_FIELDS = ("state_under_review_id", "mechanism_id", "cycle_id", "session_id", "response")
+
 # State id -> (its regional group, its organisations): what a State's tokens say besides its id.
 StateProperties = Mapping[int, tuple[str | None, Sequence[str]]]
 
@@ -124,26 +127,22 @@ def _side_tokens(side: Side, state_ids: Iterable[int], states: StateProperties) 
 
 
 def record_tokens(
+    record: Mapping[str, Any],
     *,
-    state_under_review: int,
     recommending_states: Iterable[int],
-    mechanism: str,
-    cycle: int | None,
-    session: int | None,
-    response: str,
     labels: Iterable[int],
     states: StateProperties,
 ) -> str:
-    """The facet tokens of one record, space-separated, as its search document stores them.
+    """The facet tokens of one record (its ``TOKEN_FIELDS``), space-separated, as its document stores them.
 
     A State's regional group and organisations are tokens too, so that "recommended by an EU member"
     is one token to look up, not an OR of 27 (at a million records, 156 ms to count against ...).
     A change of membership therefore reindexes the records of the States concerned (``signals``).
     """
-    tokens = [token(MECHANISM, mechanism), token(RESPONSE, response)]
-    tokens += [token(CYCLE, cycle)] if cycle is not None else []
-    tokens += [token(SESSION, session)] if session is not None else []
-    tokens += _side_tokens(UNDER_REVIEW, [state_under_review], states)
+    tokens = [token(MECHANISM, record["mechanism_id"]), token(RESPONSE, record["response"])]
+    tokens += [token(CYCLE, record["cycle_id"])] if record["cycle_id"] is not None else []
+    tokens += [token(SESSION, record["session_id"])] if record["session_id"] is not None else []
+    tokens += _side_tokens(UNDER_REVIEW, [record["state_under_review_id"]], states)
     tokens += _side_tokens(RECOMMENDING, recommending_states, states)
     tokens += [token(LABEL, pk) for pk in sorted(set(labels))]
     return " ".join(tokens)

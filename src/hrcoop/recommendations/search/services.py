@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet
 
 from hrcoop.recommendations.models import Classification, Recommendation
 from hrcoop.recommendations.search.facets import (
+    TOKEN_FIELDS,
     RecommendingStates,
     StateProperties,
     record_tokens,
@@ -89,19 +90,11 @@ def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:
         labels[rec_id].append(label_id)
     documents = []
     for record in Recommendation.objects.filter(pk__in=ids).values(
-        "pk", "text", "language", "updated_at", "state_under_review_id", "mechanism_id", "cycle_id",
-        "session_id", "response",
-    ):  # fmt: skip
+        "pk", "text", "language", "updated_at", *TOKEN_FIELDS
+    ):
         stems, words = document_tokens(record["text"], record["language"])
         facets = record_tokens(
-            state_under_review=record["state_under_review_id"],
-            recommending_states=recommending[record["pk"]],
-            mechanism=record["mechanism_id"],
-            cycle=record["cycle_id"],
-            session=record["session_id"],
-            response=record["response"],
-            labels=labels[record["pk"]],
-            states=states,
+            record, recommending_states=recommending[record["pk"]], labels=labels[record["pk"]], states=states
         )
         documents.append(
             SearchDocument(

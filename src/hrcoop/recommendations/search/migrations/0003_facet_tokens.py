@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.db import migrations, models
 
-from hrcoop.recommendations.search.facets import record_tokens
+from hrcoop.recommendations.search.facets import TOKEN_FIELDS, record_tokens
 
 CHUNK = 2000
 
@@ -24,36 +24,27 @@ def fill_facets(apps, schema_editor):
     organisations = defaultdict(list)
     for state_id, code in Organisation.members.through.objects.values_list("state_id", "organisation_id"):
         organisations[state_id].append(code)
-    states = {
+    properties = {
         pk: (group, tuple(sorted(organisations[pk])))
         for pk, group in State.objects.values_list("pk", "regional_group_id")
     }
     ids = list(SearchDocument.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        states = defaultdict(list)
+        recommending = defaultdict(list)
         for rec_id, state_id in RecommendingStates.objects.filter(recommendation_id__in=chunk).values_list(
             "recommendation_id", "state_id"
         ):
-            states[rec_id].append(state_id)
+            recommending[rec_id].append(state_id)
         labels = defaultdict(list)
         for rec_id, label_id in Classification.objects.filter(
             recommendation_id__in=chunk, status="accepted"
         ).values_list("recommendation_id", "label_id"):
             labels[rec_id].append(label_id)
         documents = []
-        for r in Recommendation.objects.filter(pk__in=chunk).values(
-            "pk", "state_under_review_id", "mechanism_id", "cycle_id", "session_id", "response"
-        ):
+        for r in Recommendation.objects.filter(pk__in=chunk).values("pk", *TOKEN_FIELDS):
             facets = record_tokens(
-                state_under_review=r["state_under_review_id"],
-                recommending_states=states[r["pk"]],
-                mechanism=r["mechanism_id"],
-                cycle=r["cycle_id"],
-                session=r["session_id"],
-                response=r["response"],
-                labels=labels[r["pk"]],
-                states=states,
+                r, recommending_states=recommending[r["pk"]], labels=labels[r["pk"]], states=properties
             )
             documents.append(SearchDocument(pk=r["pk"], facets=facets))
         SearchDocument.objects.bulk_update(documents, ["facets"])
