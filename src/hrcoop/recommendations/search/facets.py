@@ -136,7 +136,7 @@ def record_tokens(
     """The facet tokens of one record (its ``TOKEN_FIELDS``), space-separated, as its document stores them.
 
     A State's regional group and organisations are tokens too, so that "recommended by an EU member"
-    is one token to look up, not an OR of 27 (at a million records, 156 ms to count against ...).
+    is one token to look up, not an OR of 27 (which took 156 ms to count with "noted" at a million).
     A change of membership therefore reindexes the records of the States concerned (``signals``).
     """
     tokens = [token(MECHANISM, record["mechanism_id"]), token(RESPONSE, record["response"])]

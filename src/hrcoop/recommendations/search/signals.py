@@ -3,8 +3,8 @@
 A record's document holds its text tokens and its facet tokens, so a saved record, a saved or deleted
 label and a change of its recommending States all make it stale. The ids of a transaction are
 gathered and indexed in one call right after it commits (the first callback indexes them all, the
-others find nothing left). Ids of a transaction that rolled
-back stay pending and are skipped harmlessly at the next commit.
+others find nothing left). Ids of a transaction that rolled back stay pending and are skipped
+harmlessly at the next commit.
 
 Importers write rows with plain INSERTs that send no signals; they close each file by saving its
 ``ImportRun`` with ``finished_at`` set, inside the file's transaction. That save indexes every record
@@ -63,6 +63,17 @@ def _classification_changed(sender: type[Classification], instance: Classificati
         _later("relabelled", {instance.recommendation_id})
 
 
+def _records_of(state_ids: list[int], *, under_review: bool) -> set[int]:
+    """The records these States recommended (and, with ``under_review``, those they were reviewed on)."""
+    through = Recommendation.recommending_states.through
+    ids = set(through.objects.filter(state_id__in=state_ids).values_list("recommendation_id", flat=True))
+    if under_review:
+        ids |= set(
+            Recommendation.objects.filter(state_under_review_id__in=state_ids).values_list("pk", flat=True)
+        )
+    return ids
+
+
 def _recommending_states_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
@@ -70,11 +81,7 @@ def _recommending_states_changed(
         if action.startswith("post_"):
             _later("relabelled", {instance.pk})
     elif action == "pre_clear":  # a State's recommendations cleared: read them while they are there
-        through = Recommendation.recommending_states.through
-        _later(
-            "relabelled",
-            set(through.objects.filter(state=instance).values_list("recommendation_id", flat=True)),
-        )
+        _later("relabelled", _records_of([instance.pk], under_review=False))
     elif action in ("post_add", "post_remove") and pk_set:  # from the State's side: records are the keys
         _later("relabelled", set(pk_set))
 
@@ -98,9 +105,7 @@ def _memberships_changed(sender: type[State], state_ids: list[int], **kwargs: An
     recommended by them carries those as facet tokens, so it is reindexed in the same transaction."""
     from hrcoop.recommendations.search.services import index_recommendations
 
-    through = Recommendation.recommending_states.through
-    ids = set(Recommendation.objects.filter(state_under_review_id__in=state_ids).values_list("pk", flat=True))
-    ids |= set(through.objects.filter(state_id__in=state_ids).values_list("recommendation_id", flat=True))
+    ids = _records_of(state_ids, under_review=True)
     if ids:
         index_recommendations(sorted(ids), embed_later=False)
 
