@@ -133,6 +133,8 @@ def sync_vocabularies() -> int:
                 aliases.add((row["kind"], key))
                 new_aliases.append(LabelAlias(label_id=label_id, kind=row["kind"], key=key))
     LabelAlias.objects.bulk_create(new_aliases)
+    if changed:  # a renamed label changes what records show
+        mark_registry_changed()
     return changed + len(new_aliases)
 
 

@@ -26,7 +26,7 @@ from hrcoop.reference.models import (
     UprSession,
 )
 from hrcoop.reference.names import name_key
-from hrcoop.reference.signals import memberships_changed
+from hrcoop.reference.signals import memberships_changed, reference_changed
 
 M = TypeVar("M", bound=Model)
 
@@ -55,6 +55,11 @@ def _upsert(model: type[M], objects: Sequence[M], *, key: str, fields: list[str]
     )
 
 
+def _shown_rows() -> list[list[tuple[Any, ...]]]:
+    """The reference rows that records show (a few hundred), to tell whether a load changed any."""
+    return [list(m.objects.order_by("pk").values_list()) for m in (State, Mechanism, UprCycle, UprSession)]
+
+
 @transaction.atomic
 def load_reference_data() -> dict[str, int]:
     """Create or update every reference record from ``data/``; running it again changes nothing.
@@ -62,6 +67,7 @@ def load_reference_data() -> dict[str, int]:
     Written as a few bulk statements rather than a query per row: tests load it for every case that
     needs States, and a deployment's ``hrcoop init`` runs it at each start.
     """
+    shown_before = _shown_rows()
     _upsert(
         RegionalGroup,
         [RegionalGroup(code=code, name=name) for code, name in REGIONAL_GROUPS.items()],
@@ -161,6 +167,8 @@ def load_reference_data() -> dict[str, int]:
         key="code",
         fields=["name", "currency"],
     )
+    if _shown_rows() != shown_before:
+        reference_changed.send(sender=State)
     return {
         "states": State.objects.count(),
         "organisations": Organisation.objects.count(),

@@ -24,7 +24,7 @@ from hrcoop.recommendations.search import query as query_language
 from hrcoop.recommendations.search.engines import engine
 from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
-from hrcoop.recommendations.selectors import with_related
+from hrcoop.recommendations.selectors import records_in_order
 
 SORTS = ("relevance", "newest", "oldest")
 MODES = ("text", "semantic")
@@ -191,13 +191,13 @@ class SearchResult:
         return list(ordered[offset : offset + limit] if limit is not None else ordered)
 
     def page(self, *, limit: int, offset: int = 0) -> list[Recommendation]:
-        return fetch_in_order(self.ids(limit=limit, offset=offset))
+        return records_in_order(self.ids(limit=limit, offset=offset))
 
     def iterate(self) -> Iterator[Recommendation]:
         """Every result, in order, a thousand records at a time: memory stays flat for exports."""
         ids = self.ids()
         for start in range(0, len(ids), EXPORT_CHUNK):
-            yield from fetch_in_order(ids[start : start + EXPORT_CHUNK])
+            yield from records_in_order(ids[start : start + EXPORT_CHUNK])
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
         """(key, label, values with counts) of each facet over the current results."""
@@ -243,11 +243,6 @@ class SearchResult:
         return mark_safe("".join(out))
 
 
-def fetch_in_order(ids: list[int]) -> list[Recommendation]:
-    by_id = with_related(Recommendation.objects.filter(pk__in=ids)).in_bulk()
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
 def search(params: SearchParams) -> SearchResult:
     return SearchResult(params)
 
@@ -261,5 +256,5 @@ def similar_to(recommendation: Recommendation, *, limit: int = 5) -> list[tuple[
     if blob is None:
         return []
     hits = nearest(dequantise(bytes(blob)), limit=limit, exclude={recommendation.pk})
-    records = {r.pk: r for r in fetch_in_order([pk for pk, _ in hits])}
+    records = {r.pk: r for r in records_in_order([pk for pk, _ in hits])}
     return [(records[pk], score) for pk, score in hits if pk in records]

@@ -1,0 +1,95 @@
+"""Pages, the API and exports read records through ``records_in_order``: a fixed number of queries,
+reference rows from the process's copy, and never a stale name after any write to those rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hrcoop.core.models import User
+from hrcoop.recommendations.models import (
+    Classification,
+    Label,
+    LabelKind,
+    Provenance,
+    Recommendation,
+    RegistryVersion,
+)
+from hrcoop.recommendations.selectors import records_in_order
+from hrcoop.recommendations.services import import_files
+from hrcoop.reference.models import State
+from hrcoop.reference.services import load_reference_data
+from tests.recommendations.upr_info_fixtures import write_2018
+
+
+@pytest.fixture
+def records(reference_data: None, tmp_path: Path) -> list[int]:
+    import_files([write_2018(tmp_path / "a.csv")], format_name="upr-info", actor=None)
+    return list(Recommendation.objects.order_by("-pk").values_list("pk", flat=True))
+
+
+def _queries(ids: list[int]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        records_in_order(ids)
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_records_come_in_the_order_asked_with_what_a_page_shows(records: list[int]) -> None:
+    reviewer = User.objects.create_user("reviewer", password="pw-reviewer-1")
+    first = Recommendation.objects.get(pk=records[0])
+    label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
+    Classification.objects.create(
+        recommendation=first, label=label, kind=LabelKind.THEME, provenance=Provenance.PERSON, person=reviewer
+    )
+    loaded = records_in_order([*reversed(records), 999_999])  # an unknown id is left out
+
+    assert [r.pk for r in loaded] == list(reversed(records))
+    with CaptureQueriesContext(connection) as captured:
+        shown = [_shown(record) for record in loaded]
+    assert len(captured) == 0, "everything a page shows came with the records"
+    assert shown == [_shown(Recommendation.objects.get(pk=record.pk)) for record in loaded]
+    assert ("theme", "media", "set by reviewer") in shown[-1][4]
+
+
+def _shown(record: Recommendation) -> tuple[object, ...]:
+    return (
+        record.state_under_review.name,
+        record.session and (record.session.number, record.session.year),
+        record.cycle and record.cycle.number,
+        [s.name for s in record.recommending_states.all()],
+        sorted((c.kind, c.label.code, c.source) for c in record.classifications.all()),
+    )
+
+
+@pytest.mark.django_db
+def test_a_page_costs_the_same_few_queries_whatever_its_size(records: list[int]) -> None:
+    records_in_order(records)  # the process's copy of the reference rows, for this registry version
+    assert len(records) >= 3
+    assert _queries(records[:1]) == _queries(records) <= 5
+
+
+@pytest.mark.django_db
+def test_a_state_renamed_by_any_write_shows_at_once(records: list[int]) -> None:
+    (record,) = records_in_order(records[:1])
+    state = State.objects.get(pk=record.state_under_review_id)
+    original = state.name
+
+    state.name = "Renamed in the admin"
+    state.save()
+    assert records_in_order(records[:1])[0].state_under_review.name == "Renamed in the admin"
+
+    State.objects.filter(pk=state.pk).update(name="Changed behind our back")
+    load_reference_data()  # brings the reference files' name back, in bulk (no post_save)
+    assert records_in_order(records[:1])[0].state_under_review.name == original
+
+
+@pytest.mark.django_db
+def test_reloading_unchanged_reference_data_leaves_the_registry_version(records: list[int]) -> None:
+    before = RegistryVersion.objects.get(pk=1)
+    load_reference_data()
+    after = RegistryVersion.objects.get(pk=1)
+    assert (after.number, after.changed_at) == (before.number, before.changed_at)
