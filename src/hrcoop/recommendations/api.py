@@ -94,9 +94,7 @@ class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
 
     @extend_schema_field(ClassificationSerializer(many=True))
     def get_classifications(self, obj: Recommendation) -> list[dict[str, Any]]:
-        accepted = [c for c in obj.classifications.all() if c.status == Classification.Status.ACCEPTED]
-        accepted.sort(key=lambda c: (c.kind, c.label.code))
-        return [self._classification.to_representation(c) for c in accepted]
+        return [self._classification.to_representation(c) for c in obj.accepted_classifications]
 
     @cached_property
     def _classification(self) -> ClassificationSerializer:

@@ -19,17 +19,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBad
 from django.urls import reverse
 
 from hrcoop.core.errors import DomainError, InvalidInput
-from hrcoop.recommendations.models import Classification, LabelKind, Recommendation
+from hrcoop.recommendations.models import LabelKind, Recommendation
 from hrcoop.recommendations.search.selectors import SearchParams, search
 
 
 def _labels(kind: LabelKind) -> Callable[[Recommendation], str]:
     def read(r: Recommendation) -> str:
-        accepted = [
-            c.label
-            for c in r.classifications.all()
-            if c.kind == kind and c.status == Classification.Status.ACCEPTED
-        ]
+        accepted = [c.label for c in r.accepted_classifications if c.kind == kind]
         return "; ".join(
             sorted(f"{label.code}" if kind == LabelKind.ACTION_CATEGORY else label.name for label in accepted)
         )

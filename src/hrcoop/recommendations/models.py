@@ -74,6 +74,9 @@ class Recommendation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set by ``selectors.records_in_order``: the accepted labels, by kind and code, as pages show them.
+    accepted_classifications: list[Classification]
+
     class Meta:
         indexes = [
             models.Index(fields=["state_under_review", "session"]),

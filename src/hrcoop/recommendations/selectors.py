@@ -27,8 +27,9 @@ def records_in_order(ids: Sequence[int]) -> list[Recommendation]:
     """The records of ``ids``, in that order, with everything a page, the API or an export shows.
 
     Five small queries whatever the number of records: the registry's version, the records, their
-    recommending States' keys, their classifications, and the file names of the imports these came
-    from (an import run's report can be large); a sixth for the people who set labels, if any did.
+    recommending States' keys, their accepted classifications (suggestions awaiting review are the
+    review queue's, not the record's), and the file names of the imports these came from (an import
+    run's report can be large); a sixth for the people who set labels, if any did.
     States, sessions and labels come from the process's copy of the reference rows
     (``reference_cache``).
     Django's ``prefetch_related`` did the same in twice the time, building a queryset per record.
@@ -43,7 +44,10 @@ def records_in_order(ids: Sequence[int]) -> list[Recommendation]:
     for named in states.values():
         named.sort(key=lambda state: state.name)  # as State's own ordering
     classifications: dict[int, list[Classification]] = {}
-    for classification in Classification.objects.filter(recommendation_id__in=records).order_by("pk"):
+    accepted = Classification.objects.filter(
+        recommendation_id__in=records, status=Classification.Status.ACCEPTED
+    )
+    for classification in accepted:
         classification._state.fields_cache["label"] = rows.get(Label, classification.label_id)
         classification._state.fields_cache["recommendation"] = records[classification.recommendation_id]
         classifications.setdefault(classification.recommendation_id, []).append(classification)
@@ -62,9 +66,11 @@ def records_in_order(ids: Sequence[int]) -> list[Recommendation]:
         cache["cycle"] = rows.get(UprCycle, record.cycle_id) if record.cycle_id else None
         cache["session"] = rows.get(UprSession, record.session_id) if record.session_id else None
         record._prefetched_objects_cache = {  # type: ignore[attr-defined]
-            "recommending_states": _fetched(State, states.get(record.pk, [])),
-            "classifications": _fetched(Classification, classifications.get(record.pk, [])),
+            "recommending_states": _fetched(State, states.get(record.pk, []))
         }
+        record.accepted_classifications = sorted(
+            classifications.get(record.pk, []), key=lambda c: (c.kind, c.label.code)
+        )
     return [records[pk] for pk in ids if pk in records]
 
 
