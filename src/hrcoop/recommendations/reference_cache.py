@@ -1,9 +1,11 @@
-"""The reference rows a record shows (States, mechanisms, cycles, sessions, labels), kept per process.
+"""The reference rows a record shows (States, mechanisms, cycles, sessions, labels, and the import
+files its labels came from), kept per process.
 
 A page of twenty records names some 60 reference rows and 76 labels. Joining and building them for
 every page was two thirds of a search request's time in Python (6 ms of 7 at 41k records on SQLite,
-``bench/search.py``): these few hundred rows change a handful of times a year, so each process keeps
-them, and a page attaches the same instances to its records.
+``bench/search.py``): these few hundred rows change a handful of times a year (an import run, once
+written, only ever gets a new neighbour), so each process keeps them, and a page attaches the same
+instances to its records.
 
 The copy is keyed by the registry's version (``RegistryVersion``), read with one primary-key lookup,
 so it is never stale: every write to these tables raises that version, through the receivers below
@@ -20,14 +22,15 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
-from hrcoop.recommendations.models import Label, RegistryVersion
+from hrcoop.recommendations.models import ImportRun, Label, RegistryVersion
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
 from hrcoop.reference.signals import reference_changed
 
-CACHED_MODELS: tuple[type[Model], ...] = (State, Mechanism, UprCycle, UprSession, Label)
+CACHED_MODELS: tuple[type[Model], ...] = (State, Mechanism, UprCycle, UprSession, Label, ImportRun)
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,25 @@ _copy: _Copy | None = None
 
 
 def _version() -> tuple[int, Any] | None:
-    return RegistryVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+    # Read on every page: straight SQL, as the ORM took four times as long to build this statement
+    # as the database took to answer it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, changed_at FROM {RegistryVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _rows_of(model: type[Model]) -> Any:
+    if model is ImportRun:  # of an import only its file's name is shown; its report can be large
+        return ImportRun.objects.only("pk", "file_name")
+    return model._default_manager.all()
 
 
 def _load(version: tuple[int, Any] | None) -> _Copy:
     global _copy
     copy = _Copy(
         version=version or (0, None),
-        rows={model: {obj.pk: obj for obj in model._default_manager.all()} for model in CACHED_MODELS},
+        rows={model: {obj.pk: obj for obj in _rows_of(model)} for model in CACHED_MODELS},
     )
     if version is not None:  # a registry never written to has nothing to key a copy by
         with _lock:
@@ -79,7 +93,7 @@ def _registry_shows_a_change(**kwargs: Any) -> None:
 
 
 def connect() -> None:
-    for model in CACHED_MODELS:
+    for model in CACHED_MODELS[:-1]:  # an import run is new when its import raises the version
         post_save.connect(
             _registry_shows_a_change, sender=model, dispatch_uid=f"reference_cache_save_{model}"
         )

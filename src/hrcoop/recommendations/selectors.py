@@ -26,12 +26,10 @@ M = TypeVar("M", bound=Model)
 def records_in_order(ids: Sequence[int]) -> list[Recommendation]:
     """The records of ``ids``, in that order, with everything a page, the API or an export shows.
 
-    Five small queries whatever the number of records: the registry's version, the records, their
-    recommending States' keys, their accepted classifications (suggestions awaiting review are the
-    review queue's, not the record's), and the file names of the imports these came from (an import
-    run's report can be large); a sixth for the people who set labels, if any did.
-    States, sessions and labels come from the process's copy of the reference rows
-    (``reference_cache``).
+    Four small queries whatever the number of records: the registry's version, the records, their
+    recommending States' keys, and their accepted classifications (suggestions awaiting review are
+    the review queue's, not the record's); a fifth for the people who set labels, if any did. States,
+    sessions, labels and import files come from the process's copy of them (``reference_cache``).
     Django's ``prefetch_related`` did the same in twice the time, building a queryset per record.
     """
     rows = ReferenceRows()
@@ -48,16 +46,18 @@ def records_in_order(ids: Sequence[int]) -> list[Recommendation]:
         recommendation_id__in=records, status=Classification.Status.ACCEPTED
     )
     for classification in accepted:
-        classification._state.fields_cache["label"] = rows.get(Label, classification.label_id)
-        classification._state.fields_cache["recommendation"] = records[classification.recommendation_id]
+        cache = classification._state.fields_cache
+        cache["label"] = rows.get(Label, classification.label_id)
+        cache["recommendation"] = records[classification.recommendation_id]
+        cache["import_run"] = (
+            rows.get(ImportRun, classification.import_run_id) if classification.import_run_id else None
+        )
+        cache["person"] = None
         classifications.setdefault(classification.recommendation_id, []).append(classification)
-    every = [c for own in classifications.values() for c in own]
-    # Most labels were imported: their people (none) and import runs (a few) are read apart, when any.
-    runs = ImportRun.objects.only("pk", "file_name").in_bulk({c.import_run_id for c in every} - {None})
-    people_ids = {c.person_id for c in every} - {None}
-    people = get_user_model()._default_manager.in_bulk(people_ids) if people_ids else {}
-    for classification in every:
-        classification._state.fields_cache["import_run"] = runs.get(classification.import_run_id)
+    # Most labels were imported: the people who set labels are read apart, when there are any.
+    set_by_people = [c for own in classifications.values() for c in own if c.person_id]
+    people = get_user_model()._default_manager.in_bulk({c.person_id for c in set_by_people})
+    for classification in set_by_people:
         classification._state.fields_cache["person"] = people.get(classification.person_id)
     for record in records.values():
         cache = record._state.fields_cache
