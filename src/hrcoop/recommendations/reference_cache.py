@@ -18,7 +18,6 @@ The instances are shared between requests: they are for reading, never for savin
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,12 +34,11 @@ CACHED_MODELS: tuple[type[Model], ...] = (State, Mechanism, UprCycle, UprSession
 
 @dataclass(frozen=True)
 class _Copy:
-    version: tuple[int, Any]
+    version: tuple[int, Any] | None
     rows: dict[type[Model], dict[Any, Model]]
 
 
-_lock = threading.Lock()
-_copy: _Copy | None = None
+_copy: _Copy | None = None  # replaced whole, never changed in place: threads need no lock
 
 
 def _version() -> tuple[int, Any] | None:
@@ -60,13 +58,9 @@ def _rows_of(model: type[Model]) -> Any:
 
 def _load(version: tuple[int, Any] | None) -> _Copy:
     global _copy
-    copy = _Copy(
-        version=version or (0, None),
-        rows={model: {obj.pk: obj for obj in _rows_of(model)} for model in CACHED_MODELS},
-    )
+    copy = _Copy(version, {model: {obj.pk: obj for obj in _rows_of(model)} for model in CACHED_MODELS})
     if version is not None:  # a registry never written to has nothing to key a copy by
-        with _lock:
-            _copy = copy
+        _copy = copy
     return copy
 
 
@@ -76,7 +70,7 @@ class ReferenceRows:
     def __init__(self) -> None:
         version = _version()
         copy = _copy
-        self._copy = copy if copy is not None and version is not None and copy.version == version else None
+        self._copy = copy if copy is not None and copy.version == version else None
         self._version = version
 
     def get(self, model: type[Model], pk: Any) -> Any:
