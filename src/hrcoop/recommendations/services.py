@@ -115,15 +115,17 @@ def sync_vocabularies() -> int:
     aliases = set(LabelAlias.objects.values_list("kind", "key"))
     changed = 0
     rows = list(_vocabulary_rows())
+    new_labels: list[Label] = []
     for row in rows:
         current = labels.get((row["kind"], row["code"]))
         if current is None:
-            label = Label.objects.create(kind=row["kind"], code=row["code"], name=row["name"])
-            labels[(row["kind"], row["code"])] = (label.pk, label.name)
-            changed += 1
+            new_labels.append(Label(kind=row["kind"], code=row["code"], name=row["name"]))
         elif current[1] != row["name"]:
             Label.objects.filter(pk=current[0]).update(name=row["name"])
             changed += 1
+    for label in Label.objects.bulk_create(new_labels):  # one statement, and one version raise below
+        labels[(label.kind, label.code)] = (label.pk, label.name)
+    changed += len(new_labels)
     new_aliases: list[LabelAlias] = []
     for row in rows:
         label_id = labels[(row["kind"], row["code"])][0]
@@ -133,7 +135,7 @@ def sync_vocabularies() -> int:
                 aliases.add((row["kind"], key))
                 new_aliases.append(LabelAlias(label_id=label_id, kind=row["kind"], key=key))
     LabelAlias.objects.bulk_create(new_aliases)
-    if changed:  # a renamed label changes what records show
+    if changed:  # a new or renamed label changes what records show
         mark_registry_changed()
     return changed + len(new_aliases)
 
