@@ -144,3 +144,71 @@ def test_the_loader_corrects_memberships_and_the_facets_follow(corpus: dict[str,
     assert record.pk not in _found(recommending_organisation=["AU"])
     assert record.pk not in _found(recommending_group=["EEG"])
     assert record.pk in _found(recommending_group=["WEOG"], recommending_state=["SWE"])
+
+
+def _counted_in_tables(ids: set[int]) -> dict[str, dict[str, int]]:
+    """Every facet's counts over ``ids`` read from the registry's own tables: the index's oracle."""
+    expected: dict[str, dict[str, set[int]]] = {}
+
+    def add(key: str, rows: object) -> None:
+        for pk, value in rows:  # type: ignore[attr-defined]
+            if value is not None:
+                expected.setdefault(key, {}).setdefault(str(value), set()).add(pk)
+
+    records = Recommendation.objects.filter(pk__in=ids)
+    through = Recommendation.recommending_states.through.objects.filter(recommendation_id__in=ids)
+    for key, path in (
+        ("state", "state_under_review__iso3"),
+        ("under_review_group", "state_under_review__regional_group"),
+        ("under_review_organisation", "state_under_review__organisations"),
+        ("mechanism", "mechanism"),
+        ("cycle", "cycle"),
+        ("session", "session"),
+        ("response", "response"),
+    ):
+        add(key, records.values_list("pk", path))
+    for key, path in (
+        ("recommending_state", "state__iso3"),
+        ("recommending_group", "state__regional_group"),
+        ("recommending_organisation", "state__organisations"),
+    ):
+        add(key, through.values_list("recommendation_id", path))
+    for kind, pk, code in Classification.objects.filter(
+        recommendation_id__in=ids, status=Classification.Status.ACCEPTED
+    ).values_list("kind", "recommendation_id", "label__code"):
+        add(kind, [(pk, code)])
+    return {key: {v: len(pks) for v, pks in values.items()} for key, values in expected.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q, filters",
+    [
+        ("", {}),
+        ("women OR torture", {}),
+        ("", {"recommending_organisation": ["EU"]}),
+        ("death", {"response": ["noted", "supported"], "cycle": ["1", "2"]}),
+        ("nothing-matches-this", {}),
+    ],
+)
+def test_facet_counts_from_the_index_are_the_registrys(
+    corpus: dict[str, Recommendation], q: str, filters: dict[str, list[str]]
+) -> None:
+    suggestion_label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
+    Classification.objects.create(  # a suggestion awaiting review is counted nowhere
+        recommendation=corpus["press"],
+        label=suggestion_label,
+        kind=LabelKind.THEME,
+        status=Classification.Status.SUGGESTED,
+        provenance=Provenance.MODEL,
+        model_version="test",
+        confidence=0.9,
+    )
+    result = search(SearchParams(q=q, filters=filters))
+    shown = {key: {v.value: v.count for v in values} for key, _, values in result.facets()}
+
+    expected = _counted_in_tables(set(result.ids()))
+    assert {key: values for key, values in shown.items() if values} == expected
+    if not q and not filters:
+        assert sum(shown["response"].values()) == len(corpus)  # every record, each once
+        assert shown["recommending_organisation"]["EU"] >= 2

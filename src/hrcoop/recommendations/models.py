@@ -10,8 +10,10 @@ public id on every deployment and across re-imports.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
@@ -201,3 +203,16 @@ class RegistryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"registry version {self.number}"
+
+    @classmethod
+    def current(cls) -> tuple[int, Any] | None:
+        """(number, time of the last change), or None while the registry was never written to.
+
+        Read on every page, so in plain SQL: the ORM took four times as long to build this statement
+        as the database took to answer it. The time is whatever the driver returns (a string on
+        SQLite): it tells versions apart, nothing more.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number, changed_at FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return (row[0], row[1]) if row else None

@@ -7,7 +7,7 @@ every page was two thirds of a search request's time in Python (6 ms of 7 at 41k
 written, only ever gets a new neighbour), so each process keeps them, and a page attaches the same
 instances to its records.
 
-The copy is keyed by the registry's version (``RegistryVersion``), read with one primary-key lookup,
+The copy is keyed by the registry's version (``RegistryVersion.current()``), one primary-key lookup,
 so it is never stale: every write to these tables raises that version, through the receivers below
 (a row saved or deleted, as in the admin) or the bulk loaders' own calls (``reference_changed``,
 ``sync_vocabularies``). The same version keys the API's cached answers and ETags, which show these
@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
@@ -39,15 +38,6 @@ class _Copy:
 
 
 _copy: _Copy | None = None  # replaced whole, never changed in place: threads need no lock
-
-
-def _version() -> tuple[int, Any] | None:
-    # Read on every page: straight SQL, as the ORM took four times as long to build this statement
-    # as the database took to answer it.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, changed_at FROM {RegistryVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
 
 
 def _rows_of(model: type[Model]) -> Any:
@@ -68,7 +58,7 @@ class ReferenceRows:
     """The reference rows of the registry's current version: ``rows.get(State, pk)``."""
 
     def __init__(self) -> None:
-        version = _version()
+        version = RegistryVersion.current()
         copy = _copy
         self._copy = copy if copy is not None and copy.version == version else None
         self._version = version

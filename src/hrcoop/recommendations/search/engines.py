@@ -23,6 +23,7 @@ group and every group), so that text and facets are answered by the index in one
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
@@ -32,6 +33,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from hrcoop.recommendations.search.query import Node, Not, Or, Phrase, Term
 
 _EVERY = "doc"  # the constant token of the SQLite ``doc`` column
+FACET_COUNT_CHUNK = 10_000  # documents whose facet tokens are counted at a time (SQLite)
 
 # The chosen facets: for each facet the tokens of its chosen values (a record needs one of each).
 FacetTokens = Sequence[Sequence[str]]
@@ -59,6 +61,10 @@ class Engine(Protocol):
     def matching_ids_sql(
         self, node: Node | None, facets: FacetTokens, *, many: bool
     ) -> tuple[str, list[Any]]: ...
+
+    def facet_token_counts(
+        self, node: Node | None, facets: FacetTokens = (), *, ids: Sequence[int] | None = None
+    ) -> Counter[str]: ...
 
 
 def _split_negatives(children: tuple[Node, ...]) -> tuple[list[Node], list[Node]]:
@@ -137,6 +143,28 @@ class SqliteEngine:
     ) -> tuple[str, list[Any]]:
         """The matching ids, for a query ordering records by their own columns: see ``hides_key_for_many``."""
         return self.ids_sql(node, facets)
+
+    def facet_token_counts(
+        self, node: Node | None, facets: FacetTokens = (), *, ids: Sequence[int] | None = None
+    ) -> Counter[str]:
+        """How many matching records carry each facet token (every record when nothing is asked).
+
+        The matches' token strings are counted here, a chunk at a time: SQLite has no aggregate that
+        splits a string, and FTS5 keeps no per-term counts over a set of matches.
+        """
+        sql, params = "SELECT facets FROM search_searchdocument", []
+        if ids is not None:
+            sql += f" WHERE recommendation_id IN ({', '.join(['%s'] * len(ids))})"
+            params = list(ids)
+        elif node is not None or facets:
+            matching, params = self.ids_sql(node, facets)
+            sql += f" WHERE recommendation_id IN ({matching})"
+        counts: Counter[str] = Counter()
+        with default_connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(FACET_COUNT_CHUNK):
+                counts.update(" ".join(row[0] for row in rows).split())
+        return counts
 
     def scored_sql(self, node: Node, facets: FacetTokens = ()) -> tuple[str, list[Any]]:
         # Weights of stems, words, doc, facets: a facet token says nothing about relevance.
@@ -240,6 +268,29 @@ class PostgresEngine:
         # then sorted: 19 ms); many are left to the planner, which reads in order.
         sql, params = self.ids_sql(node, facets)
         return (sql if many else f"SELECT unnest(ARRAY({sql}))"), params
+
+    def facet_token_counts(
+        self, node: Node | None, facets: FacetTokens = (), *, ids: Sequence[int] | None = None
+    ) -> Counter[str]:
+        """How many matching records carry each facet token (every record when nothing is asked).
+
+        ``ts_stat`` counts the documents of each lexeme of the matches' facet vectors in the server:
+        132,000 matches in 0.5 s, where joining the facet tables per facet took 6.5 s. It takes its
+        query as text, so the parameters are bound into it by the driver's own quoting.
+        """
+        sql, params = f"SELECT facets FROM {self.TABLE}", []
+        if ids is not None:
+            sql += " WHERE recommendation_id = ANY(%s)"
+            params = [list(ids)]
+        elif node is not None or facets:
+            where, params = self._where(node, facets)
+            sql += f" WHERE {where}"
+        with default_connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, ndoc FROM ts_stat(%s)",
+                [default_connection.ops.compose_sql(sql, params)],  # type: ignore[attr-defined]
+            )
+            return Counter(dict(cursor.fetchall()))
 
     def scored_sql(self, node: Node, facets: FacetTokens = ()) -> tuple[str, list[Any]]:
         # ts_rank (term frequencies, like SQLite's bm25) rather than ts_rank_cd (cover density): the

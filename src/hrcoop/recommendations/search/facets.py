@@ -18,14 +18,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.errors import InvalidInput
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation, Response
+from hrcoop.recommendations.models import Label, LabelKind, Response
+from hrcoop.recommendations.reference_cache import ReferenceRows
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
-
-RecommendingStates = Recommendation.recommending_states.through
 
 MAX_VALUES_PER_FACET = 50
 SHOWN_VALUES = 12
@@ -45,8 +43,6 @@ class Facet:
     label: Any  # a lazy translation
     # The index tokens of the chosen values, any of which a record must carry ([] when none exists).
     tokens: Callable[[list[str]], list[str]]
-    # Counts over a set of recommendation ids: rows of (value, n).
-    counting: Callable[[QuerySet[Any]], QuerySet[Any]]
     # value -> label, for the values that were counted.
     labels: Callable[[list[str]], dict[str, str]]
     integer: bool = False
@@ -65,9 +61,9 @@ class Facet:
                     raise InvalidInput(f"{v!r} is not a number; {self.key} takes numbers.", where=self.key)
         return values
 
-    def counts(self, ids: QuerySet[Any], selected: list[str]) -> list[FacetValue]:
-        rows = [(str(value), n) for value, n in self.counting(ids) if value is not None]
-        rows.sort(key=lambda r: (-r[1], r[0]))
+    def counts(self, counted: Mapping[str, int], selected: list[str]) -> list[FacetValue]:
+        """The values with their counts (from ``values_counted``), most frequent first."""
+        rows = sorted(counted.items(), key=lambda r: (-r[1], r[0]))
         names = self.labels([v for v, _ in rows])
         return [FacetValue(v, names.get(v, v), n, v in selected) for v, n in rows]
 
@@ -166,15 +162,7 @@ def _under_review(path: str, *, labels: Callable[[list[str]], dict[str, str]], k
     def tokens(values: list[str]) -> list[str]:
         return _value_tokens(UNDER_REVIEW, path, values)
 
-    def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
-        return (
-            Recommendation.objects.filter(pk__in=ids)
-            .values_list(f"state_under_review__{path}")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-
-    return {"tokens": tokens, "counting": counting, "labels": labels, "key": key}
+    return {"tokens": tokens, "labels": labels, "key": key}
 
 
 def _field(name: str, prefix: str, *, labels: Callable[[list[str]], dict[str, str]], key: str) -> Any:
@@ -184,10 +172,7 @@ def _field(name: str, prefix: str, *, labels: Callable[[list[str]], dict[str, st
     def tokens(values: list[str]) -> list[str]:
         return [token(prefix, int(v) if integer else v) for v in values]
 
-    def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
-        return Recommendation.objects.filter(pk__in=ids).values_list(name).annotate(n=Count("pk")).order_by()
-
-    return {"tokens": tokens, "counting": counting, "labels": labels, "integer": integer, "key": key}
+    return {"tokens": tokens, "labels": labels, "integer": integer, "key": key}
 
 
 def _recommending(path: str, *, labels: Callable[[list[str]], dict[str, str]], key: str) -> Any:
@@ -196,15 +181,7 @@ def _recommending(path: str, *, labels: Callable[[list[str]], dict[str, str]], k
     def tokens(values: list[str]) -> list[str]:
         return _value_tokens(RECOMMENDING, path, values)
 
-    def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
-        return (
-            RecommendingStates.objects.filter(recommendation_id__in=ids)
-            .values_list(f"state__{path}")
-            .annotate(n=Count("recommendation_id", distinct=True))
-            .order_by()
-        )
-
-    return {"tokens": tokens, "counting": counting, "labels": labels, "key": key}
+    return {"tokens": tokens, "labels": labels, "key": key}
 
 
 def _classification(kind: LabelKind) -> Any:
@@ -212,20 +189,10 @@ def _classification(kind: LabelKind) -> Any:
         label_ids = Label.objects.filter(kind=kind, code__in=values).values_list("pk", flat=True)
         return [token(LABEL, pk) for pk in label_ids]
 
-    def counting(ids: QuerySet[Any]) -> QuerySet[Any]:
-        return (
-            Classification.objects.filter(
-                recommendation_id__in=ids, kind=kind, status=Classification.Status.ACCEPTED
-            )
-            .values_list("label__code")
-            .annotate(n=Count("recommendation_id", distinct=True))
-            .order_by()
-        )
-
     def labels(values: list[str]) -> dict[str, str]:
         return dict(Label.objects.filter(kind=kind, code__in=values).values_list("code", "name"))
 
-    return {"tokens": tokens, "counting": counting, "labels": labels, "key": kind.value}
+    return {"tokens": tokens, "labels": labels, "key": kind.value}
 
 
 def _states(values: list[str]) -> dict[str, str]:
@@ -293,3 +260,44 @@ FACETS: list[Facet] = [
     Facet(label=_("Affected persons"), **_classification(LabelKind.AFFECTED_PERSONS)),
 ]
 FACETS_BY_KEY = {f.key: f for f in FACETS}
+
+
+# Facet token prefix -> the facet whose values it carries (labels say their facet themselves).
+_FACET_OF_PREFIX = {
+    UNDER_REVIEW.state: "state",
+    RECOMMENDING.state: "recommending_state",
+    UNDER_REVIEW.group: "under_review_group",
+    RECOMMENDING.group: "recommending_group",
+    UNDER_REVIEW.organisation: "under_review_organisation",
+    RECOMMENDING.organisation: "recommending_organisation",
+    MECHANISM: "mechanism",
+    CYCLE: "cycle",
+    SESSION: "session",
+    RESPONSE: "response",
+}
+
+
+def values_counted(token_counts: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """Facet key -> {value: number of records}, read back from the number of records of each token.
+
+    Every count shown beside a facet value comes from the same index that answers the search, one
+    pass over the matches for all facets (``Engine.facet_token_counts``), where a join per facet took
+    0.7 s for the whole registry at 41k records and 18 s at a million.
+    """
+    rows = ReferenceRows()
+    counted: dict[str, dict[str, int]] = {}
+    for name, n in token_counts.items():
+        prefix, rest = name[:2], name[2:]
+        try:
+            if prefix == LABEL:
+                label = rows.get(Label, int(rest))
+                key, value = label.kind, label.code
+            elif prefix in (UNDER_REVIEW.state, RECOMMENDING.state):
+                key, value = _FACET_OF_PREFIX[prefix], rows.get(State, int(rest)).iso3
+            else:
+                key = _FACET_OF_PREFIX[prefix]
+                value = bytes.fromhex(rest[1:]).decode() if rest.startswith("x") else rest
+        except (KeyError, ValueError):  # not a facet token, or one of a row deleted since indexing
+            continue
+        counted.setdefault(key, {})[value] = n
+    return counted

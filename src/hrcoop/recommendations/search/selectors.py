@@ -6,12 +6,15 @@ base queryset below is where the actor's view is applied.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
@@ -19,10 +22,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hrcoop.core.errors import InvalidInput
-from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.models import Recommendation, RegistryVersion
 from hrcoop.recommendations.search import query as query_language
 from hrcoop.recommendations.search.engines import engine
-from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue
+from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue, values_counted
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
 from hrcoop.recommendations.selectors import records_in_order
 
@@ -201,17 +204,36 @@ class SearchResult:
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
         """(key, label, values with counts) of each facet over the current results."""
+        counted = values_counted(self._facet_token_counts())
+        return [
+            (
+                facet.key,
+                facet.label,
+                facet.counts(counted.get(facet.key, {}), self.params.filters.get(facet.key, [])),
+            )
+            for facet in FACETS
+            if keys is None or facet.key in keys
+        ]
+
+    def _facet_token_counts(self) -> Mapping[str, int]:
+        if self.nothing:
+            return {}
         if self.semantic:
-            ids: Any = [pk for pk, _ in self.semantic_hits]
-        else:
-            ids = self.queryset.values("pk")
-        out = []
-        for facet in FACETS:
-            if keys is None or facet.key in keys:
-                out.append(
-                    (facet.key, facet.label, facet.counts(ids, self.params.filters.get(facet.key, [])))
-                )
-        return out
+            return engine().facet_token_counts(None, ids=[pk for pk, _ in self.semantic_hits])
+        if self.indexed:
+            return engine().facet_token_counts(self.node, self.facet_tokens)
+        # The whole registry: what a search page shows before anything is asked, the same for every
+        # visitor until the registry changes (seconds at a million records), so kept per version,
+        # as long as the API's answers are (HRCOOP_API_CACHE_SECONDS; 0 keeps nothing).
+        version = RegistryVersion.current()
+        digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+        key = f"search:facets:{digest}" if version and settings.HRCOOP_API_CACHE_SECONDS else ""
+        counts: Mapping[str, int] | None = cache.get(key) if key else None
+        if counts is None:
+            counts = engine().facet_token_counts(None)
+            if key:
+                cache.set(key, counts, settings.HRCOOP_API_CACHE_SECONDS)
+        return counts
 
     @cached_property
     def _marks(self) -> tuple[set[str], set[str]]:

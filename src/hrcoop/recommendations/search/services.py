@@ -20,7 +20,6 @@ from django.db.models import F, Q, QuerySet
 from hrcoop.recommendations.models import Classification, Recommendation
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
-    RecommendingStates,
     StateProperties,
     record_tokens,
     state_properties,
@@ -79,9 +78,9 @@ def index_recommendations(
 def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:
     """The search documents of these records: text tokens and facet tokens, three queries in all."""
     recommending: dict[int, list[int]] = defaultdict(list)
-    for rec_id, state_id in RecommendingStates.objects.filter(recommendation_id__in=ids).values_list(
-        "recommendation_id", "state_id"
-    ):
+    for rec_id, state_id in Recommendation.recommending_states.through.objects.filter(
+        recommendation_id__in=ids
+    ).values_list("recommendation_id", "state_id"):
         recommending[rec_id].append(state_id)
     labels: dict[int, list[int]] = defaultdict(list)
     for rec_id, label_id in Classification.objects.filter(
