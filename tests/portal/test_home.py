@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
@@ -13,3 +17,22 @@ def test_home_page_lists_states_and_is_translatable(reference_data: None, client
     arabic = client.get("/ar/")
     assert arabic.status_code == 200
     assert 'dir="rtl"' in arabic.content.decode()
+
+
+def test_home_figures_are_kept_but_never_stale(reference_data: None, client: Client, tmp_path: Path) -> None:
+    from hrcoop.recommendations.models import Recommendation
+    from hrcoop.recommendations.services import import_files
+    from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
+
+    import_files([write_2018(tmp_path / "a.csv", ROWS_2018[:1])], format_name="upr-info", actor=None)
+    first = client.get("/").context
+    assert first["stats"]["recommendations"] == 1
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/").context["stats"]["recommendations"] == 1
+    assert not any("COUNT(" in q["sql"].upper() for q in again), "the figures were kept"
+
+    import_files([write_2018(tmp_path / "b.csv")], format_name="upr-info", actor=None)
+    after = client.get("/").context
+    assert after["stats"]["recommendations"] == Recommendation.objects.count() > 1
+    kenya = next(s for s in after["states"] if s.iso3 == "KEN")
+    assert kenya.received >= 1

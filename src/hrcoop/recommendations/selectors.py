@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Model, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -15,12 +18,14 @@ from hrcoop.recommendations.models import (
     Label,
     LabelKind,
     Recommendation,
+    RegistryVersion,
     Response,
 )
 from hrcoop.recommendations.reference_cache import ReferenceRows
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 def records_in_order(ids: Sequence[int]) -> list[Recommendation]:
@@ -80,6 +85,25 @@ def _fetched(model: type[M], objects: list[M]) -> QuerySet[M]:
     queryset._result_cache = objects
     queryset._prefetch_done = True  # type: ignore[attr-defined]
     return queryset
+
+
+def kept_per_version(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in Django's cache under the registry's current version.
+
+    For figures over the whole registry that every visitor sees alike (the home page's counts, the
+    search page's facets before anything is asked): seconds to compute at a million records, and
+    never stale, as every write raises the version. Kept as long as the API's answers are
+    (``HRCOOP_API_CACHE_SECONDS``; 0 keeps nothing); a registry never written to is not cached.
+    """
+    version = RegistryVersion.current()
+    if version is None or not settings.HRCOOP_API_CACHE_SECONDS:
+        return compute()
+    key = f"{name}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = compute()
+        cache.set(key, kept, settings.HRCOOP_API_CACHE_SECONDS)
+    return cast(T, kept)
 
 
 def registry_stats() -> dict[str, Any]:

@@ -6,15 +6,12 @@ base queryset below is where the actor's view is applied.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
@@ -22,12 +19,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hrcoop.core.errors import InvalidInput
-from hrcoop.recommendations.models import Recommendation, RegistryVersion
+from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.search import query as query_language
 from hrcoop.recommendations.search.engines import engine
 from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue, values_counted
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
-from hrcoop.recommendations.selectors import records_in_order
+from hrcoop.recommendations.selectors import kept_per_version, records_in_order
 
 SORTS = ("relevance", "newest", "oldest")
 MODES = ("text", "semantic")
@@ -222,18 +219,8 @@ class SearchResult:
             return engine().facet_token_counts(None, ids=[pk for pk, _ in self.semantic_hits])
         if self.indexed:
             return engine().facet_token_counts(self.node, self.facet_tokens)
-        # The whole registry: what a search page shows before anything is asked, the same for every
-        # visitor until the registry changes (seconds at a million records), so kept per version,
-        # as long as the API's answers are (HRCOOP_API_CACHE_SECONDS; 0 keeps nothing).
-        version = RegistryVersion.current()
-        digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
-        key = f"search:facets:{digest}" if version and settings.HRCOOP_API_CACHE_SECONDS else ""
-        counts: Mapping[str, int] | None = cache.get(key) if key else None
-        if counts is None:
-            counts = engine().facet_token_counts(None)
-            if key:
-                cache.set(key, counts, settings.HRCOOP_API_CACHE_SECONDS)
-        return counts
+        # The whole registry, as the search page shows it before anything is asked.
+        return kept_per_version("search:facets", lambda: engine().facet_token_counts(None))
 
     @cached_property
     def _marks(self) -> tuple[set[str], set[str]]:
