@@ -213,3 +213,7 @@ def test_country_profile_has_a_chart_and_breakdowns(corpus: dict, client: Client
     assert "<svg" in html and "Kenya" in html
     assert "womens rights" in html  # the issue table
     assert client.get("/recommendations/countries/XXX/").status_code == 404
+    # The drawing is kept per State, language and registry version: each language has its own.
+    assert "UPR cycle" in html
+    assert "Cycle de l" in client.get("/fr/recommendations/countries/ken/").content.decode()
+    assert "UPR cycle" in client.get("/recommendations/countries/ken/").content.decode()

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import DomainError
@@ -19,6 +20,7 @@ from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
 from hrcoop.recommendations.search.facets import SHOWN_VALUES
 from hrcoop.recommendations.search.selectors import SearchParams, search
+from hrcoop.recommendations.selectors import kept_per_version
 from hrcoop.reference.models import State
 
 PAGE_SIZE = 20
@@ -117,7 +119,12 @@ def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
         "made": Recommendation.objects.filter(recommending_states=state).count(),
         "cycles": cycles,
         "responses": list(Response),
-        "chart": mark_safe(_chart(cycles)) if cycles else "",
+        # Drawing takes matplotlib some 130 ms: one drawing per State, language and registry version.
+        "chart": mark_safe(
+            kept_per_version(f"country:chart:{state.iso3}:{get_language()}", lambda: _chart(cycles))
+        )
+        if cycles
+        else "",
         "issues": issues,
         "groups": groups,
     }
