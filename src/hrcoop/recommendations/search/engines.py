@@ -16,9 +16,10 @@ tree (see ``query``), so the same query finds the same records on both:
   match from the table; these rows are half the size of the documents, which also hold the token
   strings. Text and facets in one row let the two indexes be intersected before any row is read.
 
-Each engine answers two SQL fragments: the ids that match, and the ids with a relevance score. Both
-take the text query (or None) and the facet choices (``FacetTokens``: groups of tokens, any token of a
-group and every group), so that text and facets are answered by the index in one pass.
+Each engine answers two SQL fragments, the ids that match and the ids with a relevance score, and
+counts the facet tokens of the matches (the numbers beside each facet value). All take the text
+query (or None) and the facet choices (``FacetTokens``: groups of tokens, any token of a group and
+every group), so that text and facets are answered by the index in one pass.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ carries one *facet token* per value it has (``record_tokens``), and a choice of 
 of tokens (``Facet.tokens``). The engine then intersects posting lists, which stays fast at a million
 records where joining the facet tables did not (a large facet pair took 0.85 s). The tokens are the
 State under review and each recommending State with their regional groups and organisations,
-mechanism, cycle, session, response and each accepted label.
+mechanism, cycle, session, response and each accepted label. The counts are read back from the same
+tokens (``values_counted``).
 """
 
 from __future__ import annotations
