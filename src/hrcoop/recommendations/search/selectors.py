@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -98,11 +98,9 @@ class SearchResult:
 
     def _matching(self, *, many: bool) -> QuerySet[Recommendation]:
         """The records the index matches (``many``: when a great many do, see the engines)."""
-        search_engine = engine()
-        sql, params = search_engine.matching_ids_sql(self.node, self.facet_tokens, many=many)
-        if many and search_engine.hides_key_for_many:
-            return base_queryset().alias(key=F("pk") + 0).filter(key__in=RawSQL(sql, params))
-        return base_queryset().filter(pk__in=RawSQL(sql, params))
+        key = f"{connection.ops.quote_name(Recommendation._meta.db_table)}.{connection.ops.quote_name('id')}"
+        sql, params = engine().matching_condition(key, self.node, self.facet_tokens, many=many)
+        return base_queryset().filter(RawSQL(sql, params, output_field=BooleanField()))
 
     @property
     def indexed(self) -> bool:
