@@ -212,3 +212,21 @@ def test_facet_counts_from_the_index_are_the_registrys(
     if not q and not filters:
         assert sum(shown["response"].values()) == len(corpus)  # every record, each once
         assert shown["recommending_organisation"]["EU"] >= 2
+
+
+@pytest.mark.django_db
+def test_the_whole_registrys_kept_counts_follow_a_membership_the_loader_corrects(
+    corpus: dict[str, Recommendation],
+) -> None:
+    def recommended_by_au_members() -> int:
+        [(_, _, values)] = search(SearchParams()).facets(["recommending_organisation"])
+        return next((v.count for v in values if v.value == "AU"), 0)
+
+    norway = State.objects.get(iso3="NOR")
+    Organisation.members.through.objects.create(organisation_id="AU", state=norway)
+    index_recommendations([corpus["press"].pk], embed_later=False)
+    with_norway = recommended_by_au_members()  # now kept under the registry's version
+
+    load_reference_data()  # takes Norway out of the AU again: only a membership changes
+
+    assert recommended_by_au_members() == with_norway - 1

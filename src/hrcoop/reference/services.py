@@ -56,8 +56,18 @@ def _upsert(model: type[M], objects: Sequence[M], *, key: str, fields: list[str]
 
 
 def _shown_rows() -> list[list[tuple[Any, ...]]]:
-    """The reference rows that records show (a few hundred), to tell whether a load changed any."""
-    return [list(m.objects.order_by("pk").values_list()) for m in (State, Mechanism, UprCycle, UprSession)]
+    """The reference rows that records show or are found by (a few hundred), to tell whether a load
+    changed any: States with their regional groups and organisations, mechanisms, cycles, sessions."""
+    shown = (
+        State,
+        RegionalGroup,
+        Organisation,
+        Organisation.members.through,
+        Mechanism,
+        UprCycle,
+        UprSession,
+    )
+    return [list(m._default_manager.order_by("pk").values_list()) for m in shown]
 
 
 @transaction.atomic
