@@ -297,10 +297,10 @@ def registry_version() -> tuple[str, float | None]:
     The token is empty while the registry has never been written through its services: nothing is then
     cached, since nothing would tell a cached answer from a new one.
     """
-    version = RegistryVersion.objects.filter(pk=1).first()
-    if version is None or version.changed_at is None:
+    number, changed_at = RegistryVersion.current() or (0, None)
+    if changed_at is None:
         return "", None
-    return f"{version.number}-{version.changed_at.isoformat()}", version.changed_at.timestamp()
+    return f"{number}-{changed_at.isoformat()}", changed_at.timestamp()
 
 
 def _cacheable(request: HttpRequest) -> bool:

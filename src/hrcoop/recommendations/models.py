@@ -10,7 +10,7 @@ public id on every deployment and across re-imports.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
 
 from django.conf import settings
 from django.db import connection, models
@@ -205,14 +205,19 @@ class RegistryVersion(models.Model):
         return f"registry version {self.number}"
 
     @classmethod
-    def current(cls) -> tuple[int, Any] | None:
-        """(number, time of the last change), or None while the registry was never written to.
+    def current(cls) -> tuple[int, datetime.datetime | None] | None:
+        """(number, time of the last change), or None when the row is missing (a flushed test database).
 
-        Read on every page, so in plain SQL: the ORM took four times as long to build this statement
-        as the database took to answer it. The time is whatever the driver returns (a string on
-        SQLite): it tells versions apart, nothing more.
+        Read on every page and API request, so in plain SQL: the ORM took four times as long to build
+        this statement as the database took to answer it. SQLite hands the time back as the text it
+        stored, in UTC.
         """
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT number, changed_at FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()
-        return (row[0], row[1]) if row else None
+        if row is None:
+            return None
+        number, changed_at = row
+        if isinstance(changed_at, str):
+            changed_at = datetime.datetime.fromisoformat(changed_at).replace(tzinfo=datetime.UTC)
+        return number, changed_at

@@ -98,7 +98,8 @@ class SearchResult:
 
     def _matching(self, *, many: bool) -> QuerySet[Recommendation]:
         """The records the index matches (``many``: when a great many do, see the engines)."""
-        key = f"{connection.ops.quote_name(Recommendation._meta.db_table)}.{connection.ops.quote_name('id')}"
+        meta = Recommendation._meta
+        key = f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
         sql, params = engine().matching_condition(key, self.node, self.facet_tokens, many=many)
         return base_queryset().filter(RawSQL(sql, params, output_field=BooleanField()))
 
