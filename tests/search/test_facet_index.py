@@ -84,21 +84,25 @@ def test_labels_saved_or_deleted_reach_the_facets(
     assert _found(theme=["media"]) == set()
 
 
-@pytest.mark.django_db
-def test_a_suggestion_counts_in_the_facets_once_accepted_and_at_once(
-    corpus: dict[str, Recommendation],
-) -> None:
-    record = corpus["press"]
-    label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
-    suggestion = Classification.objects.create(
+def _suggest_media(record: Recommendation) -> Classification:
+    """A model's suggestion of a new theme, "media", awaiting review."""
+    return Classification.objects.create(
         recommendation=record,
-        label=label,
+        label=Label.objects.create(kind=LabelKind.THEME, code="media", name="Media"),
         kind=LabelKind.THEME,
         status=Classification.Status.SUGGESTED,
         provenance=Provenance.MODEL,
         model_version="test",
         confidence=0.9,
     )
+
+
+@pytest.mark.django_db
+def test_a_suggestion_counts_in_the_facets_once_accepted_and_at_once(
+    corpus: dict[str, Recommendation],
+) -> None:
+    record = corpus["press"]
+    suggestion = _suggest_media(record)
     reviewer = User.objects.create_user("reviewer", password="pw-reviewer-1")
     grant_role(reviewer, Role.SECRETARIAT)
     assert _found(theme=["media"]) == set()  # a suggestion is not a label yet
@@ -194,16 +198,7 @@ def _counted_in_tables(ids: set[int]) -> dict[str, dict[str, int]]:
 def test_facet_counts_from_the_index_are_the_registrys(
     corpus: dict[str, Recommendation], q: str, filters: dict[str, list[str]]
 ) -> None:
-    suggestion_label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
-    Classification.objects.create(  # a suggestion awaiting review is counted nowhere
-        recommendation=corpus["press"],
-        label=suggestion_label,
-        kind=LabelKind.THEME,
-        status=Classification.Status.SUGGESTED,
-        provenance=Provenance.MODEL,
-        model_version="test",
-        confidence=0.9,
-    )
+    _suggest_media(corpus["press"])  # a suggestion awaiting review is counted nowhere
     result = search(SearchParams(q=q, filters=filters))
     shown = {key: {v.value: v.count for v in values} for key, _, values in result.facets()}
 
