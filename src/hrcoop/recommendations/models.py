@@ -47,18 +47,21 @@ class ImportRun(models.Model):
 
 
 class Recommendation(models.Model):
-    public_id = models.CharField(max_length=16, unique=True)
-    identity_key = models.CharField(max_length=64, unique=True)
+    # Unique by the constraints in Meta: a field's ``unique=True`` also gives PostgreSQL a second,
+    # ``LIKE``-pattern index, which no query uses and every import would maintain.
+    public_id = models.CharField(max_length=16)
+    identity_key = models.CharField(max_length=64)
+    # Not indexed: nothing looks a record up by it (the admin's search reads it with "contains").
     source_id = models.CharField(
         max_length=120,
         blank=True,
-        db_index=True,
         help_text="The source's own id: UHRI annotation id, or document symbol and paragraph",
     )
-    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT)
+    # Mechanisms and cycles are a handful of values: an index on either would never be chosen.
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, db_index=False)
     document_symbol = models.CharField(max_length=60, blank=True)
     paragraph = models.CharField(max_length=20, blank=True)
-    cycle = models.ForeignKey(UprCycle, null=True, blank=True, on_delete=models.PROTECT)
+    cycle = models.ForeignKey(UprCycle, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
     session = models.ForeignKey(UprSession, null=True, blank=True, on_delete=models.PROTECT)
     date = models.DateField(null=True, blank=True)
     # Indexed by the (state_under_review, session) index below; its own index would only slow imports.
@@ -80,6 +83,10 @@ class Recommendation(models.Model):
     accepted_classifications: list[Classification]
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="recommendation_public_id_unique"),
+            models.UniqueConstraint(fields=["identity_key"], name="recommendation_identity_key_unique"),
+        ]
         indexes = [
             models.Index(fields=["state_under_review", "session"]),
             models.Index(fields=["response"]),
@@ -158,8 +165,14 @@ class Classification(models.Model):
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set only on decisions by a person, so indexed only where set (the partial index in Meta).
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     model_version = models.CharField(max_length=80, blank=True)
     confidence = models.FloatField(null=True, blank=True)
@@ -173,6 +186,9 @@ class Classification(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "status", "label"]),
+            models.Index(
+                fields=["person"], name="classification_person", condition=models.Q(person__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
