@@ -28,7 +28,7 @@ from django.utils import timezone
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.models import User
-from hrcoop.recommendations.bulk import insert_rows, rows_by_key
+from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.importers import FORMATS
 from hrcoop.recommendations.importers.base import ParsedRecommendation
 from hrcoop.recommendations.models import (
@@ -323,11 +323,13 @@ class _FileImport:
         }
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         new_keys = [key for key in batch if key not in existing]
+        new_ids = reserve_ids(Recommendation, len(new_keys))
         insert_rows(
             Recommendation,
-            [*RECORD_FIELDS, "identity_key", "public_id", "first_import", "created_at", "updated_at"],
+            ["id", *RECORD_FIELDS, "identity_key", "public_id", "first_import", "created_at", "updated_at"],
             [
                 (
+                    pk,
                     *(batch[key].fields[name] for name in RECORD_FIELDS),
                     key,
                     public_id_for(key),
@@ -335,13 +337,12 @@ class _FileImport:
                     now,
                     now,
                 )
-                for key in new_keys
+                for pk, key in zip(new_ids, new_keys, strict=True)
             ],
         )
         self.created += len(new_keys)
         ids = {key: pk for key, (pk, _) in existing.items()}
-        if new_keys:
-            ids.update((key, pk) for key, pk in rows_by_key(Recommendation, "identity_key", new_keys, ["id"]))
+        ids.update(zip(new_keys, new_ids, strict=True))
         old_ids = [pk for pk, _ in existing.values()]
         through = Recommendation.recommending_states.through
         have_states = set(
