@@ -10,7 +10,14 @@ import pytest
 from hrcoop.core.models import User
 from hrcoop.core.roles import Role, grant_role
 from hrcoop.recommendations.classification.services import review
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.recommendations.models import (
+    Classification,
+    Label,
+    LabelKind,
+    Provenance,
+    Recommendation,
+    RegistryVersion,
+)
 from hrcoop.recommendations.search.facets import record_tokens, token
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.search.services import index_recommendations
@@ -225,3 +232,36 @@ def test_the_whole_registrys_kept_counts_follow_a_membership_the_loader_corrects
     load_reference_data()  # takes Norway out of the AU again: only a membership changes
 
     assert recommended_by_au_members() == with_norway - 1
+
+
+@pytest.mark.django_db
+def test_memberships_edited_one_by_one_reach_the_facets_and_the_version(
+    corpus: dict[str, Recommendation],
+) -> None:
+    """As the admin edits them: a State's group, an organisation's members, a State's organisations."""
+    record = corpus["press"]  # recommended by Norway and Sweden, both WEOG, neither in the AU
+    norway, sweden = State.objects.get(iso3="NOR"), State.objects.get(iso3="SWE")
+    au = Organisation.objects.get(code="AU")
+    versions = [RegistryVersion.current()]
+
+    def follows(organisation: str, group: str) -> tuple[bool, bool]:
+        versions.append(RegistryVersion.current())
+        assert versions[-1] != versions[-2], "the registry's version did not move"
+        return (
+            record.pk in _found(recommending_organisation=[organisation]),
+            record.pk in _found(recommending_group=[group]),
+        )
+
+    sweden.regional_group_id = "EEG"
+    sweden.save()
+    assert follows("AU", "EEG") == (False, True)
+    au.members.add(norway)
+    assert follows("AU", "EEG") == (True, True)
+    au.members.clear()
+    assert follows("AU", "EEG") == (False, True)
+    norway.organisations.add(au)
+    assert follows("AU", "EEG") == (True, True)
+    norway.organisations.remove(au)
+    sweden.regional_group_id = "WEOG"
+    sweden.save()
+    assert follows("AU", "EEG") == (False, False)
