@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hrcoop.core.models import User
 from hrcoop.core.roles import Role, grant_role
@@ -265,3 +267,24 @@ def test_memberships_edited_one_by_one_reach_the_facets_and_the_version(
     sweden.regional_group_id = "WEOG"
     sweden.save()
     assert follows("AU", "EEG") == (False, False)
+
+
+@pytest.mark.django_db
+def test_facet_values_are_named_without_a_query_per_facet_and_a_rename_shows_at_once(
+    corpus: dict[str, Recommendation],
+) -> None:
+    def facets() -> dict[str, dict[str, str]]:
+        found = search(SearchParams(filters={"recommending_organisation": ["EU"]}))
+        return {key: {v.value: v.label for v in values} for key, _, values in found.facets()}
+
+    facets()  # the process's copy of the reference rows is loaded
+    with CaptureQueriesContext(connection) as captured:
+        named = facets()
+    assert len(captured) <= 3, [q["sql"] for q in captured]  # the version, the token counts
+    assert named["recommending_organisation"]["EU"] == Organisation.objects.get(code="EU").name
+    assert named["recommending_state"]["FRA"] == "France"
+
+    eu = Organisation.objects.get(code="EU")
+    eu.name = "Union européenne"
+    eu.save()  # as in the admin
+    assert facets()["recommending_organisation"]["EU"] == "Union européenne"

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hrcoop.core.errors import InvalidInput
 from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.reference_cache import ReferenceRows
 from hrcoop.recommendations.search import query as query_language
 from hrcoop.recommendations.search.engines import engine
 from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue, values_counted
@@ -88,7 +89,9 @@ class SearchResult:
         self.node = query_language.parse(params.q) if params.mode == "text" else None
         # Per chosen facet, the index tokens of its values; a facet whose values no record can carry
         # (an unknown State or label) leaves nothing to find.
-        self.facet_tokens = [FACETS_BY_KEY[key].tokens(values) for key, values in params.filters.items()]
+        self.facet_tokens = [
+            FACETS_BY_KEY[key].tokens(values, self.reference) for key, values in params.filters.items()
+        ]
         self.nothing = any(not tokens for tokens in self.facet_tokens)
         self.queryset = base_queryset()
         if self.nothing:
@@ -102,6 +105,11 @@ class SearchResult:
         key = f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
         sql, params = engine().matching_condition(key, self.node, self.facet_tokens, many=many)
         return base_queryset().filter(RawSQL(sql, params, output_field=BooleanField()))
+
+    @cached_property
+    def reference(self) -> ReferenceRows:
+        """The reference rows that name facet values, read once per search (one version lookup)."""
+        return ReferenceRows()
 
     @property
     def indexed(self) -> bool:
@@ -200,12 +208,14 @@ class SearchResult:
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
         """(key, label, values with counts) of each facet over the current results."""
-        counted = values_counted(self._facet_token_counts())
+        counted = values_counted(self._facet_token_counts(), self.reference)
         return [
             (
                 facet.key,
                 facet.label,
-                facet.counts(counted.get(facet.key, {}), self.params.filters.get(facet.key, [])),
+                facet.counts(
+                    counted.get(facet.key, {}), self.params.filters.get(facet.key, []), self.reference
+                ),
             )
             for facet in FACETS
             if keys is None or facet.key in keys
