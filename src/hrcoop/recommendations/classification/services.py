@@ -137,10 +137,15 @@ def _store_suggestions(
     kind: str, version: ModelVersion, predictions: dict[int, list[tuple[str, float]]], *, actor: User | None
 ) -> dict[str, int]:
     if kind in SDG_KINDS:  # a goal no record was labelled with yet still gets its label row
-        for code, titles in sdg_texts(kind).items():
-            Label.objects.get_or_create(
-                kind=kind, code=code, defaults={"name": f"SDG {code}: {titles[0]}"[:200]}
-            )
+        have = set(Label.objects.filter(kind=kind).values_list("code", flat=True))
+        missing = [
+            Label(kind=kind, code=code, name=f"SDG {code}: {titles[0]}"[:200])
+            for code, titles in sdg_texts(kind).items()
+            if code not in have
+        ]
+        if missing:  # one statement and one version raise, where each label was saved on its own
+            Label.objects.bulk_create(missing)
+            mark_registry_changed()
     labels = {label.code: label for label in Label.objects.filter(kind=kind)}
     existing: dict[tuple[int, int], Classification] = {
         (c.recommendation_id, c.label_id): c
