@@ -110,7 +110,7 @@ def test_unknown_issue_label(good: None, tmp_path: Path) -> None:
         )
     )
     assert (error.row, error.column) == (7, "Issue")
-    assert "unknown issue 'Space law'" in str(error)
+    assert "unknown issue 'Space law'" in str(error) and "--new-labels" in str(error)
 
 
 def test_unknown_response_and_action(good: None, tmp_path: Path) -> None:

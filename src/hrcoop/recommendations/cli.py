@@ -26,29 +26,41 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
         typer.echo(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))
 
 
-def _import(format_name: str, files: list[Path], dry_run: bool) -> None:
+def _import(format_name: str, files: list[Path], dry_run: bool, new_labels: bool) -> None:
     from hrcoop.recommendations.services import import_files
 
-    print_json(import_files(files, format_name=format_name, actor=None, dry_run=dry_run))
+    print_json(
+        import_files(files, format_name=format_name, actor=None, dry_run=dry_run, new_labels=new_labels)
+    )
 
 
 FILES = typer.Argument(..., exists=False, help="Files to import (plain or gzip-compressed)")
 DRY_RUN = typer.Option(False, "--dry-run", help="Read and check everything, report, and write nothing")
+NEW_LABELS = typer.Option(
+    False,
+    "--new-labels",
+    help="Add issues, themes and affected persons the vocabulary does not know (listed in the report) "
+    "instead of stopping at the first",
+)
 
 
 @import_app.command("upr-info")
-def import_upr_info(files: list[Path] = FILES, dry_run: bool = DRY_RUN) -> None:
+def import_upr_info(
+    files: list[Path] = FILES, dry_run: bool = DRY_RUN, new_labels: bool = NEW_LABELS
+) -> None:
     """UPR Info database exports (the 2015 and 2018 formats, detected automatically)."""
-    _import("upr-info", files, dry_run)
+    _import("upr-info", files, dry_run, new_labels)
 
 
 @import_app.command("uhri")
-def import_uhri(files: list[Path] = FILES, dry_run: bool = DRY_RUN) -> None:
+def import_uhri(files: list[Path] = FILES, dry_run: bool = DRY_RUN, new_labels: bool = NEW_LABELS) -> None:
     """OHCHR Universal Human Rights Index exports (JSON or XLSX)."""
-    _import("uhri", files, dry_run)
+    _import("uhri", files, dry_run, new_labels)
 
 
 @import_app.command("ohchr-list")
-def import_ohchr_list(files: list[Path] = FILES, dry_run: bool = DRY_RUN) -> None:
+def import_ohchr_list(
+    files: list[Path] = FILES, dry_run: bool = DRY_RUN, new_labels: bool = NEW_LABELS
+) -> None:
     """OHCHR thematic lists / matrices of UPR recommendations (plain text)."""
-    _import("ohchr-list", files, dry_run)
+    _import("ohchr-list", files, dry_run, new_labels)

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import ImportFailed, InvalidInput
@@ -155,11 +156,22 @@ class _Entry:
     action: int | None = None
 
 
-class _Resolver:
-    """Reference data held in memory for one file: States, sessions, mechanisms, labels."""
+# Vocabularies a source may extend (``--new-labels``); action categories and SDG codes are fixed scales.
+OPEN_KINDS = (LabelKind.ISSUE, LabelKind.THEME, LabelKind.AFFECTED_PERSONS)
 
-    def __init__(self, file: str) -> None:
+
+class _Resolver:
+    """Reference data held in memory for one file: States, sessions, mechanisms, labels.
+
+    With ``new_labels``, a label of an open vocabulary (``OPEN_KINDS``) that matches no label or
+    alias is added to the vocabulary, in the file's transaction, and listed in ``added_labels``;
+    without it, the import stops and names the row and value.
+    """
+
+    def __init__(self, file: str, *, new_labels: bool = False) -> None:
         self.file = file
+        self.new_labels = new_labels
+        self.added_labels: list[dict[str, Any]] = []
         self.states = StateIndex()
         self.sessions: dict[int, int] = dict(UprSession.objects.values_list("number", "cycle_id"))
         self.mechanisms = set(Mechanism.objects.values_list("code", flat=True))
@@ -187,6 +199,18 @@ class _Resolver:
         if (kind, value) not in self._label_cache:
             self._label_cache[(kind, value)] = self.labels.get((kind, name_key(value)))
         return self._label_cache[(kind, value)]
+
+    def add_label(self, kind: str, value: str, *, row: int) -> int:
+        """A new label of ``kind`` named ``value``, with a code made from its name (unique in its kind)."""
+        base = slugify(value)[:100] or "label"
+        taken = {code for pk, code in self.label_codes.items() if self.label_kinds[pk] == kind}
+        code = next(c for c in (base, *(f"{base}-{n}" for n in range(2, 10_000))) if c not in taken)
+        label = Label.objects.create(kind=kind, code=code, name=value[:200])
+        self.labels[(kind, name_key(code))] = self.labels[(kind, name_key(value))] = label.pk
+        self.label_codes[label.pk], self.label_kinds[label.pk] = code, kind
+        self._label_cache[(kind, value)] = label.pk
+        self.added_labels.append({"kind": kind, "code": code, "name": value, "row": row})
+        return label.pk
 
     def _fail(self, item: ParsedRecommendation, column_of: str, message: str) -> ImportFailed:
         return ImportFailed(message, file=self.file, row=item.row, column=item.columns.get(column_of))
@@ -244,9 +268,17 @@ class _Resolver:
         )
         for kind, value in item.labels:
             label_id = self.label(kind, value)
+            if label_id is None and self.new_labels and kind in OPEN_KINDS:
+                label_id = self.add_label(kind, value, row=item.row)
             if label_id is None:
+                remedy = (
+                    " (add it, or an alias, to recommendations/data/labels_*.csv, or import with "
+                    "--new-labels to add it as a new label)"
+                    if kind in OPEN_KINDS
+                    else ""
+                )
                 raise self._fail(
-                    item, kind, f"unknown {kind.replace('_', ' ')} {value!r}: not in the vocabulary"
+                    item, kind, f"unknown {kind.replace('_', ' ')} {value!r}: not in the vocabulary{remedy}"
                 )
             if kind == LabelKind.ACTION_CATEGORY:
                 if entry.action is None:
@@ -442,8 +474,14 @@ def _sha256(path: Path) -> str:
 
 
 @transaction.atomic
-def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bool = False) -> dict[str, Any]:
-    """Import one file, all or nothing; return its report (JSON-able)."""
+def import_file(
+    path: Path, *, format_name: str, actor: User | None, dry_run: bool = False, new_labels: bool = False
+) -> dict[str, Any]:
+    """Import one file, all or nothing; return its report (JSON-able).
+
+    ``new_labels``: add the issues, themes and affected persons the vocabulary does not know (a later
+    export's new ones) instead of stopping at the first; the report lists them (``labels_added``).
+    """
     parser = FORMATS.get(format_name)
     if parser is None:
         raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
@@ -457,7 +495,7 @@ def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bo
     run = ImportRun.objects.create(
         format=format_name, file_name=path.name, sha256=sha256, started_at=timezone.now(), actor=actor
     )
-    state = _FileImport(run, _Resolver(str(path)))
+    state = _FileImport(run, _Resolver(str(path), new_labels=new_labels))
     for items in _batches(parser.parse(path), BATCH_SIZE):
         batch: dict[str, _Entry] = {}
         for item in items:
@@ -478,6 +516,7 @@ def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bo
         "import_run": None if dry_run else run.pk,
         "same_file_imported_before": previous,
         "vocabulary_changes": vocabulary_changes,
+        "labels_added": state.resolver.added_labels,
         **state.report(),
     }
     report["seconds"] = round(time.perf_counter() - started, 3)
@@ -499,12 +538,20 @@ def import_file(path: Path, *, format_name: str, actor: User | None, dry_run: bo
 
 
 def import_files(
-    files: Iterable[Path], *, format_name: str, actor: User | None, dry_run: bool = False
+    files: Iterable[Path],
+    *,
+    format_name: str,
+    actor: User | None,
+    dry_run: bool = False,
+    new_labels: bool = False,
 ) -> list[dict[str, Any]]:
     """Import each file in its own transaction; a failing file raises and leaves the ones before it."""
     if format_name not in FORMATS:
         raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
-    return [import_file(Path(path), format_name=format_name, actor=actor, dry_run=dry_run) for path in files]
+    return [
+        import_file(Path(path), format_name=format_name, actor=actor, dry_run=dry_run, new_labels=new_labels)
+        for path in files
+    ]
 
 
 # --- corrections by the secretariat --------------------------------------------------------------
