@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, SetCookieParam
@@ -95,7 +95,13 @@ BROWSER_ARGS = [
 
 @pytest.fixture
 def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright, for the tests that walk ``live_server`` as a person would."""
+    """Debian's Chromium driven by Playwright, for the tests that walk ``live_server`` as a person would.
+
+    The database connection a test opens while Playwright runs is not the one pytest-django closes
+    after the test (Django keeps connections in context-local storage, and Playwright's synchronous
+    API runs its loop in a greenlet). Left open, it kept PostgreSQL from dropping the test database
+    at the end of the run ("being accessed by other users"), so it is closed here.
+    """
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv(
@@ -105,6 +111,7 @@ def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bro
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
         yield chromium
         chromium.close()
+        connections.close_all()
 
 
 def session_cookie(user: Any, base: str) -> SetCookieParam:
