@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hrcoop.core.audit import events_for
@@ -70,3 +72,16 @@ def test_correction_goes_through_the_service_and_provenance_stays(
     assert event.action == "recommendations.update"
     assert event.data["before"]["text"] == "Abolish the death penalty"
     assert event.data["after"]["response_source"] == "A/HRC/19/4/Add.1"
+
+
+def test_a_public_id_is_found_by_its_index_in_any_case(
+    admin_client: Client, imported: Recommendation
+) -> None:
+    url = reverse("admin:recommendations_recommendation_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        page = admin_client.get(url, {"q": f" {imported.public_id.lower()} "})
+    listed = page.context["cl"].result_list
+    assert [record.pk for record in listed] == [imported.pk]
+    assert not [q["sql"] for q in captured if "LIKE" in q["sql"].upper()]  # no column read in full
+    words = admin_client.get(url, {"q": "penalty"}).context["cl"].result_list
+    assert imported in words  # other searches work as before

@@ -8,14 +8,18 @@ audited like every other write. Labels are read-only here: vocabularies are the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from hrcoop.core.admin import ReadOnlyAdmin
 from hrcoop.recommendations.models import Classification, ImportRun, Label, LabelAlias, Recommendation
 from hrcoop.recommendations.services import EDITABLE_FIELDS, update_recommendation
+
+PUBLIC_ID = re.compile(r"R[A-Z2-7]{10}", re.IGNORECASE)  # ``services.public_id_for``
 
 
 class ClassificationInline(admin.TabularInline):
@@ -67,6 +71,20 @@ class RecommendationAdmin(admin.ModelAdmin):
     @admin.display(description="recommending States")
     def recommending_states_list(self, obj: Recommendation) -> str:
         return ", ".join(s.name for s in obj.recommending_states.all()) or "-"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Recommendation], search_term: str
+    ) -> tuple[QuerySet[Recommendation], bool]:
+        """A public id is looked up by its unique index, in any case.
+
+        It is the secretariat's usual search, and the admin's own ("contains" in each search field)
+        read every record's text to answer it: 77 ms at 41k records on SQLite, and seconds at a
+        million. Anything else is searched as the admin does.
+        """
+        term = search_term.strip()
+        if PUBLIC_ID.fullmatch(term):
+            return queryset.filter(public_id=term.upper()), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # records come from imports, where their identity is computed
