@@ -267,6 +267,8 @@ def test_memberships_edited_one_by_one_reach_the_facets_and_the_version(
     sweden.regional_group_id = "WEOG"
     sweden.save()
     assert follows("AU", "EEG") == (False, False)
+    Organisation.objects.get(code="EU").delete()  # Sweden's organisation, and so the record's
+    assert follows("EU", "WEOG") == (False, True)
 
 
 @pytest.mark.django_db

@@ -2,17 +2,17 @@
 
 The loader sends ``memberships_changed`` and ``reference_changed`` itself after its bulk writes. An
 edit through the ORM sends only Django's own signals, so these receivers translate them: a State
-saved into another regional group, or States added to or removed from an organisation, from either
-side of the relation. Without them the search index kept the old group or organisation as facet
-tokens of the States' records, and the registry's version, which keys the kept facet counts, did not
-move.
+saved into another regional group, States added to or removed from an organisation, from either
+side of the relation, or an organisation deleted with its members. Without them the search index
+kept the old group or organisation as facet tokens of the States' records, and the registry's
+version, which keys the kept facet counts, did not move.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from hrcoop.reference.models import Organisation, State
 from hrcoop.reference.signals import memberships_changed, reference_changed
@@ -56,9 +56,25 @@ def _members_changed(
         reference_changed.send(sender=State)
 
 
+def _organisation_before_delete(sender: type[Organisation], instance: Organisation, **kwargs: Any) -> None:
+    instance._states_leaving = sorted(instance.members.values_list("pk", flat=True))  # type: ignore[attr-defined]
+
+
+def _organisation_deleted(sender: type[Organisation], instance: Organisation, **kwargs: Any) -> None:
+    states = getattr(instance, "_states_leaving", [])
+    if states:  # the version is raised by the deletion itself (``reference_cache``)
+        memberships_changed.send(sender=State, state_ids=states)
+
+
 def connect() -> None:
     pre_save.connect(_group_before_save, sender=State, dispatch_uid="reference-group-before")
     post_save.connect(_group_after_save, sender=State, dispatch_uid="reference-group-after")
     m2m_changed.connect(
         _members_changed, sender=Organisation.members.through, dispatch_uid="reference-organisation-members"
+    )
+    pre_delete.connect(
+        _organisation_before_delete, sender=Organisation, dispatch_uid="reference-organisation-gone"
+    )
+    post_delete.connect(
+        _organisation_deleted, sender=Organisation, dispatch_uid="reference-organisation-deleted"
     )
