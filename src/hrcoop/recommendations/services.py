@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -103,6 +103,20 @@ def _vocabulary_rows() -> Iterator[dict[str, str]]:
             yield from csv.DictReader(handle)
 
 
+def create_labels(labels: Sequence[Label]) -> list[Label]:
+    """Add labels to the vocabularies, in one statement; returns them with their keys.
+
+    A new label changes what records may show (a facet value, a name on a page), so the registry's
+    version is raised, once for all of them. The vocabulary files, an import's new labels
+    (``--new-labels``) and the SDG models' goals and targets all add labels here.
+    """
+    if not labels:
+        return []
+    created = Label.objects.bulk_create(labels)
+    mark_registry_changed()
+    return created
+
+
 def sync_vocabularies() -> int:
     """Create the labels and aliases of ``data/labels_*.csv`` that are missing; rename changed ones.
 
@@ -114,7 +128,7 @@ def sync_vocabularies() -> int:
         for pk, kind, code, name in Label.objects.values_list("pk", "kind", "code", "name")
     }
     aliases = set(LabelAlias.objects.values_list("kind", "key"))
-    changed = 0
+    renamed = 0
     rows = list(_vocabulary_rows())
     new_labels: list[Label] = []
     for row in rows:
@@ -123,10 +137,9 @@ def sync_vocabularies() -> int:
             new_labels.append(Label(kind=row["kind"], code=row["code"], name=row["name"]))
         elif current[1] != row["name"]:
             Label.objects.filter(pk=current[0]).update(name=row["name"])
-            changed += 1
-    for label in Label.objects.bulk_create(new_labels):  # one statement, and one version raise below
+            renamed += 1
+    for label in create_labels(new_labels):
         labels[(label.kind, label.code)] = (label.pk, label.name)
-    changed += len(new_labels)
     new_aliases: list[LabelAlias] = []
     for row in rows:
         label_id = labels[(row["kind"], row["code"])][0]
@@ -136,9 +149,9 @@ def sync_vocabularies() -> int:
                 aliases.add((row["kind"], key))
                 new_aliases.append(LabelAlias(label_id=label_id, kind=row["kind"], key=key))
     LabelAlias.objects.bulk_create(new_aliases)
-    if changed:  # a new or renamed label changes what records show
+    if renamed:  # a renamed label changes what records show
         mark_registry_changed()
-    return changed + len(new_aliases)
+    return len(new_labels) + renamed + len(new_aliases)
 
 
 # --- resolving names -----------------------------------------------------------------------------
@@ -205,7 +218,7 @@ class _Resolver:
         base = slugify(value)[:100] or "label"
         taken = {code for pk, code in self.label_codes.items() if self.label_kinds[pk] == kind}
         code = next(c for c in (base, *(f"{base}-{n}" for n in range(2, 10_000))) if c not in taken)
-        label = Label.objects.create(kind=kind, code=code, name=value[:200])
+        [label] = create_labels([Label(kind=kind, code=code, name=value[:200])])
         self.labels[(kind, name_key(code))] = self.labels[(kind, name_key(value))] = label.pk
         self.label_codes[label.pk], self.label_kinds[label.pk] = code, kind
         self._label_cache[(kind, value)] = label.pk

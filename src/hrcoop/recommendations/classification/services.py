@@ -24,7 +24,7 @@ from hrcoop.recommendations.classification.models import EvaluationRun, ModelVer
 from hrcoop.recommendations.classification.sdg import SdgModel, embed, sdg_texts
 from hrcoop.recommendations.classification.selectors import may_review
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
-from hrcoop.recommendations.services import mark_registry_changed
+from hrcoop.recommendations.services import create_labels, mark_registry_changed
 
 Model = MultiLabelModel | SingleLabelModel | SdgModel
 SDG_KINDS = {LabelKind.SDG_GOAL, LabelKind.SDG_TARGET}
@@ -143,9 +143,7 @@ def _store_suggestions(
             for code, titles in sdg_texts(kind).items()
             if code not in have
         ]
-        if missing:  # one statement and one version raise, where each label was saved on its own
-            Label.objects.bulk_create(missing)
-            mark_registry_changed()
+        create_labels(missing)
     labels = {label.code: label for label in Label.objects.filter(kind=kind)}
     existing: dict[tuple[int, int], Classification] = {
         (c.recommendation_id, c.label_id): c
