@@ -290,3 +290,13 @@ def test_facet_values_are_named_without_a_query_per_facet_and_a_rename_shows_at_
     eu.name = "Union européenne"
     eu.save()  # as in the admin
     assert facets()["recommending_organisation"]["EU"] == "Union européenne"
+
+
+@pytest.mark.django_db
+def test_a_search_reads_the_registry_version_once(corpus: dict[str, Recommendation]) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        found = search(SearchParams(q="death", filters={"recommending_organisation": ["EU"]}))
+        found.page(limit=20)
+        found.facets()
+    version_reads = [q for q in captured if RegistryVersion._meta.db_table in q["sql"]]
+    assert len(version_reads) == 1

@@ -108,7 +108,8 @@ class SearchResult:
 
     @cached_property
     def reference(self) -> ReferenceRows:
-        """The reference rows that name facet values, read once per search (one version lookup)."""
+        """The reference rows that name facet values and records, read once per search (one version
+        lookup)."""
         return ReferenceRows()
 
     @property
@@ -198,13 +199,13 @@ class SearchResult:
         return list(ordered[offset : offset + limit] if limit is not None else ordered)
 
     def page(self, *, limit: int, offset: int = 0) -> list[Recommendation]:
-        return records_in_order(self.ids(limit=limit, offset=offset))
+        return records_in_order(self.ids(limit=limit, offset=offset), rows=self.reference)
 
     def iterate(self) -> Iterator[Recommendation]:
         """Every result, in order, a thousand records at a time: memory stays flat for exports."""
         ids = self.ids()
         for start in range(0, len(ids), EXPORT_CHUNK):
-            yield from records_in_order(ids[start : start + EXPORT_CHUNK])
+            yield from records_in_order(ids[start : start + EXPORT_CHUNK], rows=self.reference)
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
         """(key, label, values with counts) of each facet over the current results."""
