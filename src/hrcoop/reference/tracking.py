@@ -40,10 +40,7 @@ def _members_changed(
 ) -> None:
     """``reverse``: changed from a State's side (``state.organisations``), else from an organisation's."""
     if action == "pre_clear":  # who leaves is read while the rows are there, and sent once they are gone
-        leaving = Organisation.members.through.objects.filter(organisation_id=instance.pk)
-        instance._states_leaving = (  # type: ignore[union-attr]
-            [instance.pk] if reverse else sorted(leaving.values_list("state_id", flat=True))
-        )
+        _note_leaving(instance)
         return
     if action == "post_clear":
         states = getattr(instance, "_states_leaving", [])
@@ -56,8 +53,10 @@ def _members_changed(
         reference_changed.send(sender=State)
 
 
-def _organisation_before_delete(sender: type[Organisation], instance: Organisation, **kwargs: Any) -> None:
-    instance._states_leaving = sorted(instance.members.values_list("pk", flat=True))  # type: ignore[attr-defined]
+def _note_leaving(instance: Organisation | State, **kwargs: Any) -> None:
+    """Before memberships are cleared (from either side) or an organisation is deleted: whose."""
+    leaving = [instance.pk] if isinstance(instance, State) else instance.members.values_list("pk", flat=True)
+    instance._states_leaving = sorted(leaving)  # type: ignore[union-attr]
 
 
 def _organisation_deleted(sender: type[Organisation], instance: Organisation, **kwargs: Any) -> None:
@@ -72,9 +71,7 @@ def connect() -> None:
     m2m_changed.connect(
         _members_changed, sender=Organisation.members.through, dispatch_uid="reference-organisation-members"
     )
-    pre_delete.connect(
-        _organisation_before_delete, sender=Organisation, dispatch_uid="reference-organisation-gone"
-    )
+    pre_delete.connect(_note_leaving, sender=Organisation, dispatch_uid="reference-organisation-gone")
     post_delete.connect(
         _organisation_deleted, sender=Organisation, dispatch_uid="reference-organisation-deleted"
     )
