@@ -13,12 +13,14 @@ from hrcoop.recommendations.classification.learn import (
     MultiLabelModel,
     NotEnoughData,
     SingleLabelModel,
+    exclusive_labels,
     fit_temperature,
     holdout_split,
     leading_words,
     make_action_featurizer,
     nb_ratios,
     scoring_folds,
+    select_labels,
     tune_thresholds,
 )
 
@@ -128,6 +130,46 @@ def test_issue_features_carry_a_word_into_its_other_forms() -> None:
     assert model.holdout["folds"] == 3 and model.holdout["records"] == 120
     predicted = model.predict(["Ratification of the convention"])[0]
     assert [label for label, _ in predicted] == ["international-instruments"]
+
+
+def test_a_catch_all_label_is_found_by_how_often_it_stands_alone() -> None:
+    truth = np.zeros((100, 4), dtype=int)
+    truth[:50, 0] = 1  # topical
+    truth[25:75, 1] = 1  # topical, alone in half its records
+    truth[80:100, 2] = 1  # catch-all: 19 of its 20 records carry nothing else
+    truth[80, 0] = 1
+    truth[75:80, 3] = 1  # alone too, but five records cannot tell
+    assert list(exclusive_labels(truth, min_positives=8)) == [2]
+
+
+def test_a_label_that_stands_alone_gives_way_to_any_other_label() -> None:
+    margins = np.array(
+        [
+            [0.4, -0.2, 0.9],  # a topical label passes: the catch-all (column 2) gives way
+            [-0.1, -0.3, 0.2],  # nothing else passes: the catch-all stays
+            [0.3, 0.1, -0.5],  # the catch-all does not pass: the others are untouched
+        ]
+    )
+    assert select_labels(margins, [2]).tolist() == [
+        [True, False, False],
+        [False, False, True],
+        [True, True, False],
+    ]
+    assert (select_labels(margins, []) == (margins > 0)).all()
+
+
+def test_a_multilabel_model_file_saved_before_catch_alls_still_predicts() -> None:
+    texts = [f"{verb} item {i}" for i in range(20) for verb in ("Ratify treaty", "End torture")]
+    labels = [["instruments"], ["torture"]] * 20
+    model = MultiLabelModel.train(texts, labels, groups=[1 + i // 8 for i in range(40)])
+    old = {k: v for k, v in model.__dict__.items() if k != "exclusive"}  # the fields joblib wrote then
+    saved = MultiLabelModel.__new__(MultiLabelModel)
+    saved.__dict__.update(old)
+    loaded = pickle.loads(pickle.dumps(saved))
+    assert [[lb for lb, _ in p] for p in loaded.predict(["Ratify treaty 3", "End torture 4"])] == [
+        ["instruments"],
+        ["torture"],
+    ]
 
 
 def test_nb_ratios_weigh_up_the_words_that_tell_a_label_either_way() -> None:

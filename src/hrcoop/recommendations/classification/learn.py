@@ -39,6 +39,7 @@ _WORD = re.compile(r"\w+")
 THRESHOLD_GRID = np.round(np.arange(-1.0, 0.61, 0.05), 2)
 MIN_POSITIVES_FOR_OWN_THRESHOLD = 8
 SHRINK = 10
+EXCLUSIVE_SHARE = 0.9
 SVM_TOLERANCE = 1e-3
 SCORING_FOLDS = 3
 NB_SVM_C = 0.1
@@ -161,6 +162,37 @@ def _middle_of_best(f1: np.ndarray) -> np.ndarray:
     """
     best = f1 >= f1.max(axis=0) - 1e-12
     return np.array([np.flatnonzero(column)[column.sum() // 2] for column in best.T])
+
+
+def exclusive_labels(truth: np.ndarray, *, min_positives: int = MIN_POSITIVES_FOR_OWN_THRESHOLD) -> np.ndarray:
+    """The labels that stand alone: at least ``EXCLUSIVE_SHARE`` of their records carry no other label.
+
+    UPR Info's "Other" and "General" are such catch-alls (97-98 % of their records carry nothing else;
+    the next label, "National Human Rights Institution", 82 %). Scored on their own, they are
+    suggested beside topical labels, and were the two worst labels on the inner splits. Learned from
+    the training labels, not named, so that another taxonomy's catch-alls are found the same way.
+    """
+    truth = truth.astype(bool)
+    positives = truth.sum(axis=0)
+    alone = (truth & (truth.sum(axis=1) == 1)[:, None]).sum(axis=0)
+    return np.flatnonzero((positives >= min_positives) & (alone >= EXCLUSIVE_SHARE * positives))
+
+
+def select_labels(margins: np.ndarray, exclusive: Sequence[int]) -> np.ndarray:
+    """The labels each record gets: those past their threshold, except that a label that stands alone
+    gives way when any other label passes.
+
+    Measured when sessions 1-10 predicted 13-16 (and 1-13 predicted 14-16), issues micro-F1 0.8911
+    -> 0.8957 (0.9032 -> 0.9084), macro-F1 0.8448 -> 0.8475 (0.8620 -> 0.8654). Tuning the standing-
+    alone labels' thresholds again on the records left to them scored lower (0.8926, 0.9046).
+    """
+    passing = margins > 0
+    if len(exclusive):
+        others = np.ones(margins.shape[1], dtype=bool)
+        others[list(exclusive)] = False
+        crowded = passing[:, others].any(axis=1)
+        passing[np.ix_(crowded, list(exclusive))] = False
+    return passing
 
 
 def _fit_platt(margins: np.ndarray, outcomes: np.ndarray) -> tuple[float, float]:
@@ -295,6 +327,8 @@ class MultiLabelModel:
     shared_threshold: float
     platt: tuple[float, float]
     holdout: dict[str, float] = field(default_factory=dict)
+    # Indices of the labels that stand alone (``exclusive_labels``); () in model files saved before.
+    exclusive: tuple[int, ...] = ()
 
     @classmethod
     def train(
@@ -327,7 +361,8 @@ class MultiLabelModel:
         thresholds, shared = tune_thresholds(scores, y)
         margins = scores - thresholds
         platt = _fit_platt(margins.ravel(), y.ravel())
-        predicted = margins > 0
+        exclusive = tuple(int(j) for j in exclusive_labels(y))
+        predicted = select_labels(margins, exclusive)
         tp = float((predicted & (y == 1)).sum())
         holdout = {
             "records": len(texts),
@@ -335,7 +370,7 @@ class MultiLabelModel:
             "micro_f1": round(2 * tp / max(1.0, float(predicted.sum() + y.sum())), 4),
         }
         weights, intercepts = _fit_linear(x_all, y, C=C)
-        return cls(labels, featurizer, weights, intercepts, thresholds, shared, platt, holdout)
+        return cls(labels, featurizer, weights, intercepts, thresholds, shared, platt, holdout, exclusive)
 
     def margins(self, texts: Sequence[str]) -> np.ndarray:
         scores = np.asarray(self.featurizer.transform(texts) @ self.weights) + self.intercepts
@@ -346,11 +381,12 @@ class MultiLabelModel:
         return _sigmoid(a * self.margins(texts) + b)
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
-        """For each text, the labels whose score passes their threshold, with their confidence."""
+        """For each text, the labels ``select_labels`` gives it, with their confidence."""
         margins = self.margins(texts)
         confidence = _sigmoid(self.platt[0] * margins + self.platt[1])
+        chosen = select_labels(margins, self.exclusive)
         return [
-            [(self.labels[j], float(confidence[i, j])) for j in np.flatnonzero(margins[i] > 0)]
+            [(self.labels[j], float(confidence[i, j])) for j in np.flatnonzero(chosen[i])]
             for i in range(len(texts))
         ]
 
