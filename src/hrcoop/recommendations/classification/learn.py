@@ -164,7 +164,9 @@ def _middle_of_best(f1: np.ndarray) -> np.ndarray:
     return np.array([np.flatnonzero(column)[column.sum() // 2] for column in best.T])
 
 
-def exclusive_labels(truth: np.ndarray, *, min_positives: int = MIN_POSITIVES_FOR_OWN_THRESHOLD) -> np.ndarray:
+def exclusive_labels(
+    truth: np.ndarray, *, min_positives: int = MIN_POSITIVES_FOR_OWN_THRESHOLD
+) -> np.ndarray:
     """The labels that stand alone: at least ``EXCLUSIVE_SHARE`` of their records carry no other label.
 
     UPR Info's "Other" and "General" are such catch-alls (97-98 % of their records carry nothing else;
@@ -188,10 +190,11 @@ def select_labels(margins: np.ndarray, exclusive: Sequence[int]) -> np.ndarray:
     """
     passing = margins > 0
     if len(exclusive):
+        alone = np.asarray(exclusive, dtype=np.intp)
         others = np.ones(margins.shape[1], dtype=bool)
-        others[list(exclusive)] = False
-        crowded = passing[:, others].any(axis=1)
-        passing[np.ix_(crowded, list(exclusive))] = False
+        others[alone] = False
+        crowded = np.flatnonzero(passing[:, others].any(axis=1))
+        passing[crowded[:, None], alone[None, :]] = False
     return passing
 
 
