@@ -37,3 +37,36 @@ def test_a_domain_error_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"error: {tmp_path / 'missing'}: no folder for language(s) en, fr, es, ar, ru, zh-Hans"
     ]
+
+
+def test_a_database_without_the_schema_is_named_with_the_command_that_prepares_it(tmp_path: Path) -> None:
+    database = tmp_path / "never-initialised.sqlite3"
+    result = run("stats", "--json", database=database)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: the sqlite database {database} has no hrcoop schema yet")
+    assert "no such table: recommendations_recommendation" in line and "run `hrcoop init`" in line
+
+
+def test_a_database_behind_the_code_names_the_first_missing_migration(tmp_path: Path) -> None:
+    database = tmp_path / "older.sqlite3"
+    assert run("init", database=database).returncode == 0
+    assert run("migrate", "classification", "zero", database=database).returncode == 0
+    result = run("classify", "apply", database=database)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "has an older schema than this version of hrcoop (1 migration(s) not applied" in line
+    assert "first classification.0001_initial" in line and "run `hrcoop init`" in line
+    assert run("init", database=database).returncode == 0  # what the message says to do mends it
+    mended = run("classify", "apply", database=database)
+    assert mended.stderr.strip() == "error: issue: no trained issue model: run `hrcoop classify train` first"
+
+
+def test_an_unreachable_database_server_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": "postgres://hrcoop@127.0.0.1:9/registry"}  # port 9: discard
+    result = subprocess.run(
+        [HRCOOP, "stats", "--json"], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot use the postgresql database registry at 127.0.0.1:9: ")
