@@ -146,7 +146,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("HRCOOP_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "hrcoop.core.staticfiles.IncrementalCompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
