@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,18 @@ def shared_data(*parts: str) -> Path:
             f"real data {path} is not present (tests read it from ../shared/data beside the repository)"
         )
     return path
+
+
+COLLECTED_STATIC = tempfile.TemporaryDirectory(prefix="hrcoop-test-static-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """An empty collected-static folder for the run. WhiteNoise serves the apps' files through the
+    finders in tests, but warns at every start of the WSGI application (one is built while collecting)
+    if ``STATIC_ROOT`` is missing, as it is on a checkout where ``hrcoop init`` never ran."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = COLLECTED_STATIC.name
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

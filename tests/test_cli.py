@@ -12,7 +12,8 @@ HRCOOP = str(Path(sys.executable).with_name("hrcoop"))
 
 
 def run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    """``hrcoop ARGS`` on ``database``, its var folder (collected static files, models) beside it."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "HRCOOP_VAR_DIR": str(database.parent)}
     return subprocess.run([HRCOOP, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
