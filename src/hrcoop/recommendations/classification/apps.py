@@ -6,3 +6,8 @@ class ClassificationConfig(AppConfig):
     label = "classification"
     verbose_name = "Classification models"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hrcoop.recommendations.classification import signals
+
+        signals.connect()

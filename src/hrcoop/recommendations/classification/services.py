@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from hrcoop.core.audit import record_event
@@ -110,15 +111,23 @@ def _predict(model: Model, texts: list[str]) -> list[list[tuple[str, float]]]:
     return model.predict(texts)
 
 
-def apply(kind: str, *, actor: User | None, include_labelled: bool = False) -> dict[str, int]:
+def apply(
+    kind: str,
+    *,
+    actor: User | None,
+    include_labelled: bool = False,
+    records: QuerySet[Recommendation] | None = None,
+) -> dict[str, int]:
     """Store the active model's suggestions for the records that need them; returns what changed.
 
     By default only records without an accepted label of ``kind`` are suggested for; with
     ``include_labelled`` a multi-label task also suggests extra labels for labelled records.
+    ``records`` narrows the candidates (e.g. to an import's new records); by default every record.
     """
     version = active_version(kind)
     model: Model = store.load(version.artifact)
-    records = Recommendation.objects.all()
+    if records is None:
+        records = Recommendation.objects.all()
     if not include_labelled or kind in SINGLE_LABEL_KINDS:
         records = records.exclude(
             classifications__kind=kind, classifications__status=Classification.Status.ACCEPTED
