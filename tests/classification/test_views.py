@@ -46,6 +46,23 @@ def test_queue_filters_by_label_and_confidence(suggestions: list[Classification]
     assert "0 suggestions" in client.get(QUEUE, {"min": "1.01"}).content.decode()
 
 
+def test_queue_narrows_to_a_session_and_a_state_under_review(
+    suggestions: list[Classification], make_record: Make, reviewer: User
+) -> None:
+    make_record("Take measures on torture in places of detention", session=10)
+    services.apply(LabelKind.ISSUE, actor=None)
+    client = Client()
+    client.force_login(reviewer)
+
+    page = client.get(QUEUE, {"session": "10"}).content.decode()
+    assert "torture in places of detention" in page and "death penalty" not in page
+    page = client.get(QUEUE, {"session": "9", "state": "KEN"}).content.decode()
+    assert "death penalty" in page and "torture in places of detention" not in page
+    assert '<option value="KEN" selected>Kenya</option>' in page  # only States with suggestions are listed
+    assert '<option value="FRA"' not in page
+    assert "0 suggestions" in client.get(QUEUE, {"state": "FRA"}).content.decode()
+
+
 def test_bulk_accept_and_single_reject(suggestions: list[Classification], reviewer: User) -> None:
     client = Client()
     client.force_login(reviewer)

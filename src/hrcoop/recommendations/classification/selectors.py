@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from hrcoop.core.errors import Forbidden
 from hrcoop.core.models import Role
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.recommendations.classification.models import EvaluationRun, ModelVersion
 from hrcoop.recommendations.models import Classification, Provenance
+from hrcoop.reference.models import State
 
 
 def may_review(actor: Actor) -> bool:
@@ -22,13 +23,16 @@ def review_queue(
     label: str = "",
     min_confidence: float | None = None,
     max_confidence: float | None = None,
+    session: int | None = None,
+    state_iso3: str = "",
 ) -> QuerySet[Classification]:
-    """Open model suggestions, least confident first (where a person's look is worth most)."""
+    """Open model suggestions, least confident first (where a person's look is worth most); a
+    session or a State under review narrows them to one batch of work, e.g. a newly imported session."""
     if not may_review(actor):
         raise Forbidden("only the secretariat or an administrator may review suggested labels")
-    queryset = Classification.objects.filter(
-        status=Classification.Status.SUGGESTED, provenance=Provenance.MODEL
-    ).select_related("label", "recommendation", "recommendation__state_under_review")
+    queryset = _open_suggestions().select_related(
+        "label", "recommendation", "recommendation__state_under_review"
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
     if label:
@@ -37,7 +41,21 @@ def review_queue(
         queryset = queryset.filter(confidence__gte=min_confidence)
     if max_confidence is not None:
         queryset = queryset.filter(confidence__lte=max_confidence)
+    if session is not None:
+        queryset = queryset.filter(recommendation__session__number=session)
+    if state_iso3:
+        queryset = queryset.filter(recommendation__state_under_review__iso3=state_iso3)
     return queryset.order_by("confidence", "pk")
+
+
+def states_with_open_suggestions() -> list[tuple[str, str]]:
+    """(ISO3, name) of the States under review whose records have suggestions awaiting a reviewer."""
+    waiting = _open_suggestions().filter(recommendation__state_under_review=OuterRef("pk"))
+    return list(State.objects.filter(Exists(waiting)).order_by("name").values_list("iso3", "name"))
+
+
+def _open_suggestions() -> QuerySet[Classification]:
+    return Classification.objects.filter(status=Classification.Status.SUGGESTED, provenance=Provenance.MODEL)
 
 
 def latest_evaluation() -> EvaluationRun | None:

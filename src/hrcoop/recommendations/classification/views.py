@@ -106,9 +106,17 @@ def review(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     label = request.GET.get("label", "").strip()
     low, high = _confidence(request.GET.get("min")), _confidence(request.GET.get("max"))
+    session = request.GET.get("session", "").strip()
+    state = request.GET.get("state", "")
     try:
         queue = selectors.review_queue(
-            request.user, kind=kind, label=label, min_confidence=low, max_confidence=high
+            request.user,
+            kind=kind,
+            label=label,
+            min_confidence=low,
+            max_confidence=high,
+            session=int(session) if session.isdigit() else None,
+            state_iso3=state,
         )
     except Forbidden as exc:
         return render(request, "classification/forbidden.html", {"message": exc.message}, status=403)
@@ -121,11 +129,14 @@ def review(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "kinds": LabelKind.choices,
+            "states": selectors.states_with_open_suggestions(),
             "filters": {
                 "kind": kind,
                 "label": label,
                 "min": request.GET.get("min", ""),
                 "max": request.GET.get("max", ""),
+                "session": session,
+                "state": state,
             },
             "query": params.urlencode(),
         },
