@@ -12,9 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Create .venv, install, create or upgrade the database, load reference data, serve on 127.0.0.1:8000.
+# Create .venv, install, create or upgrade the database, load reference data, serve on 127.0.0.1:8000,
+# with the worker of background tasks (search vectors, suggested labels) beside the server, stopped with it.
 run: $(STAMP)
 	$(BIN)/hrcoop init
+	@if [ "$${HRCOOP_TASK_BACKEND:-database}" = database ]; then \
+	  $(BIN)/hrcoop db_worker --interval 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	fi; \
 	$(BIN)/hrcoop runserver 127.0.0.1:8000
 
 # The whole test suite on the database DATABASE_URL names (SQLite in memory by default).
