@@ -60,10 +60,31 @@ def fold_text(text: str) -> str:
 
 
 def identity_key(*, mechanism: str, state_iso3: str, session: int | None, text: str, response: str) -> str:
-    raw = "|".join(
-        [mechanism, state_iso3, "" if session is None else str(session), fold_text(text), response]
+    return _identity(
+        identity_stem(mechanism=mechanism, state_iso3=state_iso3, session=session, text=text), response
     )
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def identity_stem(*, mechanism: str, state_iso3: str, session: int | None, text: str) -> str:
+    """What identifies a recommendation apart from its response (see ``identity_key``)."""
+    return "|".join([mechanism, state_iso3, "" if session is None else str(session), fold_text(text)])
+
+
+def _identity(stem: str, response: str) -> str:
+    return hashlib.sha256("|".join((stem, response)).encode()).hexdigest()
+
+
+PENDING = Response.PENDING.value
+DECIDED = (Response.SUPPORTED.value, Response.SUPPORTED_IN_PART.value, Response.NOTED.value)
+
+
+def response_twins(stem: str, response: str) -> list[str]:
+    """The keys under which the same recommendation may already be in the registry with another
+    response: for a response, the record made while it was pending; for a pending row (an older
+    export read after a newer one), the records made with each response."""
+    if response == PENDING:
+        return [_identity(stem, decided) for decided in DECIDED]
+    return [_identity(stem, PENDING)] if response in DECIDED else []
 
 
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648
@@ -162,6 +183,7 @@ class _Entry:
     """One record-to-be: the fields of the first row, and what all its rows add up to."""
 
     key: str
+    stem: str
     row: int
     fields: dict[str, Any]
     recommending: set[int] = field(default_factory=set)
@@ -254,14 +276,12 @@ class _Resolver:
             if item.session not in self.sessions:
                 raise self._fail(item, "session", f"unknown UPR session {item.session}")
             cycle = cycle or self.sessions[item.session]
+        stem = identity_stem(
+            mechanism=item.mechanism, state_iso3=state.iso3, session=item.session, text=item.text
+        )
         entry = _Entry(
-            key=identity_key(
-                mechanism=item.mechanism,
-                state_iso3=state.iso3,
-                session=item.session,
-                text=item.text,
-                response=item.response,
-            ),
+            key=_identity(stem, item.response),
+            stem=stem,
             row=item.row,
             fields={
                 "source_id": item.source_id,
@@ -320,6 +340,10 @@ RECORD_FIELDS = (
 )
 
 
+def _review_of(entry: _Entry) -> tuple[int, int | None]:
+    return entry.fields["state_under_review"], entry.fields["session"]
+
+
 class _FileImport:
     """The state of one file's import: counts, samples of changes, and the batch writer."""
 
@@ -335,13 +359,24 @@ class _FileImport:
         self.changes: list[dict[str, Any]] = []
         self.conflicts: list[dict[str, Any]] = []
         self.conflict_count = 0
+        self.answered: dict[int, str] = {}  # pending records this file answered: the row's key
+        # The reviews (State, session) with pending records: only their answers can continue one.
+        self.pending_reviews: set[tuple[int, int | None]] = set(
+            Recommendation.objects.filter(response=PENDING)
+            .values_list("state_under_review", "session")
+            .distinct()
+        )
+        self.public_ids: dict[str, str] = {}  # keys whose record was made under another key
+
+    def public_id(self, key: str) -> str:
+        return self.public_ids.get(key) or public_id_for(key)
 
     def _conflict(self, key: str, row: int, kept: int, ignored: int) -> None:
         self.conflict_count += 1
         if len(self.conflicts) < SAMPLE_LIMIT:
             codes = self.resolver.label_codes
             self.conflicts.append(
-                {"row": row, "public_id": public_id_for(key), "kept": codes[kept], "ignored": codes[ignored]}
+                {"row": row, "public_id": self.public_id(key), "kept": codes[kept], "ignored": codes[ignored]}
             )
 
     def merge_into(self, entry: _Entry, other: _Entry) -> None:
@@ -359,13 +394,63 @@ class _FileImport:
         else:
             self.duplicate_rows += 1
 
-    def write(self, batch: dict[str, _Entry]) -> None:
-        existing = {
-            key: (pk, first_import)
-            for key, pk, first_import in rows_by_key(
-                Recommendation, "identity_key", list(batch), ["id", "first_import"]
+    def _existing(self, batch: dict[str, _Entry]) -> dict[str, tuple[int, int | None]]:
+        """The batch's records already in the registry, by the batch's keys: ``(id, first import)``.
+
+        A key that is not there may be there under another response (``response_twins``): a record
+        made while pending continues with the response this row brings (set here with the identity
+        key that goes with it, its public id unchanged, and counted in ``responses_recorded``); a
+        pending row joins the one record with a response, if there is exactly one, and changes
+        nothing of it. A record claimed by one response in a batch is not
+        claimed by another: a recommendation split into several responses gets the others as records.
+        """
+        twins = {
+            key: response_twins(entry.stem, entry.fields["response"])
+            for key, entry in batch.items()
+            if entry.fields["response"] == PENDING or _review_of(entry) in self.pending_reviews
+        }
+        found = {
+            key: (pk, first_import, response, public_id)
+            for key, pk, first_import, response, public_id in rows_by_key(
+                Recommendation,
+                "identity_key",
+                [*batch, *(twin for keys in twins.values() for twin in keys)],
+                ["id", "first_import", "response", "public_id"],
             )
         }
+        existing = {key: found[key][:2] for key in batch if key in found}
+        claimed: dict[int, str] = {}
+        answered: list[Recommendation] = []
+        for key, entry in batch.items():
+            candidates = [found[twin] for twin in twins.get(key, ()) if twin in found]
+            if key in existing or len(candidates) != 1:
+                continue
+            pk, first_import, response, public_id = candidates[0]
+            wanted = entry.fields["response"]
+            if wanted != PENDING and response not in (PENDING, wanted):
+                continue  # answered otherwise already: another record, as its response says
+            if claimed.setdefault(pk, wanted) != wanted:
+                continue
+            existing[key] = (pk, first_import)
+            self.public_ids[key] = public_id  # made under its first response's key
+            if response == PENDING and wanted != PENDING:
+                self.answered[pk] = key
+                answered.append(
+                    Recommendation(
+                        pk=pk,
+                        identity_key=key,
+                        response=wanted,
+                        response_source=entry.fields["response_source"],
+                        updated_at=timezone.now(),
+                    )
+                )
+        Recommendation.objects.bulk_update(
+            answered, ["identity_key", "response", "response_source", "updated_at"], batch_size=500
+        )
+        return existing
+
+    def write(self, batch: dict[str, _Entry]) -> None:
+        existing = self._existing(batch)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         new_keys = [key for key in batch if key not in existing]
         new_ids = reserve_ids(Recommendation, len(new_keys))
@@ -386,6 +471,9 @@ class _FileImport:
             ],
         )
         self.created += len(new_keys)
+        self.pending_reviews.update(
+            _review_of(batch[key]) for key in new_keys if batch[key].fields["response"] == PENDING
+        )
         ids = {key: pk for key, (pk, _) in existing.items()}
         ids.update(zip(new_keys, new_ids, strict=True))
         old_ids = [pk for pk, _ in existing.values()]
@@ -413,6 +501,11 @@ class _FileImport:
                     self._conflict(key, entry.row, have_action[rec_id], entry.action)
                 else:
                     labels.append(entry.action)
+            if key in existing:  # two keys of a batch can be one record (a pending row and its answer)
+                have_states.update((rec_id, s) for s in states)
+                have_labels.update((rec_id, lab) for lab in labels)
+                if entry.action in labels:
+                    have_action[rec_id] = entry.action
             state_rows += [(rec_id, s) for s in states]
             label_rows += [
                 (rec_id, lab, kinds[lab], ACCEPTED, IMPORTED, self.run.pk, "", now) for lab in labels
@@ -426,17 +519,19 @@ class _FileImport:
                     self.duplicate_rows += 1
                 continue
             self.touched_ids.add(rec_id)
-            if states or labels:
+            responded = self.answered.get(rec_id) == key
+            if states or labels or responded:
                 self.updated_ids.add(rec_id)
                 if len(self.changes) < SAMPLE_LIMIT:
-                    self.changes.append(
-                        {
-                            "public_id": public_id_for(key),
-                            "row": entry.row,
-                            "added_recommending_states": len(states),
-                            "added_labels": [self.resolver.label_codes[lab] for lab in labels],
-                        }
-                    )
+                    change: dict[str, Any] = {
+                        "public_id": self.public_id(key),
+                        "row": entry.row,
+                        "added_recommending_states": len(states),
+                        "added_labels": [self.resolver.label_codes[lab] for lab in labels],
+                    }
+                    if responded:
+                        change["response"] = {"from": PENDING, "to": entry.fields["response"]}
+                    self.changes.append(change)
         insert_rows(through, ["recommendation", "state"], state_rows)
         insert_rows(
             Classification,
@@ -459,6 +554,7 @@ class _FileImport:
             "records_created": self.created,
             "records_updated": len(self.updated_ids),
             "records_unchanged": len(self.touched_ids - self.updated_ids),
+            "responses_recorded": len(self.answered),
             "joint_rows_merged": self.joint_rows,
             "duplicate_rows": self.duplicate_rows,
             "action_category_conflicts": self.conflict_count,

@@ -32,6 +32,7 @@ from hrcoop.recommendations.models import LabelKind, Response
 ISSUES_FILE = Path(__file__).resolve().parent.parent / "data" / "labels_upr_info_issues.csv"
 UNKNOWN_STATES = {"", "(unknown)", "unknown"}
 RESPONSES = {
+    "": Response.PENDING,  # the latest session's rows, exported before the State responded
     "accepted": Response.SUPPORTED,
     "supported": Response.SUPPORTED,
     "noted": Response.NOTED,

@@ -1,0 +1,100 @@
+"""A recommendation imported while pending is the same record once an export brings its response."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hrcoop.recommendations.models import Recommendation, Response
+from hrcoop.recommendations.search.selectors import SearchParams, search
+from hrcoop.recommendations.selectors import registry_stats
+from hrcoop.recommendations.services import import_files
+from tests.recommendations.upr_info_fixtures import write_2018
+
+pytestmark = pytest.mark.django_db
+
+DEATH_PENALTY = "Abolish the death penalty"
+OPCAT = "Ratify the Optional Protocol to the Convention against Torture"
+
+
+def rows(response: str, *texts: str, by: str = "France") -> list[tuple[str, ...]]:
+    return [("Kenya", text, by, response, "5", "Death penalty", "22") for text in texts]
+
+
+def imported(path: Path) -> dict[str, Any]:
+    [report] = import_files([path], format_name="upr-info", actor=None)
+    return report
+
+
+def records() -> dict[str, tuple[str, str]]:
+    """Text -> (public id, response) of every record."""
+    return {r.text: (r.public_id, r.response) for r in Recommendation.objects.all()}
+
+
+def found_with_response(response: str) -> int:
+    return search(SearchParams.from_query_dict({"response": [response]})).count
+
+
+def test_the_answer_completes_the_pending_record_and_keeps_its_public_id(
+    reference_data: None, tmp_path: Path
+) -> None:
+    first = imported(write_2018(tmp_path / "before.csv", rows("", DEATH_PENALTY, OPCAT)))
+    assert first["records_created"] == 2  # an empty response: exported before the State responded
+    ids = {text: public_id for text, (public_id, _) in records().items()}
+    assert found_with_response("pending") == 2
+
+    answered = rows("Supported", DEATH_PENALTY) + rows("Noted", OPCAT)
+    report = imported(write_2018(tmp_path / "after.csv", answered))
+
+    assert report["records_created"] == 0 and report["responses_recorded"] == 2
+    assert report["records_updated"] == 2
+    assert records() == {
+        DEATH_PENALTY: (ids[DEATH_PENALTY], Response.SUPPORTED),
+        OPCAT: (ids[OPCAT], Response.NOTED),
+    }
+    assert sorted((c["public_id"], c["response"]["to"]) for c in report["change_samples"]) == sorted(
+        [(ids[DEATH_PENALTY], "supported"), (ids[OPCAT], "noted")]
+    )
+    assert registry_stats()["by_response"]["pending"] == 0
+    assert (found_with_response("pending"), found_with_response("supported")) == (0, 1)  # the index follows
+
+    again = imported(write_2018(tmp_path / "after-again.csv", answered))
+    assert again["records_created"] == 0 and again["responses_recorded"] == 0
+    assert again["records_unchanged"] == 2 and Recommendation.objects.count() == 2
+
+
+def test_an_older_pending_export_read_later_changes_nothing(reference_data: None, tmp_path: Path) -> None:
+    imported(write_2018(tmp_path / "after.csv", rows("Supported", DEATH_PENALTY) + rows("Noted", OPCAT)))
+    answered = records()
+
+    report = imported(write_2018(tmp_path / "before.csv", rows("Pending", DEATH_PENALTY, OPCAT, by="Spain")))
+
+    assert report["records_created"] == 0 and report["responses_recorded"] == 0
+    assert records() == answered  # no record goes back to pending, and none is added
+    assert report["records_updated"] == 2  # Spain joins each as a recommending State
+    assert {s.iso3 for r in Recommendation.objects.all() for s in r.recommending_states.all()} == {
+        "FRA",
+        "ESP",
+    }
+
+
+def test_a_recommendation_answered_in_two_ways_keeps_one_record_per_response(
+    reference_data: None, tmp_path: Path
+) -> None:
+    imported(write_2018(tmp_path / "before.csv", rows("", DEATH_PENALTY)))
+    [(pending_id, _)] = records().values()
+
+    report = imported(
+        write_2018(
+            tmp_path / "after.csv",
+            rows("Supported", DEATH_PENALTY, by="France") + rows("Noted", DEATH_PENALTY, by="Spain"),
+        )
+    )
+
+    assert report["responses_recorded"] == 1 and report["records_created"] == 1
+    by_response = {r.response: r for r in Recommendation.objects.all()}
+    assert set(by_response) == {Response.SUPPORTED, Response.NOTED}
+    assert by_response[Response.SUPPORTED].public_id == pending_id  # the first row's answer continues it
+    assert {s.iso3 for s in by_response[Response.NOTED].recommending_states.all()} == {"ESP"}
