@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from hrcoop.core.models import User
 from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.selectors import registry_stats
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services import import_files, update_recommendation
 from tests.recommendations.upr_info_fixtures import write_2018
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,22 @@ def test_a_recommendation_answered_in_two_ways_keeps_one_record_per_response(
     assert set(by_response) == {Response.SUPPORTED, Response.NOTED}
     assert by_response[Response.SUPPORTED].public_id == pending_id  # the first row's answer continues it
     assert {s.iso3 for s in by_response[Response.NOTED].recommending_states.all()} == {"ESP"}
+
+
+def test_the_record_page_tells_when_it_was_imported_answered_and_corrected(
+    reference_data: None, tmp_path: Path, client: Client
+) -> None:
+    imported(write_2018(tmp_path / "session-22-before.csv", rows("", DEATH_PENALTY)))
+    imported(write_2018(tmp_path / "session-22-after.csv", rows("Supported", DEATH_PENALTY)))
+    record = Recommendation.objects.get()
+    officer = User.objects.create_user("officer-x", password="pw-officer-1")
+    update_recommendation(record, actor=officer, changes={"response": Response.NOTED, "paragraph": "12"})
+
+    page = client.get(f"/recommendations/{record.public_id}/").content.decode()
+    history = page[page.index("<h2>History</h2>") :]
+
+    steps = [" ".join(li.split()) for li in history.split("<li>")[1:4]]
+    assert "imported from session-22-before.csv" in steps[0]
+    assert "response recorded: Supported (it was pending), from session-22-after.csv" in steps[1]
+    assert "corrected by the secretariat: paragraph, response (Supported &rarr; Noted)" in steps[2]
+    assert "officer-x" not in page  # who corrected it is in the audit log, not on the public page

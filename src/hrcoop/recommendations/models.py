@@ -14,6 +14,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection, models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
@@ -44,6 +45,11 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} {self.file_name} ({self.started_at:%Y-%m-%d})"
+
+
+# Audit actions about one record, shown in its public history (``selectors.record_history``).
+RESPONSE_RECORDED = "recommendations.response_recorded"  # an import brought a pending record's response
+CORRECTED = "recommendations.update"  # the secretariat corrected fields of the record
 
 
 class Recommendation(models.Model):
@@ -198,11 +204,21 @@ class Classification(models.Model):
     def source(self) -> str:
         """Where the label came from, in words: the file, the person, or the model and its confidence."""
         if self.provenance == Provenance.IMPORTED:
-            return f"imported from {self.import_run.file_name}" if self.import_run else "imported"
+            if self.import_run:
+                return gettext("imported from %(file)s") % {"file": self.import_run.file_name}
+            return gettext("imported")
         if self.provenance == Provenance.PERSON:
-            return f"set by {self.person}" if self.person else "set by a person"
-        confidence = f", confidence {self.confidence:.2f}" if self.confidence is not None else ""
-        return f"model {self.model_version}{confidence}"
+            return (
+                gettext("set by %(person)s") % {"person": self.person}
+                if self.person
+                else gettext("set by a person")
+            )
+        if self.confidence is not None:
+            return gettext("model %(version)s, confidence %(confidence).2f") % {
+                "version": self.model_version,
+                "confidence": self.confidence,
+            }
+        return gettext("model %(version)s") % {"version": self.model_version}
 
 
 class RegistryVersion(models.Model):

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Field, Model, QuerySet
 from django.shortcuts import get_object_or_404
 
+from hrcoop.core.audit import events_for
 from hrcoop.recommendations.models import (
+    CORRECTED,
+    RESPONSE_RECORDED,
     Classification,
     ImportRun,
     Label,
@@ -150,6 +155,47 @@ def cycle_response_table() -> list[dict[str, Any]]:
         entry[row["response"]] = row["n"]
         entry["total"] += row["n"]
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One dated step of a record's public history (the record page's "History")."""
+
+    at: datetime
+    kind: str  # "imported", "response_recorded", "corrected"
+    data: dict[str, Any]
+
+
+def record_history(recommendation: Recommendation) -> list[HistoryEntry]:
+    """What the public may see of how a record came to be as it is, oldest first: the import that
+    made it, the responses later imports recorded, and the secretariat's corrections (which fields,
+    and a response's old and new value; not who: the audit log in the admin says that)."""
+    first = None
+    if recommendation.first_import_id is not None:
+        first = (
+            ImportRun.objects.filter(pk=recommendation.first_import_id)
+            .values_list("file_name", "started_at")
+            .first()
+        )
+    file_name, at = first or ("", recommendation.created_at)
+    history = [HistoryEntry(at=at, kind="imported", data={"file": file_name})]
+    kinds = {RESPONSE_RECORDED: "response_recorded", CORRECTED: "corrected"}
+    for event in events_for(recommendation).filter(action__in=kinds).order_by("at", "id"):
+        data = dict(event.data)
+        if event.action == RESPONSE_RECORDED:
+            data["response"] = Response(data["to"]).label
+        else:
+            before, after = data.get("before", {}), data.get("after", {})
+            data = {"fields": [_field_label(name) for name in sorted(after)]}
+            if "response" in after:
+                data["response"] = (Response(before["response"]).label, Response(after["response"]).label)
+        history.append(HistoryEntry(at=event.at, kind=kinds[event.action], data=data))
+    return history
+
+
+def _field_label(name: str) -> str:
+    field = Recommendation._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def recommendation_detail(public_id: str) -> Recommendation:

@@ -33,6 +33,8 @@ from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.importers import FORMATS
 from hrcoop.recommendations.importers.base import ParsedRecommendation
 from hrcoop.recommendations.models import (
+    CORRECTED,
+    RESPONSE_RECORDED,
     Classification,
     ImportRun,
     Label,
@@ -447,6 +449,19 @@ class _FileImport:
         Recommendation.objects.bulk_update(
             answered, ["identity_key", "response", "response_source", "updated_at"], batch_size=500
         )
+        for record in answered:  # the record's public history: when its answer arrived, and from where
+            record_event(
+                actor=self.run.actor,
+                action=RESPONSE_RECORDED,
+                target=record,
+                data={
+                    "from": PENDING,
+                    "to": record.response,
+                    "source": record.response_source,
+                    "file": self.run.file_name,
+                    "import_run": self.run.pk,
+                },
+            )
         return existing
 
     def write(self, batch: dict[str, _Entry]) -> None:
@@ -701,7 +716,7 @@ def update_recommendation(
     mark_registry_changed()
     record_event(
         actor=actor,
-        action="recommendations.update",
+        action=CORRECTED,
         target=recommendation,
         data={"before": before, "after": changes},
     )

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hrcoop.recommendations.selectors import recommendation_detail
+from hrcoop.recommendations.selectors import recommendation_detail, record_history
 
 
 def recommendation_page(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -9,5 +9,9 @@ def recommendation_page(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "recommendations/detail.html",
-        {"recommendation": recommendation, "classifications": recommendation.accepted_classifications},
+        {
+            "recommendation": recommendation,
+            "classifications": recommendation.accepted_classifications,
+            "history": record_history(recommendation),
+        },
     )
