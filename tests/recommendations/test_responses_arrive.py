@@ -119,3 +119,19 @@ def test_the_record_page_tells_when_it_was_imported_answered_and_corrected(
     assert "response recorded: Supported (it was pending), from session-22-after.csv" in steps[1]
     assert "corrected by the secretariat: paragraph, response (Supported &rarr; Noted)" in steps[2]
     assert "officer-x" not in page  # who corrected it is in the audit log, not on the public page
+
+
+def test_an_answer_entered_by_the_secretariat_is_found_by_the_export_that_brings_it(
+    reference_data: None, tmp_path: Path
+) -> None:
+    imported(write_2018(tmp_path / "before.csv", rows("", DEATH_PENALTY)))
+    record = Recommendation.objects.get()
+    update_recommendation(record, actor=None, changes={"response": Response.SUPPORTED})
+
+    report = imported(write_2018(tmp_path / "after.csv", rows("Supported", DEATH_PENALTY, by="Spain")))
+
+    assert report["records_created"] == 0 and report["responses_recorded"] == 0
+    assert [(r.public_id, r.response) for r in Recommendation.objects.all()] == [
+        (record.public_id, Response.SUPPORTED)
+    ]
+    assert {s.iso3 for s in record.recommending_states.all()} == {"FRA", "ESP"}

@@ -342,10 +342,6 @@ RECORD_FIELDS = (
 )
 
 
-def _review_of(entry: _Entry) -> tuple[int, int | None]:
-    return entry.fields["state_under_review"], entry.fields["session"]
-
-
 class _FileImport:
     """The state of one file's import: counts, samples of changes, and the batch writer."""
 
@@ -362,12 +358,6 @@ class _FileImport:
         self.conflicts: list[dict[str, Any]] = []
         self.conflict_count = 0
         self.answered: dict[int, str] = {}  # pending records this file answered: the row's key
-        # The reviews (State, session) with pending records: only their answers can continue one.
-        self.pending_reviews: set[tuple[int, int | None]] = set(
-            Recommendation.objects.filter(response=PENDING)
-            .values_list("state_under_review", "session")
-            .distinct()
-        )
         self.public_ids: dict[str, str] = {}  # keys whose record was made under another key
 
     def public_id(self, key: str) -> str:
@@ -406,11 +396,7 @@ class _FileImport:
         nothing of it. A record claimed by one response in a batch is not
         claimed by another: a recommendation split into several responses gets the others as records.
         """
-        twins = {
-            key: response_twins(entry.stem, entry.fields["response"])
-            for key, entry in batch.items()
-            if entry.fields["response"] == PENDING or _review_of(entry) in self.pending_reviews
-        }
+        twins = {key: response_twins(entry.stem, entry.fields["response"]) for key, entry in batch.items()}
         found = {
             key: (pk, first_import, response, public_id)
             for key, pk, first_import, response, public_id in rows_by_key(
@@ -424,7 +410,7 @@ class _FileImport:
         claimed: dict[int, str] = {}
         answered: list[Recommendation] = []
         for key, entry in batch.items():
-            candidates = [found[twin] for twin in twins.get(key, ()) if twin in found]
+            candidates = [found[twin] for twin in twins[key] if twin in found]
             if key in existing or len(candidates) != 1:
                 continue
             pk, first_import, response, public_id = candidates[0]
@@ -486,9 +472,6 @@ class _FileImport:
             ],
         )
         self.created += len(new_keys)
-        self.pending_reviews.update(
-            _review_of(batch[key]) for key in new_keys if batch[key].fields["response"] == PENDING
-        )
         ids = {key: pk for key, (pk, _) in existing.items()}
         ids.update(zip(new_keys, new_ids, strict=True))
         old_ids = [pk for pk, _ in existing.values()]
