@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from hrcoop.core.audit import events_for
 from hrcoop.recommendations.models import (
@@ -187,3 +188,16 @@ def test_issue_labels_with_a_comma_stay_whole() -> None:
         "NHRI",
     ]
     assert split_issues("") == []
+
+
+def test_label_sources_are_in_the_page_language_and_english_in_the_api(
+    reference_data: None, tmp_path: Path, client: Client
+) -> None:
+    import_files([write_2018(tmp_path / "upr_2018.csv")], format_name="upr-info", actor=None)
+    record = Recommendation.objects.get(text__startswith="Abolish the death penalty")
+
+    page = client.get(f"/fr/recommendations/{record.public_id}/").content.decode()
+    assert "importée depuis upr_2018.csv" in page
+    # The API is cached per URL, whatever language a client asks for: it must answer in one language.
+    api = client.get(f"/api/recommendations/{record.public_id}/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert {c["source"] for c in api["classifications"]} == {"imported from upr_2018.csv"}
