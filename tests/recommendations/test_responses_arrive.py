@@ -135,3 +135,41 @@ def test_an_answer_entered_by_the_secretariat_is_found_by_the_export_that_brings
         (record.public_id, Response.SUPPORTED)
     ]
     assert {s.iso3 for s in record.recommending_states.all()} == {"FRA", "ESP"}
+
+
+def test_the_api_gives_the_same_history_in_codes(
+    reference_data: None, tmp_path: Path, client: Client
+) -> None:
+    imported(write_2018(tmp_path / "before.csv", rows("", DEATH_PENALTY)))
+    imported(write_2018(tmp_path / "after.csv", rows("Noted", DEATH_PENALTY)))
+    record = Recommendation.objects.get()
+    update_recommendation(record, actor=None, changes={"response": Response.SUPPORTED_IN_PART})
+
+    history = client.get(f"/api/recommendations/{record.public_id}/").json()["history"]
+
+    assert [{k: v for k, v in step.items() if k != "at"} for step in history] == [
+        {
+            "kind": "imported",
+            "file": "before.csv",
+            "corrected_fields": [],
+            "response_from": None,
+            "response_to": None,
+        },
+        {
+            "kind": "response_recorded",
+            "file": "after.csv",
+            "corrected_fields": [],
+            "response_from": "pending",
+            "response_to": "noted",
+        },
+        {
+            "kind": "corrected",
+            "file": "",
+            "corrected_fields": ["response"],
+            "response_from": "noted",
+            "response_to": "supported_in_part",
+        },
+    ]
+    assert history[0]["at"] <= history[1]["at"] <= history[2]["at"]
+    listed = client.get("/api/recommendations/", {"q": "death"}).json()["results"]
+    assert [r["public_id"] for r in listed] == [record.public_id] and "history" not in listed[0]

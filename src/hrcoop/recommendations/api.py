@@ -37,7 +37,7 @@ from hrcoop.core.errors import InvalidInput, NotFound
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation, RegistryVersion
 from hrcoop.recommendations.search.facets import FACETS
 from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
-from hrcoop.recommendations.selectors import recommendation_detail
+from hrcoop.recommendations.selectors import recommendation_detail, record_history
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
 
 MAX_PAGE_SIZE = CursorPagination.max_page_size
@@ -160,6 +160,35 @@ class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
     def _classification(self) -> ClassificationSerializer:
         """One serializer for every label of every record of a page: building one costs ~0.5 ms."""
         return ClassificationSerializer()
+
+
+class HistoryEntrySerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=["imported", "response_recorded", "corrected"])
+    file = serializers.CharField(help_text="The file imported, or the one that brought the response")
+    corrected_fields = serializers.ListField(
+        source="fields", child=serializers.CharField(), help_text="The fields the secretariat corrected"
+    )
+    response_from = serializers.CharField(
+        allow_null=True, help_text="A response recorded or corrected: before"
+    )
+    response_to = serializers.CharField(allow_null=True, help_text="... and after")
+
+
+class RecommendationDetailSerializer(RecommendationSerializer):
+    """A record with its public history: when it was imported, answered and corrected."""
+
+    history = serializers.SerializerMethodField()
+
+    class Meta(RecommendationSerializer.Meta):
+        fields = [*RecommendationSerializer.Meta.fields, "history"]
+
+    def to_representation(self, instance: Recommendation) -> dict[str, Any]:
+        return {**super().to_representation(instance), "history": self.get_history(instance)}
+
+    @extend_schema_field(HistoryEntrySerializer(many=True))
+    def get_history(self, obj: Recommendation) -> list[dict[str, Any]]:
+        return list(HistoryEntrySerializer(record_history(obj), many=True).data)
 
 
 class SimilarSerializer(serializers.Serializer[Any]):
@@ -421,10 +450,10 @@ def _record(public_id: str) -> Recommendation:
 
 
 class RecommendationDetail(ConditionalMixin, APIView):
-    @extend_schema(operation_id="recommendations_detail", responses=RecommendationSerializer)
+    @extend_schema(operation_id="recommendations_detail", responses=RecommendationDetailSerializer)
     def get(self, request: Request, public_id: str) -> Response:
         record = _record(public_id)
-        return Response(RecommendationSerializer(record, context={"request": request}).data)
+        return Response(RecommendationDetailSerializer(record, context={"request": request}).data)
 
 
 class SimilarRecommendations(ConditionalMixin, APIView):

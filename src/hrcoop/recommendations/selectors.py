@@ -159,11 +159,28 @@ def cycle_response_table() -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One dated step of a record's public history (the record page's "History")."""
+    """One dated step of a record's public history (the record page's "History", the API's ``history``)."""
 
     at: datetime
-    kind: str  # "imported", "response_recorded", "corrected"
-    data: dict[str, Any]
+    kind: str  # "imported", "response_recorded" or "corrected"
+    file: str = ""  # the file imported, or the one that brought the response
+    fields: tuple[str, ...] = ()  # the fields corrected
+    response_from: str | None = None  # a response recorded or corrected: its codes before and after
+    response_to: str | None = None
+
+    @property
+    def field_labels(self) -> list[str]:
+        labels = []
+        for name in self.fields:
+            field = Recommendation._meta.get_field(name)
+            labels.append(str(field.verbose_name) if isinstance(field, Field) else name)
+        return labels
+
+    @property
+    def response_labels(self) -> tuple[str, str] | None:
+        if self.response_from is None or self.response_to is None:
+            return None
+        return str(Response(self.response_from).label), str(Response(self.response_to).label)
 
 
 def record_history(recommendation: Recommendation) -> list[HistoryEntry]:
@@ -178,24 +195,29 @@ def record_history(recommendation: Recommendation) -> list[HistoryEntry]:
             .first()
         )
     file_name, at = first or ("", recommendation.created_at)
-    history = [HistoryEntry(at=at, kind="imported", data={"file": file_name})]
-    kinds = {RESPONSE_RECORDED: "response_recorded", CORRECTED: "corrected"}
-    for event in events_for(recommendation).filter(action__in=kinds).order_by("at", "id"):
-        data = dict(event.data)
+    history = [HistoryEntry(at=at, kind="imported", file=file_name)]
+    events = events_for(recommendation).filter(action__in=[RESPONSE_RECORDED, CORRECTED]).order_by("at", "id")
+    for event in events:
+        data = event.data
         if event.action == RESPONSE_RECORDED:
-            data["response"] = Response(data["to"]).label
+            step = HistoryEntry(
+                at=event.at,
+                kind="response_recorded",
+                file=data["file"],
+                response_from=data["from"],
+                response_to=data["to"],
+            )
         else:
             before, after = data.get("before", {}), data.get("after", {})
-            data = {"fields": [_field_label(name) for name in sorted(after)]}
-            if "response" in after:
-                data["response"] = (Response(before["response"]).label, Response(after["response"]).label)
-        history.append(HistoryEntry(at=event.at, kind=kinds[event.action], data=data))
+            step = HistoryEntry(
+                at=event.at,
+                kind="corrected",
+                fields=tuple(sorted(after)),
+                response_from=before.get("response"),
+                response_to=after.get("response"),
+            )
+        history.append(step)
     return history
-
-
-def _field_label(name: str) -> str:
-    field = Recommendation._meta.get_field(name)
-    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def recommendation_detail(public_id: str) -> Recommendation:
