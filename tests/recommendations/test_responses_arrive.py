@@ -35,6 +35,17 @@ def records() -> dict[str, tuple[str, str]]:
     return {r.text: (r.public_id, r.response) for r in Recommendation.objects.all()}
 
 
+def answered_then_corrected(
+    stem: Path, answer: str, correction: dict[str, str], *, actor: User | None = None
+) -> Recommendation:
+    """A record imported pending from STEM-before.csv, answered by STEM-after.csv, then corrected."""
+    imported(write_2018(stem.with_name(f"{stem.name}-before.csv"), rows("", DEATH_PENALTY)))
+    imported(write_2018(stem.with_name(f"{stem.name}-after.csv"), rows(answer, DEATH_PENALTY)))
+    record = Recommendation.objects.get()
+    update_recommendation(record, actor=actor, changes=correction)
+    return record
+
+
 def found_with_response(response: str) -> int:
     return search(SearchParams.from_query_dict({"response": [response]})).count
 
@@ -105,11 +116,10 @@ def test_a_recommendation_answered_in_two_ways_keeps_one_record_per_response(
 def test_the_record_page_tells_when_it_was_imported_answered_and_corrected(
     reference_data: None, tmp_path: Path, client: Client
 ) -> None:
-    imported(write_2018(tmp_path / "session-22-before.csv", rows("", DEATH_PENALTY)))
-    imported(write_2018(tmp_path / "session-22-after.csv", rows("Supported", DEATH_PENALTY)))
-    record = Recommendation.objects.get()
     officer = User.objects.create_user("officer-x", password="pw-officer-1")
-    update_recommendation(record, actor=officer, changes={"response": Response.NOTED, "paragraph": "12"})
+    record = answered_then_corrected(
+        tmp_path / "session-22", "Supported", {"response": Response.NOTED, "paragraph": "12"}, actor=officer
+    )
 
     page = client.get(f"/recommendations/{record.public_id}/").content.decode()
     history = page[page.index("<h2>History</h2>") :]
@@ -140,24 +150,21 @@ def test_an_answer_entered_by_the_secretariat_is_found_by_the_export_that_brings
 def test_the_api_gives_the_same_history_in_codes(
     reference_data: None, tmp_path: Path, client: Client
 ) -> None:
-    imported(write_2018(tmp_path / "before.csv", rows("", DEATH_PENALTY)))
-    imported(write_2018(tmp_path / "after.csv", rows("Noted", DEATH_PENALTY)))
-    record = Recommendation.objects.get()
-    update_recommendation(record, actor=None, changes={"response": Response.SUPPORTED_IN_PART})
+    record = answered_then_corrected(tmp_path / "s22", "Noted", {"response": Response.SUPPORTED_IN_PART})
 
     history = client.get(f"/api/recommendations/{record.public_id}/").json()["history"]
 
     assert [{k: v for k, v in step.items() if k != "at"} for step in history] == [
         {
             "kind": "imported",
-            "file": "before.csv",
+            "file": "s22-before.csv",
             "corrected_fields": [],
             "response_from": None,
             "response_to": None,
         },
         {
             "kind": "response_recorded",
-            "file": "after.csv",
+            "file": "s22-after.csv",
             "corrected_fields": [],
             "response_from": "pending",
             "response_to": "noted",
