@@ -180,3 +180,17 @@ def test_the_api_gives_the_same_history_in_codes(
     assert history[0]["at"] <= history[1]["at"] <= history[2]["at"]
     listed = client.get("/api/recommendations/", {"q": "death"}).json()["results"]
     assert [r["public_id"] for r in listed] == [record.public_id] and "history" not in listed[0]
+
+
+def test_a_conflict_in_the_answering_file_names_the_record_it_continues(
+    reference_data: None, tmp_path: Path
+) -> None:
+    imported(write_2018(tmp_path / "before.csv", rows("", DEATH_PENALTY)))
+    [(pending_id, _)] = records().values()
+    spain_says_4 = ("Kenya", DEATH_PENALTY, "Spain", "Supported", "4", "Death penalty", "22")
+    answered = [*rows("Supported", DEATH_PENALTY, by="France"), spain_says_4]
+
+    report = imported(write_2018(tmp_path / "after.csv", answered))
+
+    assert report["action_category_conflicts"] == 1
+    assert report["conflict_samples"] == [{"row": 3, "public_id": pending_id, "kept": "5", "ignored": "4"}]

@@ -367,9 +367,8 @@ class _FileImport:
         self.conflict_count += 1
         if len(self.conflicts) < SAMPLE_LIMIT:
             codes = self.resolver.label_codes
-            self.conflicts.append(
-                {"row": row, "public_id": self.public_id(key), "kept": codes[kept], "ignored": codes[ignored]}
-            )
+            # The key, not yet its public id: rows merge before their batch finds the record they continue.
+            self.conflicts.append({"row": row, "key": key, "kept": codes[kept], "ignored": codes[ignored]})
 
     def merge_into(self, entry: _Entry, other: _Entry) -> None:
         """A later row of the same record within one batch: unite what it adds."""
@@ -556,7 +555,15 @@ class _FileImport:
             "joint_rows_merged": self.joint_rows,
             "duplicate_rows": self.duplicate_rows,
             "action_category_conflicts": self.conflict_count,
-            "conflict_samples": self.conflicts,
+            "conflict_samples": [
+                {
+                    "row": c["row"],
+                    "public_id": self.public_id(c["key"]),
+                    "kept": c["kept"],
+                    "ignored": c["ignored"],
+                }
+                for c in self.conflicts
+            ],
             "change_samples": self.changes,
         }
 
