@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hrcoop.core.audit import verify_audit_chain
 from hrcoop.core.models import User
 from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.recommendations.search.selectors import SearchParams, search
@@ -71,6 +72,7 @@ def test_the_answer_completes_the_pending_record_and_keeps_its_public_id(
         [(ids[DEATH_PENALTY], "supported"), (ids[OPCAT], "noted")]
     )
     assert registry_stats()["by_response"]["pending"] == 0
+    assert verify_audit_chain() == []  # the answers' events are chained like any other
     assert (found_with_response("pending"), found_with_response("supported")) == (0, 1)  # the index follows
 
     again = imported(write_2018(tmp_path / "after-again.csv", answered))

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hrcoop.core.audit import record_event
+from hrcoop.core.audit import record_event, record_events
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.models import User
 from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
@@ -434,19 +434,23 @@ class _FileImport:
         Recommendation.objects.bulk_update(
             answered, ["identity_key", "response", "response_source", "updated_at"], batch_size=500
         )
-        for record in answered:  # the record's public history: when its answer arrived, and from where
-            record_event(
-                actor=self.run.actor,
-                action=RESPONSE_RECORDED,
-                target=record,
-                data={
-                    "from": PENDING,
-                    "to": record.response,
-                    "source": record.response_source,
-                    "file": self.run.file_name,
-                    "import_run": self.run.pk,
-                },
-            )
+        record_events(  # each record's public history: when its answer arrived, and from where
+            actor=self.run.actor,
+            action=RESPONSE_RECORDED,
+            changes=[
+                (
+                    record,
+                    {
+                        "from": PENDING,
+                        "to": record.response,
+                        "source": record.response_source,
+                        "file": self.run.file_name,
+                        "import_run": self.run.pk,
+                    },
+                )
+                for record in answered
+            ],
+        )
         return existing
 
     def write(self, batch: dict[str, _Entry]) -> None:
