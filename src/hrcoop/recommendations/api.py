@@ -37,7 +37,7 @@ from hrcoop.core.errors import InvalidInput, NotFound
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation, RegistryVersion
 from hrcoop.recommendations.search.facets import FACETS
 from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
-from hrcoop.recommendations.selectors import recommendation_detail, record_history
+from hrcoop.recommendations.selectors import HISTORY_KINDS, recommendation_detail, record_history
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
 
 MAX_PAGE_SIZE = CursorPagination.max_page_size
@@ -164,7 +164,7 @@ class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
 
 class HistoryEntrySerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["imported", "response_recorded", "corrected"])
+    kind = serializers.ChoiceField(choices=HISTORY_KINDS)
     file = serializers.CharField(help_text="The file imported, or the one that brought the response")
     corrected_fields = serializers.ListField(
         source="fields", child=serializers.CharField(), help_text="The fields the secretariat corrected"

@@ -157,12 +157,15 @@ def cycle_response_table() -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+HISTORY_KINDS = ("imported", "response_recorded", "corrected")
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One dated step of a record's public history (the record page's "History", the API's ``history``)."""
 
     at: datetime
-    kind: str  # "imported", "response_recorded" or "corrected"
+    kind: str  # one of HISTORY_KINDS
     file: str = ""  # the file imported, or the one that brought the response
     fields: tuple[str, ...] = ()  # the fields corrected
     response_from: str | None = None  # a response recorded or corrected: its codes before and after
