@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from hrcoop.core.audit import verify_audit_chain
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent, User
 from hrcoop.recommendations.classification import services
@@ -171,3 +172,48 @@ def test_deciding_twice_is_a_conflict_and_changes_nothing(
     with pytest.raises(Conflict, match="already decided"):
         services.review(ids, accept=True, actor=reviewer)
     assert Classification.objects.get(pk=ids[0]).status == Classification.Status.REJECTED
+
+
+def _action_suggestion(record: Recommendation, code: str) -> Classification:
+    return Classification.objects.create(
+        recommendation=record,
+        label=Label.objects.get(kind=LabelKind.ACTION_CATEGORY, code=code),
+        kind=LabelKind.ACTION_CATEGORY,
+        status=Classification.Status.SUGGESTED,
+        provenance=Provenance.MODEL,
+        model_version="action_category-test",
+        confidence=0.5,
+    )
+
+
+def test_a_second_action_category_is_refused_and_nothing_changes(
+    registry: list[Recommendation], make_record: Make, reviewer: User
+) -> None:
+    new = make_record("Consider action on capital punishment", session=9)
+    first, second = _action_suggestion(new, "3"), _action_suggestion(new, "4")
+    other = _action_suggestion(make_record("Continue its work on torture", session=9), "2")
+
+    with pytest.raises(Conflict, match=f"recommendation {new.pk} has two action_category suggestions"):
+        services.review([first.pk, second.pk, other.pk], accept=True, actor=reviewer)
+    assert services.review([first.pk], accept=True, actor=reviewer) == 1
+    with pytest.raises(Conflict, match=f"recommendation {new.pk} already has an accepted action_category"):
+        services.review([other.pk, second.pk], accept=True, actor=reviewer)
+
+    assert Classification.objects.get(pk=other.pk).status == Classification.Status.SUGGESTED
+    assert Classification.objects.get(pk=second.pk).status == Classification.Status.SUGGESTED
+    assert AuditEvent.objects.filter(action="classification.accepted").count() == 1
+
+
+def test_a_bulk_decision_records_one_chained_event_per_label(
+    registry: list[Recommendation], make_record: Make, reviewer: User
+) -> None:
+    suggestions = [
+        _action_suggestion(make_record(f"Consider reform number {i}", session=9), "3") for i in range(5)
+    ]
+
+    assert services.review([s.pk for s in suggestions], accept=False, actor=reviewer) == 5
+
+    events = AuditEvent.objects.filter(action="classification.rejected").order_by("pk")
+    assert [e.target_id for e in events] == [str(s.pk) for s in suggestions]
+    assert {e.actor_id for e in events} == {reviewer.pk}
+    assert verify_audit_chain() == []

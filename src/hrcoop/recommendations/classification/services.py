@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hrcoop.core.audit import record_event
+from hrcoop.core.audit import record_event, record_events
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.models import User
 from hrcoop.core.roles import Actor
@@ -199,6 +199,37 @@ def _is_open_suggestion(row: Classification) -> bool:
     return row.provenance == Provenance.MODEL and row.status == Classification.Status.SUGGESTED
 
 
+def _refuse_second_single_label(rows: list[Classification]) -> None:
+    """A record has at most one accepted label of a single-label kind (the action category): refuse a
+    choice that would give it two, already accepted or in the same choice, before anything is written."""
+    single = [row for row in rows if row.kind in SINGLE_LABEL_KINDS]
+    seen: set[tuple[int, str]] = set()
+    for row in single:
+        key = (row.recommendation_id, row.kind)
+        if key in seen:
+            raise Conflict(
+                f"recommendation {row.recommendation_id} has two {row.kind} suggestions in this choice; "
+                "accept only one",
+                where="ids",
+            )
+        seen.add(key)
+    taken = (
+        Classification.objects.filter(
+            recommendation_id__in={row.recommendation_id for row in single},
+            kind__in={row.kind for row in single},
+            status=Classification.Status.ACCEPTED,
+        )
+        .exclude(pk__in=[row.pk for row in single])
+        .values_list("recommendation_id", "kind")
+    )
+    clash = sorted(set(taken) & seen)
+    if clash:
+        record_id, kind = clash[0]
+        raise Conflict(
+            f"recommendation {record_id} already has an accepted {kind}; reject this suggestion", where="ids"
+        )
+
+
 @transaction.atomic
 def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> int:
     """Accept or reject suggestions; the reviewer becomes the provenance. Returns how many were decided."""
@@ -216,27 +247,21 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
     decided = [r.pk for r in rows if r.status != Classification.Status.SUGGESTED]
     if decided:
         raise Conflict(f"suggestions {decided} were already decided; reload the queue", where="ids")
+    if accept:
+        _refuse_second_single_label(rows)
     for row in rows:
-        if accept and row.kind in SINGLE_LABEL_KINDS:
-            taken = Classification.objects.filter(
-                recommendation_id=row.recommendation_id, kind=row.kind, status=Classification.Status.ACCEPTED
-            ).exclude(pk=row.pk)
-            if taken.exists():
-                raise Conflict(
-                    f"recommendation {row.recommendation_id} already has an accepted {row.kind}; "
-                    "reject this suggestion",
-                    where="ids",
-                )
         row.status = Classification.Status.ACCEPTED if accept else Classification.Status.REJECTED
         row.provenance = Provenance.PERSON
         row.person = actor
-        row.save(update_fields=["status", "provenance", "person"])
-        record_event(
-            actor=actor,
-            action="classification.accepted" if accept else "classification.rejected",
-            target=row,
-            data={"kind": row.kind, "label": row.label.code, "model_version": row.model_version},
-        )
+    Classification.objects.bulk_update(rows, ["status", "provenance", "person"])
+    record_events(
+        actor=actor,
+        action="classification.accepted" if accept else "classification.rejected",
+        changes=[
+            (row, {"kind": row.kind, "label": row.label.code, "model_version": row.model_version})
+            for row in rows
+        ],
+    )
     if accept:  # an accepted label is shown by the API and found by the facets
         mark_registry_changed(changed_records=[row.recommendation_id for row in rows])
     return len(rows)
