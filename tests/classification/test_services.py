@@ -193,10 +193,12 @@ def test_a_second_action_category_is_refused_and_nothing_changes(
     first, second = _action_suggestion(new, "3"), _action_suggestion(new, "4")
     other = _action_suggestion(make_record("Continue its work on torture", session=9), "2")
 
-    with pytest.raises(Conflict, match=f"recommendation {new.pk} has two action_category suggestions"):
+    with pytest.raises(Conflict, match=f"recommendation {new.public_id} has two action_category suggestions"):
         services.review([first.pk, second.pk, other.pk], accept=True, actor=reviewer)
     assert services.review([first.pk], accept=True, actor=reviewer) == 1
-    with pytest.raises(Conflict, match=f"recommendation {new.pk} already has an accepted action_category"):
+    with pytest.raises(
+        Conflict, match=f"recommendation {new.public_id} already has an accepted action_category"
+    ):
         services.review([other.pk, second.pk], accept=True, actor=reviewer)
 
     assert Classification.objects.get(pk=other.pk).status == Classification.Status.SUGGESTED

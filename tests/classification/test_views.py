@@ -77,6 +77,19 @@ def test_bulk_accept_and_single_reject(suggestions: list[Classification], review
     assert all(c.provenance == Provenance.PERSON and c.person == reviewer for c in decided.values())
 
 
+def test_a_choice_without_a_decision_decides_nothing(
+    suggestions: list[Classification], reviewer: User
+) -> None:
+    client = Client()
+    client.force_login(reviewer)
+    response = client.post(QUEUE, {"ids": [c.pk for c in suggestions]}, follow=True)
+    assert "decision: choose whether to accept or reject the suggestions" in response.content.decode()
+    statuses = Classification.objects.filter(pk__in=[c.pk for c in suggestions]).values_list(
+        "status", flat=True
+    )
+    assert set(statuses) == {Classification.Status.SUGGESTED}
+
+
 def test_methods_page_is_public_and_shows_the_measured_figures(db: None) -> None:
     client = Client()
     page = client.get("/classification/").content.decode()

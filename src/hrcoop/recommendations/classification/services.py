@@ -208,8 +208,8 @@ def _refuse_second_single_label(rows: list[Classification]) -> None:
         key = (row.recommendation_id, row.kind)
         if key in seen:
             raise Conflict(
-                f"recommendation {row.recommendation_id} has two {row.kind} suggestions in this choice; "
-                "accept only one",
+                f"recommendation {row.recommendation.public_id} has two {row.kind} suggestions "
+                "in this choice; accept only one",
                 where="ids",
             )
         seen.add(key)
@@ -225,8 +225,9 @@ def _refuse_second_single_label(rows: list[Classification]) -> None:
     clash = sorted(set(taken) & seen)
     if clash:
         record_id, kind = clash[0]
+        public_id = next(row.recommendation.public_id for row in single if row.recommendation_id == record_id)
         raise Conflict(
-            f"recommendation {record_id} already has an accepted {kind}; reject this suggestion", where="ids"
+            f"recommendation {public_id} already has an accepted {kind}; reject this suggestion", where="ids"
         )
 
 
@@ -240,7 +241,10 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
     if not ids:
         raise InvalidInput("choose at least one suggestion to accept or reject", where="ids")
     rows = list(
-        Classification.objects.select_for_update().select_related("label").filter(pk__in=ids).order_by("pk")
+        Classification.objects.select_for_update(of=("self",))
+        .select_related("label", "recommendation")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
     if len(rows) != len(ids):
         raise NotFound(f"suggestions {sorted(set(ids) - {r.pk for r in rows})} do not exist", where="ids")

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hrcoop.core.errors import DomainError, Forbidden
+from hrcoop.core.errors import DomainError, Forbidden, InvalidInput
 from hrcoop.recommendations.classification import selectors
 from hrcoop.recommendations.classification.data import TASKS
 from hrcoop.recommendations.models import LabelKind
@@ -87,6 +87,8 @@ def review(request: HttpRequest) -> HttpResponse:
             # otherwise load at start-up just to route URLs (seconds per worker).
             from hrcoop.recommendations.classification import services
 
+            if decision not in ("accept", "reject"):
+                raise InvalidInput("choose whether to accept or reject the suggestions", where="decision")
             count = services.review(ids, accept=decision == "accept", actor=request.user)
         except DomainError as exc:
             messages.error(request, str(exc))
