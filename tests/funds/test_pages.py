@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hrcoop.core.models import Role, User
+from hrcoop.core.models import Role, RoleAssignment, User
 from hrcoop.core.money import Money
 from hrcoop.core.roles import grant_role
 from hrcoop.funds import services
@@ -216,6 +216,11 @@ def test_an_anonymous_donor_sees_its_own_page(client: Client, books: dict[str, A
     grant_role(other, Role.DONOR, scope="999")
     client.force_login(other)
     assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404
+    unscoped = User.objects.create_user("donor-without-scope")  # an assignment made without a donor id
+    RoleAssignment.objects.create(user=unscoped, role=Role.DONOR)
+    client.force_login(unscoped)
+    assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404
+    assert "A Generous Family" not in client.get("/funds/VFTC/").content.decode()
 
 
 def test_allocation_form_funds_an_approved_request_and_refuses_beyond_available(

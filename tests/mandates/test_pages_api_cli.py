@@ -141,7 +141,7 @@ def test_api_fulfil_is_for_the_secretariat(seed: Resolution, django_user_model: 
     refused = api.post(url, {"document_symbol": "A/HRC/50/19"}, format="json")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     donor = django_user_model.objects.create_user("donor")
-    grant_role(donor, Role.DONOR)
+    grant_role(donor, Role.DONOR, scope="1")
     api.force_authenticate(donor)
     assert api.post(url, {"document_symbol": "A/HRC/50/19"}, format="json").status_code == 403
     staff = django_user_model.objects.create_user("secretariat")

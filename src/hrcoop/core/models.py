@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,14 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role}{' for ' + self.scope if self.scope else ''}"
+
+    def clean(self) -> None:
+        """A focal point acts for one State and a donor's representative for one donor: an empty scope
+        there would be a role for nobody (or, were it read as "every", a view of anonymous donors)."""
+        if not self.scope and self.role in (Role.STATE_FOCAL_POINT, Role.DONOR):
+            raise ValidationError(
+                {"scope": _("This role needs a scope: the State's ISO 3166 alpha-3 code, or the donor's id.")}
+            )
 
 
 class AuditEvent(models.Model):

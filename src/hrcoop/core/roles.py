@@ -12,6 +12,11 @@ from hrcoop.core.models import Role, RoleAssignment, User
 
 Actor = User | AnonymousUser | None
 
+# An unscoped secretariat or board role covers every fund. A focal point acts for one State and a donor's
+# representative for one donor, so theirs never widen to every scope: an unscoped donor role must not
+# reveal the donors who asked to stay anonymous.
+ROLES_OVER_EVERY_SCOPE = frozenset({Role.SECRETARIAT, Role.BOARD})
+
 
 def _user(actor: Actor) -> User | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -36,8 +41,7 @@ def has_role(actor: Actor, role: Role, *, scope: str | None = None) -> bool:
         return True
     assignments = RoleAssignment.objects.filter(user=user, role=role)
     if scope is not None:
-        # An unscoped secretariat or board role covers every fund; a focal point always acts for one State.
-        allowed = [scope] if role == Role.STATE_FOCAL_POINT else [scope, ""]
+        allowed = [scope, ""] if role in ROLES_OVER_EVERY_SCOPE else [scope]
         assignments = assignments.filter(scope__in=allowed)
     return assignments.exists()
 
@@ -51,5 +55,6 @@ def scopes_of(actor: Actor, role: Role) -> set[str]:
 
 
 def grant_role(user: User, role: Role, *, scope: str = "") -> RoleAssignment:
+    RoleAssignment(user=user, role=role, scope=scope).clean()
     assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, scope=scope)
     return assignment
