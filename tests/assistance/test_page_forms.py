@@ -79,3 +79,30 @@ def test_a_stale_page_gets_409_and_the_wrong_person_403(world: World) -> None:
     assert done.status_code == 302
     request.refresh_from_db()
     assert request.status == "acknowledged"
+
+
+def test_consent_keeps_the_day_the_state_gave_it(world: World) -> None:
+    request = make_request(world, consent=False)
+    client = _as(world, "focal_point")
+    detail = reverse("assistance:detail", args=[request.public_id])
+    form = {"action": "consent", "given_by": "Minister of Justice", "reference": "NV 123/2026"}
+
+    response = client.post(detail, {**form, "given_on": "2026-12-01"}, follow=True)
+
+    assert "Minister of Justice, 2026-12-01, NV 123/2026" in response.content.decode()
+    api = client.get(f"/api/assistance/requests/{request.public_id}/").json()
+    assert api["consent_given_at"] == "2026-12-01T00:00:00+01:00"
+
+
+def test_a_date_missing_from_the_calendar_is_refused_and_changes_nothing(world: World) -> None:
+    request = make_request(world, consent=False)
+    client = _as(world, "focal_point")
+    detail = reverse("assistance:detail", args=[request.public_id])
+    form = {"action": "consent", "given_by": "Minister of Justice", "reference": "NV 123/2026"}
+
+    response = client.post(detail, {**form, "given_on": "2026-02-30"})
+
+    assert response.status_code == 400
+    assert "given_on: give the date of consent as YYYY-MM-DD" in response.content.decode()
+    request.refresh_from_db()
+    assert request.consent_given_at is None and request.version == 0

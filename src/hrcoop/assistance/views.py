@@ -170,7 +170,6 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "is_state": has_role(request.user, Role.STATE_FOCAL_POINT, scope=target.requesting_state.iso3),
             "editable": target.status in services.EDITABLE_STATUSES,
             "consent_open": target.status in services.CONSENT_STATUSES,
-            "now": timezone.now().astimezone(GENEVA).strftime("%Y-%m-%dT%H:%M"),
         },
         status=status,
     )
@@ -181,10 +180,14 @@ def _act(request: HttpRequest, target: AssistanceRequest) -> None:
     version = request.POST.get("version")
     expected = int(version) if version and version.isdigit() else None
     if action == "consent":
-        day = parse_date(request.POST.get("given_on", ""))
+        try:
+            day = parse_date(request.POST.get("given_on", ""))
+        except ValueError:  # well formed but not a day of the calendar, e.g. 2026-02-30
+            day = None
         if day is None:
             raise InvalidInput(_("give the date of consent as YYYY-MM-DD"), where="given_on")
-        given_at = dt.datetime.combine(day, dt.time(), tzinfo=GENEVA)
+        # The day as the pages show it: midnight in the zone every page displays times in.
+        given_at = dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
         services.record_consent(
             target,
             actor=request.user,

@@ -136,7 +136,9 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "UTC"
+# Times are stored in UTC; pages, exports and the API show them in the zone of the office that runs the
+# funds (Geneva by default), where the working-day clocks of the requests run too.
+TIME_ZONE = os.environ.get("HRCOOP_TIME_ZONE", "Europe/Zurich")
 USE_TZ = True
 
 # --- Static files and uploads -------------------------------------------------------------------------
