@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from unittest.mock import patch
+from xml.etree import ElementTree
 
 from django.core import mail
 from django.test import Client
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hrcoop.assistance.models import AssistanceRequest, Stage, StageClock, Status
-from hrcoop.assistance.services import mark_funded
+from hrcoop.assistance.services import apply_transition, mark_funded
 from hrcoop.assistance.tasks import send_service_level_reminders
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.audit import verify_audit_chain
@@ -153,3 +154,17 @@ def test_timeliness_page(world: World) -> None:
     )  # fmt: skip
     page = Client().get(reverse("assistance:timeliness")).content.decode()
     assert "100%" in page and "acknowledgement" in page
+
+
+def test_the_feed_carries_titles_and_reasons_as_text_never_as_markup(world: World) -> None:
+    request = make_request(world, title="<script>alert('x')</script> Training")
+    apply_transition(request, "submit", actor=world.users["focal_point"])
+
+    feed = ElementTree.fromstring(Client().get(reverse("assistance:feed")).content)
+
+    [summary] = [e for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
+    assert summary.get("type") == "html"
+    assert summary.text is not None and summary.text.startswith(
+        "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    )
+    assert "<script>" not in summary.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.assistance.models import Status, TransitionRecord
@@ -32,9 +33,11 @@ class RegisterFeed(Feed):
         return f"{request.public_id} ({where}): {Status(item.target).label}"
 
     def item_description(self, item: TransitionRecord) -> str:
+        """Atom's summary is declared HTML, so a feed reader renders it: the State's title and the Board's
+        reasons are escaped to stay text."""
         entry = timeline_entry(item, full=False)
         text = f"{item.request.title}. {entry['label']} ({entry['by']})."
-        return f"{text} {entry['reason']}" if entry["reason"] else text
+        return escape(f"{text} {entry['reason']}" if entry["reason"] else text)
 
     def item_link(self, item: TransitionRecord) -> str:
         return reverse("assistance:detail", args=[item.request.public_id]) + f"#step-{item.pk}"
