@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.test import Client
 from django.urls import reverse
 
@@ -106,3 +109,13 @@ def test_a_date_missing_from_the_calendar_is_refused_and_changes_nothing(world: 
     assert "given_on: give the date of consent as YYYY-MM-DD" in response.content.decode()
     request.refresh_from_db()
     assert request.consent_given_at is None and request.version == 0
+
+
+def test_the_register_csv_opens_in_a_spreadsheet_as_text(world: World) -> None:
+    request = make_request(world, status="submitted", title="=1+2+cmd|' /C calc'!A0")
+
+    response = Client().get(reverse("assistance:register-csv"))
+
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["public_id"], r["title"]) for r in rows] == [(request.public_id, "'=1+2+cmd|' /C calc'!A0")]

@@ -21,27 +21,24 @@ pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 6, 1)
 
 
+def _pledge(donor: Donor, minor_units: int, *, key: str, actor: User) -> Pledge:
+    return services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donor.pk,
+        amount=Money(minor_units, "USD"),
+        pledged_on=DAY,
+        idempotency_key=key,
+        actor=actor,
+    )
+
+
 @pytest.fixture
 def books(secretariat: User, donors: dict[str, Donor], make_request: Callable[..., Any]) -> dict[str, Any]:
     anonymous = services.register_donor(
         name="A Generous Family", kind="private", anonymous=True, actor=secretariat
     )
-    p = services.record_pledge(
-        fund_code="VFTC",
-        donor_id=donors["qatar"].pk,
-        amount=Money(5_000_000, "USD"),
-        pledged_on=DAY,
-        idempotency_key="p",
-        actor=secretariat,
-    )
-    services.record_pledge(
-        fund_code="VFTC",
-        donor_id=anonymous.pk,
-        amount=Money(100_000, "USD"),
-        pledged_on=DAY,
-        idempotency_key="anon",
-        actor=secretariat,
-    )
+    p = _pledge(donors["qatar"], 5_000_000, key="p", actor=secretariat)
+    _pledge(anonymous, 100_000, key="anon", actor=secretariat)
     services.record_receipt(
         pledge_id=p.pk,
         amount=Money(5_000_000, "USD"),
@@ -88,14 +85,29 @@ def test_secretariat_sees_what_the_public_does_not(
 
 def test_csv_export(client: Client, books: dict[str, Any]) -> None:
     response = client.get("/funds/VFTC/allocations.csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # spreadsheet programs then read UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["request", "state", "currency", "allocated", "disbursed", "open"]
     by_request = {r[0]: r for r in rows[1:]}
     assert by_request[books["open"].public_id][3:] == ["10000.00", "0.00", "10000.00"]
     assert by_request[books["secret"].public_id][3:] == ["", "", ""]
-    statement = list(csv.DictReader(io.StringIO(client.get("/funds/VFTC/statement.csv").content.decode())))
+    statement = client.get("/funds/VFTC/statement.csv").content.decode("utf-8-sig")
+    statement = list(csv.DictReader(io.StringIO(statement)))
     assert statement[0]["contributions"] == "51000.00" and statement[0]["allocations"] == "17777.00"
     assert client.get("/funds/VFTC/ledger.csv").status_code == 404
+
+
+def test_a_donor_name_is_never_a_formula_in_the_csv(
+    client: Client, secretariat: User, books: dict[str, Any]
+) -> None:
+    donor = services.register_donor(
+        name='=HYPERLINK("http://evil.example","click")', kind="private", actor=secretariat
+    )
+    _pledge(donor, 100, key="formula", actor=secretariat)
+    text = client.get("/funds/VFTC/donors.csv").content.decode("utf-8-sig")
+    names = [row["donor"] for row in csv.DictReader(io.StringIO(text))]
+    assert '\'=HYPERLINK("http://evil.example","click")' in names
+    assert not any(name.startswith("=") for name in names)
 
 
 def test_pledge_form_posts_once(client: Client, secretariat: User, donors: dict[str, Donor]) -> None:

@@ -217,3 +217,20 @@ def test_country_profile_has_a_chart_and_breakdowns(corpus: dict, client: Client
     assert "UPR cycle" in html
     assert "Cycle de l" in client.get("/fr/recommendations/countries/ken/").content.decode()
     assert "UPR cycle" in client.get("/recommendations/countries/ken/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_export_never_turns_a_text_into_a_formula(corpus: dict, client: Client) -> None:
+    record = corpus["torture"]
+    record.text = '=HYPERLINK("http://evil.example","torture")'
+    record.save(update_fields=["text"])
+    query = {"state": record.state_under_review.iso3, "columns": ["public_id", "text"]}
+
+    xlsx = client.get("/recommendations/export/xlsx/", query)
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    [cell] = [row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == record.public_id]
+    assert (cell.data_type, cell.value) == ("s", record.text)
+
+    text = b"".join(client.get("/recommendations/export/csv/", query).streaming_content).decode("utf-8-sig")
+    rows = {r["public_id"]: r["text"] for r in csv.DictReader(io.StringIO(text))}
+    assert rows[record.public_id] == "'" + record.text

@@ -7,8 +7,8 @@ message on the page with its HTTP status (400, 403, 404 or 409).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
@@ -43,6 +43,7 @@ from hrcoop.core.calendar import GENEVA
 from hrcoop.core.errors import DomainError, InvalidInput, NotFound
 from hrcoop.core.models import Role
 from hrcoop.core.roles import has_role, scopes_of
+from hrcoop.core.spreadsheets import csv_lines
 from hrcoop.reference.models import Fund, State
 
 
@@ -127,17 +128,19 @@ CSV_COLUMNS = [
 
 
 def register_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_lines(_register_rows(request)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="assistance-requests.csv"'
-    writer = csv.writer(response)
-    writer.writerow([*CSV_COLUMNS, "confidential_fields"])
+    return response
+
+
+def _register_rows(request: HttpRequest) -> Iterator[list[Any]]:
+    yield [*CSV_COLUMNS, "confidential_fields"]
     queryset = selectors.filter_register(selectors.public_requests(), request.GET).order_by("submitted_at")
     for row in queryset.iterator(chunk_size=500):
         record = selectors.request_record(row, full=False)
         values = [record[c] for c in CSV_COLUMNS]
         values = [" ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in values]
-        writer.writerow([*values, " ".join(record["confidential_fields"])])
-    return response
+        yield [*values, " ".join(record["confidential_fields"])]
 
 
 # --- one request -------------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ refused event's message next to the form, so that nothing is written behind the 
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from hrcoop.core.errors import DomainError
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import has_role
+from hrcoop.core.spreadsheets import csv_lines
 from hrcoop.funds import services
 from hrcoop.funds.forms import AllocationForm, DonorForm, FundForm, PledgeForm, ReceiptForm
 from hrcoop.funds.metrics import donor_base, donor_base_chart
@@ -129,49 +129,48 @@ def fund_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
     fund = get_object_or_404(Fund, code=code)
     if table not in CSV_TABLES:
         raise Http404(f"no table {table}")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = csv_lines(_table_rows(request, fund, table))
+    response = HttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.code}-{table}.csv"'
-    writer = csv.writer(response)
+    return response
 
-    def major(amount: int, currency: str) -> str:
-        return str(Money(amount, currency).major())
 
+def _major(amount: int, currency: str) -> str:
+    return str(Money(amount, currency).major())
+
+
+def _table_rows(request: HttpRequest, fund: Fund, table: str) -> Iterator[list[Any]]:
     if table == "statement":
-        rows = [r.as_dict() for r in income_and_expenditure(fund)]
         names = ["year", "currency", "contributions", "write_offs", "refunds", "net_income", "allocations"]
         names += ["expenditure", "total_expenditure", "surplus", "received", "disbursed"]
-        writer.writerow(names)
-        for r in rows:
-            writer.writerow([r["year"], r["currency"], *(major(r[n], r["currency"]) for n in names[2:])])
+        yield names
+        for r in (r.as_dict() for r in income_and_expenditure(fund)):
+            yield [r["year"], r["currency"], *(_major(r[n], r["currency"]) for n in names[2:])]
     elif table == "donors":
-        writer.writerow(
-            ["donor", "kind", "traditional", "currency", "pledged", "paid", "written_off", "outstanding"]
-        )
+        amounts = ("pledged", "paid", "written_off", "outstanding")
+        yield ["donor", "kind", "traditional", "currency", *amounts]
         for c in contributions_by_donor(fund=fund):
-            writer.writerow(
-                [donor_label(request.user, c.donor), c.donor.kind, c.donor.traditional, c.currency]
-                + [
-                    major(getattr(c, n), c.currency)
-                    for n in ("pledged", "paid", "written_off", "outstanding")
-                ]
-            )
+            label = donor_label(request.user, c.donor)
+            yield [
+                label,
+                c.donor.kind,
+                c.donor.traditional,
+                c.currency,
+                *(_major(getattr(c, n), c.currency) for n in amounts),
+            ]
     elif table == "pledges":
-        writer.writerow(["pledge", "donor", "pledged_on", "currency", "amount", "outstanding"])
+        yield ["pledge", "donor", "pledged_on", "currency", "amount", "outstanding"]
         for o in pledges_outstanding(fund=fund):
             p = o.pledge
             label = donor_label(request.user, p.donor)
-            writer.writerow([p.pk, label, p.pledged_on, p.currency, p.money.major(), o.outstanding.major()])
+            yield [p.pk, label, p.pledged_on, p.currency, p.money.major(), o.outstanding.major()]
     else:
-        writer.writerow(["request", "state", "currency", "allocated", "disbursed", "open"])
+        yield ["request", "state", "currency", "allocated", "disbursed", "open"]
         for item in _funded_rows(request, fund):
             a = item["row"]
-            amounts = (
-                ["", "", ""]
-                if item["withheld"]
-                else [major(getattr(a, n), a.currency) for n in ("allocated", "disbursed", "open")]
-            )
-            writer.writerow([a.public_id, a.state, a.currency, *amounts])
-    return response
+            withheld = ["", "", ""]
+            shown = [_major(getattr(a, n), a.currency) for n in ("allocated", "disbursed", "open")]
+            yield [a.public_id, a.state, a.currency, *(withheld if item["withheld"] else shown)]
 
 
 # --- the secretariat's forms -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ Every row carries the link to the record's public page.
 
 from __future__ import annotations
 
-import csv
+import itertools
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +19,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBad
 from django.urls import reverse
 
 from hrcoop.core.errors import DomainError, InvalidInput
+from hrcoop.core.spreadsheets import csv_lines
 from hrcoop.recommendations.models import LabelKind, Recommendation
 from hrcoop.recommendations.search.selectors import SearchParams, search
 
@@ -86,18 +87,8 @@ def rows(
         yield [link(record.public_id) if name == "url" else COLUMNS[name](record) for name in columns]
 
 
-class _Echo:
-    """A file-like object that hands back what is written, for ``csv.writer`` in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv(columns: list[str], data: Iterator[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(columns)  # the byte-order mark lets spreadsheet programs read UTF-8
-    for row in data:
-        yield writer.writerow(row)
+    yield from csv_lines(itertools.chain([columns], data))
 
 
 def _jsonl(columns: list[str], data: Iterator[list[Any]]) -> Iterator[str]:
@@ -107,7 +98,9 @@ def _jsonl(columns: list[str], data: Iterator[list[Any]]) -> Iterator[str]:
 
 def _xlsx(columns: list[str], data: Iterator[list[Any]]) -> Any:
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_urls": False})
+    # A text is never a formula or a link, whatever it starts with (see core.spreadsheets).
+    options = {"constant_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
+    workbook = xlsxwriter.Workbook(handle, options)
     sheet = workbook.add_worksheet("recommendations")
     bold = workbook.add_format({"bold": True})
     sheet.write_row(0, 0, columns, bold)
