@@ -119,3 +119,16 @@ def test_the_register_csv_opens_in_a_spreadsheet_as_text(world: World) -> None:
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(r["public_id"], r["title"]) for r in rows] == [(request.public_id, "'=1+2+cmd|' /C calc'!A0")]
+
+
+def test_the_steps_are_named_in_the_readers_language(world: World) -> None:
+    request = make_request(world)
+    client = _as(world, "focal_point")
+    page = f"/fr/assistance/requests/{request.public_id}/"
+    assert 'value="submit">Soumettre</button>' in client.get(page).content.decode()
+
+    client.post(page, {"action": "submit", "version": request.version})
+
+    timeline = client.get(page).content.decode().split('id="step-')[1]
+    assert "Soumettre → <strong>Soumise</strong>" in timeline
+    assert "Soumettre" in Client().get("/fr/assistance/process/").content.decode()

@@ -112,7 +112,7 @@ def workflow_svg() -> str:
         if label_count[name] <= 2:
             parts.append(
                 f'<text x="{label_at[0] + 4:.0f}" y="{label_at[1]:.0f}" fill="{colour}" font-size="11">'
-                f"{escape(step.label)}</text>"
+                f"{escape(str(step.label))}</text>"
             )
     for status, (x, y) in centre.items():
         parts.append(

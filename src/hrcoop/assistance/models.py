@@ -162,12 +162,14 @@ def _step(
     actor: str,
     label: StrOrPromise,
     *,
+    explains: StrOrPromise,
     provide: StrOrPromise = "",
     reason: bool = False,
     public_reason: bool = False,
     via: str = "",
 ) -> dict[str, object]:
-    """The ``custom`` metadata of a transition, as published on the process page.
+    """The ``custom`` metadata of a transition, as published on the process page: its label and what it
+    ``explains`` are translated there, so they are declared here rather than in the method's docstring.
 
     ``via`` names the service that takes the step when it is not taken directly on the request's page
     or through its API (funding happens when the funds ledger allocates money).
@@ -175,6 +177,7 @@ def _step(
     return {
         "actor": actor,
         "label": label,
+        "explains": explains,
         "provide": provide,
         "reason_required": reason,
         "public_reason": public_reason,
@@ -240,40 +243,46 @@ class AssistanceRequest(models.Model):
                 "The request: need, objectives, expected results with indicators, ranked priorities, "
                 "linked recommendations, amount with a budget by line, duration, implementing partners."
             ),
+            explains=_("Send the request to the secretariat."),
         ),
     )
     def submit(self) -> None:
-        """Send the request to the secretariat."""
+        pass
 
     @transition(
         field=status,
         source=Status.SUBMITTED,
         target=Status.ACKNOWLEDGED,
         permission=is_secretariat_for,
-        custom=_step("secretariat", _("Acknowledge")),
+        custom=_step("secretariat", _("Acknowledge"), explains=_("Confirm receipt to the State.")),
     )
     def acknowledge(self) -> None:
-        """Confirm receipt to the State."""
+        pass
 
     @transition(
         field=status,
         source=Status.ACKNOWLEDGED,
         target=Status.UNDER_ASSESSMENT,
         permission=is_secretariat_for,
-        custom=_step("secretariat", _("Start assessment")),
+        custom=_step("secretariat", _("Start assessment"), explains=_("Begin assessing the request.")),
     )
     def start_assessment(self) -> None:
-        """Begin assessing the request."""
+        pass
 
     @transition(
         field=status,
         source=Status.UNDER_ASSESSMENT,
         target=Status.INFORMATION_REQUESTED,
         permission=is_secretariat_for,
-        custom=_step("secretariat", _("Request information"), reason=True),
+        custom=_step(
+            "secretariat",
+            _("Request information"),
+            reason=True,
+            explains=_("Ask the State a question; the clock stops until it answers."),
+        ),
     )
     def request_information(self) -> None:
-        """Ask the State a question; the clock stops until it answers."""
+        pass
 
     @transition(
         field=status,
@@ -281,11 +290,15 @@ class AssistanceRequest(models.Model):
         target=Status.UNDER_ASSESSMENT,
         permission=is_focal_point_for,
         custom=_step(
-            "state", _("Provide information"), provide=_("The answer to the question asked."), reason=True
+            "state",
+            _("Provide information"),
+            provide=_("The answer to the question asked."),
+            reason=True,
+            explains=_("Answer the secretariat; the clock starts again."),
         ),
     )
     def provide_information(self) -> None:
-        """Answer the secretariat; the clock starts again."""
+        pass
 
     @transition(
         field=status,
@@ -298,40 +311,55 @@ class AssistanceRequest(models.Model):
             _("Recommend to the board"),
             provide=_("The State's consent (who, when, reference of the note verbale or letter)."),
             reason=True,
+            explains=_("Conclude the assessment with a recommendation to the board."),
         ),
     )
     def recommend(self) -> None:
-        """Conclude the assessment with a recommendation to the board."""
+        pass
 
     @transition(
         field=status,
         source=Status.RECOMMENDED,
         target=Status.APPROVED,
         permission=is_board_for,
-        custom=_step("board", _("Approve"), reason=True, public_reason=True),
+        custom=_step(
+            "board", _("Approve"), reason=True, public_reason=True, explains=_("Approve as requested.")
+        ),
     )
     def approve(self) -> None:
-        """Approve as requested."""
+        pass
 
     @transition(
         field=status,
         source=Status.RECOMMENDED,
         target=Status.APPROVED_WITH_CHANGES,
         permission=is_board_for,
-        custom=_step("board", _("Approve with changes"), reason=True, public_reason=True),
+        custom=_step(
+            "board",
+            _("Approve with changes"),
+            reason=True,
+            public_reason=True,
+            explains=_("Approve with the changes stated in the reasons."),
+        ),
     )
     def approve_with_changes(self) -> None:
-        """Approve with the changes stated in the reasons."""
+        pass
 
     @transition(
         field=status,
         source=Status.RECOMMENDED,
         target=Status.DECLINED,
         permission=is_board_for,
-        custom=_step("board", _("Decline"), reason=True, public_reason=True),
+        custom=_step(
+            "board",
+            _("Decline"),
+            reason=True,
+            public_reason=True,
+            explains=_("Decline, with reasons that the register publishes."),
+        ),
     )
     def decline(self) -> None:
-        """Decline, with reasons that the register publishes."""
+        pass
 
     @transition(
         field=status,
@@ -344,20 +372,25 @@ class AssistanceRequest(models.Model):
             _("Fund"),
             provide=_("The State's consent, if not already recorded."),
             via="funds",
+            explains=_("Money is allocated from the fund (the funds ledger calls this)."),
         ),
     )
     def fund_request(self) -> None:
-        """Money is allocated from the fund (the funds ledger calls this)."""
+        pass
 
     @transition(
         field=status,
         source=Status.FUNDED,
         target=Status.IN_IMPLEMENTATION,
         permission=is_focal_point_for,
-        custom=_step("state", _("Start implementation")),
+        custom=_step(
+            "state",
+            _("Start implementation"),
+            explains=_("The State starts implementing; it reports progress from here on."),
+        ),
     )
     def start_implementation(self) -> None:
-        """The State starts implementing; it reports progress from here on."""
+        pass
 
     @transition(
         field=status,
@@ -366,51 +399,67 @@ class AssistanceRequest(models.Model):
         permission=is_secretariat_for,
         conditions=[has_progress_report],
         custom=_step(
-            "secretariat", _("Record completion"), provide=_("Progress reports, including a final one.")
+            "secretariat",
+            _("Record completion"),
+            provide=_("Progress reports, including a final one."),
+            explains=_("The activities are over."),
         ),
     )
     def complete(self) -> None:
-        """The activities are over."""
+        pass
 
     @transition(
         field=status,
         source=[Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN],
         target=Status.CLOSED,
         permission=is_secretariat_for,
-        custom=_step("secretariat", _("Close")),
+        custom=_step("secretariat", _("Close"), explains=_("File the request.")),
     )
     def close(self) -> None:
-        """File the request."""
+        pass
 
     @transition(
         field=status,
         source=BEFORE_FUNDING,
         target=Status.WITHDRAWN,
         permission=is_focal_point_for,
-        custom=_step("state", _("Withdraw"), reason=True, public_reason=True),
+        custom=_step(
+            "state",
+            _("Withdraw"),
+            reason=True,
+            public_reason=True,
+            explains=_("The State withdraws its request (any time before funding)."),
+        ),
     )
     def withdraw(self) -> None:
-        """The State withdraws its request (any time before funding)."""
+        pass
 
     @transition(
         field=status,
         source=HOLDABLE,
         target=Status.ON_HOLD,
         permission=is_secretariat_for,
-        custom=_step("secretariat", _("Put on hold"), reason=True, public_reason=True),
+        custom=_step(
+            "secretariat",
+            _("Put on hold"),
+            reason=True,
+            public_reason=True,
+            explains=_("Suspend the request; the running clock keeps counting."),
+        ),
     )
     def put_on_hold(self) -> None:
-        """Suspend the request; the running clock keeps counting."""
+        pass
 
     @transition(
         field=status,
         source=Status.ON_HOLD,
         target=RETURN_VALUE(*HOLDABLE),
         permission=is_secretariat_for,
-        custom=_step("secretariat", _("Resume")),
+        custom=_step(
+            "secretariat", _("Resume"), explains=_("Return to the status the request was in before the hold.")
+        ),
     )
     def resume(self) -> str:
-        """Return to the status the request was in before the hold."""
         return self.held_from
 
 

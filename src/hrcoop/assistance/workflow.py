@@ -13,18 +13,19 @@ from typing import Any
 
 from django_fsm import RETURN_VALUE, Transition
 
-from hrcoop.assistance.models import ACTOR_LABELS, AssistanceRequest, Status
+from hrcoop.assistance.models import ACTOR_LABELS, AssistanceRequest, Status, StrOrPromise
 
 
 @dataclass(frozen=True)
 class WorkflowStep:
     name: str
-    label: str
+    label: StrOrPromise  # translated when shown, in the reader's language
+    description: StrOrPromise
     actor: str  # "state", "secretariat" or "board"
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     conditions: tuple[Callable[[Any], bool], ...]
-    provide: str
+    provide: StrOrPromise
     reason_required: bool
     public_reason: bool
     via: str  # "" when taken on the request itself; else the app whose service takes it
@@ -33,10 +34,6 @@ class WorkflowStep:
     @property
     def actor_label(self) -> str:
         return str(ACTOR_LABELS[self.actor])
-
-    @property
-    def description(self) -> str:
-        return (self.transition.method.__doc__ or "").strip()
 
 
 def _targets(target: object) -> tuple[str, ...]:
@@ -57,12 +54,13 @@ def _build() -> dict[str, WorkflowStep]:
         custom = first.custom
         steps[name] = WorkflowStep(
             name=name,
-            label=str(custom["label"]),
+            label=custom["label"],
+            description=custom["explains"],
             actor=str(custom["actor"]),
             sources=tuple(sorted((str(t.source) for t in transitions), key=lambda s: order.get(s, 99))),
             targets=_targets(first.target),
             conditions=tuple(first.conditions),
-            provide=str(custom["provide"]),
+            provide=custom["provide"],
             reason_required=bool(custom["reason_required"]),
             public_reason=bool(custom["public_reason"]),
             via=str(custom["via"]),
