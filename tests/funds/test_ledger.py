@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from hrcoop.assistance.models import Status
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -147,6 +148,18 @@ def test_receipt_in_another_currency_records_the_rate(secretariat: User, donors)
             "no pledge 999999",
         ),
         (lambda d, u: pledge(d, usd("5"), "", u), InvalidInput, "idempotency key"),
+        (
+            lambda d, u: services.record_pledge(
+                fund_code="VFTC",
+                donor_id=d.pk,
+                amount=usd("5"),
+                pledged_on=timezone.localdate() + dt.timedelta(days=1),
+                idempotency_key="k",
+                actor=u,
+            ),
+            InvalidInput,
+            "pledged_on: .* is in the future",
+        ),
     ],
     ids=[
         "zero",
@@ -157,6 +170,7 @@ def test_receipt_in_another_currency_records_the_rate(secretariat: User, donors)
         "missing-source",
         "unknown-pledge",
         "no-key",
+        "future",
     ],
 )
 def test_bad_input_posts_nothing(secretariat: User, donors, call, error, message) -> None:  # type: ignore[no-untyped-def]
@@ -295,3 +309,77 @@ def test_disbursement_and_refund_limits(secretariat: User, donors, make_request)
             actor=secretariat,
         )
     assert ledger_problems() == [] and Posting.objects.count() == 3
+
+
+def test_an_entry_cannot_precede_what_it_follows_from(secretariat: User, donors, make_request) -> None:  # type: ignore[no-untyped-def]
+    before = D - dt.timedelta(days=1)
+    p = pledge(donors["norway"], usd("1000"), "p1", secretariat)
+    receipt = services.record_receipt(
+        pledge_id=p.pk, amount=usd("600"), received_on=D, idempotency_key="r1", actor=secretariat
+    )
+    allocation = services.allocate(
+        request_id=make_request().public_id,
+        amount=usd("500"),
+        allocated_on=D,
+        idempotency_key="a1",
+        actor=secretariat,
+    )
+    postings = Posting.objects.count()
+    refusals = [
+        (
+            lambda: services.record_receipt(
+                pledge_id=p.pk, amount=usd("1"), received_on=before, idempotency_key="r2", actor=secretariat
+            ),
+            "received_on: the money cannot be received on 2026-02-28, before the pledge of 2026-03-01",
+        ),
+        (
+            lambda: services.disburse(
+                allocation_id=allocation.pk,
+                amount=usd("1"),
+                disbursed_on=before,
+                idempotency_key="d1",
+                actor=secretariat,
+            ),
+            "disbursed_on: the allocation cannot be disbursed on 2026-02-28, "
+            "before it was made on 2026-03-01",
+        ),
+        (
+            lambda: services.refund(
+                receipt_id=receipt.pk,
+                amount=usd("1"),
+                refunded_on=before,
+                reason="overpaid",
+                idempotency_key="f1",
+                actor=secretariat,
+            ),
+            "refunded_on: the money cannot be refunded on 2026-02-28, before it came in on 2026-03-01",
+        ),
+        (
+            lambda: services.write_off(
+                pledge_id=p.pk,
+                amount=usd("1"),
+                written_off_on=before,
+                reason="will not pay",
+                idempotency_key="w1",
+                actor=secretariat,
+            ),
+            "written_off_on: the pledge cannot be written off on 2026-02-28, "
+            "before it was made on 2026-03-01",
+        ),
+        (
+            lambda: services.reverse(
+                posting_id=Posting.objects.get(receipt=receipt).pk,
+                reason="typed twice",
+                reversed_on=before,
+                idempotency_key="v1",
+                actor=secretariat,
+            ),
+            "reversed_on: the posting cannot be reversed on 2026-02-28, before it occurred on 2026-03-01",
+        ),
+    ]
+    for call, message in refusals:
+        with pytest.raises(InvalidInput) as refused:
+            call()
+        assert str(refused.value) == message
+    assert Posting.objects.count() == postings
+    assert ledger_problems() == []

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.assistance.services import mark_funded
@@ -71,9 +72,21 @@ def _key(idempotency_key: str) -> str:
 
 
 def _date(value: datetime.date | None, what: str) -> datetime.date:
+    """The books record what has happened: a date after today (in the office's zone) is a typing error
+    that would open a year of its own in the statements."""
     if not isinstance(value, datetime.date):
         raise InvalidInput(f"the {what} date is required", where=what)
+    if value > timezone.localdate():
+        raise InvalidInput(
+            _("%(day)s is in the future: record it once it has happened") % {"day": value}, where=what
+        )
     return value
+
+
+def _not_before(day: datetime.date, earlier: datetime.date, message: str, *, where: str) -> None:
+    """An entry cannot precede the one it follows from (a receipt its pledge, a refund its receipt)."""
+    if day < earlier:
+        raise InvalidInput(message % {"day": day, "earlier": earlier}, where=where)
 
 
 @dataclass(frozen=True)
@@ -175,7 +188,7 @@ def _write(
 ) -> Posting:
     """Post ``lines`` under the fund's lock: the posting, its lines, the account balances, then the rules."""
     totals: dict[str, int] = defaultdict(int)
-    for _, money in lines:
+    for _kind, money in lines:
         totals[money.currency] += money.amount
     if any(totals.values()):  # pragma: no cover - every caller builds balanced lines; this guards the engine
         raise RuntimeError(f"unbalanced posting: {dict(totals)}")
@@ -270,7 +283,7 @@ def _check_rules(
         account = accounts.get((account_kind, currency))
         return account.balance if account else 0
 
-    for currency in sorted({m.currency for _, m in lines}):
+    for currency in sorted({m.currency for _kind, m in lines}):
         change = delta(K.CASH, K.COMMITMENTS, currency=currency)
         available = balance(K.CASH, currency) + balance(K.COMMITMENTS, currency)
         if change < 0 and available < 0:
@@ -528,6 +541,12 @@ def record_receipt(
     if pledge is None:
         raise NotFound(f"there is no pledge {pledge_id!r} to receive money against", where="pledge")
     user = _require_secretariat(actor, pledge.fund)
+    _not_before(
+        received_on,
+        pledge.pledged_on,
+        _("the money cannot be received on %(day)s, before the pledge of %(earlier)s"),
+        where="received_on",
+    )
     conversion = None
     if amount.currency != pledge.currency:
         conversion = convert(amount, pledge.currency, rate=rate, rate_date=rate_date, source=rate_source)
@@ -642,6 +661,12 @@ def disburse(
     if allocation is None:
         raise NotFound(f"there is no allocation {allocation_id!r}", where="allocation")
     user = _require_secretariat(actor, allocation.fund)
+    _not_before(
+        disbursed_on,
+        allocation.allocated_on,
+        _("the allocation cannot be disbursed on %(day)s, before it was made on %(earlier)s"),
+        where="disbursed_on",
+    )
     if amount.currency != allocation.currency:
         raise InvalidInput(f"allocation {allocation.pk} is in {allocation.currency}, not {amount.currency}")
     fingerprint = _fingerprint({"disbursement": [allocation.pk, amount.amount, disbursed_on]})
@@ -719,6 +744,12 @@ def refund(
         raise NotFound(f"there is no receipt {receipt_id!r}", where="receipt")
     fund = receipt.pledge.fund
     user = _require_secretariat(actor, fund)
+    _not_before(
+        refunded_on,
+        receipt.received_on,
+        _("the money cannot be refunded on %(day)s, before it came in on %(earlier)s"),
+        where="refunded_on",
+    )
     if amount.currency != receipt.currency:
         raise InvalidInput(
             f"receipt {receipt.pk} came in {receipt.currency}; refund it in {receipt.currency}"
@@ -761,6 +792,12 @@ def write_off(
     if pledge is None:
         raise NotFound(f"there is no pledge {pledge_id!r}", where="pledge")
     user = _require_secretariat(actor, pledge.fund)
+    _not_before(
+        written_off_on,
+        pledge.pledged_on,
+        _("the pledge cannot be written off on %(day)s, before it was made on %(earlier)s"),
+        where="written_off_on",
+    )
     if amount.currency != pledge.currency:
         raise InvalidInput(f"pledge {pledge.pk} is in {pledge.currency}; write it off in {pledge.currency}")
     fingerprint = _fingerprint({"write_off": [pledge.pk, amount.amount, written_off_on, reason]})
@@ -799,6 +836,12 @@ def reverse(
     if original is None:
         raise NotFound(f"there is no posting {posting_id!r}", where="posting")
     user = _require_secretariat(actor, original.fund)
+    _not_before(
+        reversed_on,
+        original.occurred_on,
+        _("the posting cannot be reversed on %(day)s, before it occurred on %(earlier)s"),
+        where="reversed_on",
+    )
     fingerprint = _fingerprint({"reverse": [original.pk]})
     book = _lock(original.fund)
     if (earlier := _replay(key, fingerprint)) is not None:
