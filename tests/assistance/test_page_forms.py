@@ -131,4 +131,5 @@ def test_the_steps_are_named_in_the_readers_language(world: World) -> None:
 
     timeline = client.get(page).content.decode().split('id="step-')[1]
     assert "Soumettre → <strong>Soumise</strong>" in timeline
-    assert "Soumettre" in Client().get("/fr/assistance/process/").content.decode()
+    process = Client().get("/fr/assistance/process/").content.decode()
+    assert "Soumettre" in process and "Transmettre la demande au secrétariat." in process
