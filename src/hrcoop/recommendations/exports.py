@@ -122,8 +122,12 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
     except DomainError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
 
+    # One reverse for the whole export (it was a seventh of a 41,000-row export's time): a public id is
+    # letters, digits and hyphens, so it goes into the address as it is.
+    address = request.build_absolute_uri(reverse("recommendations:detail", args=["PUBLIC-ID"]))
+
     def link(public_id: str) -> str:
-        return request.build_absolute_uri(reverse("recommendations:detail", args=[public_id]))
+        return address.replace("PUBLIC-ID", public_id)
 
     data = rows(result.iterate(), columns, link)
     filename = f"recommendations.{fmt}"
