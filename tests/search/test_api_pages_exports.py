@@ -217,3 +217,16 @@ def test_country_profile_has_a_chart_and_breakdowns(corpus: dict, client: Client
     assert "UPR cycle" in html
     assert "Cycle de l" in client.get("/fr/recommendations/countries/ken/").content.decode()
     assert "UPR cycle" in client.get("/recommendations/countries/ken/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_query_reads_in_french_on_the_french_page_and_in_english_through_the_api(
+    corpus: dict, client: Client
+) -> None:
+    q = " ".join(["women"] * 65)
+    page = client.get("/fr/recommendations/search/", {"q": q}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 400
+    assert "La requête compte plus de 64 mots ou expressions ; raccourcissez-la." in page.content.decode()
+    api = client.get("/api/recommendations/", {"q": q}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert api.status_code == 400
+    assert api.json()["error"]["message"] == "The query has more than 64 words or phrases; shorten it."
