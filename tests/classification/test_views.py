@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.test import Client
 
@@ -115,3 +117,17 @@ def test_methods_page_is_public_and_shows_the_measured_figures(db: None) -> None
     )
     page = client.get("/classification/").content.decode()
     assert "0.877" in page and "0.851" in page and "Business" in page and "1-16" in page
+
+
+def test_a_decision_on_decided_suggestions_is_refused_in_french_on_the_french_queue(
+    suggestions: list[Classification], reviewer: User
+) -> None:
+    first, *_rest = suggestions
+    services.review([first.pk], accept=False, actor=reviewer)
+    client = Client()
+    client.force_login(reviewer)
+    response = client.post(f"/fr{QUEUE}", {"ids": [first.pk], "decision": "accept"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(f"/fr{QUEUE}")
+    page = html.unescape(response.content.decode())
+    assert f"ids: il a déjà été statué sur les suggestions [{first.pk}] ; rechargez la file d'attente" in page
+    assert Classification.objects.get(pk=first.pk).status == Classification.Status.REJECTED

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from hrcoop.cli import main as hrcoop_main
 from hrcoop.core.models import AuditEvent
@@ -185,3 +187,29 @@ def test_api_resolution_filters(client: Client, seed: Resolution) -> None:
     assert client.get("/api/mandates/resolutions/", {"session": "48"}).json()["results"] == []
     bad = client.get("/api/mandates/resolutions/", {"kind": "treaty"})
     assert bad.status_code == 400 and bad.json()["error"]["where"] == "kind"
+
+
+def test_a_bad_symbol_reads_in_french_on_the_french_page_and_in_english_at_the_command_line(
+    seed: Resolution, django_user_model: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hrcoop.core.models import Role
+    from hrcoop.core.roles import grant_role
+
+    mandate = Mandate.objects.get(paragraph__number="32")
+    staff = django_user_model.objects.create_user("secretariat")
+    grant_role(staff, Role.SECRETARIAT)
+    client = Client()
+    client.force_login(staff)
+    page = client.post(f"/fr/mandates/mandate/{mandate.pk}/", {"document_symbol": "our report"})
+    assert page.status_code == 400
+    assert (
+        "'our report' n'est pas une cote de document de l'ONU (forme attendue : A/HRC/50/19)"
+        in html.unescape(page.content.decode())
+    )
+    capsys.readouterr()  # what the page logged
+    translation.deactivate()  # as in a fresh ``hrcoop`` process: no language is active
+    assert run(["mandates", "fulfil", str(mandate.pk), "our report"]) == 2
+    english = "'our report' is not a UN document symbol (expected something like A/HRC/50/19)"
+    assert f"error: document_symbol: {english}" in capsys.readouterr().err.splitlines()
+    mandate.refresh_from_db()
+    assert mandate.fulfilled_by == ""

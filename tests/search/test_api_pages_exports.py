@@ -234,3 +234,16 @@ def test_an_export_never_turns_a_text_into_a_formula(corpus: dict, client: Clien
     text = b"".join(client.get("/recommendations/export/csv/", query).streaming_content).decode("utf-8-sig")
     rows = {r["public_id"]: r["text"] for r in csv.DictReader(io.StringIO(text))}
     assert rows[record.public_id] == "'" + record.text
+
+
+@pytest.mark.django_db
+def test_a_refused_query_reads_in_french_on_the_french_page_and_in_english_through_the_api(
+    corpus: dict, client: Client
+) -> None:
+    q = " ".join(["women"] * 65)
+    page = client.get("/fr/recommendations/search/", {"q": q}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 400
+    assert "La requête compte plus de 64 mots ou expressions ; raccourcissez-la." in page.content.decode()
+    api = client.get("/api/recommendations/", {"q": q}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert api.status_code == 400
+    assert api.json()["error"]["message"] == "The query has more than 64 words or phrases; shorten it."

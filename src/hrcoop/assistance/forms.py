@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.assistance.models import ConfidentialField
@@ -62,7 +63,10 @@ class RequestForm(forms.Form):
                 continue
             item, _sep, value = line.rpartition(";")
             if not item.strip():
-                raise InvalidInput(f"budget line {number}: write 'item; amount'", where="budget")
+                raise InvalidInput(
+                    gettext("budget line %(number)d: write 'item; amount'") % {"number": number},
+                    where="budget",
+                )
             budget.append({"item": item.strip(), "amount": Money.parse(value, amount.currency).amount})
         return {
             "title": data["title"],

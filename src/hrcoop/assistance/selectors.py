@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrcoop.assistance.clocks import is_overdue
 from hrcoop.assistance.models import (
@@ -82,7 +83,7 @@ def requests_visible_to(actor: Actor) -> QuerySet[AssistanceRequest]:
 def request_for(actor: Actor, public_id: str) -> AssistanceRequest:
     request = requests_visible_to(actor).filter(public_id=public_id).first()
     if request is None:
-        raise NotFound(f"no request {public_id} that you may see")
+        raise NotFound(_("no request %(id)s that you may see") % {"id": public_id})
     return request
 
 

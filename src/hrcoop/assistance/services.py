@@ -22,6 +22,7 @@ from django.core.mail import send_mail
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrcoop.assistance.clocks import move_clocks
 from hrcoop.assistance.models import (
@@ -112,13 +113,17 @@ def _lock(request: AssistanceRequest, *, expected_version: int | None = None) ->
             .get(pk=request.pk)
         )
     except AssistanceRequest.DoesNotExist as exc:
-        raise NotFound(f"request {request.public_id} does not exist") from exc
+        raise NotFound(_("request %(id)s does not exist") % {"id": request.public_id}) from exc
     except OperationalError as exc:
         raise Conflict(
-            f"someone else is acting on request {request.public_id} right now: reload it and try again"
+            _("someone else is acting on request %(id)s right now: reload it and try again")
+            % {"id": request.public_id}
         ) from exc
     if expected_version is not None and locked.version != expected_version:
-        raise Conflict(f"request {request.public_id} changed since you opened it: reload it and try again")
+        raise Conflict(
+            _("request %(id)s changed since you opened it: reload it and try again")
+            % {"id": request.public_id}
+        )
     return locked
 
 
@@ -127,11 +132,11 @@ def _lock(request: AssistanceRequest, *, expected_version: int | None = None) ->
 
 def _clean_amount(amount: Money) -> Money:
     if amount.amount <= 0:
-        raise InvalidInput("the amount requested must be greater than zero", where="amount")
+        raise InvalidInput(_("the amount requested must be greater than zero"), where="amount")
     if amount.major() > MAX_REQUEST_MAJOR_UNITS:
         raise InvalidInput(
-            f"{amount} is beyond what these funds can grant "
-            f"(at most {MAX_REQUEST_MAJOR_UNITS:,} {amount.currency})",
+            _("%(amount)s is beyond what these funds can grant (at most %(limit)s %(currency)s)")
+            % {"amount": amount, "limit": f"{MAX_REQUEST_MAJOR_UNITS:,}", "currency": amount.currency},
             where="amount",
         )
     return amount
@@ -143,17 +148,22 @@ def _clean_budget(lines: list[dict[str, Any]], amount: Money | None) -> list[dic
         item = str(line.get("item", "")).strip()
         value = line.get("amount")
         if not item:
-            raise InvalidInput(f"budget line {number} has no description", where="budget_lines")
+            raise InvalidInput(
+                _("budget line %(number)d has no description") % {"number": number}, where="budget_lines"
+            )
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise InvalidInput(
-                f"budget line {number} needs a positive amount in minor units, not {value!r}",
+                _("budget line %(number)d needs a positive amount in minor units, not %(value)r")
+                % {"number": number, "value": value},
                 where="budget_lines",
             )
         cleaned.append({"item": item[:200], "amount": value})
     if cleaned and amount is not None and sum(line["amount"] for line in cleaned) != amount.amount:
         total = Money(sum(line["amount"] for line in cleaned), amount.currency)
         raise InvalidInput(
-            f"the budget lines add up to {total}, not the {amount} requested", where="budget_lines"
+            _("the budget lines add up to %(total)s, not the %(amount)s requested")
+            % {"total": total, "amount": amount},
+            where="budget_lines",
         )
     return cleaned
 
@@ -161,7 +171,7 @@ def _clean_budget(lines: list[dict[str, Any]], amount: Money | None) -> list[dic
 def _clean_priorities(priorities: list[str]) -> list[str]:
     cleaned = [str(p).strip() for p in priorities if str(p).strip()]
     if len(cleaned) > 20:
-        raise InvalidInput("rank at most 20 priorities", where="priorities")
+        raise InvalidInput(_("rank at most 20 priorities"), where="priorities")
     return [p[:300] for p in cleaned]
 
 
@@ -170,7 +180,9 @@ def _clean_confidential(fields: list[str]) -> list[str]:
     if unknown:
         allowed = ", ".join(ConfidentialField.values)
         raise InvalidInput(
-            f"cannot mark {', '.join(unknown)} confidential; choose among {allowed}", where="confidential"
+            _("cannot mark %(fields)s confidential; choose among %(allowed)s")
+            % {"fields": ", ".join(unknown), "allowed": allowed},
+            where="confidential",
         )
     return sorted(set(fields))
 
@@ -183,19 +195,27 @@ def _clean_recommendations(state: State, public_ids: list[str]) -> tuple[list[Re
     }
     missing = [p for p in wanted if p not in found]
     if missing:
-        raise InvalidInput(f"no recommendation has the id {', '.join(missing)}", where="recommendations")
+        raise InvalidInput(
+            _("no recommendation has the id %(ids)s") % {"ids": ", ".join(missing)}, where="recommendations"
+        )
     warnings: list[str] = []
     for public_id, rec in found.items():
         if rec.state_under_review_id != state.pk:
             raise InvalidInput(
-                f"recommendation {public_id} was addressed to {rec.state_under_review}, not to {state}: "
-                "link only recommendations your State received",
+                _(
+                    "recommendation %(id)s was addressed to %(addressee)s, not to %(state)s: "
+                    "link only recommendations your State received"
+                )
+                % {"id": public_id, "addressee": rec.state_under_review, "state": state},
                 where="recommendations",
             )
         if rec.response == RecommendationResponse.NOTED:
             warnings.append(
-                f"recommendation {public_id} was noted, not supported, by {state}: "
-                "say in the request why you now seek assistance to implement it"
+                _(
+                    "recommendation %(id)s was noted, not supported, by %(state)s: "
+                    "say in the request why you now seek assistance to implement it"
+                )
+                % {"id": public_id, "state": state}
             )
     return list(found.values()), warnings
 
@@ -206,20 +226,22 @@ def _apply_fields(
     """Validate ``data`` and set it on ``request``: changed fields, recommendations to link, warnings."""
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
-        raise InvalidInput(f"unknown field(s) {', '.join(unknown)}", where=unknown[0])
+        raise InvalidInput(
+            _("unknown field(s) %(fields)s") % {"fields": ", ".join(unknown)}, where=unknown[0]
+        )
     changed: list[str] = []
     warnings: list[str] = []
     if "title" in data:
         title = str(data["title"] or "").strip()
         if not title:
-            raise InvalidInput("a request needs a title", where="title")
+            raise InvalidInput(_("a request needs a title"), where="title")
         if len(title) > 300:
-            raise InvalidInput("the title is longer than 300 characters", where="title")
+            raise InvalidInput(_("the title is longer than 300 characters"), where="title")
         data["title"] = title
     amount = data.get("amount")
     if amount is not None:
         if not isinstance(amount, Money):
-            raise InvalidInput("the amount must be given with its currency", where="amount")
+            raise InvalidInput(_("the amount must be given with its currency"), where="amount")
         _clean_amount(amount)
     current = Money(request.amount_requested, request.currency) if request.amount_requested else None
     if "budget_lines" in data:
@@ -233,7 +255,7 @@ def _apply_fields(
     if "duration_months" in data and data["duration_months"] is not None:
         months = data["duration_months"]
         if not isinstance(months, int) or not 1 <= months <= 120:
-            raise InvalidInput("the duration must be between 1 and 120 months", where="duration_months")
+            raise InvalidInput(_("the duration must be between 1 and 120 months"), where="duration_months")
     recommendations = None
     if "recommendations" in data:
         recommendations, warnings = _clean_recommendations(
@@ -266,9 +288,9 @@ def _apply_fields(
 def create_request(*, actor: Actor, state: State, fund: Fund, data: dict[str, Any]) -> Outcome:
     """A focal point drafts a request of its State to a fund."""
     if not has_role(actor, Role.STATE_FOCAL_POINT, scope=state.iso3):
-        raise Forbidden(f"only a focal point of {state} may draft its requests")
+        raise Forbidden(_("only a focal point of %(state)s may draft its requests") % {"state": state})
     if "title" not in data:
-        raise InvalidInput("a request needs a title", where="title")
+        raise InvalidInput(_("a request needs a title"), where="title")
     request = AssistanceRequest(
         public_id=f"AR-{secrets.token_hex(4).upper()}",
         requesting_state=state,
@@ -303,8 +325,11 @@ def update_request(
         only_confidentiality and request.status != Status.CLOSED
     ):
         raise Conflict(
-            f"request {request.public_id} is {request.get_status_display().lower()}: "
-            "it can be edited only as a draft or while information is requested"
+            _(
+                "request %(id)s is %(status)s: "
+                "it can be edited only as a draft or while information is requested"
+            )
+            % {"id": request.public_id, "status": request.get_status_display().lower()}
         )
     changed, recommendations, warnings = _apply_fields(request, data)
     if not changed:
@@ -328,15 +353,18 @@ def record_consent(
     _require_focal_point(request, actor)
     if request.status not in CONSENT_STATUSES:
         raise Conflict(
-            f"request {request.public_id} is {request.get_status_display().lower()}: consent is closed"
+            _("request %(id)s is %(status)s: consent is closed")
+            % {"id": request.public_id, "status": request.get_status_display().lower()}
         )
     given_by, reference = given_by.strip(), reference.strip()
     if not given_by or not reference:
-        raise InvalidInput("say who consented for the State and the reference of the note verbale or letter")
+        raise InvalidInput(
+            _("say who consented for the State and the reference of the note verbale or letter")
+        )
     if timezone.is_naive(given_at):
-        raise InvalidInput("the date of consent needs a time zone", where="given_at")
+        raise InvalidInput(_("the date of consent needs a time zone"), where="given_at")
     if given_at > timezone.now():
-        raise InvalidInput("consent cannot be dated in the future", where="given_at")
+        raise InvalidInput(_("consent cannot be dated in the future"), where="given_at")
     request.consent_given_by, request.consent_given_at, request.consent_reference = (
         given_by,
         given_at,
@@ -356,21 +384,29 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
     if extension not in ALLOWED_ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
         raise InvalidInput(
-            f"{name!r}: this type of file is not accepted; attach one of {allowed}", where="file"
+            _("%(name)r: this type of file is not accepted; attach one of %(allowed)s")
+            % {"name": name, "allowed": allowed},
+            where="file",
         )
     if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(
-            f"{name!r} is {(upload.size or 0) / 1024 / 1024:.1f} MB; "
-            f"the limit is {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB",
+            _("%(name)r is %(size).1f MB; the limit is %(limit)d MB")
+            % {
+                "name": name,
+                "size": (upload.size or 0) / 1024 / 1024,
+                "limit": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+            },
             where="file",
         )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(EXECUTABLE_SIGNATURES):
-        raise InvalidInput(f"{name!r} is a program, not a document: attach documents only", where="file")
+        raise InvalidInput(
+            _("%(name)r is a program, not a document: attach documents only") % {"name": name}, where="file"
+        )
     if extension == ".pdf" and not head.startswith(b"%PDF"):
-        raise InvalidInput(f"{name!r} is not a PDF document", where="file")
+        raise InvalidInput(_("%(name)r is not a PDF document") % {"name": name}, where="file")
     return name, ALLOWED_ATTACHMENT_TYPES[extension]
 
 
@@ -380,7 +416,7 @@ def add_attachment(request: AssistanceRequest, *, actor: Actor, upload: Uploaded
     request = _lock(request)
     _require_focal_point(request, actor)
     if request.status not in EDITABLE_STATUSES:
-        raise Conflict("documents can be attached only to a draft or while information is requested")
+        raise Conflict(_("documents can be attached only to a draft or while information is requested"))
     name, content_type = _check_upload(upload)
     attachment = Attachment(
         request=request, name=name, size=upload.size or 0, content_type=content_type, uploaded_by=_user(actor)
@@ -406,9 +442,9 @@ def add_progress_report(
     request = _lock(request)
     _require_focal_point(request, actor)
     if request.status != Status.IN_IMPLEMENTATION:
-        raise Conflict("progress is reported while the request is in implementation")
+        raise Conflict(_("progress is reported while the request is in implementation"))
     if not text.strip():
-        raise InvalidInput("a progress report needs text", where="text")
+        raise InvalidInput(_("a progress report needs text"), where="text")
     report = ProgressReport.objects.create(
         request=request, text=text.strip(), final=final, submitted_by=_user(actor)
     )
@@ -475,10 +511,14 @@ def apply_transition(
     """Take the workflow step ``name``: ``Forbidden`` for the wrong person, ``Conflict`` out of order."""
     step = TRANSITIONS.get(name)
     if step is None:
-        raise InvalidInput(f"{name!r} is not a step of the workflow; steps are {', '.join(TRANSITIONS)}")
+        raise InvalidInput(
+            _("%(name)r is not a step of the workflow; steps are %(steps)s")
+            % {"name": name, "steps": ", ".join(TRANSITIONS)}
+        )
     if step.via:
         raise Conflict(
-            f"{step.label}: this step is taken through the {step.via} app, not on the request itself"
+            _("%(step)s: this step is taken through the %(app)s app, not on the request itself")
+            % {"step": step.label, "app": step.via}
         )
     return _apply(request, step, actor=actor, reason=reason, expected_version=expected_version)
 
@@ -498,7 +538,7 @@ def _apply(
     _check_step(request, step, actor=actor)
     reason = reason.strip()
     if step.reason_required and not reason:
-        raise InvalidInput(f"{step.label}: give the reasons", where="reason")
+        raise InvalidInput(_("%(step)s: give the reasons") % {"step": step.label}, where="reason")
     source = request.status
     if name == "put_on_hold":
         request.held_from = source
@@ -538,7 +578,7 @@ def mark_funded(request: AssistanceRequest, *, actor: Actor, allocation_referenc
     """Called by the funds ledger once money is allocated to an approved request: it is now funded."""
     reference = allocation_reference.strip()
     if not reference:
-        raise InvalidInput("name the allocation that funds the request", where="allocation_reference")
+        raise InvalidInput(_("name the allocation that funds the request"), where="allocation_reference")
     return _apply(
         request,
         TRANSITIONS["fund_request"],
@@ -549,15 +589,22 @@ def mark_funded(request: AssistanceRequest, *, actor: Actor, allocation_referenc
 
 
 def _check_step(request: AssistanceRequest, step: WorkflowStep, *, actor: Actor) -> None:
+    label = step.label
     if not step.transition.has_perm(request, actor):  # type: ignore[arg-type]
-        raise Forbidden(f"{step.label}: only {step.actor_label.lower()} of this request may do this")
+        raise Forbidden(
+            _("%(step)s: only %(actor)s of this request may do this")
+            % {"step": label, "actor": _lower_first(step.actor_label)}
+        )
     if request.status not in step.sources:
         raise Conflict(
-            f"{step.label}: not possible while the request is {request.get_status_display().lower()}"
+            _("%(step)s: not possible while the request is %(status)s")
+            % {"step": label, "status": request.get_status_display().lower()}
         )
     for condition in step.conditions:
         if not condition(request):
-            raise Conflict(f"{step.label}: {CONDITION_MESSAGES[condition]}")
+            raise Conflict(
+                _("%(step)s: %(condition)s") % {"step": label, "condition": CONDITION_MESSAGES[condition]}
+            )
 
 
 def allowed_steps(request: AssistanceRequest, actor: Actor) -> list[WorkflowStep]:
@@ -578,7 +625,14 @@ def _user(actor: Actor) -> User | None:
 
 def _require_focal_point(request: AssistanceRequest, actor: Actor) -> None:
     if not is_focal_point_for(request, actor):
-        raise Forbidden(f"only a focal point of {request.requesting_state} may change this request")
+        raise Forbidden(
+            _("only a focal point of %(state)s may change this request") % {"state": request.requesting_state}
+        )
+
+
+def _lower_first(text: str) -> str:
+    """``text`` to go inside a sentence: "The State's focal point" -> "the State's focal point"."""
+    return text[:1].lower() + text[1:]
 
 
 def _emails(role: Role, scopes: list[str]) -> list[str]:

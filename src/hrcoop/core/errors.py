@@ -3,6 +3,13 @@
 Services raise these; the API maps them to one JSON error shape (see ``hrcoop.core.api``), pages show
 the message, the CLI prints it and exits non-zero. ``where`` names the place (a field, or
 ``file:row:column`` for an import) so that the message points at what to fix.
+
+Language: a message that a page can show is written with ``gettext`` at the raise site, one sentence
+per msgid with named placeholders (``_("... %(total)s ...") % {"total": total}``), so it comes out in
+the language the request activated: a page's (``/fr/...``), English for the API (no language prefix)
+and for the command line (no language active). ``where`` is a code (a field name) and stays as it is.
+The importers, parsers and commands (``*/cli.py``, ``recommendations.services`` imports, ``funds.iati``,
+``mandates.parsing``) raise plain English on purpose: operators read them in a terminal and in reports.
 """
 
 from __future__ import annotations

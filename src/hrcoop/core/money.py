@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from hrcoop.core.errors import InvalidInput
 
 # The largest amount we store, in minor units: far beyond any fund, far inside a signed 64-bit column,
@@ -34,7 +36,9 @@ def check_currency(code: str) -> str:
     """Return the code if it is an active ISO 4217 currency, else raise ``InvalidInput``."""
     normalised = (code or "").strip().upper()
     if normalised not in currencies():
-        raise InvalidInput(f"unknown currency {code!r}: expected an ISO 4217 code such as USD, EUR or CHF")
+        raise InvalidInput(
+            _("unknown currency %(code)r: expected an ISO 4217 code such as USD, EUR or CHF") % {"code": code}
+        )
     return normalised
 
 
@@ -52,9 +56,14 @@ class Money:
     def __post_init__(self) -> None:
         check_currency(self.currency)
         if not isinstance(self.amount, int) or isinstance(self.amount, bool):
-            raise InvalidInput(f"an amount must be a whole number of minor units, not {self.amount!r}")
+            raise InvalidInput(
+                _("an amount must be a whole number of minor units, not %(amount)r") % {"amount": self.amount}
+            )
         if abs(self.amount) > MAX_MINOR_UNITS:
-            raise InvalidInput(f"amount {self.amount} {self.currency} is beyond the largest amount accepted")
+            raise InvalidInput(
+                _("amount %(amount)s %(currency)s is beyond the largest amount accepted")
+                % {"amount": self.amount, "currency": self.currency}
+            )
 
     @classmethod
     def parse(cls, text: str | int | Decimal, currency: str) -> Money:
@@ -63,14 +72,19 @@ class Money:
         exponent = currencies()[code][0]
         raw = str(text).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
         if not re.fullmatch(r"-?\d+(\.\d+)?", raw):
-            raise InvalidInput(f"{text!r} is not an amount: write digits with an optional decimal point")
+            raise InvalidInput(
+                _("%(text)r is not an amount: write digits with an optional decimal point") % {"text": text}
+            )
         try:
             value = Decimal(raw)
         except InvalidOperation as exc:  # pragma: no cover - the regex above admits only valid decimals
-            raise InvalidInput(f"{text!r} is not an amount") from exc
+            raise InvalidInput(_("%(text)r is not an amount") % {"text": text}) from exc
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
-            raise InvalidInput(f"{text!r} has more decimals than {code} allows ({exponent})")
+            raise InvalidInput(
+                _("%(text)r has more decimals than %(currency)s allows (%(decimals)d)")
+                % {"text": text, "currency": code, "decimals": exponent}
+            )
         return cls(int(scaled), code)
 
     def major(self) -> Decimal:
@@ -94,4 +108,7 @@ class Money:
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
-            raise InvalidInput(f"cannot combine {self.currency} with {other.currency} without a conversion")
+            raise InvalidInput(
+                _("cannot combine %(currency)s with %(other)s without a conversion")
+                % {"currency": self.currency, "other": other.currency}
+            )

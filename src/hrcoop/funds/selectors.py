@@ -140,7 +140,7 @@ def donor_for(actor: Actor, donor_id: int) -> Donor:
     """A donor's page: anonymous donors have none for the public (404: not even that it exists)."""
     donor = Donor.objects.select_related("state__regional_group", "organisation").filter(pk=donor_id).first()
     if donor is None or not may_see_donor(actor, donor):
-        raise NotFound(f"there is no donor {donor_id}")
+        raise NotFound(_("there is no donor %(id)s") % {"id": donor_id})
     return donor
 
 

@@ -27,7 +27,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.assistance.services import mark_funded
@@ -41,6 +43,16 @@ from hrcoop.funds.models import Account, Allocation, Donor, FundBook, Line, Pled
 from hrcoop.reference.models import Fund, Organisation, State
 
 K = Account.Kind
+# The kinds of posting as messages name them (``Posting.Kind``'s labels are the ledger's English terms).
+POSTING_NAMES: dict[str, Promise] = {
+    Posting.Kind.PLEDGE: gettext_lazy("pledge"),
+    Posting.Kind.RECEIPT: gettext_lazy("receipt"),
+    Posting.Kind.ALLOCATION: gettext_lazy("allocation"),
+    Posting.Kind.DISBURSEMENT: gettext_lazy("disbursement"),
+    Posting.Kind.EXPENDITURE: gettext_lazy("expenditure"),
+    Posting.Kind.REFUND: gettext_lazy("refund"),
+    Posting.Kind.WRITE_OFF: gettext_lazy("write-off"),
+}
 
 
 # --- permissions, input checks ---------------------------------------------------------------------
@@ -51,23 +63,31 @@ def _require_secretariat(actor: Actor, fund: Fund | None = None) -> User | None:
     if actor is None:
         return None
     if not has_role(actor, Role.SECRETARIAT, scope=fund.code if fund else None):
-        raise Forbidden("only the secretariat of the fund may record this")
+        raise Forbidden(_("only the secretariat of the fund may record this"))
     assert isinstance(actor, User)
     return actor
 
 
-def _positive(money: Money, what: str) -> Money:
+def _positive(money: Money, kind: str) -> Money:
+    what = POSTING_NAMES[kind]
     if not isinstance(money, Money):
-        raise InvalidInput(f"the {what} must be an amount with a currency")
+        # Translators: %(what)s is a kind of posting: pledge, receipt, allocation, disbursement, ...
+        raise InvalidInput(_("the %(what)s must be an amount with a currency") % {"what": what})
     if money.amount <= 0:
-        raise InvalidInput(f"the {what} must be greater than zero (got {money})", where="amount")
+        raise InvalidInput(
+            # Translators: %(what)s is a kind of posting: pledge, receipt, allocation, disbursement, ...
+            _("the %(what)s must be greater than zero (got %(amount)s)") % {"what": what, "amount": money},
+            where="amount",
+        )
     return money
 
 
 def _key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
-        raise InvalidInput("an idempotency key of 1 to 200 characters is required", where="idempotency_key")
+        raise InvalidInput(
+            _("an idempotency key of 1 to 200 characters is required"), where="idempotency_key"
+        )
     return key
 
 
@@ -75,7 +95,8 @@ def _date(value: datetime.date | None, what: str) -> datetime.date:
     """The books record what has happened: a date after today (in the office's zone) is a typing error
     that would open a year of its own in the statements."""
     if not isinstance(value, datetime.date):
-        raise InvalidInput(f"the {what} date is required", where=what)
+        # Translators: %(field)s is the name of a date field, e.g. pledged_on: keep it as it is.
+        raise InvalidInput(_("the %(field)s date is required") % {"field": what}, where=what)
     if value > timezone.localdate():
         raise InvalidInput(
             _("%(day)s is in the future: record it once it has happened") % {"day": value}, where=what
@@ -111,26 +132,32 @@ def convert(
     target = check_currency(to_currency)
     if rate is None or rate == "":
         raise InvalidInput(
-            f"{money.currency} to {target} needs an exchange rate, its date and its source", where="rate"
+            _("%(source)s to %(target)s needs an exchange rate, its date and its source")
+            % {"source": money.currency, "target": target},
+            where="rate",
         )
     try:
         exact_rate = Decimal(str(rate))
     except InvalidOperation as exc:
-        raise InvalidInput(f"{rate!r} is not an exchange rate", where="rate") from exc
+        raise InvalidInput(_("%(rate)r is not an exchange rate") % {"rate": rate}, where="rate") from exc
     if not exact_rate.is_finite() or exact_rate <= 0:
-        raise InvalidInput(f"an exchange rate must be greater than zero (got {rate})", where="rate")
+        raise InvalidInput(
+            _("an exchange rate must be greater than zero (got %(rate)s)") % {"rate": rate}, where="rate"
+        )
     if rate_date is None:
-        raise InvalidInput("the date of the exchange rate is required", where="rate_date")
+        raise InvalidInput(_("the date of the exchange rate is required"), where="rate_date")
     if not (source or "").strip():
         raise InvalidInput(
-            "the source of the exchange rate is required (e.g. UN operational rate)", where="rate_source"
+            _("the source of the exchange rate is required (e.g. UN operational rate)"), where="rate_source"
         )
     scale = Decimal(10) ** (minor_units(target) - minor_units(money.currency))
     converted = (Decimal(money.amount) * exact_rate * scale).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
     result = Money(int(converted), target)
     if result.amount <= 0:
         raise InvalidInput(
-            f"{money} at rate {exact_rate} is less than one minor unit of {target}", where="amount"
+            _("%(amount)s at rate %(rate)s is less than one minor unit of %(target)s")
+            % {"amount": money, "rate": exact_rate, "target": target},
+            where="amount",
         )
     return Conversion(result, exact_rate, rate_date, source.strip())
 
@@ -166,7 +193,10 @@ def _replay(key: str, fingerprint: str) -> Posting | None:
     pk, earlier_fingerprint, kind = found
     if earlier_fingerprint != fingerprint:
         raise Conflict(
-            f"idempotency key {key!r} was already used for a different {kind}", where="idempotency_key"
+            # Translators: %(what)s is a kind of posting: pledge, receipt, allocation, disbursement, ...
+            _("idempotency key %(key)r was already used for a different %(what)s")
+            % {"key": key, "what": POSTING_NAMES[kind]},
+            where="idempotency_key",
         )
     return Posting.objects.select_related("pledge", "receipt", "allocation").get(pk=pk)
 
@@ -229,7 +259,7 @@ def _accounts(fund: Fund, wanted: set[tuple[str, str]]) -> dict[tuple[str, str],
     """
     accounts = {
         (a.kind, a.currency): a
-        for a in Account.objects.filter(fund=fund, currency__in={c for _, c in wanted})
+        for a in Account.objects.filter(fund=fund, currency__in={c for _kind, c in wanted})
     }
     for account_kind, currency in wanted - accounts.keys():
         accounts[account_kind, currency] = Account.objects.create(
@@ -255,11 +285,6 @@ def _add_to_balances(deltas: dict[int, int]) -> None:
         )
 
 
-def _what(posting: Posting) -> str:
-    label = Posting.Kind(posting.kind).label.lower()
-    return f"reversal of the {label}" if posting.reverses_id else label
-
-
 def _sum(lines: Any) -> int:
     return int(lines.aggregate(total=Sum("amount"))["total"] or 0)
 
@@ -273,7 +298,8 @@ def _check_rules(
     available, less outstanding on a pledge, less kept of a receipt, less open on an allocation).
     ``accounts`` holds the fund's balances in the posting's currencies after the posting.
     """
-    what = _what(posting)
+    what = POSTING_NAMES[posting.kind]
+    reversal = posting.reverses_id is not None
     fund = posting.fund
 
     def delta(*kinds: str, currency: str | None = None) -> int:
@@ -287,25 +313,40 @@ def _check_rules(
         change = delta(K.CASH, K.COMMITMENTS, currency=currency)
         available = balance(K.CASH, currency) + balance(K.COMMITMENTS, currency)
         if change < 0 and available < 0:
-            raise Conflict(
-                f"{fund.code} has {Money(available - change, currency)} available (received less committed); "
-                f"the {what} needs {Money(-change, currency)}",
-                where="amount",
+            message = (
+                _(
+                    "%(fund)s has %(available)s available (received less committed); "
+                    "the reversal of the %(what)s needs %(needed)s"
+                )
+                if reversal
+                else _(
+                    "%(fund)s has %(available)s available (received less committed); "
+                    "the %(what)s needs %(needed)s"
+                )
             )
+            figures = {"available": Money(available - change, currency), "needed": Money(-change, currency)}
+            raise Conflict(message % {"fund": fund.code, "what": what, **figures}, where="amount")
     change = delta(K.PLEDGES_RECEIVABLE)
     if posting.pledge_id is not None and change < 0:
         pledge = posting.pledge
         assert pledge is not None
         outstanding = _sum(Line.objects.filter(posting__pledge=pledge, account__kind=K.PLEDGES_RECEIVABLE))
         if outstanding < 0:
-            if posting.reverses_id is None:
+            if not reversal:
                 _refuse_on_reversed_pledge(pledge)
-            hint = " (reverse its receipts and write-offs first)" if posting.reverses_id else ""
-            raise Conflict(
-                f"pledge {pledge.pk} has {Money(outstanding - change, pledge.currency)} outstanding; "
-                f"the {what} would take {Money(-change, pledge.currency)}{hint}",
-                where="amount",
+            message = (
+                _(
+                    "pledge %(pledge)s has %(outstanding)s outstanding; the reversal of the %(what)s "
+                    "would take %(taken)s (reverse its receipts and write-offs first)"
+                )
+                if reversal
+                else _("pledge %(pledge)s has %(outstanding)s outstanding; the %(what)s would take %(taken)s")
             )
+            figures = {
+                "outstanding": Money(outstanding - change, pledge.currency),
+                "taken": Money(-change, pledge.currency),
+            }
+            raise Conflict(message % {"pledge": pledge.pk, "what": what, **figures}, where="amount")
     change = delta(K.CASH)
     if posting.receipt_id is not None and change < 0:
         receipt = posting.receipt
@@ -316,12 +357,19 @@ def _check_rules(
             )
         )
         if kept < 0:
-            hint = " (reverse its refunds first)" if posting.reverses_id else ""
-            raise Conflict(
-                f"receipt {receipt.pk} has {Money(kept - change, receipt.currency)} left to refund; "
-                f"the {what} would take {Money(-change, receipt.currency)}{hint}",
-                where="amount",
+            message = (
+                _(
+                    "receipt %(receipt)s has %(left)s left to refund; the reversal of the %(what)s "
+                    "would take %(taken)s (reverse its refunds first)"
+                )
+                if reversal
+                else _("receipt %(receipt)s has %(left)s left to refund; the %(what)s would take %(taken)s")
             )
+            figures = {
+                "left": Money(kept - change, receipt.currency),
+                "taken": Money(-change, receipt.currency),
+            }
+            raise Conflict(message % {"receipt": receipt.pk, "what": what, **figures}, where="amount")
     change = delta(K.COMMITMENTS)
     if posting.allocation_id is not None and change > 0:
         allocation = posting.allocation
@@ -330,12 +378,22 @@ def _check_rules(
             Line.objects.filter(posting__allocation=allocation, account__kind=K.COMMITMENTS)
         )
         if open_commitment < 0:
-            hint = " (reverse its disbursements first)" if posting.reverses_id else ""
-            raise Conflict(
-                f"allocation {allocation.pk} has {Money(open_commitment + change, allocation.currency)} "
-                f"not yet disbursed; the {what} would take {Money(change, allocation.currency)}{hint}",
-                where="amount",
+            message = (
+                _(
+                    "allocation %(allocation)s has %(open)s not yet disbursed; the reversal of the %(what)s "
+                    "would take %(taken)s (reverse its disbursements first)"
+                )
+                if reversal
+                else _(
+                    "allocation %(allocation)s has %(open)s not yet disbursed; "
+                    "the %(what)s would take %(taken)s"
+                )
             )
+            figures = {
+                "open": Money(open_commitment + change, allocation.currency),
+                "taken": Money(change, allocation.currency),
+            }
+            raise Conflict(message % {"allocation": allocation.pk, "what": what, **figures}, where="amount")
 
 
 def _refuse_on_reversed_pledge(pledge: Pledge) -> None:
@@ -347,7 +405,10 @@ def _refuse_on_reversed_pledge(pledge: Pledge) -> None:
     for every receipt that is fine).
     """
     if Posting.objects.filter(reverses__pledge=pledge, reverses__kind=Posting.Kind.PLEDGE).exists():
-        raise Conflict(f"pledge {pledge.pk} was reversed; record a new pledge first", where="pledge")
+        raise Conflict(
+            _("pledge %(pledge)s was reversed; record a new pledge first") % {"pledge": pledge.pk},
+            where="pledge",
+        )
 
 
 def _audit(actor: User | None, posting: Posting, target: Any, data: dict[str, Any]) -> None:
@@ -362,7 +423,7 @@ def _audit(actor: User | None, posting: Posting, target: Any, data: dict[str, An
 def _fund(code: str) -> Fund:
     fund = Fund.objects.filter(code=code).first()
     if fund is None:
-        raise NotFound(f"there is no fund {code!r}", where="fund")
+        raise NotFound(_("there is no fund %(code)r") % {"code": code}, where="fund")
     return fund
 
 
@@ -375,11 +436,11 @@ def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
     user = _require_secretariat(actor)
     code = (code or "").strip().upper()
     if not code or len(code) > 20:
-        raise InvalidInput("a fund code of 1 to 20 characters is required", where="code")
+        raise InvalidInput(_("a fund code of 1 to 20 characters is required"), where="code")
     if not (name or "").strip():
-        raise InvalidInput("the fund's name is required", where="name")
+        raise InvalidInput(_("the fund's name is required"), where="name")
     if Fund.objects.filter(code=code).exists():
-        raise Conflict(f"fund {code} already exists", where="code")
+        raise Conflict(_("fund %(code)s already exists") % {"code": code}, where="code")
     fund = Fund.objects.create(code=code, name=name.strip(), currency=check_currency(currency))
     FundBook.objects.create(fund=fund)
     record_event(actor=user, action="funds.create_fund", target=fund, data={"currency": fund.currency})
@@ -400,30 +461,37 @@ def register_donor(
     user = _require_secretariat(actor)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("the donor's name is required", where="name")
+        raise InvalidInput(_("the donor's name is required"), where="name")
     if kind not in Donor.Kind.values:
         raise InvalidInput(
-            f"unknown donor kind {kind!r}: one of {', '.join(Donor.Kind.values)}", where="kind"
+            _("unknown donor kind %(kind)r: one of %(kinds)s")
+            % {"kind": kind, "kinds": ", ".join(Donor.Kind.values)},
+            where="kind",
         )
     state = organisation = None
     if kind in (Donor.Kind.MEMBER_STATE, Donor.Kind.OTHER_STATE):
         state = State.objects.filter(iso3=(state_iso3 or "").upper()).first()
         if state is None:
             raise InvalidInput(
-                f"a State donor needs a known ISO alpha-3 code, not {state_iso3!r}", where="state"
+                _("a State donor needs a known ISO alpha-3 code, not %(code)r") % {"code": state_iso3},
+                where="state",
             )
         if (state.status == State.Status.MEMBER) != (kind == Donor.Kind.MEMBER_STATE):
-            raise InvalidInput(
-                f"{state.name} is not a{' Member' if kind == 'member_state' else 'n observer'} State"
+            message = (
+                _("%(state)s is not a Member State")
+                if kind == Donor.Kind.MEMBER_STATE
+                else _("%(state)s is not an observer State")
             )
+            raise InvalidInput(message % {"state": state.name})
     elif organisation_code:
         organisation = Organisation.objects.filter(code=organisation_code).first()
         if organisation is None or kind != Donor.Kind.IGO:
             raise InvalidInput(
-                f"unknown intergovernmental organisation {organisation_code!r}", where="organisation"
+                _("unknown intergovernmental organisation %(code)r") % {"code": organisation_code},
+                where="organisation",
             )
     if Donor.objects.filter(name=name).exists():
-        raise Conflict(f"donor {name!r} already exists", where="name")
+        raise Conflict(_("donor %(name)r already exists") % {"name": name}, where="name")
     donor = Donor.objects.create(
         name=name,
         kind=kind,
@@ -480,12 +548,12 @@ def record_pledge(
     """A donor pledges: Dr pledges receivable, Cr contributions. Another currency needs a rate."""
     fund = _fund(fund_code)
     user = _require_secretariat(actor, fund)
-    _positive(amount, "pledge")
+    _positive(amount, Posting.Kind.PLEDGE)
     key = _key(idempotency_key)
     pledged_on = _date(pledged_on, "pledged_on")
     donor = Donor.objects.filter(pk=donor_id).first()
     if donor is None:
-        raise NotFound(f"there is no donor {donor_id!r}", where="donor")
+        raise NotFound(_("there is no donor %(id)r") % {"id": donor_id}, where="donor")
     conversion = None
     if amount.currency != fund.currency:
         conversion = convert(amount, fund.currency, rate=rate, rate_date=rate_date, source=rate_source)
@@ -534,12 +602,14 @@ def record_receipt(
     actor: Actor,
 ) -> Receipt:
     """Money in against a pledge, in full or in part, possibly in another currency (at a recorded rate)."""
-    _positive(amount, "receipt")
+    _positive(amount, Posting.Kind.RECEIPT)
     key = _key(idempotency_key)
     received_on = _date(received_on, "received_on")
     pledge = Pledge.objects.select_related("fund").filter(pk=pledge_id).first()
     if pledge is None:
-        raise NotFound(f"there is no pledge {pledge_id!r} to receive money against", where="pledge")
+        raise NotFound(
+            _("there is no pledge %(id)r to receive money against") % {"id": pledge_id}, where="pledge"
+        )
     user = _require_secretariat(actor, pledge.fund)
     _not_before(
         received_on,
@@ -604,18 +674,21 @@ def allocate(
     Refused beyond what is available. The first allocation moves the request to ``funded`` through
     ``assistance.services.mark_funded`` in the same transaction; a funded request may be topped up.
     """
-    _positive(amount, "allocation")
+    _positive(amount, Posting.Kind.ALLOCATION)
     key = _key(idempotency_key)
     allocated_on = _date(allocated_on, "allocated_on")
     request = (
         AssistanceRequest.objects.select_related("fund").filter(public_id=(request_id or "").strip()).first()
     )
     if request is None:
-        raise NotFound(f"there is no request for assistance {request_id!r}", where="request")
+        raise NotFound(_("there is no request for assistance %(id)r") % {"id": request_id}, where="request")
     fund = request.fund
     user = _require_secretariat(actor, fund)
     if amount.currency != request.currency:
-        raise InvalidInput(f"request {request.public_id} is in {request.currency}, not {amount.currency}")
+        raise InvalidInput(
+            _("request %(id)s is in %(currency)s, not %(other)s")
+            % {"id": request.public_id, "currency": request.currency, "other": amount.currency}
+        )
     fingerprint = _fingerprint(
         {"allocation": [request.public_id, amount.amount, amount.currency, allocated_on]}
     )
@@ -626,8 +699,11 @@ def allocate(
     request.refresh_from_db(fields=["status"])
     if request.status not in FUNDABLE + TOP_UP:
         raise Conflict(
-            f"request {request.public_id} is {request.get_status_display().lower()}: "
-            "only an approved (or already funded) request can receive an allocation",
+            _(
+                "request %(id)s is %(status)s: "
+                "only an approved (or already funded) request can receive an allocation"
+            )
+            % {"id": request.public_id, "status": request.get_status_display().lower()},
             where="request",
         )
     allocation = Allocation.objects.create(
@@ -654,12 +730,12 @@ def disburse(
     *, allocation_id: int, amount: Money, disbursed_on: datetime.date, idempotency_key: str, actor: Actor
 ) -> Posting:
     """Pay out (part of) an allocation: Dr commitments, Cr cash."""
-    _positive(amount, "disbursement")
+    _positive(amount, Posting.Kind.DISBURSEMENT)
     key = _key(idempotency_key)
     disbursed_on = _date(disbursed_on, "disbursed_on")
     allocation = Allocation.objects.select_related("fund").filter(pk=allocation_id).first()
     if allocation is None:
-        raise NotFound(f"there is no allocation {allocation_id!r}", where="allocation")
+        raise NotFound(_("there is no allocation %(id)r") % {"id": allocation_id}, where="allocation")
     user = _require_secretariat(actor, allocation.fund)
     _not_before(
         disbursed_on,
@@ -668,7 +744,10 @@ def disburse(
         where="disbursed_on",
     )
     if amount.currency != allocation.currency:
-        raise InvalidInput(f"allocation {allocation.pk} is in {allocation.currency}, not {amount.currency}")
+        raise InvalidInput(
+            _("allocation %(id)s is in %(currency)s, not %(other)s")
+            % {"id": allocation.pk, "currency": allocation.currency, "other": amount.currency}
+        )
     fingerprint = _fingerprint({"disbursement": [allocation.pk, amount.amount, disbursed_on]})
     book = _lock(allocation.fund)
     if (earlier := _replay(key, fingerprint)) is not None:
@@ -700,11 +779,11 @@ def record_expenditure(
     """A direct expense of the fund (e.g. travel paid by the fund itself): Dr expenditure, Cr cash."""
     fund = _fund(fund_code)
     user = _require_secretariat(actor, fund)
-    _positive(amount, "expenditure")
+    _positive(amount, Posting.Kind.EXPENDITURE)
     key = _key(idempotency_key)
     spent_on = _date(spent_on, "spent_on")
     if not (description or "").strip():
-        raise InvalidInput("say what the expenditure was for", where="description")
+        raise InvalidInput(_("say what the expenditure was for"), where="description")
     fingerprint = _fingerprint(
         {"expenditure": [fund.code, amount.amount, amount.currency, spent_on, description]}
     )
@@ -736,12 +815,12 @@ def refund(
     actor: Actor,
 ) -> Posting:
     """Return money to the donor out of a receipt, in the receipt's currency: Dr refunds, Cr cash."""
-    _positive(amount, "refund")
+    _positive(amount, Posting.Kind.REFUND)
     key = _key(idempotency_key)
     refunded_on = _date(refunded_on, "refunded_on")
     receipt = Receipt.objects.select_related("pledge__fund").filter(pk=receipt_id).first()
     if receipt is None:
-        raise NotFound(f"there is no receipt {receipt_id!r}", where="receipt")
+        raise NotFound(_("there is no receipt %(id)r") % {"id": receipt_id}, where="receipt")
     fund = receipt.pledge.fund
     user = _require_secretariat(actor, fund)
     _not_before(
@@ -752,7 +831,8 @@ def refund(
     )
     if amount.currency != receipt.currency:
         raise InvalidInput(
-            f"receipt {receipt.pk} came in {receipt.currency}; refund it in {receipt.currency}"
+            _("receipt %(id)s came in %(currency)s; refund it in %(currency)s")
+            % {"id": receipt.pk, "currency": receipt.currency}
         )
     fingerprint = _fingerprint({"refund": [receipt.pk, amount.amount, refunded_on, reason]})
     book = _lock(fund)
@@ -785,12 +865,12 @@ def write_off(
     actor: Actor,
 ) -> Posting:
     """Write off (part of) a pledge that will not be paid: Dr write-offs, Cr pledges receivable."""
-    _positive(amount, "write-off")
+    _positive(amount, Posting.Kind.WRITE_OFF)
     key = _key(idempotency_key)
     written_off_on = _date(written_off_on, "written_off_on")
     pledge = Pledge.objects.select_related("fund").filter(pk=pledge_id).first()
     if pledge is None:
-        raise NotFound(f"there is no pledge {pledge_id!r}", where="pledge")
+        raise NotFound(_("there is no pledge %(id)r") % {"id": pledge_id}, where="pledge")
     user = _require_secretariat(actor, pledge.fund)
     _not_before(
         written_off_on,
@@ -799,7 +879,10 @@ def write_off(
         where="written_off_on",
     )
     if amount.currency != pledge.currency:
-        raise InvalidInput(f"pledge {pledge.pk} is in {pledge.currency}; write it off in {pledge.currency}")
+        raise InvalidInput(
+            _("pledge %(id)s is in %(currency)s; write it off in %(currency)s")
+            % {"id": pledge.pk, "currency": pledge.currency}
+        )
     fingerprint = _fingerprint({"write_off": [pledge.pk, amount.amount, written_off_on, reason]})
     book = _lock(pledge.fund)
     if (earlier := _replay(key, fingerprint)) is not None:
@@ -827,14 +910,14 @@ def reverse(
     key = _key(idempotency_key)
     reversed_on = _date(reversed_on, "reversed_on")
     if not (reason or "").strip():
-        raise InvalidInput("say why the posting is reversed", where="reason")
+        raise InvalidInput(_("say why the posting is reversed"), where="reason")
     original = (
         Posting.objects.select_related("fund", "pledge", "receipt", "allocation")
         .filter(pk=posting_id)
         .first()
     )
     if original is None:
-        raise NotFound(f"there is no posting {posting_id!r}", where="posting")
+        raise NotFound(_("there is no posting %(id)r") % {"id": posting_id}, where="posting")
     user = _require_secretariat(actor, original.fund)
     _not_before(
         reversed_on,
@@ -847,9 +930,11 @@ def reverse(
     if (earlier := _replay(key, fingerprint)) is not None:
         return earlier
     if original.reverses_id is not None:
-        raise Conflict(f"posting {original.pk} is itself a reversal; record the event again instead")
+        raise Conflict(
+            _("posting %(id)s is itself a reversal; record the event again instead") % {"id": original.pk}
+        )
     if Posting.objects.filter(reverses=original).exists():
-        raise Conflict(f"posting {original.pk} was already reversed")
+        raise Conflict(_("posting %(id)s was already reversed") % {"id": original.pk})
     lines = [
         (line.account.kind, Money(-line.amount, line.account.currency))
         for line in original.lines.select_related("account")

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import InvalidInput
 from hrcoop.mandates.models import Citation, Mandate, Resolution
@@ -38,7 +39,10 @@ def mandates_tracker(
     elif status == Mandate.Status.OPEN:
         queryset = queryset.filter(fulfilled_by="").filter(Q(due_end__isnull=True) | Q(due_end__gte=today))
     elif status:
-        raise InvalidInput(f"unknown status {status!r}: use open, fulfilled or overdue", where="status")
+        raise InvalidInput(
+            _("unknown status %(status)r: use open, fulfilled or overdue") % {"status": status},
+            where="status",
+        )
     return queryset
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Forbidden, ImportFailed, InvalidInput
@@ -232,12 +233,13 @@ def fulfil_mandate(
     The secretariat (or an admin) records it; ``actor=None`` is the operator at the command line.
     """
     if actor is not None and not has_role(actor, Role.SECRETARIAT):
-        raise Forbidden("only the secretariat records that a mandate is fulfilled")
+        raise Forbidden(_("only the secretariat records that a mandate is fulfilled"))
     user = actor if isinstance(actor, User) else None
     symbol = document_symbol.strip()
     if not SYMBOL_RE.fullmatch(symbol) or len(symbol) > 80:
         raise InvalidInput(
-            f"{symbol!r} is not a UN document symbol (expected something like A/HRC/50/19)",
+            _("%(symbol)r is not a UN document symbol (expected something like A/HRC/50/19)")
+            % {"symbol": symbol},
             where="document_symbol",
         )
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)

@@ -17,6 +17,7 @@ from typing import Any
 import xlsxwriter
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.core.spreadsheets import csv_lines
@@ -72,9 +73,13 @@ def choose_columns(raw: str | None) -> list[str]:
     names = [n.strip() for n in raw.split(",") if n.strip()]
     unknown = [n for n in names if n not in COLUMNS and n != "url"]
     if unknown or not names:
+        message = (
+            _("Unknown column(s) %(unknown)s; choose from %(columns)s.")
+            if unknown
+            else _("Unknown column(s) (none given); choose from %(columns)s.")
+        )
         raise InvalidInput(
-            f"Unknown column(s) {', '.join(unknown) or '(none given)'}; "
-            f"choose from {', '.join([*COLUMNS, 'url'])}.",
+            message % {"unknown": ", ".join(unknown), "columns": ", ".join([*COLUMNS, "url"])},
             where="columns",
         )
     return names
@@ -115,7 +120,10 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
     """``.../export/<csv|jsonl|xlsx>/?q=...&<facets>&columns=a,b``: every result of the search."""
     try:
         if fmt not in FORMATS:
-            raise InvalidInput(f"Export format must be one of {', '.join(FORMATS)}.", where="format")
+            raise InvalidInput(
+                _("Export format must be one of %(formats)s.") % {"formats": ", ".join(FORMATS)},
+                where="format",
+            )
         params = SearchParams.from_query_dict(request.GET)
         columns = choose_columns(",".join(request.GET.getlist("columns")))
         result = search(params)  # a malformed query is refused here, before streaming starts

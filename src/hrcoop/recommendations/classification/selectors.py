@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import Forbidden
 from hrcoop.core.models import Role
@@ -29,7 +30,7 @@ def review_queue(
     """Open model suggestions, least confident first (where a person's look is worth most); a
     session or a State under review narrows them to one batch of work, e.g. a newly imported session."""
     if not may_review(actor):
-        raise Forbidden("only the secretariat or an administrator may review suggested labels")
+        raise Forbidden(_("only the secretariat or an administrator may review suggested labels"))
     queryset = _open_suggestions().select_related(
         "label", "recommendation", "recommendation__state_under_review"
     )

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrcoop.core.audit import record_event, record_events
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -136,7 +137,7 @@ def apply(
     predictions: dict[int, list[tuple[str, float]]] = {}
     for start in range(0, len(rows), PREDICT_BATCH):
         batch = rows[start : start + PREDICT_BATCH]
-        for (pk, _), predicted in zip(batch, _predict(model, [text for _, text in batch]), strict=True):
+        for (pk, _text), predicted in zip(batch, _predict(model, [text for _pk, text in batch]), strict=True):
             predictions[pk] = predicted
     return _store_suggestions(kind, version, predictions, actor=actor)
 
@@ -208,8 +209,9 @@ def _refuse_second_single_label(rows: list[Classification]) -> None:
         key = (row.recommendation_id, row.kind)
         if key in seen:
             raise Conflict(
-                f"recommendation {row.recommendation.public_id} has two {row.kind} suggestions "
-                "in this choice; accept only one",
+                # Translators: %(kind)s is the code of a kind of label (action_category): keep it as it is.
+                _("recommendation %(id)s has two %(kind)s suggestions in this choice; accept only one")
+                % {"id": row.recommendation.public_id, "kind": row.kind},
                 where="ids",
             )
         seen.add(key)
@@ -227,7 +229,10 @@ def _refuse_second_single_label(rows: list[Classification]) -> None:
         record_id, kind = clash[0]
         public_id = next(row.recommendation.public_id for row in single if row.recommendation_id == record_id)
         raise Conflict(
-            f"recommendation {public_id} already has an accepted {kind}; reject this suggestion", where="ids"
+            # Translators: %(kind)s is the code of a kind of label (action_category): keep it as it is.
+            _("recommendation %(id)s already has an accepted %(kind)s; reject this suggestion")
+            % {"id": public_id, "kind": kind},
+            where="ids",
         )
 
 
@@ -235,11 +240,11 @@ def _refuse_second_single_label(rows: list[Classification]) -> None:
 def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> int:
     """Accept or reject suggestions; the reviewer becomes the provenance. Returns how many were decided."""
     if not may_review(actor):
-        raise Forbidden("only the secretariat or an administrator may review suggested labels")
+        raise Forbidden(_("only the secretariat or an administrator may review suggested labels"))
     assert isinstance(actor, User)
     ids = sorted(set(classification_ids))
     if not ids:
-        raise InvalidInput("choose at least one suggestion to accept or reject", where="ids")
+        raise InvalidInput(_("choose at least one suggestion to accept or reject"), where="ids")
     rows = list(
         Classification.objects.select_for_update(of=("self",))
         .select_related("label", "recommendation")
@@ -247,10 +252,15 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
         .order_by("pk")
     )
     if len(rows) != len(ids):
-        raise NotFound(f"suggestions {sorted(set(ids) - {r.pk for r in rows})} do not exist", where="ids")
+        raise NotFound(
+            _("suggestions %(ids)s do not exist") % {"ids": sorted(set(ids) - {r.pk for r in rows})},
+            where="ids",
+        )
     decided = [r.pk for r in rows if r.status != Classification.Status.SUGGESTED]
     if decided:
-        raise Conflict(f"suggestions {decided} were already decided; reload the queue", where="ids")
+        raise Conflict(
+            _("suggestions %(ids)s were already decided; reload the queue") % {"ids": decided}, where="ids"
+        )
     if accept:
         _refuse_second_single_label(rows)
     for row in rows:

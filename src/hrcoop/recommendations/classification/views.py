@@ -88,7 +88,7 @@ def review(request: HttpRequest) -> HttpResponse:
             from hrcoop.recommendations.classification import services
 
             if decision not in ("accept", "reject"):
-                raise InvalidInput("choose whether to accept or reject the suggestions", where="decision")
+                raise InvalidInput(_("choose whether to accept or reject the suggestions"), where="decision")
             count = services.review(ids, accept=decision == "accept", actor=request.user)
         except DomainError as exc:
             messages.error(request, str(exc))

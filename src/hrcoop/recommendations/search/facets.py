@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.errors import InvalidInput
@@ -55,12 +56,19 @@ class Facet:
         values = [v for v in values if v]
         if len(values) > MAX_VALUES_PER_FACET:
             raise InvalidInput(
-                f"At most {MAX_VALUES_PER_FACET} values may be chosen in one facet.", where=self.key
+                gettext("At most %(limit)d values may be chosen in one facet.")
+                % {"limit": MAX_VALUES_PER_FACET},
+                where=self.key,
             )
         if self.integer:
             for v in values:
                 if not v.isdigit() or len(v) > 6:
-                    raise InvalidInput(f"{v!r} is not a number; {self.key} takes numbers.", where=self.key)
+                    raise InvalidInput(
+                        # Translators: %(facet)s is the code of a filter, e.g. session: keep it as it is.
+                        gettext("%(value)r is not a number; %(facet)s takes numbers.")
+                        % {"value": v, "facet": self.key},
+                        where=self.key,
+                    )
         return values
 
     def counts(

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from hrcoop.core.errors import InvalidInput
 from hrcoop.recommendations.search.text import _CJK, fold, phrase_stems, query_stems, words
 
@@ -170,7 +172,8 @@ class _Parser:
         self.terms += 1
         if self.terms > MAX_TERMS:
             raise InvalidInput(
-                f"The query has more than {MAX_TERMS} words or phrases; shorten it.", where="q"
+                _("The query has more than %(limit)d words or phrases; shorten it.") % {"limit": MAX_TERMS},
+                where="q",
             )
         return node
 
@@ -191,7 +194,9 @@ def parse(text: str) -> Node | None:
     """The tree of a query, or None when it asks for nothing (empty, or only operators)."""
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidInput(
-            f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}.", where="q"
+            _("The query is %(length)s characters long; the limit is %(limit)s.")
+            % {"length": f"{len(text):,}", "limit": f"{MAX_QUERY_LENGTH:,}"},
+            where="q",
         )
     cleaned = "".join(" " if (ord(c) < 32 or 0x7F <= ord(c) < 0xA0) else c for c in text)
     cleaned = (

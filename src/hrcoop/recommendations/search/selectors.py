@@ -17,6 +17,7 @@ from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import InvalidInput
 from hrcoop.recommendations.models import Recommendation
@@ -60,9 +61,17 @@ class SearchParams:
         sort = (values("sort") or ["relevance"])[0] or "relevance"
         mode = (values("mode") or ["text"])[0] or "text"
         if sort not in SORTS:
-            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}, not {sort!r}.", where="sort")
+            raise InvalidInput(
+                _("sort must be one of %(choices)s, not %(value)r.")
+                % {"choices": ", ".join(SORTS), "value": sort},
+                where="sort",
+            )
         if mode not in MODES:
-            raise InvalidInput(f"mode must be one of {', '.join(MODES)}, not {mode!r}.", where="mode")
+            raise InvalidInput(
+                _("mode must be one of %(choices)s, not %(value)r.")
+                % {"choices": ", ".join(MODES), "value": mode},
+                where="mode",
+            )
         filters = {}
         for facet in FACETS:
             chosen = facet.clean(values(facet.key))
