@@ -133,3 +133,16 @@ def test_the_steps_are_named_in_the_readers_language(world: World) -> None:
     assert "Soumettre → <strong>Soumise</strong>" in timeline
     process = Client().get("/fr/assistance/process/").content.decode()
     assert "Soumettre" in process and "Transmettre la demande au secrétariat." in process
+
+
+def test_a_french_official_writes_the_amount_as_the_hint_shows(world: World) -> None:
+    client = _as(world, "focal_point")
+    form = client.get("/fr/assistance/new/").content.decode()
+    assert "120 000,00" in form  # the French hint
+
+    form_data = {**FORM, "amount": "120 000,00", "budget": "Formateurs; 100 000,00\nSalle; 20 000,00"}
+    assert client.post("/fr/assistance/new/", form_data).status_code == 302
+
+    request = AssistanceRequest.objects.get()
+    assert (request.amount_requested, request.currency) == (12_000_000, "USD")
+    assert [line["amount"] for line in request.budget_lines] == [10_000_000, 2_000_000]

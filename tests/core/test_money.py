@@ -14,9 +14,34 @@ def test_parse_uses_the_currency_minor_units() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "currency", "minor_units"),
+    [
+        ("120,000.00", "USD", 12_000_000),  # the forms' hints, as each language writes them
+        ("120 000,00", "USD", 12_000_000),
+        ("120\u202f000,00", "EUR", 12_000_000),
+        ("120.000,00", "USD", 12_000_000),
+        ("1'234.50", "CHF", 123_450),
+        ("25,000", "USD", 2_500_000),
+        ("1.234.567", "USD", 123_456_700),
+        ("1,5", "USD", 150),
+        ("1234,56", "USD", 123_456),
+        ("-5", "USD", -500),
+        ("1.234", "KWD", 1_234),
+        ("1,500", "JPY", 1_500),
+    ],
+)
+def test_an_amount_is_read_as_its_language_writes_it(text: str, currency: str, minor_units: int) -> None:
+    assert Money.parse(text, currency) == Money(minor_units, currency)
+
+
+@pytest.mark.parametrize(
     ("text", "currency", "message"),
     [
-        ("10.505", "USD", "more decimals than USD allows"),
+        ("10.5055", "USD", "more decimals than USD allows"),
+        ("120.000", "USD", r"ambiguous: a decimal point, or 120000 .*e\.g\. 120,000\.00"),
+        ("12.34.567", "USD", "grouped by three"),
+        ("1,000.000,5", "USD", "at most one decimal mark"),
+        ("25,", "USD", "at most one decimal mark"),
         ("1.5", "JPY", "more decimals than JPY allows"),
         ("ten", "USD", "not an amount"),
         ("1e6", "USD", "not an amount"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +46,42 @@ def minor_units(currency: str) -> int:
     return currencies()[check_currency(currency)][0]
 
 
+def _plain_number(digits: str, *, text: str, exponent: int) -> str:
+    """``digits`` (digits, points and commas) as a plain decimal such as "1234.5", reading the marks as
+    ``Money.parse`` explains."""
+    marks = [mark for mark in ".," if mark in digits]
+    if len(marks) == 2:
+        decimal_mark = max(marks, key=digits.rindex)
+    elif not marks or digits.count(marks[0]) > 1:
+        decimal_mark = ""
+    elif len(digits.rpartition(marks[0])[2]) != 3:
+        decimal_mark = marks[0]
+    elif marks[0] == "," or exponent >= 3:
+        decimal_mark = "" if marks[0] == "," else "."
+    else:
+        whole, _sep, tail = digits.rpartition(".")
+        raise InvalidInput(
+            _(
+                "%(text)r is ambiguous: a decimal point, or %(large)s with its thousands grouped? "
+                "Write it without the point, or with its decimals (e.g. %(example)s)"
+            )
+            % {"text": text, "large": whole + tail, "example": f"{whole},{tail}.00"}
+        )
+    whole, _sep, decimals = digits.rpartition(decimal_mark) if decimal_mark else (digits, "", "")
+    group_mark = "".join(mark for mark in marks if mark != decimal_mark)
+    grouped = rf"\d{{1,3}}(\{group_mark}\d{{3}})*" if group_mark else r"\d+"
+    if not re.fullmatch(grouped, whole) or (decimal_mark and not decimals.isdigit()):
+        raise InvalidInput(
+            _(
+                "%(text)r is not an amount: write digits, grouped by three if you like, "
+                "with at most one decimal mark"
+            )
+            % {"text": text}
+        )
+    plain = whole.replace(group_mark, "") if group_mark else whole
+    return f"{plain}.{decimals}" if decimal_mark else plain
+
+
 @dataclass(frozen=True, order=True)
 class Money:
     """An exact amount: ``amount`` minor units of ``currency`` (e.g. Money(1050, "USD") is 10.50 USD)."""
@@ -67,18 +103,25 @@ class Money:
 
     @classmethod
     def parse(cls, text: str | int | Decimal, currency: str) -> Money:
-        """Parse a major-unit amount such as ``"12,500.50"`` into minor units of ``currency``."""
+        """Parse a major-unit amount into minor units of ``currency``.
+
+        People write amounts as their language does, and the forms' hints show them so: "120,000.00",
+        "120 000,00", "120.000,00". Spaces and apostrophes only ever group thousands; where both a
+        point and a comma appear, the last is the decimal mark. A lone comma before three digits
+        groups thousands ("25,000"); a lone point before three digits could be either ("120.000" is
+        120 in English and 120,000 in Spanish), so for a currency with fewer than three decimals it is
+        refused rather than guessed.
+        """
         code = check_currency(currency)
         exponent = currencies()[code][0]
-        raw = str(text).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", raw):
+        raw = re.sub("[\\s'\u2019]", "", str(text))  # spaces and apostrophes group thousands
+        match = re.fullmatch(r"(-?)(\d[\d.,]*)", raw)
+        if match is None:
             raise InvalidInput(
                 _("%(text)r is not an amount: write digits with an optional decimal point") % {"text": text}
             )
-        try:
-            value = Decimal(raw)
-        except InvalidOperation as exc:  # pragma: no cover - the regex above admits only valid decimals
-            raise InvalidInput(_("%(text)r is not an amount") % {"text": text}) from exc
+        sign, digits = match.groups()
+        value = Decimal(sign + _plain_number(digits, text=str(text), exponent=exponent))
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise InvalidInput(
