@@ -31,7 +31,7 @@ def test_parse_uses_the_currency_minor_units() -> None:
     ],
 )
 def test_an_amount_is_read_as_its_language_writes_it(text: str, currency: str, minor_units: int) -> None:
-    assert Money.parse(text, currency) == Money(minor_units, currency)
+    assert Money.parse(text, currency, as_typed=True) == Money(minor_units, currency)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,16 @@ def test_an_amount_is_read_as_its_language_writes_it(text: str, currency: str, m
 )
 def test_bad_amounts_are_refused_with_a_reason(text: str, currency: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        Money.parse(text, currency)
+        Money.parse(text, currency, as_typed=True)
+
+
+def test_a_program_writes_a_point_for_decimals_and_commas_for_thousands() -> None:
+    assert Money.parse("120.000", "KWD") == Money(120_000, "KWD")
+    assert Money.parse("12,500.5", "USD") == Money(1_250_050, "USD")
+    with pytest.raises(InvalidInput, match="more decimals than USD allows"):
+        Money.parse("12.345", "USD")
+    with pytest.raises(InvalidInput, match="not an amount"):
+        Money.parse("120.000,00", "USD")
 
 
 def test_currencies_do_not_mix_without_a_conversion() -> None:

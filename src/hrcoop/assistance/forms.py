@@ -56,7 +56,7 @@ class RequestForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         """The cleaned form as the keyword data of ``create_request`` / ``update_request``."""
         data = self.cleaned_data
-        amount = Money.parse(data["amount"], data["currency"])
+        amount = Money.parse(data["amount"], data["currency"], as_typed=True)
         budget = []
         for number, line in enumerate(data["budget"].splitlines(), start=1):
             if not line.strip():
@@ -67,7 +67,9 @@ class RequestForm(forms.Form):
                     gettext("budget line %(number)d: write 'item; amount'") % {"number": number},
                     where="budget",
                 )
-            budget.append({"item": item.strip(), "amount": Money.parse(value, amount.currency).amount})
+            budget.append(
+                {"item": item.strip(), "amount": Money.parse(value, amount.currency, as_typed=True).amount}
+            )
         return {
             "title": data["title"],
             "need": data["need"],

@@ -102,26 +102,30 @@ class Money:
             )
 
     @classmethod
-    def parse(cls, text: str | int | Decimal, currency: str) -> Money:
+    def parse(cls, text: str | int | Decimal, currency: str, *, as_typed: bool = False) -> Money:
         """Parse a major-unit amount into minor units of ``currency``.
 
-        People write amounts as their language does, and the forms' hints show them so: "120,000.00",
-        "120 000,00", "120.000,00". Spaces and apostrophes only ever group thousands; where both a
-        point and a comma appear, the last is the decimal mark. A lone comma before three digits
-        groups thousands ("25,000"); a lone point before three digits could be either ("120.000" is
-        120 in English and 120,000 in Spanish), so for a currency with fewer than three decimals it is
-        refused rather than guessed.
+        Programs (the API, imports) write "12500.50" or "12,500.50": a point is the decimal mark and
+        commas group thousands. People typing into a form (``as_typed``) write amounts as their
+        language does, and the forms' hints show them so: "120,000.00", "120 000,00", "120.000,00".
+        Spaces and apostrophes only ever group thousands; where both a point and a comma appear, the
+        last is the decimal mark. A lone comma before three digits groups thousands ("25,000"); a lone
+        point before three digits could be either ("120.000" is 120 in English and 120,000 in
+        Spanish), so for a currency with fewer than three decimals it is refused rather than guessed.
         """
         code = check_currency(currency)
         exponent = currencies()[code][0]
         raw = re.sub("[\\s'\u2019]", "", str(text))  # spaces and apostrophes group thousands
-        match = re.fullmatch(r"(-?)(\d[\d.,]*)", raw)
+        match = re.fullmatch(r"(-?)(\d[\d.,]*)" if as_typed else r"(-?)(\d[\d,]*(?:\.\d+)?)", raw)
         if match is None:
             raise InvalidInput(
                 _("%(text)r is not an amount: write digits with an optional decimal point") % {"text": text}
             )
         sign, digits = match.groups()
-        value = Decimal(sign + _plain_number(digits, text=str(text), exponent=exponent))
+        plain = (
+            _plain_number(digits, text=str(text), exponent=exponent) if as_typed else digits.replace(",", "")
+        )
+        value = Decimal(sign + plain)
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise InvalidInput(

@@ -233,7 +233,7 @@ def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
         pledge = services.record_pledge(
             fund_code=fund.code,
             donor_id=data["donor"].pk,
-            amount=Money.parse(data["amount"], data["currency"]),
+            amount=Money.parse(data["amount"], data["currency"], as_typed=True),
             pledged_on=data["pledged_on"],
             note=data["note"],
             idempotency_key=data["idempotency_key"],
@@ -264,7 +264,7 @@ def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
     def act(data: dict[str, Any]) -> _Done:
         allocation = services.allocate(
             request_id=assistance_request.public_id,
-            amount=Money.parse(data["amount"], assistance_request.currency),
+            amount=Money.parse(data["amount"], assistance_request.currency, as_typed=True),
             allocated_on=data["allocated_on"],
             idempotency_key=data["idempotency_key"],
             actor=request.user,
@@ -291,7 +291,7 @@ def new_receipt(request: HttpRequest, pledge_id: int) -> HttpResponse:
     def act(data: dict[str, Any]) -> _Done:
         receipt = services.record_receipt(
             pledge_id=pledge.pk,
-            amount=Money.parse(data["amount"], data["currency"]),
+            amount=Money.parse(data["amount"], data["currency"], as_typed=True),
             received_on=data["received_on"],
             idempotency_key=data["idempotency_key"],
             actor=request.user,
