@@ -5,6 +5,8 @@ Run against a database that holds the real corpus (``hrcoop import upr-info
 ../shared/data/upr_info_terman/*.csv.gz``), on either engine (``DATABASE_URL`` decides)::
 
     python bench/search.py queries                 # p50/p95 per query kind, beside bare SQL
+    python bench/search.py facets                  # p50/p95 of the facet counts of each query, and the
+                                                   # number of SQL statements they make
     python bench/search.py http --seconds 30       # gunicorn, 8 clients: req/s and p99, with the API's
                                                    # cache as deployed and then with it off
     python bench/search.py expand --to 1000000     # grow a *copy* of the corpus by varying the texts
@@ -177,6 +179,50 @@ def run_queries(reps: int) -> None:
     )
 
 
+# Searches with several values chosen in one facet, where disjunctive counts matter most.
+FACET_QUERIES: list[tuple[str, str, dict[str, list[str]]]] = [
+    *QUERIES,
+    ("2 values", "torture", {"state": ["UZB", "ERI"]}),
+    ("2 values", "women", {"cycle": ["1", "2"], "response": ["supported"]}),
+    ("2 values", "", {"recommending_organisation": ["EU", "AU"], "response": ["noted", "supported"]}),
+]
+
+
+def _statements_of(call: Any) -> int:
+    """How many SQL statements ``call()`` makes."""
+    statements: list[str] = []
+
+    def capture(execute: Any, sql: str, *args: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(capture):
+        call()
+    return len(statements)
+
+
+def run_facets(reps: int) -> None:
+    """The facet counts of the search page for each query, timed apart from the page of results."""
+    issue = _common_issue()
+    print(f"engine {connection.vendor}, {Recommendation.objects.count():,} recommendations, {reps} runs")
+    print(f"{'kind':<14} {'query':<56} {'SQL':>4} {'p50 ms':>8}")
+    samples: list[float] = []
+    for kind, q, filters in FACET_QUERIES:
+        params = _params(q, filters, issue)
+        search(params).facets()  # warm-up
+        statements = _statements_of(search(params).facets)
+        mine = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            search(params).facets()
+            mine.append((time.perf_counter() - started) * 1000)
+        samples += mine
+        label = (q + " " + " ".join(f"{k}={','.join(v)}" for k, v in params.filters.items())).strip()
+        print(f"{kind:<14} {label[:56]:<56} {statements:>4} {statistics.median(mine):>8.1f}")
+    p50, p95 = _percentiles(samples)
+    print(f"ALL facets {connection.vendor}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+
 def _drive(url_paths: list[str], base: str, seconds: float, clients: int) -> tuple[int, int, list[float]]:
     latencies: list[float] = []
     errors = 0
@@ -336,6 +382,8 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     q = sub.add_parser("queries")
     q.add_argument("--reps", type=int, default=5)
+    f = sub.add_parser("facets")
+    f.add_argument("--reps", type=int, default=5)
     h = sub.add_parser("http")
     h.add_argument("--seconds", type=float, default=30)
     h.add_argument("--clients", type=int, default=8)
@@ -346,6 +394,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "queries":
         run_queries(args.reps)
+    elif args.command == "facets":
+        run_facets(args.reps)
     elif args.command == "http":
         run_http(args.seconds, args.clients, args.workers, args.port)
     else:

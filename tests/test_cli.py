@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import run_cli
+
 HRCOOP = str(Path(sys.executable).with_name("hrcoop"))
 
 
@@ -71,3 +75,32 @@ def test_an_unreachable_database_server_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: cannot use the postgresql database registry at 127.0.0.1:9: ")
+
+
+def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0
+    lines = out.splitlines()
+    commands = [line.split(maxsplit=1) for line in lines if line.startswith("  ")]
+    assert [name for name, _ in commands] == [
+        "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "classify",
+    ]  # fmt: skip
+    described = dict(commands)
+    assert described["init"].startswith("Create or upgrade the schema")
+    assert described["import"] == "Import recommendations from a source export."
+    assert described["classify"] == "Machine-assisted tagging: train, suggest, measure."
+    passed_through = lines.index(next(line for line in lines if "Django management command" in line))
+    assert passed_through > lines.index("  classify    " + described["classify"])
+    assert "hrcoop migrate" in lines[passed_through]
+    assert "makemigrations" not in out  # Django's own listing is one command away, not in the way
+    for alone in ([], ["-h"], ["help"]):
+        assert run_cli(capsys, *alone) == (0, out, "")
+
+
+def test_django_help_still_answers_for_its_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "help", "--commands")
+    assert code == 0 and "migrate" in out.split() and "runserver" in out.split()
+    code, out, _ = run_cli(capsys, "help", "migrate")
+    assert code == 0 and out.startswith("usage: hrcoop migrate")

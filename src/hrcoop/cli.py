@@ -47,12 +47,45 @@ def build_app() -> typer.Typer:
     return app
 
 
+def summary(obj: object) -> str:
+    """The one line that describes a command: its Typer app's help or its function's docstring."""
+    text = obj.info.help if isinstance(obj, typer.Typer) else getattr(obj, "__doc__", None)
+    lines = str(text).strip().splitlines() if isinstance(text, str) else []
+    return lines[0] if lines else ""
+
+
+def usage() -> str:
+    """What ``hrcoop``, ``hrcoop --help`` and ``hrcoop help`` print: our commands first, each with its
+    one line, then the word that Django's are passed through. Django's own listing, printed before,
+    named only its commands and none of ours."""
+    from django.utils.translation import gettext as _
+
+    width = max(map(len, COMMANDS))
+    return "\n".join(
+        [
+            _("Usage: hrcoop COMMAND [ARGS]..."),
+            "",
+            _("Commands (hrcoop COMMAND --help says more):"),
+            *(f"  {name:<{width}}  {summary(_load(target))}" for name, target in COMMANDS.items()),
+            "",
+            _(
+                "Any Django management command is passed through, e.g. hrcoop migrate, hrcoop "
+                "runserver, hrcoop shell: hrcoop help --commands lists them, hrcoop help COMMAND "
+                "explains one."
+            ),
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
     import django
 
     django.setup()
+    if args in ([], ["-h"], ["--help"], ["help"]):
+        print(usage())
+        return
     if args and args[0] in COMMANDS:
         from hrcoop.core.cli import run_typer
 

@@ -160,10 +160,42 @@ def test_tracker_summary_by_addressee_and_session(seed_text: str) -> None:
     rows = tracker_summary(today=date(2023, 1, 1))
     by_key = {(r["addressee"], r["due_session"]): r for r in rows}
     assert by_key[("HC", 50)] == {
-        "addressee": "HC", "due_session": 50, "due_body": "HRC", "open": 0, "overdue": 1, "fulfilled": 0,
+        "addressee": "HC", "due_session": 50, "due_body": "HRC", "annual": False,
+        "open": 0, "overdue": 1, "fulfilled": 0,
     }  # fmt: skip
     assert by_key[("OHCHR", None)]["open"] == 2
     assert sum(r["open"] + r["overdue"] + r["fulfilled"] for r in rows) == Mandate.objects.count() == 5
+
+
+def test_tracker_summary_rows_are_what_the_table_shows(report_path: Path) -> None:
+    """A/HRC/14/37 asks the High Commissioner for two reports without a deadline and one every year to
+    the Council: two rows, told apart by what they show, not one "none given" row twice."""
+    import_files([report_path], actor=None)
+    rows = tracker_summary(today=date(2023, 1, 1))
+    keys = [(r["addressee"], r["due_body"], r["due_session"], r["annual"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    high_commissioner = {
+        (r["due_body"], r["due_session"], r["annual"]): r["open"] + r["overdue"] + r["fulfilled"]
+        for r in rows
+        if r["addressee"] == "HC"
+    }
+    assert high_commissioner == {
+        ("", None, False): 2,
+        ("HRC", None, True): 1,
+        ("HRC", 15, True): 1,
+        ("HRC", 17, False): 1,
+    }
+    special_procedures = {
+        (r["due_body"], r["due_session"], r["annual"]): r["open"] + r["overdue"] + r["fulfilled"]
+        for r in rows
+        if r["addressee"] == "SPECIAL_PROCEDURES"
+    }
+    assert special_procedures == {
+        ("", None, False): 6,
+        ("HRC", None, True): 1,
+        ("GA", 65, False): 1,
+        ("HRC", 17, False): 1,
+    }
 
 
 def test_same_decision_from_two_documents_is_one_record(report_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,26 @@ def test_tracker_and_mandate_pages(client: Client, seed: Resolution) -> None:
     page = client.get(f"/mandates/mandate/{mandate.pk}/").content.decode()
     assert "High Commissioner for Human Rights" in page and "HRC session 50" in page
     assert "2022-06-13" in page or "June 13, 2022" in page
+
+
+def test_tracker_summary_shows_each_deadline_once(client: Client, report_path: Path) -> None:
+    from hrcoop.mandates.services import import_files
+
+    import_files([report_path], actor=None)
+    page = client.get("/mandates/").content.decode()
+    summary = page[page.index('<table class="summary">') : page.index('<table id="mandates">')]
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", summary, re.S)
+    high_commissioner = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+        for row in rows
+        if '<a href="?addressee=HC">' in row
+    ]
+    assert sorted(high_commissioner) == [
+        "High Commissioner for Human Rights HRC 15, then annually 0 1 0",
+        "High Commissioner for Human Rights HRC 17 0 1 0",
+        "High Commissioner for Human Rights HRC, annually 1 0 0",
+        "High Commissioner for Human Rights none given 2 0 0",
+    ]
 
 
 def test_tracker_with_bad_filters_says_why(client: Client) -> None:

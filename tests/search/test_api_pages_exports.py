@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -205,6 +206,18 @@ def test_search_page_highlights_and_keeps_a_shareable_url(corpus: dict, client: 
     assert "<html" not in partial and "<mark>" in partial
     arabic = client.get("/ar/recommendations/search/", {"q": "المرأة"}).content.decode()
     assert 'dir="rtl"' in arabic and "<mark>" in arabic
+
+
+@pytest.mark.django_db
+def test_search_page_lets_two_values_of_one_facet_be_chosen(corpus: dict, client: Client) -> None:
+    # "death": abolish (USA) and moratorium (KEN). Ticking Kenya leaves the United States on offer.
+    one = client.get("/recommendations/search/", {"q": "death", "state": "KEN"}).content.decode()
+    assert "1 recommendation<" in one
+    assert 'name="state" value="KEN" checked' in one
+    assert re.search(r'name="state" value="USA">\s*<label[^>]*>[^<]*<span class="count">\(1\)', one)
+    both = client.get("/recommendations/search/?q=death&state=KEN&state=USA").content.decode()
+    assert "2 recommendations<" in both
+    assert 'name="state" value="KEN" checked' in both and 'name="state" value="USA" checked' in both
 
 
 @pytest.mark.django_db

@@ -212,6 +212,12 @@ def test_facet_counts_from_the_index_are_the_registrys(
     shown = {key: {v.value: v.count for v in values} for key, _, values in result.facets()}
 
     expected = _counted_in_tables(set(result.ids()))
+    for key in filters:  # a chosen facet: over the results of the other choices (disjunctive)
+        others = SearchParams(q=q, filters={k: v for k, v in filters.items() if k != key})
+        expected[key] = {
+            **dict.fromkeys(filters[key], 0),
+            **_counted_in_tables(set(search(others).ids())).get(key, {}),
+        }
     assert {key: values for key, values in shown.items() if values} == expected
     if not q and not filters:
         assert sum(shown["response"].values()) == len(corpus)  # every record, each once
@@ -300,3 +306,70 @@ def test_a_search_reads_the_registry_version_once(corpus: dict[str, Recommendati
         found.facets()
     version_reads = [q for q in captured if RegistryVersion._meta.db_table in q["sql"]]
     assert len(version_reads) == 1
+
+
+def _counts(result_facets: list, key: str) -> dict[str, tuple[int, bool]]:
+    """value -> (count, ticked) of one facet of ``SearchResult.facets()``."""
+    [values] = [values for k, _, values in result_facets if k == key]
+    return {v.value: (v.count, v.selected) for v in values}
+
+
+@pytest.mark.django_db
+def test_a_chosen_facet_keeps_its_other_values_with_what_each_would_add(
+    corpus: dict[str, Recommendation],
+) -> None:
+    # Kenya under review: cedaw and woman (supported), moratorium (noted).
+    result = search(SearchParams(filters={"state": ["KEN"], "response": ["supported"]}))
+    assert set(result.ids()) == {corpus["cedaw"].pk, corpus["woman"].pk}
+    facets = result.facets()
+    # The States over the supported records, Kenya's choice aside: IND has torture and nhri.
+    assert _counts(facets, "state") == {
+        "KEN": (2, True),
+        "IND": (2, False),
+        **{iso3: (1, False) for iso3 in ("SEN", "BOL", "CHN", "KAZ", "USA", "EGY")},
+    }
+    # The responses over Kenya's records, the choice of response aside.
+    assert _counts(facets, "response") == {"supported": (2, True), "noted": (1, False)}
+    # A facet without a choice is counted over the results themselves.
+    assert _counts(facets, "issue") == {"womens-rights": (2, False)}
+    assert _counts(facets, "action_category") == {"5": (1, False), "4": (1, False)}
+    # Each other State adds what its count says, with the response still chosen.
+    for iso3, (count, _) in _counts(facets, "state").items():
+        if iso3 != "KEN":
+            both = search(SearchParams(filters={"state": ["KEN", iso3], "response": ["supported"]}))
+            assert both.count == 2 + count, iso3
+
+
+@pytest.mark.django_db
+def test_disjunctive_counts_follow_the_text_query_and_keep_a_chosen_value_nothing_counts(
+    corpus: dict[str, Recommendation],
+) -> None:
+    # "death": abolish (USA, noted) and moratorium (KEN, noted).
+    facets = search(SearchParams(q="death", filters={"state": ["KEN"]})).facets()
+    assert _counts(facets, "state") == {"KEN": (1, True), "USA": (1, False)}
+    assert _counts(facets, "issue") == {"death-penalty": (1, False)}
+    both = search(SearchParams(q="death", filters={"state": ["KEN", "USA"]}))
+    assert set(both.ids()) == {corpus["abolish"].pk, corpus["moratorium"].pk}
+    # No Kenyan recommendation on torture: no result, but the choice stays ticked (to untick it) and
+    # the issues Kenya has are still offered.
+    none = search(SearchParams(filters={"state": ["KEN"], "issue": ["torture"]}))
+    assert none.count == 0
+    assert _counts(none.facets(), "issue") == {
+        "torture": (0, True),
+        "womens-rights": (2, False),
+        "death-penalty": (1, False),
+    }
+    assert _counts(none.facets(), "state") == {"IND": (2, False), "KEN": (0, True)}
+
+
+@pytest.mark.django_db
+def test_disjunctive_counts_cost_one_count_per_chosen_facet(corpus: dict[str, Recommendation]) -> None:
+    search(SearchParams(q="death")).facets()  # the process's copy of the reference rows is loaded
+    plain = search(SearchParams(q="death"))
+    assert plain.reference  # the registry's version, read once per search (a choice reads it at once)
+    with CaptureQueriesContext(connection) as unchosen:
+        plain.facets()
+    chosen = search(SearchParams(q="death", filters={"state": ["KEN"], "response": ["noted"]}))
+    with CaptureQueriesContext(connection) as two_chosen:
+        chosen.facets()
+    assert (len(unchosen), len(two_chosen)) == (1, 3)  # one over the results, one per chosen facet

@@ -4,12 +4,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.urlpatterns import format_suffix_patterns
+
+from hrcoop.core.api import ApiRoot
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # One root for the whole API, at /api/ and /api/.json as the mandates router's used to be.
+    path("api/", include(format_suffix_patterns([path("", ApiRoot.as_view(), name="api-root")]))),
     path("api/", include("hrcoop.mandates.api_urls")),
     path("api/assistance/", include("hrcoop.assistance.api_urls")),
     path("api/funds/", include("hrcoop.funds.api_urls")),

@@ -5,12 +5,17 @@ Error shape (all 4xx):  ``{"error": {"status": 400, "code": "invalid", "message"
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework import exceptions, pagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hrcoop.core.errors import DomainError
@@ -70,3 +75,36 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "-id"
+
+
+API_PREFIX = "api/"
+
+
+def _argument_free(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(route, name) of every named URL under ``patterns`` that takes no argument, depth first."""
+    for entry in patterns:
+        if entry.pattern.regex.groups or getattr(entry.pattern, "converters", None):
+            continue
+        route = prefix + str(entry.pattern).lstrip("^").rstrip("$")
+        if isinstance(entry, URLResolver):
+            yield from _argument_free(entry.url_patterns, route)
+        elif entry.name:
+            yield route, entry.name
+
+
+class ApiRoot(APIRootView):
+    """The endpoints of the hrcoop API, from every app: those that need no id (follow them for the rest).
+
+    Read from the URLconf rather than listed by hand, so that an app's new endpoint appears here
+    without anyone remembering to add it. (The mandates router's own root, mounted first at /api/,
+    used to list the mandates alone.)
+    """
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        endpoints = sorted(
+            (route.removeprefix(API_PREFIX).rstrip("/") or name, name)
+            for route, name in _argument_free(get_resolver().url_patterns)
+            if route.startswith(API_PREFIX) and name != "api-root"
+        )
+        # Without the format of /api/.json: most endpoints take no suffix.
+        return Response({key: reverse(name, request=request) for key, name in endpoints})

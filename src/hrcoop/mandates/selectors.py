@@ -47,19 +47,29 @@ def mandates_tracker(
 
 
 def tracker_summary(*, today: date | None = None) -> list[dict[str, Any]]:
-    """Mandates counted by addressee and due session, with how many are open, overdue and fulfilled."""
+    """Mandates counted by addressee and deadline, with how many are open, overdue and fulfilled.
+
+    The deadline is all the table shows of it: the body (the Council's or the Assembly's), the
+    session, and whether the mandate recurs every year; a recurring report is a standing duty to
+    plan for each session, not one to tick off. Grouping by anything the table does not show split
+    one visible row into two (the High Commissioner's mandates without a session, 2 and 1).
+    """
     today = today or timezone.localdate()
-    counts: dict[tuple[str, int, str], Counter[str]] = defaultdict(Counter)
-    for mandate in Mandate.objects.only("addressee", "due_body", "due_session", "due_end", "fulfilled_by"):
-        counts[(mandate.addressee, mandate.due_session or 0, mandate.due_body)][mandate.status_on(today)] += 1
+    counts: dict[tuple[str, int, str, bool], Counter[str]] = defaultdict(Counter)
+    for mandate in Mandate.objects.only(
+        "addressee", "due_body", "due_session", "due_end", "recurrence", "fulfilled_by"
+    ):
+        key = (mandate.addressee, mandate.due_session or 0, mandate.due_body, mandate.recurrence == "annual")
+        counts[key][mandate.status_on(today)] += 1
     return [
         {
             "addressee": addressee,
             "due_session": session or None,
             "due_body": body,
+            "annual": annual,
             **{s: n[s] for s in Mandate.Status},
         }
-        for (addressee, session, body), n in sorted(counts.items())
+        for (addressee, session, body, annual), n in sorted(counts.items())
     ]
 
 

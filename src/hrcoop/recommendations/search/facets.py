@@ -1,8 +1,9 @@
 """The facets: what each one filters on and how its counts are read, one small object per facet.
 
 Values within a facet combine with OR (two States: either), facets combine with AND. Counts are
-taken over the current result set (text query and every selected facet), so every number shown is
-the number of results a click gives.
+disjunctive (``SearchResult.facets``): a facet without a choice is counted over the current results,
+a facet with one over the results of the text query and every *other* facet's choice, so that its
+other values stay on offer with the number of results each would add.
 
 Filtering goes through the full-text index, not through joins: each record's search document
 carries one *facet token* per value it has (``record_tokens``), and a choice of values becomes an OR
@@ -74,7 +75,12 @@ class Facet:
     def counts(
         self, counted: Mapping[str, int], selected: list[str], rows: ReferenceRows
     ) -> list[FacetValue]:
-        """The values with their counts (from ``values_counted``), most frequent first."""
+        """The values with their counts (from ``values_counted``), most frequent first.
+
+        A chosen value that nothing counted (none of its records is left, or no record carries it) is
+        kept with 0, so that it stays ticked and can be unticked.
+        """
+        counted = {**dict.fromkeys(selected, 0), **counted}
         ordered = sorted(counted.items(), key=lambda r: (-r[1], r[0]))
         names = self.labels([v for v, _ in ordered], rows)
         return [FacetValue(v, names.get(v, v), n, v in selected) for v, n in ordered]

@@ -23,7 +23,7 @@ from hrcoop.core.errors import InvalidInput
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.reference_cache import ReferenceRows
 from hrcoop.recommendations.search import query as query_language
-from hrcoop.recommendations.search.engines import engine
+from hrcoop.recommendations.search.engines import FacetTokens, engine
 from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue, values_counted
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
 from hrcoop.recommendations.selectors import kept_per_version, records_in_order
@@ -98,9 +98,10 @@ class SearchResult:
         self.node = query_language.parse(params.q) if params.mode == "text" else None
         # Per chosen facet, the index tokens of its values; a facet whose values no record can carry
         # (an unknown State or label) leaves nothing to find.
-        self.facet_tokens = [
-            FACETS_BY_KEY[key].tokens(values, self.reference) for key, values in params.filters.items()
-        ]
+        self.chosen_tokens = {
+            key: FACETS_BY_KEY[key].tokens(values, self.reference) for key, values in params.filters.items()
+        }
+        self.facet_tokens = list(self.chosen_tokens.values())
         self.nothing = any(not tokens for tokens in self.facet_tokens)
         self.queryset = base_queryset()
         if self.nothing:
@@ -128,21 +129,28 @@ class SearchResult:
 
     @cached_property
     def semantic_hits(self) -> list[tuple[int, float]]:
-        from hrcoop.recommendations.search.embeddings import encode, nearest
+        return self._semantic_hits(self.facet_tokens)
 
-        if not self.params.q.strip() or self.nothing:
+    def _semantic_hits(self, facet_tokens: FacetTokens) -> list[tuple[int, float]]:
+        """The records nearest in meaning among those that carry ``facet_tokens``."""
+        from hrcoop.recommendations.search.embeddings import nearest
+
+        if not self.params.q.strip() or any(not tokens for tokens in facet_tokens):
             return []
         allowed = None
-        if self.facet_tokens:
-            sql, sql_params = engine().ids_sql(None, self.facet_tokens)
+        if facet_tokens:
+            sql, sql_params = engine().ids_sql(None, facet_tokens)
             with connection.cursor() as cursor:
                 cursor.execute(sql, sql_params)
                 allowed = {row[0] for row in cursor.fetchall()}
-        return nearest(
-            encode([self.params.q[: query_language.MAX_QUERY_LENGTH]])[0],
-            limit=SEMANTIC_LIMIT,
-            allowed=allowed,
-        )
+        return nearest(self._query_vector, limit=SEMANTIC_LIMIT, allowed=allowed)
+
+    @cached_property
+    def _query_vector(self) -> Any:
+        """The query's vector, encoded once however many facets are counted."""
+        from hrcoop.recommendations.search.embeddings import encode
+
+        return encode([self.params.q[: query_language.MAX_QUERY_LENGTH]])[0]
 
     @property
     def semantic(self) -> bool:
@@ -217,28 +225,48 @@ class SearchResult:
             yield from records_in_order(ids[start : start + EXPORT_CHUNK], rows=self.reference)
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
-        """(key, label, values with counts) of each facet over the current results."""
-        counted = values_counted(self._facet_token_counts(), self.reference)
+        """(key, label, values with counts) of each facet (of ``keys``, or all).
+
+        Disjunctive: a facet without a choice is counted over the results; a facet with one is counted
+        over the results of the query and every *other* facet's choice, so that its other values stay
+        on offer, each with the number of results it would add (values of a facet are OR-ed). That is
+        one more count per facet with a choice, and none for the others.
+        """
         return [
             (
                 facet.key,
                 facet.label,
                 facet.counts(
-                    counted.get(facet.key, {}), self.params.filters.get(facet.key, []), self.reference
+                    self._counted(facet.key), self.params.filters.get(facet.key, []), self.reference
                 ),
             )
             for facet in FACETS
             if keys is None or facet.key in keys
         ]
 
-    def _facet_token_counts(self) -> Mapping[str, int]:
-        if self.nothing:
+    def _counted(self, key: str) -> Mapping[str, int]:
+        """Value -> count of facet ``key``, over the results of every choice but its own."""
+        if key not in self.chosen_tokens:
+            return self._counted_over_results.get(key, {})
+        others = [tokens for other, tokens in self.chosen_tokens.items() if other != key]
+        return values_counted(self._facet_token_counts(others), self.reference).get(key, {})
+
+    @cached_property
+    def _counted_over_results(self) -> dict[str, dict[str, int]]:
+        """Every facet's values counted over the results: one pass for all the facets without a choice."""
+        return values_counted(self._facet_token_counts(self.facet_tokens), self.reference)
+
+    def _facet_token_counts(self, facet_tokens: FacetTokens) -> Mapping[str, int]:
+        """How many records carry each facet token among those the query and ``facet_tokens`` find."""
+        if any(not tokens for tokens in facet_tokens):
             return {}
         if self.semantic:
-            return engine().facet_token_counts(None, ids=[pk for pk, _ in self.semantic_hits])
-        if self.indexed:
-            return engine().facet_token_counts(self.node, self.facet_tokens)
-        # The whole registry, as the search page shows it before anything is asked.
+            hits = self._semantic_hits(facet_tokens)
+            return engine().facet_token_counts(None, ids=[pk for pk, _ in hits])
+        if self.node is not None or facet_tokens:
+            return engine().facet_token_counts(self.node, facet_tokens)
+        # The whole registry, as the search page shows it before anything is asked (and as a lone
+        # chosen facet's own values are counted): it depends on nothing but the registry's version.
         return kept_per_version("search:facets", lambda: engine().facet_token_counts(None))
 
     @cached_property
