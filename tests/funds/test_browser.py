@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -54,3 +55,41 @@ def test_secretariat_records_a_pledge_and_its_payment(
     expect(public.locator("#donors").locator("..")).to_contain_text("Qatar")
     pledge = Pledge.objects.get()
     assert pledge.receipts.get().pledge_amount == 10_800_000
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_fit_a_phone_in_both_directions(
+    secretariat: User, donors: dict[str, Donor], make_request: Any, live_server: Any, browser: Browser
+) -> None:
+    """Wide tables and the process diagram scroll inside the page; the page itself never pans sideways."""
+    from hrcoop.core.money import Money
+    from hrcoop.funds import services
+
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["qatar"].pk,
+        amount=Money(25_000_000, "USD"),
+        pledged_on=dt.date(2026, 1, 5),
+        idempotency_key="phone",
+        actor=secretariat,
+    )
+    services.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(25_000_000, "USD"),
+        received_on=dt.date(2026, 2, 5),
+        idempotency_key="phone-paid",
+        actor=secretariat,
+    )
+    make_request()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(90_000)
+    page = context.new_page()
+    too_wide = {}
+    for prefix in ("", "/ar"):
+        for path in ("/", "/funds/VFTC/", "/assistance/", "/assistance/process/", "/funds/"):
+            page.goto(f"{live_server.url}{prefix}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                too_wide[prefix + path] = width
+    assert too_wide == {}
