@@ -146,3 +146,34 @@ def test_a_french_official_writes_the_amount_as_the_hint_shows(world: World) -> 
     request = AssistanceRequest.objects.get()
     assert (request.amount_requested, request.currency) == (12_000_000, "USD")
     assert [line["amount"] for line in request.budget_lines] == [10_000_000, 2_000_000]
+
+
+def test_the_navigation_offers_only_what_the_reader_may_open(world: World) -> None:
+    def links(who: str) -> set[str]:
+        page = _as(world, who).get("/assistance/").content.decode()
+        return {name for name in ("My State's requests", "Secretariat queue", "Board agenda") if name in page}
+
+    assert links("focal_point") == {"My State's requests"}
+    assert links("secretariat") == {"Secretariat queue"}
+    assert links("board") == {"Board agenda"}
+    assert links("admin") == {"My State's requests", "Secretariat queue", "Board agenda"}
+    assert "Secretariat queue" not in Client().get("/assistance/").content.decode()
+
+
+def test_the_request_page_names_fields_and_changes_as_a_person_reads_them(world: World) -> None:
+    client = _as(world, "focal_point")
+    client.post(reverse("assistance:new"), FORM)
+    request = AssistanceRequest.objects.get()
+    edit = reverse("assistance:edit", args=[request.public_id])
+    changed = {
+        **FORM,
+        "title": "Training, revised",
+        "need": "Staff are new and many",
+        "version": request.version,
+    }
+    assert client.post(edit, changed).status_code == 302
+
+    page = client.get(reverse("assistance:detail", args=[request.public_id])).content.decode()
+
+    assert "Kept out of the public register</dt><dd>Need</dd>" in page
+    assert "<td>assistance.edit</td><td>fields: need, title</td>" in page and "['" not in page

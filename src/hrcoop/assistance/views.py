@@ -8,7 +8,7 @@ message on the page with its HTTP status (400, 403, 404 or 409).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django import forms
@@ -41,7 +41,7 @@ from hrcoop.assistance.models import (
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.calendar import GENEVA
 from hrcoop.core.errors import DomainError, InvalidInput, NotFound
-from hrcoop.core.models import Role
+from hrcoop.core.models import AuditEvent, Role
 from hrcoop.core.roles import has_role, scopes_of
 from hrcoop.core.spreadsheets import csv_lines
 from hrcoop.reference.models import Fund, State
@@ -168,7 +168,8 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "hidden": selectors.hidden_keys(target, full=full),
             "full": full,
             "timeline": selectors.timeline(target, full=full),
-            "history": selectors.history(target, request.user),
+            "history": _readable_history(selectors.history(target, request.user)),
+            "kept_out": [ConfidentialField(code).label for code in target.confidential_fields],
             "steps": services.allowed_steps(target, request.user),
             "is_state": has_role(request.user, Role.STATE_FOCAL_POINT, scope=target.requesting_state.iso3),
             "editable": target.status in services.EDITABLE_STATUSES,
@@ -176,6 +177,21 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _readable_history(events: Iterable[AuditEvent] | None) -> list[tuple[AuditEvent, str]] | None:
+    """Each audit event with its data as a person reads it ("fields: title, amount"), not as Python."""
+    if events is None:
+        return None
+
+    def readable(value: Any) -> str:
+        if isinstance(value, list):
+            return ", ".join(readable(item) for item in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {readable(item)}" for key, item in value.items())
+        return str(value)
+
+    return [(event, readable(event.data)) for event in events]
 
 
 def _act(request: HttpRequest, target: AssistanceRequest) -> None:

@@ -46,6 +46,16 @@ def has_role(actor: Actor, role: Role, *, scope: str | None = None) -> bool:
     return assignments.exists()
 
 
+def held_roles(actor: Actor) -> frozenset[str]:
+    """The roles the actor holds in any scope; an administrator holds every role."""
+    user = _user(actor)
+    if user is None:
+        return frozenset()
+    if is_admin(user):
+        return frozenset(Role.values)
+    return frozenset(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+
+
 def scopes_of(actor: Actor, role: Role) -> set[str]:
     """The scopes in which the actor holds ``role`` (e.g. the States a focal point acts for)."""
     user = _user(actor)
