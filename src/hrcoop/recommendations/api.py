@@ -474,7 +474,9 @@ class SimilarRecommendations(ConditionalMixin, APIView):
 
 
 class FacetCounts(ConditionalMixin, APIView):
-    """How many results each facet value gives with the current query and filters."""
+    """How many results each facet value gives with the current query and filters: for a facet with a
+    choice, over the results of the other facets' choices, so that its other values count what they
+    would add."""
 
     @extend_schema(parameters=SEARCH_PARAMETERS, responses=FacetCountsSerializer)
     def get(self, request: Request) -> Response:
