@@ -260,3 +260,12 @@ def test_a_refused_query_reads_in_french_on_the_french_page_and_in_english_throu
     api = client.get("/api/recommendations/", {"q": q}, HTTP_ACCEPT_LANGUAGE="fr")
     assert api.status_code == 400
     assert api.json()["error"]["message"] == "The query has more than 64 words or phrases; shorten it."
+
+
+@pytest.mark.django_db
+def test_an_english_text_keeps_its_direction_on_an_arabic_page(corpus: dict, client: Client) -> None:
+    record = corpus["torture"]
+    page = client.get(f"/ar/recommendations/{record.public_id}/").content.decode()
+    assert f'<blockquote class="text" lang="{record.language}" dir="auto">' in page
+    results = client.get("/ar/recommendations/search/", {"q": "torture"}).content.decode()
+    assert f'<p lang="{record.language}" dir="auto">' in results
