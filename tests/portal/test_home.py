@@ -14,6 +14,7 @@ def test_home_page_lists_states_and_is_translatable(reference_data: None, client
     response = client.get("/")
     assert response.status_code == 200
     assert "Ivoire" in response.content.decode()
+    assert '<a href="/recommendations/countries/KEN/">Kenya</a>' in response.content.decode()
     arabic = client.get("/ar/")
     assert arabic.status_code == 200
     assert 'dir="rtl"' in arabic.content.decode()

@@ -263,9 +263,13 @@ def test_a_refused_query_reads_in_french_on_the_french_page_and_in_english_throu
 
 
 @pytest.mark.django_db
-def test_an_english_text_keeps_its_direction_on_an_arabic_page(corpus: dict, client: Client) -> None:
+def test_an_arabic_record_page_keeps_the_texts_direction_and_links_the_states(
+    corpus: dict, client: Client
+) -> None:
     record = corpus["torture"]
     page = client.get(f"/ar/recommendations/{record.public_id}/").content.decode()
     assert f'<blockquote class="text" lang="{record.language}" dir="auto">' in page
+    state = record.state_under_review
+    assert f'<a href="/ar/recommendations/countries/{state.iso3}/">{state.name}</a>' in page
     results = client.get("/ar/recommendations/search/", {"q": "torture"}).content.decode()
     assert f'<p lang="{record.language}" dir="auto">' in results
