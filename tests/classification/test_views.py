@@ -34,6 +34,7 @@ def test_queue_needs_a_login_and_the_secretariat_role(
     client.force_login(outsider)
     response = client.get(QUEUE)
     assert response.status_code == 403
+    assert "only the secretariat or an administrator may review suggested labels" in response.content.decode()
     response = client.post(QUEUE, {"ids": [suggestions[0].pk], "decision": "accept"})
     assert response.status_code == 403
     assert Classification.objects.get(pk=suggestions[0].pk).status == Classification.Status.SUGGESTED

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -90,10 +91,10 @@ def review(request: HttpRequest) -> HttpResponse:
             if decision not in ("accept", "reject"):
                 raise InvalidInput(_("choose whether to accept or reject the suggestions"), where="decision")
             count = services.review(ids, accept=decision == "accept", actor=request.user)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
             messages.error(request, str(exc))
-            if isinstance(exc, Forbidden):
-                return render(request, "classification/forbidden.html", {"message": exc.message}, status=403)
         else:
             messages.success(
                 request,
@@ -121,7 +122,7 @@ def review(request: HttpRequest) -> HttpResponse:
             state_iso3=state,
         )
     except Forbidden as exc:
-        return render(request, "classification/forbidden.html", {"message": exc.message}, status=403)
+        raise PermissionDenied(exc.message) from exc
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
