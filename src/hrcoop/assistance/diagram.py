@@ -38,6 +38,12 @@ def _ranks(edges: list[tuple[str, str, str, str]]) -> dict[str, int]:
     return rank
 
 
+def _fit(label: str) -> str:
+    """Squeeze a status name that would overflow its box (some languages' names are long)."""
+    room = NODE_W - 14
+    return f' textLength="{room}" lengthAdjust="spacingAndGlyphs"' if len(label) * 6.2 > room else ""
+
+
 def workflow_svg() -> str:
     edges = _edges()
     rank = _ranks(edges)
@@ -85,6 +91,7 @@ def workflow_svg() -> str:
             f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     parts.append("</defs>")
+    fanned: dict[str, list[int]] = {}
     for source, target, name, actor in edges:
         (x1, y1), (x2, y2) = centre[source], centre[target]
         colour = COLOURS[actor]
@@ -94,7 +101,10 @@ def workflow_svg() -> str:
         )
         if rank[target] > rank[source]:
             path = f"M{x1:.0f},{y1 + NODE_H / 2:.0f} L{x2:.0f},{y2 - NODE_H / 2:.0f}"
-            label_at = ((x1 + x2) / 2, (y1 + y2) / 2)
+            # Edges fanning out of one status carry their labels at alternating heights.
+            along = 0.38 + 0.3 * (fanned.setdefault(source, [0])[0] % 2)
+            fanned[source][0] += 1
+            label_at = (x1 + (x2 - x1) * along, y1 + NODE_H / 2 + (y2 - y1 - NODE_H) * along + 4)
         else:
             bend = NODE_W / 2 + 40 + 10 * (rank[source] - rank[target])
             way = 1 if x1 >= main_width / 2 else -1
@@ -103,22 +113,27 @@ def workflow_svg() -> str:
                 f"M{sx:.0f},{y1:.0f} C{sx + way * bend:.0f},{y1:.0f} "
                 f"{tx + way * bend:.0f},{y2:.0f} {tx:.0f},{y2:.0f}"
             )
-            label_at = ((sx + tx) / 2 + way * bend * 0.75, (y1 + y2) / 2)
+            label_at = ((sx + tx) / 2 + way * bend * 0.75, (y1 + y2) / 2 + 14)
         dashed = ' stroke-dasharray="5,4"' if rank[target] <= rank[source] else ""
         parts.append(
             f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.4"{dashed} '
             f'marker-end="url(#arrow-{actor})" data-step="{name}"><title>{tooltip}</title></path>'
         )
         if label_count[name] <= 2:
+            # A label reads away from the edge it names, so that the labels of edges fanning out of one
+            # status do not run into each other; a white halo keeps it legible over crossing lines.
+            anchor = "end" if x2 < x1 - 1 else "start"
+            shift = -4 if anchor == "end" else 4
             parts.append(
-                f'<text x="{label_at[0] + 4:.0f}" y="{label_at[1]:.0f}" fill="{colour}" font-size="11">'
+                f'<text x="{label_at[0] + shift:.0f}" y="{label_at[1]:.0f}" fill="{colour}" font-size="11" '
+                f'text-anchor="{anchor}" stroke="#fff" stroke-width="3" paint-order="stroke">'
                 f"{escape(str(step.label))}</text>"
             )
     for status, (x, y) in centre.items():
         parts.append(
             f'<g data-status="{status}"><rect x="{x - NODE_W / 2:.0f}" y="{y - NODE_H / 2:.0f}" '
             f'width="{NODE_W}" height="{NODE_H}" rx="8" fill="#f4f7fb" stroke="#22364a"/>'
-            f'<text x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle">'
+            f'<text x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle"{_fit(str(Status(status).label))}>'
             f"{escape(str(Status(status).label))}</text></g>"
         )
     legend_y = height - 30 * len(COLOURS)
