@@ -28,6 +28,7 @@ def test_parse_uses_the_currency_minor_units() -> None:
         ("-5", "USD", -500),
         ("1.234", "KWD", 1_234),
         ("1,500", "JPY", 1_500),
+        ("\u0661\u0662\u0660\u066c\u0660\u0660\u0660\u066b\u0665\u0660", "USD", 12_000_050),  # Arabic-Indic
     ],
 )
 def test_an_amount_is_read_as_its_language_writes_it(text: str, currency: str, minor_units: int) -> None:

@@ -116,6 +116,8 @@ class Money:
         code = check_currency(currency)
         exponent = currencies()[code][0]
         raw = re.sub("[\\s'\u2019]", "", str(text))  # spaces and apostrophes group thousands
+        if as_typed:  # Arabic's own decimal and thousands marks; its digits are digits to Python already
+            raw = raw.replace("\u066b", ".").replace("\u066c", ",")
         match = re.fullmatch(r"(-?)(\d[\d.,]*)" if as_typed else r"(-?)(\d[\d,]*(?:\.\d+)?)", raw)
         if match is None:
             raise InvalidInput(
