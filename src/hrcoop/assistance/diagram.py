@@ -7,6 +7,7 @@ hold, are drawn as curves back). Each rank is a row; edges are coloured by who a
 
 from __future__ import annotations
 
+from collections import Counter
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -91,7 +92,7 @@ def workflow_svg() -> str:
             f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     parts.append("</defs>")
-    fanned: dict[str, list[int]] = {}
+    fanned: Counter[str] = Counter()
     for source, target, name, actor in edges:
         (x1, y1), (x2, y2) = centre[source], centre[target]
         colour = COLOURS[actor]
@@ -102,8 +103,8 @@ def workflow_svg() -> str:
         if rank[target] > rank[source]:
             path = f"M{x1:.0f},{y1 + NODE_H / 2:.0f} L{x2:.0f},{y2 - NODE_H / 2:.0f}"
             # Edges fanning out of one status carry their labels at alternating heights.
-            along = 0.38 + 0.3 * (fanned.setdefault(source, [0])[0] % 2)
-            fanned[source][0] += 1
+            along = 0.38 + 0.3 * (fanned[source] % 2)
+            fanned[source] += 1
             label_at = (x1 + (x2 - x1) * along, y1 + NODE_H / 2 + (y2 - y1 - NODE_H) * along + 4)
         else:
             bend = NODE_W / 2 + 40 + 10 * (rank[source] - rank[target])

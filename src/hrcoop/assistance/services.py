@@ -589,21 +589,21 @@ def mark_funded(request: AssistanceRequest, *, actor: Actor, allocation_referenc
 
 
 def _check_step(request: AssistanceRequest, step: WorkflowStep, *, actor: Actor) -> None:
-    label = step.label
     if not step.transition.has_perm(request, actor):  # type: ignore[arg-type]
         raise Forbidden(
             _("%(step)s: only %(actor)s of this request may do this")
-            % {"step": label, "actor": _lower_first(step.actor_label)}
+            % {"step": step.label, "actor": _lower_first(step.actor_label)}
         )
     if request.status not in step.sources:
         raise Conflict(
             _("%(step)s: not possible while the request is %(status)s")
-            % {"step": label, "status": request.get_status_display().lower()}
+            % {"step": step.label, "status": request.get_status_display().lower()}
         )
     for condition in step.conditions:
         if not condition(request):
             raise Conflict(
-                _("%(step)s: %(condition)s") % {"step": label, "condition": CONDITION_MESSAGES[condition]}
+                _("%(step)s: %(condition)s")
+                % {"step": step.label, "condition": CONDITION_MESSAGES[condition]}
             )
 
 

@@ -92,10 +92,6 @@ def rows(
         yield [link(record.public_id) if name == "url" else COLUMNS[name](record) for name in columns]
 
 
-def _csv(columns: list[str], data: Iterator[list[Any]]) -> Iterator[str]:
-    yield from csv_lines(itertools.chain([columns], data))
-
-
 def _jsonl(columns: list[str], data: Iterator[list[Any]]) -> Iterator[str]:
     for row in data:
         yield json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) + "\n"
@@ -143,7 +139,7 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
         return FileResponse(
             _xlsx(columns, data), as_attachment=True, filename=filename, content_type=XLSX_TYPE
         )
-    body = _csv(columns, data) if fmt == "csv" else _jsonl(columns, data)
+    body = csv_lines(itertools.chain([columns], data)) if fmt == "csv" else _jsonl(columns, data)
     response = StreamingHttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
