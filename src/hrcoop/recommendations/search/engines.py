@@ -46,10 +46,6 @@ class Engine(Protocol):
     # have them counted apart.
     counts_in_page_window: ClassVar[bool]
 
-    def install_sql(self) -> list[str]: ...
-
-    def uninstall_sql(self) -> list[str]: ...
-
     def compile(self, node: Node) -> str: ...
 
     def ids_sql(self, node: Node | None, facets: FacetTokens = ()) -> tuple[str, list[Any]]: ...
@@ -76,30 +72,7 @@ class SqliteEngine:
     # FTS5 counts from its doclists: 132,000 matches in 19 ms, where a window over the ranked rows
     # added 190 ms.
     counts_in_page_window: ClassVar[bool] = False
-    TABLE = "search_fts"
-
-    def install_sql(self) -> list[str]:
-        row = "new.recommendation_id, new.stems, new.words, 'doc', new.facets"
-        old = "'delete', old.recommendation_id, old.stems, old.words, 'doc', old.facets"
-        columns = f"{self.TABLE}(rowid, stems, words, doc, facets)"
-        delete_columns = f"{self.TABLE}({self.TABLE}, rowid, stems, words, doc, facets)"
-        return [
-            f"CREATE VIRTUAL TABLE {self.TABLE} USING fts5(stems, words, doc, facets, content='', "
-            "columnsize=0, tokenize='unicode61 remove_diacritics 0')",
-            f"INSERT INTO {columns} "
-            "SELECT recommendation_id, stems, words, 'doc', facets FROM search_searchdocument",
-            "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_searchdocument BEGIN "
-            f"INSERT INTO {columns} VALUES ({row}); END",
-            "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_searchdocument BEGIN "
-            f"INSERT INTO {delete_columns} VALUES ({old}); END",
-            "CREATE TRIGGER search_fts_au AFTER UPDATE ON search_searchdocument BEGIN "
-            f"INSERT INTO {delete_columns} VALUES ({old}); INSERT INTO {columns} VALUES ({row}); END",
-        ]
-
-    def uninstall_sql(self) -> list[str]:
-        return [f"DROP TRIGGER IF EXISTS search_fts_{t}" for t in ("ai", "ad", "au")] + [
-            f"DROP TABLE IF EXISTS {self.TABLE}"
-        ]
+    TABLE = "search_fts"  # kept in step with the documents by triggers (migration search 0003)
 
     @staticmethod
     def _quote(token: str) -> str:
@@ -181,45 +154,7 @@ class PostgresEngine:
     # Counting apart would read every match from the table a second time.
     counts_in_page_window: ClassVar[bool] = True
 
-    TABLE = "search_vector"
-    # The vectors of one search document (columns prefixed ``new.`` in the trigger).
-    TEXT_VECTOR = (
-        "setweight(to_tsvector('simple'::regconfig, {row}stems), 'A') || "
-        "setweight(to_tsvector('simple'::regconfig, {row}words), 'B')"
-    )
-    FACET_VECTOR = "array_to_tsvector(string_to_array({row}facets, ' '))"  # no positions needed
-
-    def install_sql(self) -> list[str]:
-        table = self.TABLE
-        new_text, new_facets = self.TEXT_VECTOR.format(row="new."), self.FACET_VECTOR.format(row="new.")
-        return [
-            f"CREATE TABLE {table} (recommendation_id bigint PRIMARY KEY, text tsvector NOT NULL, "
-            "facets tsvector NOT NULL)",
-            f"INSERT INTO {table} SELECT recommendation_id, {self.TEXT_VECTOR.format(row='')}, "
-            f"{self.FACET_VECTOR.format(row='')} FROM search_searchdocument",
-            f"CREATE INDEX {table}_text ON {table} USING gin (text)",
-            f"CREATE INDEX {table}_facets ON {table} USING gin (facets)",
-            "CREATE FUNCTION search_vector_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP = 'DELETE' THEN DELETE FROM {table} WHERE recommendation_id = old.recommendation_id; "
-            f"ELSE INSERT INTO {table} VALUES (new.recommendation_id, {new_text}, {new_facets}) "
-            "ON CONFLICT (recommendation_id) DO UPDATE SET text = excluded.text, facets = excluded.facets; "
-            "END IF; RETURN NULL; END $$",
-            "CREATE TRIGGER search_vector_sync AFTER INSERT OR UPDATE OR DELETE ON search_searchdocument "
-            "FOR EACH ROW EXECUTE FUNCTION search_vector_sync()",
-            "CREATE FUNCTION search_vector_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"TRUNCATE {table}; RETURN NULL; END $$",
-            "CREATE TRIGGER search_vector_truncate AFTER TRUNCATE ON search_searchdocument "
-            "FOR EACH STATEMENT EXECUTE FUNCTION search_vector_truncate()",
-        ]
-
-    def uninstall_sql(self) -> list[str]:
-        return [
-            "DROP TRIGGER IF EXISTS search_vector_sync ON search_searchdocument",
-            "DROP TRIGGER IF EXISTS search_vector_truncate ON search_searchdocument",
-            "DROP FUNCTION IF EXISTS search_vector_sync()",
-            "DROP FUNCTION IF EXISTS search_vector_truncate()",
-            f"DROP TABLE IF EXISTS {self.TABLE}",
-        ]
+    TABLE = "search_vector"  # kept in step with the documents by triggers (migration search 0004)
 
     @staticmethod
     def _lexeme(token: str, weight: str) -> str:

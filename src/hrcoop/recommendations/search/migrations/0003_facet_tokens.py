@@ -9,9 +9,36 @@ from collections import defaultdict
 
 from django.db import migrations, models
 
-from hrcoop.recommendations.search.facets import TOKEN_FIELDS, record_tokens
-
 CHUNK = 2000
+
+# The facet tokens as this migration wrote them, frozen here: a migration never imports application
+# code, which may change after it (``search.facets`` is the living version).
+TOKEN_FIELDS = ("state_under_review_id", "mechanism_id", "cycle_id", "session_id", "response")
+
+
+def token(prefix, value):
+    return f"{prefix}{value}" if isinstance(value, int) else f"{prefix}x{value.encode().hex()}"
+
+
+def side_tokens(prefixes, state_ids, states):
+    state, group_prefix, organisation = prefixes
+    tokens = set()
+    for pk in state_ids:
+        group, organisations = states.get(pk, (None, ()))
+        tokens.add(token(state, pk))
+        tokens.update([token(group_prefix, group)] if group else [])
+        tokens.update(token(organisation, code) for code in organisations)
+    return sorted(tokens)
+
+
+def record_tokens(record, *, recommending_states, labels, states):
+    tokens = [token("me", record["mechanism_id"]), token("re", record["response"])]
+    tokens += [token("cy", record["cycle_id"])] if record["cycle_id"] is not None else []
+    tokens += [token("se", record["session_id"])] if record["session_id"] is not None else []
+    tokens += side_tokens(("su", "ug", "uo"), [record["state_under_review_id"]], states)
+    tokens += side_tokens(("rs", "rg", "ro"), recommending_states, states)
+    tokens += [token("la", pk) for pk in sorted(set(labels))]
+    return " ".join(tokens)
 
 
 def fill_facets(apps, schema_editor):
