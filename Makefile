@@ -27,7 +27,11 @@ test: $(STAMP)
 	@$(BIN)/pytest -n 2 --dist loadfile -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; exit 1; fi; exit $$rc
 
+# Style, types, the direction of imports between apps (docs/architecture.md), and no model change
+# without its migration.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/hrcoop makemigrations --check --dry-run
