@@ -32,6 +32,7 @@ from hrcoop.reference.models import (
 from hrcoop.reference.services import (
     create_reference_row,
     delete_reference_row,
+    fixed_fields,
     set_organisation_members,
     update_reference_row,
 )
@@ -47,7 +48,7 @@ class ReferenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            readonly += [f.name for f in obj._meta.concrete_fields if f.primary_key and f.name != "id"]
+            readonly += fixed_fields(type(obj))
         return readonly
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
@@ -63,7 +64,10 @@ class ReferenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             obj._state.adding = False
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Relations are written by ``save_model`` or the services; inlines here are read-only."""
+        """Relations are written by the services; inlines here are read-only, and are only read for
+        the admin's own log of what changed."""
+        for formset in formsets:
+            formset.save(commit=False)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         delete_reference_row(obj, actor=_actor(request))
@@ -99,6 +103,7 @@ class OrganisationAdmin(ReferenceAdmin):
     filter_horizontal = ["members"]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
         set_organisation_members(form.instance, form.cleaned_data["members"], actor=_actor(request))
 
 

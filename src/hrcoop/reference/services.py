@@ -279,6 +279,13 @@ EDITABLE_MODELS: tuple[type[Model], ...] = (
 )
 
 
+def fixed_fields(model: type[Model]) -> list[str]:
+    """Fields set once: a code that is the key (rows refer to it) and a State's ISO code, which
+    records' identity keys and the focal points' scopes hold."""
+    keys = [f.name for f in model._meta.concrete_fields if f.primary_key and f.name != "id"]
+    return [*keys, "iso3"] if model is State else keys
+
+
 def _check_editable(model: type[Model]) -> None:
     if model not in EDITABLE_MODELS:
         raise InvalidInput(f"{model._meta.verbose_name} is not reference data a person edits", where="model")
@@ -286,7 +293,8 @@ def _check_editable(model: type[Model]) -> None:
 
 def _snapshot(row: Model, names: Any) -> dict[str, Any]:
     """The stored form of these fields (a foreign key as its key), for the audit log."""
-    return {name: row._meta.get_field(name).value_from_object(row) for name in names}
+    fields = {f.name: f for f in row._meta.concrete_fields}
+    return {name: fields[name].value_from_object(row) for name in names}
 
 
 def _fields(row: Model) -> list[str]:
@@ -324,20 +332,26 @@ def update_reference_row(row: M, *, actor: User | None, changes: dict[str, Any])
     recommends: ``memberships_changed`` has them reindexed in this transaction.
     """
     _check_editable(type(row))
-    editable = {f.name for f in row._meta.concrete_fields if not f.primary_key}
+    editable = set(_fields(row)) - set(fixed_fields(type(row)))
     unknown = sorted(set(changes) - editable)
-    if unknown:  # a code that is the key would leave every row that refers to it behind
+    if unknown:
         raise InvalidInput(
             f"these fields of a {row._meta.verbose_name} cannot be changed: {', '.join(unknown)}",
             where=unknown[0],
         )
     before = _snapshot(row, changes)
+    stored = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.name in changes}
     for name, value in changes.items():
         setattr(row, name, value)
     after = _snapshot(row, changes)
     if after == before:
         return row
-    _validate(row)
+    try:
+        _validate(row)
+    except InvalidInput:
+        for attname, value in stored.items():  # the caller's instance shows the row as it still is
+            setattr(row, attname, value)
+        raise
     row.save(update_fields=list(changes))
     record_event(actor=actor, action="reference.changed", target=row, data={"before": before, "after": after})
     if isinstance(row, State) and before.get("regional_group") != after.get("regional_group"):
