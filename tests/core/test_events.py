@@ -37,7 +37,7 @@ from hrcoop.reference.services import (
     set_organisation_members,
     update_reference_row,
 )
-from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
+from tests.recommendations.upr_info_fixtures import write_2018
 
 DEATH = "Abolish the death penalty"  # under review: Côte d'Ivoire; recommended by France (WEOG, EU)
 
@@ -344,10 +344,3 @@ def test_a_correction_in_the_admin_reaches_the_index_and_the_version(
     assert _found("punishment") == {"Abolish capital punishment"}
     assert _found("death") == set()
     assert _version() == before + 1
-
-
-def test_rows_of_the_fixture_are_as_the_tests_above_read_them() -> None:
-    """``DEATH`` is recommended by France alone, which the tests above move between groups."""
-    assert [row for row in ROWS_2018 if row[1] == DEATH] == [
-        ("Côte d'Ivoire", DEATH, "France", "Noted", "5", "Death penalty", "19")
-    ]

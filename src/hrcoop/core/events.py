@@ -25,7 +25,8 @@ The events:
   import writer; never by a dry run, never by a later save of the ``ImportRun``).
 - ``records_changed(ids, text_changed)``: these records changed; ``text_changed`` False when only
   their labels, recommending States or response did (their vectors stay). Sent by the import writer,
-  a correction (``update_recommendation``) and the review of suggestions.
+  a correction (``update_recommendation``), the review of suggestions, and the deletion of a State
+  (its recommendations lose a recommending State).
 - ``memberships_changed(state_ids)``: these States changed regional group or organisations, which
   every record they review or recommend carries as facet tokens. Sent by the reference services and
   the reference loader.
