@@ -8,8 +8,9 @@ peak resident memory under 300 MB. A second reference, the schema floor, is the 
 the import's own rows (about 4.6 per source row) into the real tables, with their indexes and foreign
 keys: the part of the import's time that no change to the Python code can remove.
 
-By default the writer is measured alone: the search index's hooks (on ``ImportRun``'s ``post_save``,
-which tokenises every new record when a file's import finishes, and on ``records_changed``) are muted;
+By default the writer is measured alone: the receivers of its domain events (``import_finished``,
+on which the search index tokenises every new record when a file's import finishes, and
+``records_changed``) are muted;
 ``--with-hooks`` measures the import as ``hrcoop import`` runs it, indexing included.
 
     .venv/bin/python bench/import_upr_info.py              # SQLite, a fresh file in a temporary folder
@@ -96,25 +97,21 @@ def schema_floor() -> float:
 
 @contextmanager
 def import_run_hooks(*, enabled: bool) -> Iterator[None]:
-    """Mute the search hooks of an import unless ``enabled``: the ``post_save`` receivers registered
-    for ``ImportRun`` and the receivers of ``records_changed`` (records given new States or labels)."""
-    from django.db.models.signals import post_save
+    """Mute the receivers of an import's events unless ``enabled``: those of ``import_finished`` (the
+    search index, suggestions, the registry's version) and of ``records_changed`` (records given new
+    States or labels)."""
+    from hrcoop.core.events import import_finished, records_changed
 
-    from hrcoop.recommendations.models import ImportRun
-    from hrcoop.recommendations.signals import records_changed
-
-    saved, saved_changed = list(post_save.receivers), list(records_changed.receivers)
+    events = (import_finished, records_changed)
+    saved = [list(event.receivers) for event in events]
     if not enabled:
-        post_save.receivers = [r for r in saved if r[0][1] != id(ImportRun)]
-        records_changed.receivers = []
-    post_save.sender_receivers_cache.clear()
-    records_changed.sender_receivers_cache.clear()
+        for event in events:
+            event.receivers.clear()
     try:
         yield
     finally:
-        post_save.receivers, records_changed.receivers = saved, saved_changed
-        post_save.sender_receivers_cache.clear()
-        records_changed.sender_receivers_cache.clear()
+        for event, receivers in zip(events, saved, strict=True):
+            event.receivers[:] = receivers
 
 
 def main() -> None:

@@ -239,12 +239,12 @@ def setup_data() -> tuple[Any, list[int], dict[str, list[str]]]:
 
     from hrcoop.assistance.models import AssistanceRequest, Status
     from hrcoop.core.models import Role, User
-    from hrcoop.core.roles import grant_role
+    from hrcoop.core.services import grant_role
     from hrcoop.funds import services
     from hrcoop.reference.models import State
 
     actor = User.objects.create_user("bench-secretariat")
-    grant_role(actor, Role.SECRETARIAT)
+    grant_role(actor, Role.SECRETARIAT, actor=None)
     states = list(State.objects.order_by("iso3"))
     donors = [
         services.register_donor(

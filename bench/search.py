@@ -44,10 +44,11 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from hrcoop.core.versions import bump_version  # noqa: E402
 from hrcoop.recommendations.models import Recommendation  # noqa: E402
+from hrcoop.recommendations.registry_version import REGISTRY  # noqa: E402
 from hrcoop.recommendations.search.selectors import SearchParams, search  # noqa: E402
 from hrcoop.recommendations.search.text import document_tokens  # noqa: E402
-from hrcoop.recommendations.services import mark_registry_changed  # noqa: E402
 
 QUERIES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("words", "women", {}),
@@ -368,7 +369,7 @@ def expand(target: int) -> None:
                 [shift, stems, words, step],
             )
         print(f"copy {k}/{copies} ({opening!r}) in {time.perf_counter() - started:.1f} s", flush=True)
-    mark_registry_changed()  # written around the services: cached API answers must not be served
+    bump_version(REGISTRY)  # written around the services: cached API answers must not be served
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

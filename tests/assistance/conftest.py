@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hrcoop.assistance.models import AssistanceRequest, ProgressReport, Status
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.reference.models import Fund, Mechanism, State
 
@@ -37,7 +37,7 @@ def _user(username: str, role: Role | None = None, scope: str = "", **extra: obj
         username, email=f"{username}@example.org", password="pw-" + username, **extra
     )
     if role is not None:
-        grant_role(user, role, scope=scope)
+        grant_role(user, role, scope=scope, actor=None)
     return user
 
 

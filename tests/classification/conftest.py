@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
 from hrcoop.reference.models import Mechanism, State, UprSession
 
@@ -103,12 +103,12 @@ def _model_dir(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
 @pytest.fixture
 def reviewer(db: None) -> User:
     user = User.objects.create_user("reviewer", password="pw-reviewer-1")
-    grant_role(user, Role.SECRETARIAT)
+    grant_role(user, Role.SECRETARIAT, actor=None)
     return user
 
 
 @pytest.fixture
 def outsider(db: None) -> User:
     user = User.objects.create_user("contributor", password="pw-contributor-1")
-    grant_role(user, Role.CONTRIBUTOR)
+    grant_role(user, Role.CONTRIBUTOR, actor=None)
     return user

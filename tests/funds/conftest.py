@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor
 from hrcoop.reference.models import Fund, Organisation, RegionalGroup, State
@@ -52,7 +52,7 @@ def ledger_reference(db: None) -> None:
 @pytest.fixture
 def secretariat(ledger_reference: None) -> User:
     user = User.objects.create_user("secretariat")
-    grant_role(user, Role.SECRETARIAT)
+    grant_role(user, Role.SECRETARIAT, actor=None)
     return user
 
 

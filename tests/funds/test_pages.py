@@ -13,7 +13,7 @@ from django.test import Client
 
 from hrcoop.core.models import Role, RoleAssignment, User
 from hrcoop.core.money import Money
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Pledge, Posting
 
@@ -220,12 +220,12 @@ def test_donor_page(client: Client, books: dict[str, Any], donors: dict[str, Don
 def test_an_anonymous_donor_sees_its_own_page(client: Client, books: dict[str, Any]) -> None:
     donor = books["anonymous"]
     representative = User.objects.create_user("family-office")
-    grant_role(representative, Role.DONOR, scope=str(donor.pk))
+    grant_role(representative, Role.DONOR, scope=str(donor.pk), actor=None)
     client.force_login(representative)
     page = client.get(f"/funds/donors/{donor.pk}/").content.decode()
     assert "A Generous Family" in page and "1,000.00 USD" in page
     other = User.objects.create_user("other-donor")
-    grant_role(other, Role.DONOR, scope="999")
+    grant_role(other, Role.DONOR, scope="999", actor=None)
     client.force_login(other)
     assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404
     unscoped = User.objects.create_user("donor-without-scope")  # an assignment made without a donor id

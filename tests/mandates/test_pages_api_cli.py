@@ -156,7 +156,7 @@ def test_api_fulfil_is_for_the_secretariat(seed: Resolution, django_user_model: 
     from rest_framework.test import APIClient
 
     from hrcoop.core.models import Role
-    from hrcoop.core.roles import grant_role
+    from hrcoop.core.services import grant_role
 
     mandate = Mandate.objects.get(paragraph__number="32")
     url = f"/api/mandates/mandates/{mandate.pk}/fulfil/"
@@ -164,11 +164,11 @@ def test_api_fulfil_is_for_the_secretariat(seed: Resolution, django_user_model: 
     refused = api.post(url, {"document_symbol": "A/HRC/50/19"}, format="json")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     donor = django_user_model.objects.create_user("donor")
-    grant_role(donor, Role.DONOR, scope="1")
+    grant_role(donor, Role.DONOR, scope="1", actor=None)
     api.force_authenticate(donor)
     assert api.post(url, {"document_symbol": "A/HRC/50/19"}, format="json").status_code == 403
     staff = django_user_model.objects.create_user("secretariat")
-    grant_role(staff, Role.SECRETARIAT)
+    grant_role(staff, Role.SECRETARIAT, actor=None)
     api.force_authenticate(staff)
     bad = api.post(url, {"document_symbol": "our report"}, format="json")
     assert bad.status_code == 400 and "not a UN document symbol" in bad.json()["error"]["message"]
@@ -185,14 +185,14 @@ def test_mandate_page_form_for_the_secretariat(
     client: Client, seed: Resolution, django_user_model: Any
 ) -> None:
     from hrcoop.core.models import Role
-    from hrcoop.core.roles import grant_role
+    from hrcoop.core.services import grant_role
 
     mandate = Mandate.objects.get(paragraph__number="32")
     url = f"/mandates/mandate/{mandate.pk}/"
     assert 'name="document_symbol"' not in client.get(url).content.decode()
     assert client.post(url, {"document_symbol": "A/HRC/50/19"}).status_code == 403
     staff = django_user_model.objects.create_user("secretariat")
-    grant_role(staff, Role.SECRETARIAT)
+    grant_role(staff, Role.SECRETARIAT, actor=None)
     client.force_login(staff)
     assert 'name="document_symbol"' in client.get(url).content.decode()
     refused = client.post(url, {"document_symbol": "soon"})
@@ -214,11 +214,11 @@ def test_a_bad_symbol_reads_in_french_on_the_french_page_and_in_english_at_the_c
     seed: Resolution, django_user_model: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from hrcoop.core.models import Role
-    from hrcoop.core.roles import grant_role
+    from hrcoop.core.services import grant_role
 
     mandate = Mandate.objects.get(paragraph__number="32")
     staff = django_user_model.objects.create_user("secretariat")
-    grant_role(staff, Role.SECRETARIAT)
+    grant_role(staff, Role.SECRETARIAT, actor=None)
     client = Client()
     client.force_login(staff)
     page = client.post(f"/fr/mandates/mandate/{mandate.pk}/", {"document_symbol": "our report"})

@@ -8,8 +8,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from hrcoop.core.models import AuditChainHead, User
-from hrcoop.recommendations.models import RegistryVersion
+from hrcoop.core.models import AuditChainHead, DataVersion, User
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
 
 # Internal bookkeeping rows that nobody reads by hand, and why they are left out of the admin.
@@ -17,7 +16,7 @@ NOT_IN_ADMIN = {
     AuditChainHead: "the head of the audit hash chain: one row the audit service locks",
     SearchDocument: "the full-text index, derived from the records (hrcoop search reindex rebuilds it)",
     Embedding: "sentence vectors, derived from the records' texts",
-    RegistryVersion: "one counter the registry's services raise, read for the API's ETag",
+    DataVersion: "counters the receivers of domain events raise, read for the API's ETags and caches",
 }
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import path
 
 from hrcoop.config.urls import urlpatterns as site_urls
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_a_missing_page_is_the_sites_own_in_the_readers_language(client: Client)
 
 def test_a_refusal_says_why_in_the_readers_language(client: Client) -> None:
     official = User.objects.create_user("fiji")
-    grant_role(official, Role.STATE_FOCAL_POINT, scope="FJI")
+    grant_role(official, Role.STATE_FOCAL_POINT, scope="FJI", actor=None)
     client.force_login(official)
     response = client.get("/ar/assistance/queue/")
     page = response.content.decode()

@@ -9,19 +9,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hrcoop.core.models import User
+from hrcoop.core.models import DataVersion, User
 from hrcoop.recommendations.models import (
     Classification,
     Label,
     LabelKind,
     Provenance,
     Recommendation,
-    RegistryVersion,
 )
+from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.selectors import records_in_order
 from hrcoop.recommendations.services import import_files
 from hrcoop.reference.models import State
-from hrcoop.reference.services import load_reference_data
+from hrcoop.reference.services import load_reference_data, update_reference_row
 from tests.recommendations.upr_info_fixtures import write_2018
 
 
@@ -92,8 +92,7 @@ def test_a_state_renamed_by_any_write_shows_at_once(records: list[int]) -> None:
     state = State.objects.get(pk=record.state_under_review_id)
     original = state.name
 
-    state.name = "Renamed in the admin"
-    state.save()
+    update_reference_row(state, actor=None, changes={"name": "Renamed in the admin"})  # as the admin does
     assert records_in_order(records[:1])[0].state_under_review.name == "Renamed in the admin"
 
     State.objects.filter(pk=state.pk).update(name="Changed behind our back")
@@ -103,7 +102,7 @@ def test_a_state_renamed_by_any_write_shows_at_once(records: list[int]) -> None:
 
 @pytest.mark.django_db
 def test_reloading_unchanged_reference_data_leaves_the_registry_version(records: list[int]) -> None:
-    before = RegistryVersion.objects.get(pk=1)
+    before = DataVersion.objects.get(name=REGISTRY)
     load_reference_data()
-    after = RegistryVersion.objects.get(pk=1)
+    after = DataVersion.objects.get(name=REGISTRY)
     assert (after.number, after.changed_at) == (before.number, before.changed_at)

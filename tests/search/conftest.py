@@ -164,10 +164,11 @@ def make_corpus() -> dict[str, Recommendation]:
 
 @pytest.fixture
 def corpus(reference_data: None) -> dict[str, Recommendation]:
+    from hrcoop.core.versions import bump_version
+    from hrcoop.recommendations.registry_version import REGISTRY
     from hrcoop.recommendations.search.services import index_recommendations
-    from hrcoop.recommendations.services import mark_registry_changed
 
     records = make_corpus()
-    mark_registry_changed()  # written directly, not through an import: raise the version as one would
+    bump_version(REGISTRY)  # written directly, not through an import: raise the version as one would
     index_recommendations(embed_later=False)
     return records

@@ -103,7 +103,8 @@ def test_a_change_to_the_registry_changes_the_etag(corpus: dict, client: Client)
 @pytest.mark.django_db
 def test_public_answers_are_cached_until_the_registry_changes(corpus: dict, client: Client) -> None:
     from hrcoop.core.models import User
-    from hrcoop.recommendations.services import mark_registry_changed
+    from hrcoop.core.versions import bump_version
+    from hrcoop.recommendations.registry_version import REGISTRY
 
     record = corpus["torture"]
     url = f"/api/recommendations/{record.public_id}/"
@@ -115,7 +116,7 @@ def test_public_answers_are_cached_until_the_registry_changes(corpus: dict, clie
     signed_in.force_login(User.objects.create_user("reader"))
     assert signed_in.get(url).json()["text"] == "Written behind the services' back"  # never cached
 
-    mark_registry_changed()
+    bump_version(REGISTRY)
     assert client.get(url).json()["text"] == "Written behind the services' back"
 
 

@@ -1,16 +1,21 @@
 """Facets are answered by the index's facet tokens, so every write that changes a record's recommending
-States or accepted labels must reach them: an ORM save, a State-side change, an import, a review."""
+States or accepted labels must reach them: a change from either side, an import, a review, an edit of
+the reference data. They reach them through the domain events (``core.events``) that services send."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from hrcoop.core.models import User
-from hrcoop.core.roles import Role, grant_role
+from hrcoop.core.events import records_changed
+from hrcoop.core.models import DataVersion, User
+from hrcoop.core.roles import Role
+from hrcoop.core.services import grant_role
 from hrcoop.recommendations.classification.services import review
 from hrcoop.recommendations.models import (
     Classification,
@@ -18,14 +23,19 @@ from hrcoop.recommendations.models import (
     LabelKind,
     Provenance,
     Recommendation,
-    RegistryVersion,
 )
+from hrcoop.recommendations.registry_version import registry_version
 from hrcoop.recommendations.search.facets import record_tokens, token
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.search.services import index_recommendations
 from hrcoop.recommendations.services import import_files
-from hrcoop.reference.models import Organisation, State
-from hrcoop.reference.services import load_reference_data
+from hrcoop.reference.models import Organisation, RegionalGroup, State
+from hrcoop.reference.services import (
+    delete_reference_row,
+    load_reference_data,
+    set_organisation_members,
+    update_reference_row,
+)
 from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 
 
@@ -56,39 +66,46 @@ def test_codes_become_tokens_no_tokenizer_splits_or_merges() -> None:
     ]
 
 
+@contextmanager
+def _as_a_service_writes(*records: Recommendation | int) -> Iterator[None]:
+    """Rows written as the import writer and the review write them: then ``records_changed``."""
+    with transaction.atomic():
+        yield
+        ids = [r if isinstance(r, int) else r.pk for r in records]
+        records_changed.send(ids=ids, text_changed=False)
+
+
 @pytest.mark.django_db
 def test_recommending_states_changed_from_either_side_reach_the_facets(
-    corpus: dict[str, Recommendation], django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+    corpus: dict[str, Recommendation],
+) -> None:
     record = corpus["press"]
     france = State.objects.get(iso3="FRA")
     assert record.pk not in _found(recommending_state=["FRA"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with _as_a_service_writes(record):
         record.recommending_states.add(france)
     assert record.pk in _found(recommending_state=["FRA"])
     assert record.pk in _found(recommending_organisation=["EU"])  # through France's membership
-    with django_capture_on_commit_callbacks(execute=True):
+    with _as_a_service_writes(record):
         france.recommendations_made.remove(record)
     assert record.pk not in _found(recommending_state=["FRA"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with _as_a_service_writes(record):
         france.recommendations_made.add(record)
-    with django_capture_on_commit_callbacks(execute=True):
+    with _as_a_service_writes(*france.recommendations_made.values_list("pk", flat=True)):
         france.recommendations_made.clear()
     assert _found(recommending_state=["FRA"]) == set()
 
 
 @pytest.mark.django_db
-def test_labels_saved_or_deleted_reach_the_facets(
-    corpus: dict[str, Recommendation], django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+def test_labels_saved_or_deleted_reach_the_facets(corpus: dict[str, Recommendation]) -> None:
     record = corpus["press"]
     label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
-    with django_capture_on_commit_callbacks(execute=True):
+    with _as_a_service_writes(record):
         row = Classification.objects.create(
             recommendation=record, label=label, kind=LabelKind.THEME, provenance=Provenance.IMPORTED
         )
     assert _found(theme=["media"]) == {record.pk}
-    with django_capture_on_commit_callbacks(execute=True):
+    with _as_a_service_writes(record):
         row.delete()
     assert _found(theme=["media"]) == set()
 
@@ -113,7 +130,7 @@ def test_a_suggestion_counts_in_the_facets_once_accepted_and_at_once(
     record = corpus["press"]
     suggestion = _suggest_media(record)
     reviewer = User.objects.create_user("reviewer", password="pw-reviewer-1")
-    grant_role(reviewer, Role.SECRETARIAT)
+    grant_role(reviewer, Role.SECRETARIAT, actor=None)
     assert _found(theme=["media"]) == set()  # a suggestion is not a label yet
 
     review([suggestion.pk], accept=True, actor=reviewer)
@@ -246,34 +263,36 @@ def test_the_whole_registrys_kept_counts_follow_a_membership_the_loader_corrects
 def test_memberships_edited_one_by_one_reach_the_facets_and_the_version(
     corpus: dict[str, Recommendation],
 ) -> None:
-    """As the admin edits them: a State's group, an organisation's members, a State's organisations."""
+    """As the admin edits them, through the reference services: a State's group, an organisation's
+    members, an organisation deleted."""
     record = corpus["press"]  # recommended by Norway and Sweden, both WEOG, neither in the AU
     norway, sweden = State.objects.get(iso3="NOR"), State.objects.get(iso3="SWE")
     au = Organisation.objects.get(code="AU")
-    versions = [RegistryVersion.current()]
+    versions = [registry_version()]
 
     def follows(organisation: str, group: str) -> tuple[bool, bool]:
-        versions.append(RegistryVersion.current())
+        versions.append(registry_version())
         assert versions[-1] != versions[-2], "the registry's version did not move"
         return (
             record.pk in _found(recommending_organisation=[organisation]),
             record.pk in _found(recommending_group=[group]),
         )
 
-    sweden.regional_group_id = "EEG"
-    sweden.save()
+    def group(code: str) -> dict[str, RegionalGroup]:
+        return {"regional_group": RegionalGroup.objects.get(code=code)}
+
+    update_reference_row(sweden, actor=None, changes=group("EEG"))
     assert follows("AU", "EEG") == (False, True)
-    au.members.add(norway)
+    set_organisation_members(au, [*au.members.all(), norway], actor=None)
     assert follows("AU", "EEG") == (True, True)
-    au.members.clear()
+    set_organisation_members(au, [], actor=None)
     assert follows("AU", "EEG") == (False, True)
-    norway.organisations.add(au)
+    set_organisation_members(au, [norway], actor=None)
     assert follows("AU", "EEG") == (True, True)
-    norway.organisations.remove(au)
-    sweden.regional_group_id = "WEOG"
-    sweden.save()
+    set_organisation_members(au, [], actor=None)
+    update_reference_row(sweden, actor=None, changes=group("WEOG"))
     assert follows("AU", "EEG") == (False, False)
-    Organisation.objects.get(code="EU").delete()  # Sweden's organisation, and so the record's
+    delete_reference_row(Organisation.objects.get(code="EU"), actor=None)  # Sweden's, so the record's
     assert follows("EU", "WEOG") == (False, True)
 
 
@@ -293,8 +312,7 @@ def test_facet_values_are_named_without_a_query_per_facet_and_a_rename_shows_at_
     assert named["recommending_state"]["FRA"] == "France"
 
     eu = Organisation.objects.get(code="EU")
-    eu.name = "Union européenne"
-    eu.save()  # as in the admin
+    update_reference_row(eu, actor=None, changes={"name": "Union européenne"})  # as the admin does
     assert facets()["recommending_organisation"]["EU"] == "Union européenne"
 
 
@@ -304,7 +322,7 @@ def test_a_search_reads_the_registry_version_once(corpus: dict[str, Recommendati
         found = search(SearchParams(q="death", filters={"recommending_organisation": ["EU"]}))
         found.page(limit=20)
         found.facets()
-    version_reads = [q for q in captured if RegistryVersion._meta.db_table in q["sql"]]
+    version_reads = [q for q in captured if DataVersion._meta.db_table in q["sql"]]
     assert len(version_reads) == 1
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.search.selectors import SearchParams, search
+from hrcoop.recommendations.services import update_recommendation
 from tests.search.conftest import CORPUS
 
 ALL = set(CORPUS)
@@ -99,9 +100,8 @@ def test_relevance_and_date_orders_hold_the_same_records(indexed: dict[str, Reco
 @pytest.mark.django_db
 def test_index_follows_edits(indexed: dict[str, Recommendation], django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     record = indexed["press"]
-    with django_capture_on_commit_callbacks(execute=True):
-        record.text = "Guarantee freedom of assembly"
-        record.save()
+    with django_capture_on_commit_callbacks(execute=True):  # a correction, as the admin makes it
+        update_recommendation(record, actor=None, changes={"text": "Guarantee freedom of assembly"})
     assert _found("journalists") == set()
     assert _found("assembly") == {"press"}
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from hrcoop.core.models import AuditEvent, RoleAssignment, User
+from hrcoop.core.models import AuditEvent, Role, RoleAssignment, User
+from hrcoop.core.services import grant_role, revoke_role
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """A user's roles, granted and revoked through ``core.services`` (``HrcoopUserAdmin.save_formset``)."""
+
     model = RoleAssignment
     extra = 0
 
@@ -28,6 +31,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(User)
 class HrcoopUserAdmin(UserAdmin):
     inlines = [RoleAssignmentInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Roles through the services, so that each grant and revocation is audited; a changed row is
+        the old role revoked and the new one granted."""
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        actor = request.user if isinstance(request.user, User) else None
+        formset.save(commit=False)  # fills new_objects, changed_objects and deleted_objects
+        for assignment in formset.deleted_objects:
+            revoke_role(assignment, actor=actor)
+        for assignment, _fields in formset.changed_objects:
+            revoke_role(RoleAssignment.objects.get(pk=assignment.pk), actor=actor)
+        for assignment in [*formset.new_objects, *(a for a, _ in formset.changed_objects)]:
+            grant_role(form.instance, Role(assignment.role), scope=assignment.scope, actor=actor)
 
 
 @admin.register(AuditEvent)

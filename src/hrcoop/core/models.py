@@ -1,11 +1,13 @@
-"""Users, their roles, and the append-only audit log."""
+"""Users, their roles, the append-only audit log, and the data versions that key caches."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,3 +96,39 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class DataVersion(models.Model):
+    """A named counter that every change to some data raises: ``registry`` for the recommendations.
+
+    Caches, ETags and cached API answers are keyed by it, so they are never stale: a change makes new
+    keys. It is raised by the subscribers of the domain events (``core.events``) through
+    ``core.versions.bump_version``, and read with one primary-key lookup (``current_version``).
+    Deriving a version from the data itself (a count and a last change) scanned whole tables on
+    every request and missed changes that touch no row of them, such as a label accepted in review.
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} version {self.number}"
+
+    @classmethod
+    def current(cls, name: str) -> tuple[int, datetime.datetime | None] | None:
+        """(number, time of the last change), or None when ``name`` was never raised.
+
+        Read on every page and API request, so in plain SQL: the ORM took four times as long to build
+        this statement as the database took to answer it. SQLite hands the time back as the text it
+        stored, in UTC.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number, changed_at FROM {cls._meta.db_table} WHERE name = %s", [name])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        number, changed_at = row
+        if isinstance(changed_at, str):
+            changed_at = datetime.datetime.fromisoformat(changed_at).replace(tzinfo=datetime.UTC)
+        return number, changed_at

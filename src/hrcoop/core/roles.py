@@ -1,7 +1,8 @@
 """Questions about what a user may do, asked in one place (DESIGN.md §1).
 
 Selectors and services ask these rather than reading ``RoleAssignment`` themselves, so that a rule
-such as "an admin may do everything" lives here only.
+such as "an admin may do everything" lives here only. Roles are granted and revoked by
+``core.services``.
 """
 
 from __future__ import annotations
@@ -61,9 +62,3 @@ def scopes_of(actor: Actor, role: Role) -> set[str]:
     if user is None:
         return set()
     return set(RoleAssignment.objects.filter(user=user, role=role).values_list("scope", flat=True))
-
-
-def grant_role(user: User, role: Role, *, scope: str = "") -> RoleAssignment:
-    RoleAssignment(user=user, role=role, scope=scope).clean()
-    assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, scope=scope)
-    return assignment

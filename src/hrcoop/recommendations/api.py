@@ -34,7 +34,9 @@ from rest_framework.views import APIView
 
 from hrcoop.core.api import CursorPagination
 from hrcoop.core.errors import InvalidInput, NotFound
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation, RegistryVersion
+from hrcoop.core.versions import current_version
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
+from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.search.facets import FACETS
 from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
 from hrcoop.recommendations.selectors import HISTORY_KINDS, recommendation_detail, record_history
@@ -320,13 +322,14 @@ PAGE_PARAMETERS = [
 # --- conditional requests ---------------------------------------------------------------------------
 
 
-def registry_version() -> tuple[str, float | None]:
-    """(a token that changes with any change to the registry, its last change as a timestamp).
+def version_token(name: str) -> tuple[str, float | None]:
+    """(a token that changes with any change to the data version ``name``, its last change as a
+    timestamp).
 
-    The token is empty while the registry has never been written through its services: nothing is then
+    The token is empty while that data has never been written through its services: nothing is then
     cached, since nothing would tell a cached answer from a new one.
     """
-    number, changed_at = RegistryVersion.current() or (0, None)
+    number, changed_at = current_version(name) or (0, None)
     if changed_at is None:
         return "", None
     return f"{number}-{changed_at.isoformat()}", changed_at.timestamp()
@@ -338,20 +341,22 @@ def _cacheable(request: HttpRequest) -> bool:
 
 
 class ConditionalMixin:
-    """ETag / Last-Modified on every GET, and a cache of public JSON answers, keyed by the registry version.
+    """ETag / Last-Modified on every GET, and a cache of public JSON answers, keyed by a data version.
 
-    What a GET answers depends only on the registry, the URL and the format asked for (the API is
-    outside the language prefixes: it answers in English), and every write to the registry raises its
-    version (``mark_registry_changed``): a cached answer is never stale, as a change makes new keys and
-    the old entries age out. A popular search then costs one look-up of the version and one of the
-    cache. The cache is Django's ``default`` (per process unless ``CACHES`` says
-    otherwise); ``HRCOOP_API_CACHE_SECONDS=0`` turns it off.
+    ``data_version`` names the counter (``core.versions``) that every change to what the view shows
+    raises: the registry's by default. What a GET answers depends only on that data, the URL and the
+    format asked for (the API is outside the language prefixes: it answers in English), so a cached
+    answer is never stale, as a change makes new keys and the old entries age out. A popular search
+    then costs one look-up of the version and one of the cache. The cache is Django's ``default`` (per
+    process unless ``CACHES`` says otherwise); ``HRCOOP_API_CACHE_SECONDS=0`` turns it off.
     """
+
+    data_version: str = REGISTRY
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "GET":
             return self._answer(request, *args, **kwargs)
-        token, last = registry_version()
+        token, last = version_token(self.data_version)
         url = request.build_absolute_uri()
         digest = hashlib.sha256(f"{token}|{url}|{request.META.get('HTTP_ACCEPT', '')}".encode()).hexdigest()
         key = f"api:{digest}" if token and settings.HRCOOP_API_CACHE_SECONDS and _cacheable(request) else ""

@@ -7,6 +7,6 @@ class RecommendationsConfig(AppConfig):
     verbose_name = "Recommendations"
 
     def ready(self) -> None:
-        from hrcoop.recommendations import reference_cache
+        from hrcoop.recommendations import registry_version
 
-        reference_cache.connect()
+        registry_version.subscribe()

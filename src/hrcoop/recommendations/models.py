@@ -10,10 +10,8 @@ public id on every deployment and across re-imports.
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -219,37 +217,3 @@ class Classification(models.Model):
                 "confidence": self.confidence,
             }
         return gettext("model %(version)s") % {"version": self.model_version}
-
-
-class RegistryVersion(models.Model):
-    """The registry's version: one row whose number every write to the records or their labels raises.
-
-    Conditional API requests (ETag, Last-Modified) read it with one primary-key lookup. Deriving a
-    version from the records themselves (their count and last change) scanned the whole table on every
-    request - 10 ms at 41k records, most of a simple request's time - and missed a label accepted in
-    review, which changes what the API shows without touching the record.
-    """
-
-    number = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"registry version {self.number}"
-
-    @classmethod
-    def current(cls) -> tuple[int, datetime.datetime | None] | None:
-        """(number, time of the last change), or None when the row is missing (a flushed test database).
-
-        Read on every page and API request, so in plain SQL: the ORM took four times as long to build
-        this statement as the database took to answer it. SQLite hands the time back as the text it
-        stored, in UTC.
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT number, changed_at FROM {cls._meta.db_table} WHERE id = 1")
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        number, changed_at = row
-        if isinstance(changed_at, str):
-            changed_at = datetime.datetime.fromisoformat(changed_at).replace(tzinfo=datetime.UTC)
-        return number, changed_at

@@ -7,11 +7,11 @@ every page was two thirds of a search request's time in Python (6 ms of 7 at 41k
 written, only ever gets a new neighbour), so each process keeps them, and a page attaches the same
 instances to its records.
 
-The copy is keyed by the registry's version (``RegistryVersion.current()``), one primary-key lookup,
-so it is never stale: every write to these tables raises that version, through the receivers below
-(a row saved or deleted, as in the admin) or the bulk loaders' own calls (``reference_changed``,
-``sync_vocabularies``). The same version keys the API's cached answers and ETags, which show these
-rows too. A row missing from the copy (created since, in this very transaction) reloads it.
+The copy is keyed by the registry's version (``registry_version``), one primary-key lookup, so it
+is never stale: every write to these tables goes through a service that sends ``reference_changed``
+(``core.events``), which raises that version. The same version keys the API's cached answers and
+ETags, which show these rows too. A row missing from the copy (created since, in this very
+transaction, or a new import run, which raises the version only when it created records) reloads it.
 
 The instances are shared between requests: they are for reading, never for saving.
 """
@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
 
-from hrcoop.recommendations.models import ImportRun, Label, RegistryVersion
+from hrcoop.recommendations.models import ImportRun, Label
+from hrcoop.recommendations.registry_version import registry_version
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
-from hrcoop.reference.signals import reference_changed
 
 CACHED_MODELS: tuple[type[Model], ...] = (
     State,
@@ -36,7 +35,7 @@ CACHED_MODELS: tuple[type[Model], ...] = (
     UprCycle,
     UprSession,
     Label,
-    ImportRun,  # last: see ``connect``
+    ImportRun,
 )
 
 
@@ -67,7 +66,7 @@ class ReferenceRows:
     """The reference rows of the registry's current version: ``rows.get(State, pk)``."""
 
     def __init__(self) -> None:
-        version = RegistryVersion.current()
+        version = registry_version()
         copy = _copy
         self._copy = copy if copy is not None and copy.version == version else None
         self._version = version
@@ -82,21 +81,3 @@ class ReferenceRows:
         if self._copy is None:
             self._copy = _load(self._version)
         return self._copy.rows[model]
-
-
-def _registry_shows_a_change(**kwargs: Any) -> None:
-    from hrcoop.recommendations.services import mark_registry_changed
-
-    if not kwargs.get("raw"):  # fixtures loading
-        mark_registry_changed()
-
-
-def connect() -> None:
-    for model in CACHED_MODELS[:-1]:  # an import run is new when its import raises the version
-        post_save.connect(
-            _registry_shows_a_change, sender=model, dispatch_uid=f"reference_cache_save_{model}"
-        )
-        post_delete.connect(
-            _registry_shows_a_change, sender=model, dispatch_uid=f"reference_cache_delete_{model}"
-        )
-    reference_changed.connect(_registry_shows_a_change, dispatch_uid="reference_cache_loaded")

@@ -23,10 +23,10 @@ from hrcoop.recommendations.models import (
     Label,
     LabelKind,
     Recommendation,
-    RegistryVersion,
     Response,
 )
 from hrcoop.recommendations.reference_cache import ReferenceRows
+from hrcoop.recommendations.registry_version import registry_version
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
 
 M = TypeVar("M", bound=Model)
@@ -101,7 +101,7 @@ def kept_per_version(name: str, compute: Callable[[], T]) -> T:
     never stale, as every write raises the version. Kept as long as the API's answers are
     (``HRCOOP_API_CACHE_SECONDS``; 0 keeps nothing); a registry never written to is not cached.
     """
-    version = RegistryVersion.current()
+    version = registry_version()
     if version is None or not settings.HRCOOP_API_CACHE_SECONDS:
         return compute()
     key = f"{name}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from hrcoop.core.audit import record_event, record_events
 from hrcoop.core.errors import ImportFailed, InvalidInput
+from hrcoop.core.events import import_finished, records_changed, reference_changed
 from hrcoop.core.models import User
 from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.importers import FORMATS
@@ -42,10 +42,8 @@ from hrcoop.recommendations.models import (
     LabelKind,
     Provenance,
     Recommendation,
-    RegistryVersion,
     Response,
 )
-from hrcoop.recommendations.signals import records_changed
 from hrcoop.reference.models import Mechanism, State, UprSession
 from hrcoop.reference.names import StateIndex, name_key
 
@@ -98,23 +96,6 @@ def public_id_for(key: str) -> str:
     return "R" + "".join(_BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
 
 
-def mark_registry_changed(*, changed_records: Iterable[int] = ()) -> None:
-    """Raise the registry's version, in the caller's transaction.
-
-    Every service that changes what the registry shows (records, their recommending States, their
-    accepted labels) calls it once per change, so that the API's ETag and Last-Modified follow.
-    ``changed_records`` names the records whose recommending States or accepted labels changed by
-    writes that send no ``post_save``: ``records_changed`` lets derived data (the search index's
-    facet tokens) follow in the same transaction.
-    """
-    now = timezone.now()
-    if not RegistryVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
-        RegistryVersion.objects.create(pk=1, number=1, changed_at=now)  # the row was flushed (tests)
-    ids = sorted(set(changed_records))
-    if ids:
-        records_changed.send(sender=Recommendation, ids=ids)
-
-
 # --- vocabularies ---------------------------------------------------------------------------------
 
 
@@ -126,17 +107,18 @@ def _vocabulary_rows() -> Iterator[dict[str, str]]:
             yield from csv.DictReader(handle)
 
 
+@transaction.atomic
 def create_labels(labels: Sequence[Label]) -> list[Label]:
     """Add labels to the vocabularies, in one statement; returns them with their keys.
 
-    A new label changes what records may show (a facet value, a name on a page), so the registry's
-    version is raised, once for all of them. The vocabulary files, an import's new labels
-    (``--new-labels``) and the SDG models' goals and targets all add labels here.
+    A new label changes what records may show (a facet value, a name on a page): one
+    ``reference_changed`` for all of them raises the registry's version. The vocabulary files, an
+    import's new labels (``--new-labels``) and the SDG models' goals and targets all add labels here.
     """
     if not labels:
         return []
     created = Label.objects.bulk_create(labels)
-    mark_registry_changed()
+    reference_changed.send()
     return created
 
 
@@ -173,7 +155,7 @@ def sync_vocabularies() -> int:
                 new_aliases.append(LabelAlias(label_id=label_id, kind=row["kind"], key=key))
     LabelAlias.objects.bulk_create(new_aliases)
     if renamed:  # a renamed label changes what records show
-        mark_registry_changed()
+        reference_changed.send()
     return len(new_labels) + renamed + len(new_aliases)
 
 
@@ -648,8 +630,9 @@ def import_file(
     if dry_run:
         transaction.set_rollback(True)
     else:
-        if report["records_created"] or report["records_updated"]:
-            mark_registry_changed(changed_records=state.updated_ids)
+        import_finished.send(import_run_id=run.pk, created_records=bool(report["records_created"]))
+        if state.updated_ids:  # new recommending States, labels or responses of records it found
+            records_changed.send(ids=sorted(state.updated_ids), text_changed=False)
         summary = {k: v for k, v in report.items() if not k.endswith("_samples")}
         record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
     return report
@@ -707,7 +690,7 @@ def update_recommendation(
     for name, value in changes.items():
         setattr(recommendation, name, value)
     recommendation.save(update_fields=[*changes, "updated_at"])
-    mark_registry_changed()
+    records_changed.send(ids=[recommendation.pk], text_changed=bool({"text", "language"} & set(changes)))
     record_event(
         actor=actor,
         action=CORRECTED,

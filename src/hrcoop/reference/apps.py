@@ -5,8 +5,3 @@ class ReferenceConfig(AppConfig):
     name = "hrcoop.reference"
     label = "reference"
     verbose_name = "Reference data"
-
-    def ready(self) -> None:
-        from hrcoop.reference import tracking
-
-        tracking.connect()

@@ -1,17 +1,28 @@
-"""Loading reference data: the project's own fact files, and the SDG texts in six languages."""
+"""Every write of reference data: loading the project's own fact files and the SDG texts in six
+languages, and a person's edits of the rows that records show (from the admin).
+
+Each write sends the domain events (``core.events``) that derived data follows: ``reference_changed``
+when a row that records show changed (the registry's version, and so its caches, follow), and
+``memberships_changed`` when States changed regional group or organisations (the search index holds
+those as facet tokens of their records).
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 
-from hrcoop.core.errors import InvalidInput
+from hrcoop.core.audit import record_event
+from hrcoop.core.errors import Conflict, InvalidInput
+from hrcoop.core.events import memberships_changed, records_changed, reference_changed
+from hrcoop.core.models import User
 from hrcoop.reference.models import (
     Fund,
     Mechanism,
@@ -26,7 +37,6 @@ from hrcoop.reference.models import (
     UprSession,
 )
 from hrcoop.reference.names import name_key
-from hrcoop.reference.signals import memberships_changed, reference_changed
 
 M = TypeVar("M", bound=Model)
 
@@ -135,7 +145,7 @@ def load_reference_data() -> dict[str, int]:
     }
     moved |= {state for _, state in wanted ^ have}
     if moved:
-        memberships_changed.send(sender=State, state_ids=sorted(moved))
+        memberships_changed.send(state_ids=sorted(moved))
     _upsert(
         Mechanism,
         [Mechanism(code=row["code"], kind=row["kind"], name=row["name"]) for row in _rows("mechanisms.csv")],
@@ -178,7 +188,7 @@ def load_reference_data() -> dict[str, int]:
         fields=["name", "currency"],
     )
     if _shown_rows() != shown_before:
-        reference_changed.send(sender=State)
+        reference_changed.send()
     return {
         "states": State.objects.count(),
         "organisations": Organisation.objects.count(),
@@ -253,3 +263,150 @@ def load_sdg_texts(directory: Path) -> dict[str, int]:
         indicators.values(), update_conflicts=True, unique_fields=["code"], update_fields=["titles", "target"]
     )
     return {"goals": len(goals), "targets": len(targets), "indicators": len(indicators)}
+
+
+# --- a person's edits ----------------------------------------------------------------------------
+
+# The reference rows that records show, which a person may create, change and delete. The SDG texts
+# and the spellings of State names come from files (``load_sdg_texts``, ``load_reference_data``) only.
+EDITABLE_MODELS: tuple[type[Model], ...] = (
+    State,
+    RegionalGroup,
+    Organisation,
+    Mechanism,
+    UprCycle,
+    UprSession,
+)
+
+
+def fixed_fields(model: type[Model]) -> list[str]:
+    """Fields set once: a code that is the key (rows refer to it) and a State's ISO code, which
+    records' identity keys and the focal points' scopes hold."""
+    keys = [f.name for f in model._meta.concrete_fields if f.primary_key and f.name != "id"]
+    return [*keys, "iso3"] if model is State else keys
+
+
+def _check_editable(model: type[Model]) -> None:
+    if model not in EDITABLE_MODELS:
+        raise InvalidInput(f"{model._meta.verbose_name} is not reference data a person edits", where="model")
+
+
+def _snapshot(row: Model, names: Any) -> dict[str, Any]:
+    """The stored form of these fields (a foreign key as its key), for the audit log."""
+    fields = {f.name: f for f in row._meta.concrete_fields}
+    return {name: fields[name].value_from_object(row) for name in names}
+
+
+def _fields(row: Model) -> list[str]:
+    """Every stored field: a code that is the primary key too, but not an automatic id."""
+    return [f.name for f in row._meta.concrete_fields if not (f.primary_key and f.name == "id")]
+
+
+def _validate(row: Model) -> None:
+    try:
+        row.full_clean(validate_unique=True)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(f"{row._meta.verbose_name}: {' '.join(messages)}", where=field) from exc
+
+
+@transaction.atomic
+def create_reference_row(model: type[M], *, actor: User | None, values: dict[str, Any]) -> M:
+    """Add a State, regional group, organisation, mechanism, cycle or session; audited with its values."""
+    _check_editable(model)
+    row = model(**values)
+    _validate(row)
+    row.save()
+    record_event(
+        actor=actor, action="reference.created", target=row, data={"after": _snapshot(row, _fields(row))}
+    )
+    reference_changed.send()
+    return row
+
+
+@transaction.atomic
+def update_reference_row(row: M, *, actor: User | None, changes: dict[str, Any]) -> M:
+    """Change fields of a reference row; the old and new values go to the audit log.
+
+    A State moved to another regional group changes the facet tokens of every record it reviews or
+    recommends: ``memberships_changed`` has them reindexed in this transaction.
+    """
+    _check_editable(type(row))
+    editable = set(_fields(row)) - set(fixed_fields(type(row)))
+    unknown = sorted(set(changes) - editable)
+    if unknown:
+        raise InvalidInput(
+            f"these fields of a {row._meta.verbose_name} cannot be changed: {', '.join(unknown)}",
+            where=unknown[0],
+        )
+    before = _snapshot(row, changes)
+    stored = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.name in changes}
+    for name, value in changes.items():
+        setattr(row, name, value)
+    after = _snapshot(row, changes)
+    if after == before:
+        return row
+    try:
+        _validate(row)
+    except InvalidInput:
+        for attname, value in stored.items():  # the caller's instance shows the row as it still is
+            setattr(row, attname, value)
+        raise
+    row.save(update_fields=list(changes))
+    record_event(actor=actor, action="reference.changed", target=row, data={"before": before, "after": after})
+    if isinstance(row, State) and before.get("regional_group") != after.get("regional_group"):
+        memberships_changed.send(state_ids=[row.pk])
+    reference_changed.send()
+    return row
+
+
+@transaction.atomic
+def set_organisation_members(
+    organisation: Organisation, states: Iterable[State], *, actor: User | None
+) -> None:
+    """Make ``states`` the organisation's members; who joined and who left go to the audit log."""
+    before = dict(organisation.members.values_list("pk", "iso3"))
+    after = {state.pk: state.iso3 for state in states}
+    if before.keys() == after.keys():
+        return
+    organisation.members.set(list(after))
+    record_event(
+        actor=actor,
+        action="reference.members_changed",
+        target=organisation,
+        data={"before": sorted(before.values()), "after": sorted(after.values())},
+    )
+    memberships_changed.send(state_ids=sorted(before.keys() ^ after.keys()))
+    reference_changed.send()
+
+
+@transaction.atomic
+def delete_reference_row(row: Model, *, actor: User | None) -> None:
+    """Delete a reference row that nothing refers to; its last values go to the audit log.
+
+    An organisation's members lose it, and a State's recommendations lose it as a recommending State:
+    the records concerned are reindexed in this transaction.
+    """
+    _check_editable(type(row))
+    leaving = sorted(row.members.values_list("pk", flat=True)) if isinstance(row, Organisation) else []
+    recommended = (
+        sorted(row.recommendations_made.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        if isinstance(row, State)
+        else []
+    )
+    record_event(
+        actor=actor, action="reference.deleted", target=row, data={"before": _snapshot(row, _fields(row))}
+    )
+    try:
+        row.delete()
+    except ProtectedError as exc:
+        raise Conflict(
+            f"{row._meta.verbose_name} {row} is still referred to by {len(exc.protected_objects)} rows: "
+            "delete or change those first",
+            where=str(row.pk),
+        ) from exc
+    if leaving:
+        memberships_changed.send(state_ids=leaving)
+    if recommended:
+        records_changed.send(ids=recommended, text_changed=False)
+    reference_changed.send()

@@ -8,6 +8,6 @@ class ClassificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hrcoop.recommendations.classification import signals
+        from hrcoop.recommendations.classification import events
 
-        signals.connect()
+        events.subscribe()

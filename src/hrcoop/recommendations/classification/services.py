@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from hrcoop.core.audit import record_event, record_events
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hrcoop.core.events import records_changed
 from hrcoop.core.models import User
 from hrcoop.core.roles import Actor
 from hrcoop.recommendations.classification import store
@@ -26,7 +27,7 @@ from hrcoop.recommendations.classification.models import EvaluationRun, ModelVer
 from hrcoop.recommendations.classification.sdg import SdgModel, embed, sdg_texts
 from hrcoop.recommendations.classification.selectors import may_review
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
-from hrcoop.recommendations.services import create_labels, mark_registry_changed
+from hrcoop.recommendations.services import create_labels
 
 Model = MultiLabelModel | SingleLabelModel | SdgModel
 SDG_KINDS = {LabelKind.SDG_GOAL, LabelKind.SDG_TARGET}
@@ -277,7 +278,7 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
         ],
     )
     if accept:  # an accepted label is shown by the API and found by the facets
-        mark_registry_changed(changed_records=[row.recommendation_id for row in rows])
+        records_changed.send(ids=sorted({row.recommendation_id for row in rows}), text_changed=False)
     return len(rows)
 
 

@@ -7,6 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from hrcoop.recommendations.search import signals
+        from hrcoop.recommendations.search import events
 
-        signals.connect()
+        events.subscribe()

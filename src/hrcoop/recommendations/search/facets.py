@@ -151,7 +151,7 @@ def record_tokens(
 
     A State's regional group and organisations are tokens too, so that "recommended by an EU member"
     is one token to look up, not an OR of 27 (which took 156 ms to count with "noted" at a million).
-    A change of membership therefore reindexes the records of the States concerned (``signals``).
+    A change of membership therefore reindexes the records of the States concerned (``search.events``).
     """
     tokens = [token(MECHANISM, record["mechanism_id"]), token(RESPONSE, record["response"])]
     tokens += [token(CYCLE, record["cycle_id"])] if record["cycle_id"] is not None else []

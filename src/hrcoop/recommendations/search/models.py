@@ -4,8 +4,9 @@ Both are derived from the record and can be rebuilt at any time (``hrcoop search
 The tokens are of the text and of the facet values (recommending States, accepted labels, ...); the
 vector is of the text. ``source_updated_at`` is the record's ``updated_at`` when the row was computed,
 so a row whose text changed is found by comparison; label and recommending-State changes are followed
-by the hooks in ``signals``. The engine-specific index over ``SearchDocument`` (an FTS5 table on
-SQLite, generated ``tsvector`` columns with GIN indexes on PostgreSQL) is created by ``engines``.
+by the receivers of the domain events (``search.events``). The engine-specific index over
+``SearchDocument`` (an FTS5 table on SQLite, generated ``tsvector`` columns with GIN indexes on
+PostgreSQL) is created by ``engines``.
 """
 
 from __future__ import annotations

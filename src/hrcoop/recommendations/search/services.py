@@ -3,10 +3,10 @@
 These rows are derived data (rebuilt at will from ``Recommendation.text``), so they carry no audit
 event of their own: the change to the recommendation that caused them is the audited fact.
 
-``index_recommendations`` is what an importer (or the ``post_save`` hook in ``signals``) calls when
+``index_recommendations`` is what the receivers of the domain events (``search.events``) call when
 records arrive or change; it writes the full-text tokens in the caller's transaction and queues the
-vectors as a background task once the transaction commits. ``hrcoop search reindex`` catches up on
-anything written around the hooks (e.g. by ``bulk_create``).
+vectors as a background task once the transaction commits. ``hrcoop search reindex``, run daily,
+catches up on anything written around the services (a shell, a raw SQL fix).
 """
 
 from __future__ import annotations
