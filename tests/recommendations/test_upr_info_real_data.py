@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hrcoop.recommendations.importers.base import recommendations_only
 from hrcoop.recommendations.importers.upr_info import UprInfoParser
 from hrcoop.recommendations.models import LabelKind, Recommendation, Response
 from hrcoop.recommendations.selectors import registry_stats
@@ -31,7 +32,7 @@ def session_files() -> list[Path]:
 def test_parser_reads_every_row_as_source_md_counts_them(reference_data: None) -> None:
     rows, responses, actions, states = 0, Counter[str](), Counter[str](), set()
     for path in session_files():
-        for item in UprInfoParser().parse(path):
+        for item in recommendations_only(UprInfoParser().parse(path)):
             rows += 1
             responses[item.response] += 1
             actions.update(code for kind, code in item.labels if kind == LabelKind.ACTION_CATEGORY)

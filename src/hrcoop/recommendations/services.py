@@ -1,13 +1,19 @@
 """Every write to the registry: the one writer behind all importers, and the label vocabularies.
 
-The writer takes ``ParsedRecommendation`` items from any format's parser and, per file, in one
-transaction (all or nothing): resolves names against the reference data, computes each record's
+The writer takes ``ParsedRecommendation`` items from any format's parser and, for a whole run of
+files, in one transaction: resolves names against the reference data, computes each record's
 identity (see ``hrcoop.recommendations.models``), merges joint recommendations (recommending States and
 issues are united; the first action category is kept and a different one reported), and writes in
 batches of ``BATCH_SIZE`` with bulk inserts after one look-up of the batch's keys, so that memory
 does not grow with the file and the number of queries grows with batches, not rows. Importing a file
 again adds nothing; its ``ImportRun.report`` says what, if anything, changed. A dry run does all of
 it and rolls back.
+
+A bad row does not stop the reading: every bad row and every unknown label of every file is collected,
+and the run then either writes nothing at all and raises ``ImportRejected`` listing them all, or, with
+``skip_invalid``, imports the valid rows and writes the rejected ones back in the source's own format
+with their reasons, to be corrected and imported again. All or nothing is per run, not per file: a
+run is usually the files of one export, which only make sense together.
 """
 
 from __future__ import annotations
@@ -31,7 +37,13 @@ from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.models import User
 from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.importers import FORMATS
-from hrcoop.recommendations.importers.base import ParsedRecommendation
+from hrcoop.recommendations.importers.base import (
+    ImportRejected,
+    ParsedRecommendation,
+    Problem,
+    RejectedRow,
+    SourceFacts,
+)
 from hrcoop.recommendations.models import (
     CORRECTED,
     RESPONSE_RECORDED,
@@ -226,6 +238,8 @@ class _Resolver:
         # Sources repeat the same few hundred names tens of thousands of times: fold each once.
         self._state_cache: dict[str, State | None] = {}
         self._label_cache: dict[tuple[str, str], int | None] = {}
+        # (kind, value as written) of the labels the vocabulary does not know -> (rows, first row)
+        self.unknown_labels: dict[tuple[str, str], list[int]] = {}
 
     def state(self, name: str) -> State | None:
         if name not in self._state_cache:
@@ -249,14 +263,21 @@ class _Resolver:
         self.added_labels.append({"kind": kind, "code": code, "name": value, "row": row})
         return label.pk
 
-    def _fail(self, item: ParsedRecommendation, column_of: str, message: str) -> ImportFailed:
-        return ImportFailed(message, file=self.file, row=item.row, column=item.columns.get(column_of))
-
     def entry(self, item: ParsedRecommendation) -> _Entry:
+        """The row resolved, or ``RowRejected`` with every problem it has (not only the first)."""
+        problems: list[Problem] = []
+
+        def fail(column_of: str, message: str) -> None:
+            problems.append(Problem(self.file, message, item.row, item.columns.get(column_of)))
+
+        for column_of, value in _texts(item):
+            if "\x00" in value:
+                fail(column_of, "holds a NUL character (\\x00), which no database stores: remove it")
+        if problems:  # the names and labels below would only repeat it
+            raise RowRejected(problems)
         state = self.state(item.state_under_review)
         if state is None:
-            raise self._fail(
-                item,
+            fail(
                 "state_under_review",
                 f"unknown State {item.state_under_review!r}: not a UN Member or observer "
                 "State name we know (add the spelling to the reference data if it is one)",
@@ -265,19 +286,41 @@ class _Resolver:
         for name in item.recommending_states:
             other = self.state(name)
             if other is None:
-                raise self._fail(
-                    item,
+                fail(
                     "recommending_states",
                     f"unknown recommending State {name!r}: not a UN Member or observer State name we know",
                 )
-            recommending.add(other.pk)
+            else:
+                recommending.add(other.pk)
         if item.mechanism not in self.mechanisms:
-            raise self._fail(item, "mechanism", f"unknown mechanism {item.mechanism!r}")
+            fail("mechanism", f"unknown mechanism {item.mechanism!r}")
         cycle = item.cycle
         if item.session is not None:
             if item.session not in self.sessions:
-                raise self._fail(item, "session", f"unknown UPR session {item.session}")
-            cycle = cycle or self.sessions[item.session]
+                fail("session", f"unknown UPR session {item.session}")
+            else:
+                cycle = cycle or self.sessions[item.session]
+        labels: set[int] = set()
+        action: int | None = None
+        for kind, value in item.labels:
+            label_id = self.label(kind, value)
+            if label_id is None and self.new_labels and kind in OPEN_KINDS:
+                label_id = self.add_label(kind, value, row=item.row)
+            if label_id is None:
+                remedy = (
+                    " (add it, or an alias, to recommendations/data/labels_*.csv, or import with "
+                    "--new-labels to add it as a new label)"
+                    if kind in OPEN_KINDS
+                    else ""
+                )
+                fail(kind, f"unknown {kind.replace('_', ' ')} {value!r}: not in the vocabulary{remedy}")
+                self.unknown_labels.setdefault((kind, value), [0, item.row])[0] += 1
+            elif kind == LabelKind.ACTION_CATEGORY:
+                action = label_id if action is None else action
+            else:
+                labels.add(label_id)
+        if problems or state is None:
+            raise RowRejected(problems)
         stem = identity_stem(
             mechanism=item.mechanism, state_iso3=state.iso3, session=item.session, text=item.text
         )
@@ -300,27 +343,36 @@ class _Resolver:
                 "response_source": item.response_source,
             },
             recommending=recommending,
+            labels=labels,
+            action=action,
         )
-        for kind, value in item.labels:
-            label_id = self.label(kind, value)
-            if label_id is None and self.new_labels and kind in OPEN_KINDS:
-                label_id = self.add_label(kind, value, row=item.row)
-            if label_id is None:
-                remedy = (
-                    " (add it, or an alias, to recommendations/data/labels_*.csv, or import with "
-                    "--new-labels to add it as a new label)"
-                    if kind in OPEN_KINDS
-                    else ""
-                )
-                raise self._fail(
-                    item, kind, f"unknown {kind.replace('_', ' ')} {value!r}: not in the vocabulary{remedy}"
-                )
-            if kind == LabelKind.ACTION_CATEGORY:
-                if entry.action is None:
-                    entry.action = label_id
-            else:
-                entry.labels.add(label_id)
         return entry
+
+    def unknown_label_report(self) -> list[dict[str, Any]]:
+        return [
+            {"kind": kind, "value": value, "rows": rows, "first_row": first}
+            for (kind, value), (rows, first) in self.unknown_labels.items()
+        ]
+
+
+class RowRejected(ImportFailed):
+    """A row the resolver cannot accept: where and why as its first problem; ``problems`` lists all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        super().__init__(first.message, file=first.file, row=first.row, column=first.column)
+        self.problems = problems
+
+
+def _texts(item: ParsedRecommendation) -> Iterator[tuple[str, str]]:
+    """Every text of a row that would be stored or looked up, with the field (or label kind) it is in."""
+    yield "state_under_review", item.state_under_review
+    yield "text", item.text
+    for name in item.recommending_states:
+        yield "recommending_states", name
+    for name in ("document_symbol", "paragraph", "source_id", "language", "response_source"):
+        yield name, getattr(item, name)
+    yield from item.labels
 
 
 # --- the writer ----------------------------------------------------------------------------------
@@ -354,6 +406,9 @@ class _FileImport:
         self.duplicate_rows = 0
         self.updated_ids: set[int] = set()
         self.touched_ids: set[int] = set()  # records that existed before this file (re-imports only)
+        # Every record a row of this file has reached: the first row of each is counted as created,
+        # updated or unchanged, every later one - in the same batch or any later - as merged or duplicate.
+        self.seen_ids: set[int] = set()
         self.changes: list[dict[str, Any]] = []
         self.conflicts: list[dict[str, Any]] = []
         self.conflict_count = 0
@@ -474,7 +529,6 @@ class _FileImport:
                 for pk, key in zip(new_ids, new_keys, strict=True)
             ],
         )
-        self.created += len(new_keys)
         ids = {key: pk for key, (pk, _) in existing.items()}
         ids.update(zip(new_keys, new_ids, strict=True))
         old_ids = [pk for pk, _ in existing.values()]
@@ -511,16 +565,20 @@ class _FileImport:
             label_rows += [
                 (rec_id, lab, kinds[lab], ACCEPTED, IMPORTED, self.run.pk, "", now) for lab in labels
             ]
+            responded = self.answered.get(rec_id) == key
+            first = rec_id not in self.seen_ids
+            self.seen_ids.add(rec_id)
             if key not in existing:
+                self.created += 1
                 continue
-            if existing[key][1] == self.run.pk:  # made earlier in this file: a joint or duplicate row
+            if not first or existing[key][1] == self.run.pk:  # a record this file reached before
                 if states:
                     self.joint_rows += 1
                 else:
                     self.duplicate_rows += 1
-                continue
+                if existing[key][1] == self.run.pk:
+                    continue  # made by this file: created, not updated
             self.touched_ids.add(rec_id)
-            responded = self.answered.get(rec_id) == key
             if states or labels or responded:
                 self.updated_ids.add(rec_id)
                 if len(self.changes) < SAMPLE_LIMIT:
@@ -591,19 +649,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@transaction.atomic
-def import_file(
-    path: Path, *, format_name: str, actor: User | None, dry_run: bool = False, new_labels: bool = False
+def _import_one(
+    path: Path,
+    *,
+    format_name: str,
+    actor: User | None,
+    new_labels: bool,
+    batch_size: int,
+    rejects: list[RejectedRow],
 ) -> dict[str, Any]:
-    """Import one file, all or nothing; return its report (JSON-able).
-
-    ``new_labels``: add the issues, themes and affected persons the vocabulary does not know (a later
-    export's new ones) instead of stopping at the first; the report lists them (``labels_added``).
-    """
-    parser = FORMATS.get(format_name)
-    if parser is None:
-        raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
-    path = Path(path)
+    """Import one file in the run's transaction; its rejected rows are added to ``rejects``."""
     started = time.perf_counter()
     sha256 = _sha256(path)
     previous = list(
@@ -614,47 +669,80 @@ def import_file(
         format=format_name, file_name=path.name, sha256=sha256, started_at=timezone.now(), actor=actor
     )
     state = _FileImport(run, _Resolver(str(path), new_labels=new_labels))
-    for items in _batches(parser.parse(path), BATCH_SIZE):
+    facts = SourceFacts(encoding="")
+    rejected: list[RejectedRow] = []
+
+    def readable() -> Iterator[ParsedRecommendation]:
+        nonlocal facts
+        for parsed in FORMATS[format_name].parse(path):
+            if isinstance(parsed, SourceFacts):
+                facts = parsed
+            elif isinstance(parsed, RejectedRow):
+                rejected.append(parsed)
+            else:
+                yield parsed
+
+    for items in _batches(readable(), batch_size):
         batch: dict[str, _Entry] = {}
         for item in items:
-            entry = state.resolver.entry(item)
+            try:
+                entry = state.resolver.entry(item)
+            except RowRejected as rejection:
+                rejected.append(RejectedRow(str(path), item.row, rejection.problems, item.raw, item.dialect))
+                continue
+            state.rows += 1
             if entry.key in batch:
                 state.merge_into(batch[entry.key], entry)
             else:
                 batch[entry.key] = entry
-        state.rows += len(items)
         state.write(batch)
-    if state.rows == 0:
+    if state.rows == 0 and not rejected:
         raise ImportFailed("the file has a header but no recommendation rows", file=str(path))
+    rejects += rejected
     report = {
         "file": str(path),
         "format": format_name,
         "sha256": sha256,
-        "dry_run": dry_run,
-        "import_run": None if dry_run else run.pk,
+        "encoding": facts.encoding,
+        "warnings": facts.warnings,
+        "import_run": run.pk,
         "same_file_imported_before": previous,
         "vocabulary_changes": vocabulary_changes,
         "labels_added": state.resolver.added_labels,
         **state.report(),
+        "rows": state.rows + len(rejected),
+        "rows_rejected": len(rejected),
+        "rejected": [
+            {"row": reject.row, "reason": reject.reason, "problems": [p.as_dict() for p in reject.problems]}
+            for reject in rejected
+        ],
+        "unknown_labels": state.resolver.unknown_label_report(),
     }
     report["seconds"] = round(time.perf_counter() - started, 3)
     run.finished_at = timezone.now()
-    run.rows = state.rows
+    run.rows = report["rows"]
     run.created = report["records_created"]
     run.updated = report["records_updated"]
     run.unchanged = report["records_unchanged"]
     run.report = report
     run.save()
-    if dry_run:
-        transaction.set_rollback(True)
-    else:
-        if report["records_created"] or report["records_updated"]:
-            mark_registry_changed(changed_records=state.updated_ids)
-        summary = {k: v for k, v in report.items() if not k.endswith("_samples")}
-        record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
+    if report["records_created"] or report["records_updated"]:
+        mark_registry_changed(changed_records=state.updated_ids)
+    summary = {k: v for k, v in report.items() if not k.endswith("_samples") and k != "rejected"}
+    record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
     return report
 
 
+def import_file(
+    path: Path, *, format_name: str, actor: User | None, dry_run: bool = False, new_labels: bool = False
+) -> dict[str, Any]:
+    """Import one file, all or nothing; return its report (JSON-able). See ``import_files``."""
+    return import_files([path], format_name=format_name, actor=actor, dry_run=dry_run, new_labels=new_labels)[
+        0
+    ]
+
+
+@transaction.atomic
 def import_files(
     files: Iterable[Path],
     *,
@@ -662,14 +750,69 @@ def import_files(
     actor: User | None,
     dry_run: bool = False,
     new_labels: bool = False,
+    skip_invalid: Path | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> list[dict[str, Any]]:
-    """Import each file in its own transaction; a failing file raises and leaves the ones before it."""
-    if format_name not in FORMATS:
+    """Import the files of one run, all or nothing; return each file's report (JSON-able).
+
+    Every file is read to its end, whatever is wrong with the others. When any row is bad (or a file
+    cannot be read at all), nothing is written and ``ImportRejected`` lists every problem of every
+    file, unknown labels included. With ``skip_invalid`` the valid rows are imported and the rejected
+    ones are written to that file in the source's own format, with a reason column
+    (``FormatParser.write_rejects``); a file that cannot be read at all still stops the run, as its
+    rows cannot be written back. ``new_labels``: add the issues, themes and affected persons the
+    vocabulary does not know (a later export's new ones) instead of rejecting their rows; the report
+    lists them (``labels_added``). A dry run does everything, writes the rejects file if asked, and
+    rolls back.
+    """
+    parser = FORMATS.get(format_name)
+    if parser is None:
         raise InvalidInput(f"unknown import format {format_name!r}: one of {', '.join(sorted(FORMATS))}")
-    return [
-        import_file(Path(path), format_name=format_name, actor=actor, dry_run=dry_run, new_labels=new_labels)
-        for path in files
-    ]
+    reports: list[dict[str, Any]] = []
+    unreadable: list[Problem] = []
+    rejects: list[RejectedRow] = []
+    for path in map(Path, files):
+        try:
+            with transaction.atomic():  # a file that breaks off part-way leaves nothing behind
+                report = _import_one(
+                    path,
+                    format_name=format_name,
+                    actor=actor,
+                    new_labels=new_labels,
+                    batch_size=batch_size,
+                    rejects=rejects,
+                )
+        except ImportFailed as error:
+            unreadable.append(Problem.of(error))
+            continue
+        report["dry_run"] = dry_run
+        if dry_run:
+            report["import_run"] = None
+        reports.append(report)
+    if unreadable or (rejects and skip_invalid is None):
+        problems = [*unreadable, *(problem for reject in rejects for problem in reject.problems)]
+        raise ImportRejected(problems, reports=reports)
+    if skip_invalid is not None and rejects:
+        written = parser.write_rejects(Path(skip_invalid), _one_per_row(rejects))
+        for report in reports:
+            report["rejects_written_to"] = [str(path) for path in written]
+    if dry_run:
+        transaction.set_rollback(True)
+    return reports
+
+
+def _one_per_row(rejects: list[RejectedRow]) -> list[RejectedRow]:
+    """One rejected row per source row: a UHRI annotation about two States is one row, with both reasons."""
+    rows: dict[tuple[str, int], RejectedRow] = {}
+    for reject in rejects:
+        if (reject.file, reject.row) in rows:
+            kept = rows[(reject.file, reject.row)]
+            kept.problems += [p for p in reject.problems if p not in kept.problems]
+        else:
+            rows[(reject.file, reject.row)] = RejectedRow(
+                reject.file, reject.row, list(reject.problems), reject.raw, reject.dialect
+            )
+    return list(rows.values())
 
 
 # --- corrections by the secretariat --------------------------------------------------------------
