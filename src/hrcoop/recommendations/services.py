@@ -802,7 +802,8 @@ def import_files(
 
 
 def _one_per_row(rejects: list[RejectedRow]) -> list[RejectedRow]:
-    """One rejected row per source row: a UHRI annotation about two States is one row, with both reasons."""
+    """One rejected row per source row, in the order of the files and their rows: a UHRI annotation
+    about two States is one row, with both reasons."""
     rows: dict[tuple[str, int], RejectedRow] = {}
     for reject in rejects:
         if (reject.file, reject.row) in rows:
@@ -812,7 +813,8 @@ def _one_per_row(rejects: list[RejectedRow]) -> list[RejectedRow]:
             rows[(reject.file, reject.row)] = RejectedRow(
                 reject.file, reject.row, list(reject.problems), reject.raw, reject.dialect
             )
-    return list(rows.values())
+    files = list(dict.fromkeys(file for file, _ in rows))
+    return [rows[key] for key in sorted(rows, key=lambda key: (files.index(key[0]), key[1]))]
 
 
 # --- corrections by the secretariat --------------------------------------------------------------
