@@ -105,9 +105,21 @@ _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648
 
 
 def public_id_for(key: str) -> str:
-    """A short stable id: "R" and the first 50 bits of the identity key in ten base32 characters."""
+    """A short id: "R" and the first 50 bits of a hex digest in ten base32 characters."""
     bits = int(key[:13], 16) >> 2
     return "R" + "".join(_BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
+
+
+def public_ids_for(stem: str, key: str) -> tuple[str, str]:
+    """A new record's public id, and the one it takes if another record already has the first.
+
+    The id comes from the identity stem, without the response, so that it does not depend on when
+    the response arrived: a record imported as pending and answered later, and the same record
+    imported answered at once, have one id on every installation. Only a recommendation that the
+    State answered in two ways (two records of one stem: UPR Info's rows of one text with different
+    responses) needs the second id, made from its identity key, for the records after the first.
+    """
+    return public_id_for(hashlib.sha256(stem.encode()).hexdigest()), public_id_for(key)
 
 
 def mark_registry_changed(*, changed_records: Iterable[int] = ()) -> None:
@@ -413,7 +425,7 @@ class _FileImport:
         self.conflicts: list[dict[str, Any]] = []
         self.conflict_count = 0
         self.answered: dict[int, str] = {}  # pending records this file answered: the row's key
-        self.public_ids: dict[str, str] = {}  # keys whose record was made under another key
+        self.public_ids: dict[str, str] = {}  # the public id of each key's record, once known
 
     def public_id(self, key: str) -> str:
         return self.public_ids.get(key) or public_id_for(key)
@@ -513,6 +525,16 @@ class _FileImport:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         new_keys = [key for key in batch if key not in existing]
         new_ids = reserve_ids(Recommendation, len(new_keys))
+        choices = {key: public_ids_for(batch[key].stem, key) for key in new_keys}
+        taken = {
+            public_id
+            for public_id, _ in rows_by_key(
+                Recommendation, "public_id", [first for first, _ in choices.values()], ["id"]
+            )
+        }
+        for key, (first, second) in choices.items():
+            self.public_ids[key] = second if first in taken else first
+            taken.add(self.public_ids[key])
         insert_rows(
             Recommendation,
             ["id", *RECORD_FIELDS, "identity_key", "public_id", "first_import", "created_at", "updated_at"],
@@ -521,7 +543,7 @@ class _FileImport:
                     pk,
                     *(batch[key].fields[name] for name in RECORD_FIELDS),
                     key,
-                    public_id_for(key),
+                    self.public_ids[key],
                     self.run.pk,
                     now,
                     now,
