@@ -19,14 +19,15 @@ run is usually the files of one export, which only make sense together.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import ftfy
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -68,9 +69,24 @@ IMPORTED = Provenance.IMPORTED.value
 SAMPLE_LIMIT = 50  # changes and conflicts listed in a report; the counts are always complete
 
 
+# Everything but letters and digits: punctuation, brackets, symbols, whitespace (``\w`` less "_").
+NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
+
+
 def fold_text(text: str) -> str:
-    """The text as identity sees it: Unicode-composed, whitespace collapsed and stripped, casefolded."""
-    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+    """The text as identity sees it: its letters and digits only, mis-decoded characters repaired,
+    Unicode-normalised (NFKC) and casefolded.
+
+    Exports of one source differ in the details of one recommendation's text - a final full stop,
+    "OP-CAT" or "OPCAT", a space before a bracket, a double space, "GuaranÃ­" where a tool read UTF-8
+    as Latin-1 - and each of those made a second record (20 such pairs in UPR Info's 2015 export
+    alone). Only the words and numbers identify it. ``ftfy`` repairs the mis-decoding; it runs only on
+    texts that are not plain ASCII, which most are. Migration 0006 applies this to the records
+    imported before it.
+    """
+    if not text.isascii():
+        text = ftfy.fix_text(text, normalization="NFKC")
+    return NOT_LETTERS_OR_DIGITS.sub("", text.casefold())
 
 
 def identity_key(*, mechanism: str, state_iso3: str, session: int | None, text: str, response: str) -> str:
@@ -94,11 +110,14 @@ DECIDED = (Response.SUPPORTED.value, Response.SUPPORTED_IN_PART.value, Response.
 
 def response_twins(stem: str, response: str) -> list[str]:
     """The keys under which the same recommendation may already be in the registry with another
-    response: for a response, the record made while it was pending; for a pending row (an older
-    export read after a newer one), the records made with each response."""
+    response: for a response, the record made while it was pending, then those with another
+    response (an earlier export said otherwise); for a pending row (an older export read after a
+    newer one), the records made with each response."""
     if response == PENDING:
         return [_identity(stem, decided) for decided in DECIDED]
-    return [_identity(stem, PENDING)] if response in DECIDED else []
+    if response not in DECIDED:
+        return []
+    return [_identity(stem, other) for other in (PENDING, *DECIDED) if other != response]
 
 
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648
@@ -349,7 +368,8 @@ class _Resolver:
                 "session": item.session,
                 "date": self.adapt_date(item.date),
                 "state_under_review": state.pk,
-                "text": item.text,
+                # A mis-decoded text ("GuaranÃ­") is stored repaired; ``fold_text`` already matches it.
+                "text": item.text if item.text.isascii() else ftfy.fix_encoding(item.text),
                 "language": item.language,
                 "response": Response(item.response).value,
                 "response_source": item.response_source,
@@ -424,7 +444,9 @@ class _FileImport:
         self.changes: list[dict[str, Any]] = []
         self.conflicts: list[dict[str, Any]] = []
         self.conflict_count = 0
-        self.answered: dict[int, str] = {}  # pending records this file answered: the row's key
+        # Records whose response this file set or changed: the row's key and the response before.
+        self.answered: dict[int, tuple[str, str]] = {}
+        self.responses_changed: list[dict[str, Any]] = []  # all of them: a State changing its answer
         self.public_ids: dict[str, str] = {}  # the public id of each key's record, once known
 
     def public_id(self, key: str) -> str:
@@ -459,8 +481,11 @@ class _FileImport:
         made while pending continues with the response this row brings (set here with the identity
         key that goes with it, its public id unchanged, and counted in ``responses_recorded``); a
         pending row joins the one record with a response, if there is exactly one, and changes
-        nothing of it. A record claimed by one response in a batch is not
-        claimed by another: a recommendation split into several responses gets the others as records.
+        nothing of it. A record that an earlier file gave another response follows this later
+        export (exports are imported oldest first): its response changes, the old one stays in its
+        history (an audit event) and the report lists it (``responses_changed``). A record claimed
+        by one response in a file is not claimed by another: a recommendation that one export splits
+        into several responses gets the others as records.
         """
         twins = {key: response_twins(entry.stem, entry.fields["response"]) for key, entry in batch.items()}
         found = {
@@ -473,22 +498,27 @@ class _FileImport:
             )
         }
         existing = {key: found[key][:2] for key in batch if key in found}
+        direct = {pk for pk, _ in existing.values()}  # records a row of this batch names as they are
         claimed: dict[int, str] = {}
         answered: list[Recommendation] = []
         for key, entry in batch.items():
             candidates = [found[twin] for twin in twins[key] if twin in found]
+            wanted = entry.fields["response"]
+            if wanted != PENDING and len(candidates) > 1:
+                # the pending record if there is one, else the one an earlier file answered otherwise
+                candidates = [c for c in candidates if c[2] == PENDING] or candidates
             if key in existing or len(candidates) != 1:
                 continue
             pk, first_import, response, public_id = candidates[0]
-            wanted = entry.fields["response"]
-            if wanted != PENDING and response not in (PENDING, wanted):
-                continue  # answered otherwise already: another record, as its response says
+            changed = wanted != PENDING and response not in (PENDING, wanted)
+            if changed and (first_import == self.run.pk or pk in self.seen_ids or pk in direct):
+                continue  # this file answers it otherwise too: another record, as its response says
             if claimed.setdefault(pk, wanted) != wanted:
                 continue
             existing[key] = (pk, first_import)
             self.public_ids[key] = public_id  # made under its first response's key
-            if response == PENDING and wanted != PENDING:
-                self.answered[pk] = key
+            if response != wanted and wanted != PENDING:
+                self.answered[pk] = (key, response)
                 answered.append(
                     Recommendation(
                         pk=pk,
@@ -508,7 +538,7 @@ class _FileImport:
                 (
                     record,
                     {
-                        "from": PENDING,
+                        "from": self.answered[record.pk][1],
                         "to": record.response,
                         "source": record.response_source,
                         "file": self.run.file_name,
@@ -587,7 +617,7 @@ class _FileImport:
             label_rows += [
                 (rec_id, lab, kinds[lab], ACCEPTED, IMPORTED, self.run.pk, "", now) for lab in labels
             ]
-            responded = self.answered.get(rec_id) == key
+            responded = self.answered.get(rec_id, ("", ""))[0] == key
             first = rec_id not in self.seen_ids
             self.seen_ids.add(rec_id)
             if key not in existing:
@@ -611,8 +641,20 @@ class _FileImport:
                         "added_labels": [self.resolver.label_codes[lab] for lab in labels],
                     }
                     if responded:
-                        change["response"] = {"from": PENDING, "to": entry.fields["response"]}
+                        change["response"] = {
+                            "from": self.answered[rec_id][1],
+                            "to": entry.fields["response"],
+                        }
                     self.changes.append(change)
+            if responded and self.answered[rec_id][1] != PENDING:
+                self.responses_changed.append(
+                    {
+                        "public_id": self.public_id(key),
+                        "row": entry.row,
+                        "from": self.answered[rec_id][1],
+                        "to": entry.fields["response"],
+                    }
+                )
         insert_rows(through, ["recommendation", "state"], state_rows)
         insert_rows(
             Classification,
@@ -635,7 +677,8 @@ class _FileImport:
             "records_created": self.created,
             "records_updated": len(self.updated_ids),
             "records_unchanged": len(self.touched_ids - self.updated_ids),
-            "responses_recorded": len(self.answered),
+            "responses_recorded": len(self.answered) - len(self.responses_changed),
+            "responses_changed": self.responses_changed,
             "joint_rows_merged": self.joint_rows,
             "duplicate_rows": self.duplicate_rows,
             "action_category_conflicts": self.conflict_count,
