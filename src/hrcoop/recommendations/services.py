@@ -47,6 +47,7 @@ from hrcoop.recommendations.importers.base import (
 )
 from hrcoop.recommendations.models import (
     CORRECTED,
+    LABELS_FOLLOWED,
     RESPONSE_RECORDED,
     Classification,
     ImportRun,
@@ -65,6 +66,7 @@ from hrcoop.reference.names import StateIndex, name_key
 VOCABULARY_DIR = Path(__file__).resolve().parent / "data"
 BATCH_SIZE = 2000
 ACCEPTED = Classification.Status.ACCEPTED.value
+SUPERSEDED = Classification.Status.SUPERSEDED.value
 IMPORTED = Provenance.IMPORTED.value
 SAMPLE_LIMIT = 50  # changes and conflicts listed in a report; the counts are always complete
 
@@ -447,6 +449,14 @@ class _FileImport:
         # Records whose response this file set or changed: the row's key and the response before.
         self.answered: dict[int, tuple[str, str]] = {}
         self.responses_changed: list[dict[str, Any]] = []  # all of them: a State changing its answer
+        # Records made before this file that its rows reach: the labels and the action category the
+        # rows carry for each (``follow_export``); pending rows of an older export are left out.
+        self.carried: dict[int, set[int]] = {}
+        self.carried_action: dict[int, int] = {}
+        self.older_rows: set[int] = set()
+        self.labels_superseded = 0
+        self.labels_restored = 0
+        self.label_changes: list[dict[str, Any]] = []
         self.public_ids: dict[str, str] = {}  # the public id of each key's record, once known
 
     def public_id(self, key: str) -> str:
@@ -517,6 +527,8 @@ class _FileImport:
                 continue
             existing[key] = (pk, first_import)
             self.public_ids[key] = public_id  # made under its first response's key
+            if wanted == PENDING and response != PENDING:
+                self.older_rows.add(pk)  # an older export, read after the one that answered it
             if response != wanted and wanted != PENDING:
                 self.answered[pk] = (key, response)
                 answered.append(
@@ -601,10 +613,17 @@ class _FileImport:
         kinds = self.resolver.label_kinds
         for key, entry in batch.items():
             rec_id = ids[key]
+            earlier = key in existing and existing[key][1] != self.run.pk and rec_id not in self.older_rows
+            if earlier:
+                self.carried.setdefault(rec_id, set()).update(entry.labels)
+                if entry.action is not None:
+                    self.carried_action.setdefault(rec_id, entry.action)
             states = [s for s in sorted(entry.recommending) if (rec_id, s) not in have_states]
             labels = [lab for lab in sorted(entry.labels) if (rec_id, lab) not in have_labels]
             if entry.action is not None and (rec_id, entry.action) not in have_labels:
-                if rec_id in have_action:
+                if earlier:
+                    pass  # this later export's action category replaces the earlier one: ``follow_export``
+                elif rec_id in have_action:
                     self._conflict(key, entry.row, have_action[rec_id], entry.action)
                 else:
                     labels.append(entry.action)
@@ -671,6 +690,90 @@ class _FileImport:
             label_rows,
         )
 
+    def follow_export(self) -> None:
+        """Make the records this file reached carry the labels it carries, after its last batch.
+
+        An imported label of the same format that none of the record's rows in this file carries any
+        more (UPR Info dropped "National plan of action" and "Other") is ``superseded``: kept, with
+        the file that imported it, as the record's history, and counted nowhere. One this file
+        carries again is accepted again. A changed action category replaces the earlier one. Labels
+        set by a person or suggested by a model are left as they are. Each record that changed gets
+        one audit event. Done after the last batch because a record's rows may straddle batches.
+        """
+        ids = sorted(self.carried)
+        codes = self.resolver.label_codes
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            rows = Classification.objects.filter(recommendation_id__in=chunk).values_list(
+                "pk", "recommendation_id", "label_id", "kind", "status", "provenance", "import_run__format"
+            )
+            by_record: dict[int, list[tuple[int, int, str, str, bool]]] = {}
+            for pk, rec_id, label_id, kind, status, provenance, run_format in rows:
+                ours = provenance == IMPORTED and run_format == self.run.format
+                by_record.setdefault(rec_id, []).append((pk, label_id, kind, status, ours))
+            superseded: list[int] = []
+            restored: list[int] = []
+            added: list[tuple[Any, ...]] = []
+            changes: dict[int, dict[str, list[str]]] = {}
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            for rec_id in chunk:
+                carried, action = self.carried[rec_id], self.carried_action.get(rec_id)
+                change: dict[str, list[str]] = {"superseded": [], "restored": []}
+                have = by_record.get(rec_id, [])
+                for pk, label_id, _kind, status, ours in have:
+                    keep = label_id in carried or label_id == action
+                    if ours and keep and status == SUPERSEDED:
+                        restored.append(pk)
+                        change["restored"].append(codes[label_id])
+                    elif ours and not keep and status == ACCEPTED:
+                        superseded.append(pk)
+                        change["superseded"].append(codes[label_id])
+                stays = [
+                    label_id
+                    for pk, label_id, kind, status, _ours in have
+                    if kind == LabelKind.ACTION_CATEGORY and status == ACCEPTED and pk not in superseded
+                ]
+                if action is not None and not stays and all(label_id != action for _, label_id, *_ in have):
+                    added.append(
+                        (rec_id, action, LabelKind.ACTION_CATEGORY, ACCEPTED, IMPORTED, self.run.pk, "", now)
+                    )
+                    change["restored"].append(codes[action])
+                if change["superseded"] or change["restored"]:
+                    changes[rec_id] = change
+            Classification.objects.filter(pk__in=superseded).update(status=SUPERSEDED)
+            Classification.objects.filter(pk__in=restored).update(status=ACCEPTED)
+            insert_rows(
+                Classification,
+                [
+                    "recommendation",
+                    "label",
+                    "kind",
+                    "status",
+                    "provenance",
+                    "import_run",
+                    "model_version",
+                    "created_at",
+                ],
+                added,
+            )
+            self.labels_superseded += len(superseded)
+            self.labels_restored += len(restored) + len(added)
+            if not changes:
+                continue
+            self.updated_ids.update(changes)
+            records = Recommendation.objects.filter(pk__in=list(changes)).only("pk", "public_id")
+            record_events(
+                actor=self.run.actor,
+                action=LABELS_FOLLOWED,
+                changes=[
+                    (record, {**changes[record.pk], "file": self.run.file_name, "import_run": self.run.pk})
+                    for record in records
+                ],
+            )
+            for record in records:
+                if len(self.label_changes) < SAMPLE_LIMIT:
+                    self.label_changes.append({"public_id": record.public_id, **changes[record.pk]})
+
     def report(self) -> dict[str, Any]:
         return {
             "rows": self.rows,
@@ -679,6 +782,9 @@ class _FileImport:
             "records_unchanged": len(self.touched_ids - self.updated_ids),
             "responses_recorded": len(self.answered) - len(self.responses_changed),
             "responses_changed": self.responses_changed,
+            "labels_superseded": self.labels_superseded,
+            "labels_restored": self.labels_restored,
+            "label_change_samples": self.label_changes,
             "joint_rows_merged": self.joint_rows,
             "duplicate_rows": self.duplicate_rows,
             "action_category_conflicts": self.conflict_count,
@@ -761,6 +867,8 @@ def _import_one(
             else:
                 batch[entry.key] = entry
         state.write(batch)
+    if not previous:  # the same file again is no later export: it neither drops nor restores labels
+        state.follow_export()
     if state.rows == 0 and not rejected:
         raise ImportFailed("the file has a header but no recommendation rows", file=str(path))
     rejects += rejected
