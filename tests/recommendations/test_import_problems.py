@@ -238,9 +238,8 @@ def test_deeply_nested_json_is_one_clear_error(
     path.write_text("[" + "[" * 100_000 + "]" * 100_000 + "]", encoding="utf-8")
     code, out, err = run_cli(capsys, "import", "uhri", str(path))
     assert code == 2 and out == "" and "Traceback" not in err
-    assert (
-        err.strip()
-        == f"error: {path}, row 1: element 1 is nested too deeply (lists or objects inside each other thousands of times): not an annotation"
+    assert err.strip() == f"error: {path}, row 1: element 1 is nested too deeply " + (
+        "(lists or objects inside each other thousands of times): not an annotation"
     )
 
 

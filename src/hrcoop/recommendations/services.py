@@ -637,12 +637,12 @@ class _FileImport:
                 (rec_id, lab, kinds[lab], ACCEPTED, IMPORTED, self.run.pk, "", now) for lab in labels
             ]
             responded = self.answered.get(rec_id, ("", ""))[0] == key
-            first = rec_id not in self.seen_ids
+            first_row = rec_id not in self.seen_ids
             self.seen_ids.add(rec_id)
             if key not in existing:
                 self.created += 1
                 continue
-            if not first or existing[key][1] == self.run.pk:  # a record this file reached before
+            if not first_row or existing[key][1] == self.run.pk:  # a record this file reached before
                 if states:
                     self.joint_rows += 1
                 else:
