@@ -98,6 +98,10 @@ def test_cli_names_every_problem_on_stderr(
     assert any(
         "second.csv, row 3, column 'RS': unknown recommending State 'Atlantis'" in line for line in lines
     )
+    assert lines[-2:] == [
+        "unknown labels (add them to the vocabulary, or import with --new-labels):",
+        "  issue 'Astrology': 2 row(s)",
+    ]
 
 
 def test_rejects_file_keeps_the_source_format_and_imports_once_corrected(

@@ -145,4 +145,17 @@ class ImportRejected(ImportFailed):
             return super().__str__()
         files = len({problem.file for problem in self.problems})
         lines = [f"{len(self.problems)} problems in {files} file(s); nothing was imported:"]
-        return "\n".join([*lines, *(f"  {problem}" for problem in self.problems)])
+        lines += [f"  {problem}" for problem in self.problems]
+        unknown: dict[tuple[str, str], int] = {}
+        for report in self.reports:
+            for label in report.get("unknown_labels", []):
+                unknown[(label["kind"], label["value"])] = (
+                    unknown.get((label["kind"], label["value"]), 0) + label["rows"]
+                )
+        if unknown:  # one line per label, however many rows use it
+            lines.append("unknown labels (add them to the vocabulary, or import with --new-labels):")
+            lines += [
+                f"  {kind.replace('_', ' ')} {value!r}: {rows} row(s)"
+                for (kind, value), rows in unknown.items()
+            ]
+        return "\n".join(lines)
