@@ -343,3 +343,49 @@ def test_the_published_2015_exports_are_told_from_their_latin_1_copies(
         copy = tmp_path / f"{name}.csv"
         copy.write_bytes(gzip.decompress(path.read_bytes()).decode("mac_roman").encode("cp1252"))
         assert detect_encoding(copy, usual="mac_roman") == ("cp1252", None)
+
+
+def test_rejects_of_two_export_formats_go_to_one_file_each(reference_data: None, tmp_path: Path) -> None:
+    old = write_2015(
+        tmp_path / "old.csv", [("Kenya", "Ratify", "France", "Accepted", "4", "Astrology", "19")]
+    )
+    new = write_2018(
+        tmp_path / "new.csv", [("Kenya", "Ratify", "France", "Supported", "4", "Astrology", "21")]
+    )
+    rejects = tmp_path / "rejects.csv"
+    reports = import_files([old, new], format_name="upr-info", actor=None, skip_invalid=rejects)
+    second = tmp_path / "rejects.2018-utf-8-sig.csv"
+    assert reports[0]["rejects_written_to"] == [str(rejects), str(second)]
+    assert rejects.read_bytes().startswith(b"To,To-Rgrp") and second.read_bytes().startswith(
+        b"\xef\xbb\xbfSuR;"
+    )
+    for path in (rejects, second):  # each is an export of its own format: rejected again, for its label
+        with pytest.raises(ImportRejected, match="unknown issue 'Astrology'"):
+            import_files([path], format_name="upr-info", actor=None)
+
+
+def test_uhri_rejects_are_the_json_export_and_import_once_corrected(
+    reference_data: None, tmp_path: Path
+) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "uhri_export.json"
+    annotations = json.loads(fixture.read_text(encoding="utf-8"))
+    annotations[1]["Body"] = "Council of Elders"
+    annotations[2]["Text"] = {"nested": "object"}
+    source = tmp_path / "uhri.json"
+    source.write_text(json.dumps(annotations), encoding="utf-8")
+    rejects = tmp_path / "rejects.json"
+    [report] = import_files([source], format_name="uhri", actor=None, skip_invalid=rejects)
+    assert report["rows_rejected"] == 2
+    written = json.loads(rejects.read_text(encoding="utf-8"))
+    assert [a["AnnotationId"] for a in written] == [
+        annotations[1]["AnnotationId"],
+        annotations[2]["AnnotationId"],
+    ]
+    assert written[0]["ImportProblem"].startswith("uhri.json element 2: Body: unknown recommending body")
+    assert written[1]["ImportProblem"] == "uhri.json element 3: Text: expected a text, found dict"
+    written[0]["Body"] = "UPR"
+    written[1]["Text"] = "Adopt a national action plan against racism"
+    rejects.write_text(json.dumps(written), encoding="utf-8")
+    before = Recommendation.objects.count()
+    [again] = import_files([rejects], format_name="uhri", actor=None)
+    assert again["rows_rejected"] == 0 and Recommendation.objects.count() == before + 2
