@@ -3,10 +3,12 @@
 The floor, measured in the same run on the same database: read the same files (gunzip, Mac Roman,
 csv) and ``executemany`` their rows, as they are, into a plain 11-column table in one transaction.
 That is the least any importer must do; the import itself also resolves names, folds texts, merges
-joint recommendations and writes four tables with their indexes. Target: at most 3x the floor, and a
-peak resident memory under 300 MB. A second reference, the schema floor, is the database alone writing
-the import's own rows (about 4.6 per source row) into the real tables, with their indexes and foreign
-keys: the part of the import's time that no change to the Python code can remove.
+joint recommendations and writes four tables with their indexes. Target: a peak resident memory
+under 300 MB. The floors are printed so that a slowdown shows; the former target of at most 3x the
+floor was retired (issue 18: it would have cost the registry its foreign keys or its provenance).
+A second reference, the schema floor, is the database alone writing the import's own rows (about
+4.6 per source row) into the real tables, with their indexes and foreign keys: the part of the
+import's time that no change to the Python code can remove.
 
 By default the writer is measured alone: the receivers of its domain events (``import_finished``,
 on which the search index tokenises every new record when a file's import finishes, and
@@ -160,7 +162,7 @@ def run(files: list[Path], *, with_hooks: bool) -> None:
     print(f"floor                 {floor_seconds:6.2f} s  (read + executemany into a plain table)")
     what = "import with its hooks" if with_hooks else "import (writer)"
     ratio = import_seconds / floor_seconds
-    print(f"{what:<21} {import_seconds:6.2f} s  = {ratio:.1f}x the floor (target <= 3x)")
+    print(f"{what:<21} {import_seconds:6.2f} s  = {ratio:.1f}x the floor")
     print(
         f"schema floor          {schema_seconds:6.2f} s  = {schema_seconds / floor_seconds:.1f}x the floor "
         "(the database alone writing the same records, links and labels into the real tables)"
@@ -171,7 +173,10 @@ def run(files: list[Path], *, with_hooks: bool) -> None:
         f"= {import_cpu / floor_cpu:.1f}x (with SQLite the database's work is in-process; wall time"
         " also counts waiting for a busy machine)"
     )
-    print(f"peak memory       {peak_rss_mb():6.0f} MB resident (before the import {rss_before:.0f} MB)")
+    print(
+        f"peak memory       {peak_rss_mb():6.0f} MB resident (before the import {rss_before:.0f} MB; "
+        "target < 300 MB)"
+    )
 
 
 if __name__ == "__main__":

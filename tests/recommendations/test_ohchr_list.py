@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hrcoop.core.errors import ImportFailed
-from hrcoop.recommendations.importers.base import ParsedRecommendation
+from hrcoop.recommendations.importers.base import ParsedRecommendation, recommendations_only
 from hrcoop.recommendations.importers.ohchr_list import (
     OhchrListParser,
     RecommendingStatesError,
@@ -32,7 +32,7 @@ parser = OhchrListParser()
 
 
 def parse(path: Path) -> list[ParsedRecommendation]:
-    return list(parser.parse(path))
+    return list(recommendations_only(parser.parse(path)))
 
 
 def labels(items: list[ParsedRecommendation], kind: LabelKind) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 
 from hrcoop.core.errors import ImportFailed
 from hrcoop.recommendations.importers import uhri
-from hrcoop.recommendations.importers.base import ParsedRecommendation
+from hrcoop.recommendations.importers.base import ParsedRecommendation, recommendations_only
 from hrcoop.recommendations.importers.uhri import XLSX_COLUMNS, UhriParser
 from hrcoop.recommendations.models import Classification, ImportRun, LabelKind, Recommendation, Response
 from hrcoop.recommendations.services import import_files
@@ -30,7 +30,7 @@ RECORDS: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
 def parse(path: Path) -> list[ParsedRecommendation]:
-    return list(UhriParser().parse(path))
+    return list(recommendations_only(UhriParser().parse(path)))
 
 
 def write_xlsx(path: Path, records: list[dict[str, Any]], *, drop: str = "") -> Path:
@@ -125,7 +125,7 @@ def test_json_is_read_element_by_element(reference_data: None, tmp_path: Path, m
     broken = tmp_path / "uhri.json"
     text = FIXTURE.read_text(encoding="utf-8")
     broken.write_text(text[: text.index("AnnotationId", 100) + 200], encoding="utf-8")  # inside element 2
-    items = UhriParser().parse(broken)
+    items = recommendations_only(UhriParser().parse(broken))
     assert next(items).paragraph == "121.1"
     with pytest.raises(ImportFailed, match=r"element 2 .* truncated"):
         next(items)
@@ -263,7 +263,7 @@ def test_json_memory_does_not_grow_with_the_file(reference_data: None, tmp_path:
             record = dict(RECORDS[index % 6], AnnotationId=f"annotation-{index}")
             handle.write(("," if index else "") + json.dumps(record))
         handle.write("]")
-    items = UhriParser().parse(path)
+    items = recommendations_only(UhriParser().parse(path))
     next(items)  # builds the name index once
     tracemalloc.start()
     count = 1 + sum(1 for _ in items)

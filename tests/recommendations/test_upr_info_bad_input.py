@@ -162,9 +162,11 @@ def test_failure_late_in_a_large_file_rolls_back_earlier_batches(
     assert (error.row, error.column) == (7, "Session") and "unknown UPR session 99" in str(error)
 
 
-def test_files_before_a_bad_one_stay_imported(reference_data: None, tmp_path: Path) -> None:
+def test_a_bad_file_leaves_the_good_files_of_its_run_unimported(reference_data: None, tmp_path: Path) -> None:
+    """All or nothing per run: the files of one export only make sense together."""
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")
-    with pytest.raises(ImportFailed):
+    with pytest.raises(ImportFailed) as info:
         import_files([write_2018(tmp_path / "ok.csv"), bad], format_name="upr-info", actor=None)
-    assert ImportRun.objects.count() == 1 and Recommendation.objects.count() == 4
+    assert info.value.file == str(bad)
+    assert ImportRun.objects.count() == 0 and Recommendation.objects.count() == 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hrcoop.recommendations.importers.base import recommendations_only
 from hrcoop.recommendations.importers.upr_info import UprInfoParser
 from hrcoop.recommendations.models import LabelKind, Recommendation, Response
 from hrcoop.recommendations.selectors import registry_stats
@@ -21,7 +22,11 @@ from hrcoop.recommendations.services import import_files
 from tests.conftest import shared_data
 
 SESSION_FILES = ["1-5", "6-9", "10-13", "14-17", "17-20"]
-RECORDS = 39_890
+# Distinct (State, session, text folded to its letters and digits, response): 39,890 with the text
+# folded only for case and spaces, less 19 near-duplicate pairs ("... Paris Principles." and without
+# the full stop); counted apart from the importer by reading the CSVs with csv and ftfy.
+RECORDS = 39_871
+VOLUNTARY_RECORDS = 944  # 945 texts, one of them twice with different punctuation
 
 
 def session_files() -> list[Path]:
@@ -31,7 +36,7 @@ def session_files() -> list[Path]:
 def test_parser_reads_every_row_as_source_md_counts_them(reference_data: None) -> None:
     rows, responses, actions, states = 0, Counter[str](), Counter[str](), set()
     for path in session_files():
-        for item in UprInfoParser().parse(path):
+        for item in recommendations_only(UprInfoParser().parse(path)):
             rows += 1
             responses[item.response] += 1
             actions.update(code for kind, code in item.labels if kind == LabelKind.ACTION_CATEGORY)
@@ -72,9 +77,11 @@ def test_import_of_sessions_1_to_20_and_the_voluntary_pledges(reference_data: No
         actor=None,
     )
     assert pledges["rows"] == 947
-    assert registry_stats()["by_response"]["voluntary_pledge"] == pledges["records_created"] == 945
+    assert (
+        registry_stats()["by_response"]["voluntary_pledge"] == pledges["records_created"] == VOLUNTARY_RECORDS
+    )
 
     again = import_files(session_files(), format_name="upr-info", actor=None)
     assert sum(r["records_created"] + r["records_updated"] for r in again) == 0
     assert sum(r["records_unchanged"] for r in again) == RECORDS
-    assert Recommendation.objects.count() == RECORDS + 945
+    assert Recommendation.objects.count() == RECORDS + VOLUNTARY_RECORDS

@@ -86,12 +86,12 @@ def write_2018(path: Path, rows: list[tuple[str, ...]] | None = None, *, encodin
     return path
 
 
-def write_2015(path: Path, rows: list[tuple[str, ...]]) -> Path:
-    """Comma-separated, Mac Roman, CR line ends; rows as in ``ROWS_2018``."""
+def write_2015(path: Path, rows: list[tuple[str, ...]], *, encoding: str = "mac_roman") -> Path:
+    """Comma-separated, Mac Roman (as published), CR line ends; rows as in ``ROWS_2018``."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=",", lineterminator="\r")
     writer.writerow(HEADER_2015)
     for state, text, by, response, action, issues, session in rows:
         writer.writerow([state, "Africa", "AU", text, by, "", "", response, action, issues, session])
-    path.write_bytes(buffer.getvalue().encode("mac_roman"))
+    path.write_bytes(buffer.getvalue().encode(encoding))
     return path

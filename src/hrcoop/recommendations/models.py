@@ -46,7 +46,8 @@ class ImportRun(models.Model):
 
 
 # Audit actions about one record, shown in its public history (``selectors.record_history``).
-RESPONSE_RECORDED = "recommendations.response_recorded"  # an import brought a pending record's response
+RESPONSE_RECORDED = "recommendations.response_recorded"  # an import brought or changed a record's response
+LABELS_FOLLOWED = "recommendations.labels_followed"  # a later export dropped (or brought back) labels
 CORRECTED = "recommendations.update"  # the secretariat corrected fields of the record
 
 
@@ -148,13 +149,17 @@ class Classification(models.Model):
     """A label on a recommendation, and where it came from (DESIGN.md §4.8).
 
     Only ``accepted`` classifications count in statistics, search facets and exports. A model's output
-    is stored as ``suggested`` and never replaces an imported or human label.
+    is stored as ``suggested`` and never replaces an imported or human label. An imported label that
+    a later export of its source dropped is ``superseded``: history, not a fact of the record.
     """
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         SUGGESTED = "suggested", _("Suggested")
         REJECTED = "rejected", _("Rejected")
+        # Imported from an export that a later export of the same source no longer carries: kept as
+        # the record's history, counted nowhere (``services._FileImport.follow_export``).
+        SUPERSEDED = "superseded", _("Superseded by a later export")
 
     # Indexed by the (recommendation, label) unique constraint below.
     recommendation = models.ForeignKey(

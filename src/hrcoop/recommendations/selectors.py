@@ -226,3 +226,19 @@ def record_history(recommendation: Recommendation) -> list[HistoryEntry]:
 def recommendation_detail(public_id: str) -> Recommendation:
     record = get_object_or_404(Recommendation.objects.only("pk"), public_id=public_id)
     return records_in_order([record.pk])[0]
+
+
+def retired_labels(kind: str | None = None) -> QuerySet[Label]:
+    """Labels their source has retired: a later export dropped them from every record that had them.
+
+    Such a label has superseded classifications (``Classification.Status.SUPERSEDED``) and no accepted
+    one left. Nothing should learn from it or suggest it any more (the tagger's training data reads
+    accepted classifications only, and its vocabulary should leave these out); a person may still
+    set it, which makes it current again.
+    """
+    labels = Label.objects.filter(classifications__status=Classification.Status.SUPERSEDED).exclude(
+        classifications__status=Classification.Status.ACCEPTED
+    )
+    if kind is not None:
+        labels = labels.filter(kind=kind)
+    return labels.distinct().order_by("kind", "code")

@@ -33,12 +33,18 @@ import io
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hrcoop.core.errors import ImportFailed
-from hrcoop.recommendations.importers.base import ParsedRecommendation
+from hrcoop.core.errors import ImportFailed, InvalidInput
+from hrcoop.recommendations.importers.base import (
+    Parsed,
+    ParsedRecommendation,
+    Problem,
+    RejectedRow,
+    SourceFacts,
+)
 from hrcoop.recommendations.importers.files import open_source
 from hrcoop.recommendations.models import LabelKind, Response
 from hrcoop.reference.models import State, StateName, UprSession
@@ -270,6 +276,7 @@ class _Block:
     response: Response | None = None
     mode: str = "themes"
     labels: list[tuple[LabelKind, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # cells that could not be read
 
     def add(self, kind: LabelKind, value: str) -> None:
         if (kind, value) not in self.labels:
@@ -290,20 +297,42 @@ class OhchrListParser:
 
     name = "ohchr-list"
 
-    def parse(self, path: Path) -> Iterator[ParsedRecommendation]:
+    def parse(self, path: Path) -> Iterator[Parsed]:
         names = StateNames()
         encoding, review = self._survey(path, names)
+        yield SourceFacts(encoding=encoding)
         block: _Block | None = None
         for row, line in self._cells(path, encoding):
             match = PARAGRAPH.match(line)
             if match or THEME_HEADING.match(line):
                 if block is not None:
-                    yield self._finish(path, block, review, names)
+                    yield self._checked(path, block, review, names)
                 block = _Block(row, match["para"], match["text"]) if match else None
             elif block is not None:
-                self._read_cell(path, block, row, line)
+                try:
+                    self._read_cell(path, block, row, line)
+                except ImportFailed as error:
+                    block.problems.append(Problem.of(error))
         if block is not None:
-            yield self._finish(path, block, review, names)
+            yield self._checked(path, block, review, names)
+
+    def write_rejects(self, path: Path, rejects: Sequence[RejectedRow]) -> list[Path]:
+        """Not offered: a block cut out of a thematic list no longer says which State it is about."""
+        raise InvalidInput(
+            "--skip-invalid is not offered for ohchr-list files: correct the list (the problems "
+            "name each paragraph) and import it again"
+        )
+
+    def _checked(self, path: Path, block: _Block, review: _Review, names: StateNames) -> Parsed:
+        """The block's recommendation, or the block rejected with every problem found in it."""
+        problems = list(block.problems)
+        try:
+            item = self._finish(path, block, review, names)
+        except ImportFailed as error:
+            problems.append(Problem.of(error))
+        if problems:
+            return RejectedRow(str(path), block.row, problems)
+        return item
 
     @staticmethod
     def _lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:

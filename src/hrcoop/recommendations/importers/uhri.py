@@ -10,6 +10,11 @@ Streaming: the JSON array is decoded one element at a time (``json.JSONDecoder.r
 buffer refilled in chunks), so memory holds one record and one chunk, never the file; the workbook is
 read with openpyxl's read-only mode, row by row.
 
+An annotation that cannot be imported (no text, an unknown body, a field of the wrong JSON type)
+is rejected with its reason and the reading goes on; ``--skip-invalid FILE`` writes the rejected
+annotations back as a JSON array, each with an ``ImportProblem`` key, which imports as it is once
+corrected (from either export: the workbook's rows are written as the JSON export's objects).
+
 Only annotations of type "Recommendation" become records (the Index also holds concerns and
 positive aspects, which recommend nothing); the others are skipped and not counted.
 """
@@ -21,12 +26,18 @@ import datetime
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from hrcoop.core.errors import ImportFailed
-from hrcoop.recommendations.importers.base import ParsedRecommendation
+from hrcoop.recommendations.importers.base import (
+    Parsed,
+    ParsedRecommendation,
+    Problem,
+    RejectedRow,
+    SourceFacts,
+)
 from hrcoop.recommendations.importers.files import ZIP_MAGIC, Source, open_source
 from hrcoop.recommendations.importers.ohchr_list import (
     RecommendingStatesError,
@@ -37,6 +48,7 @@ from hrcoop.recommendations.importers.ohchr_list import (
 from hrcoop.recommendations.models import LabelKind, Response
 from hrcoop.reference.models import Mechanism
 
+REASON_KEY = "ImportProblem"  # what a rejects file adds to each annotation; not read back
 NOT_UHRI = "not a UHRI export: expected a JSON array of annotations (starting with '[') or an XLSX workbook"
 CHUNK_CHARS = 64 * 1024
 MAX_RECORD_CHARS = 1_000_000  # a real annotation is a few kilobytes
@@ -71,6 +83,9 @@ XLSX_COLUMNS = {
 # The writer's errors name the source's field: writer field -> JSON key (-> XLSX column via XLSX_COLUMNS).
 JSON_FIELDS = {
     "state_under_review": "Countries",
+    "text": "Text",
+    "document_symbol": "Symbol",
+    "source_id": "AnnotationId",
     "recommending_states": "UprRecommendingCountry",
     "session": "UprSession",
     "mechanism": "Body",
@@ -93,26 +108,39 @@ class UhriParser:
 
     name = "uhri"
 
-    def parse(self, path: Path) -> Iterator[ParsedRecommendation]:
-        records = self._xlsx_records(path) if _starts_with_zip(path) else self._json_records(path)
+    def parse(self, path: Path) -> Iterator[Parsed]:
+        workbook = _starts_with_zip(path)
+        records = self._xlsx_records(path) if workbook else self._json_records(path)
+        yield SourceFacts(encoding="xlsx" if workbook else "utf-8")
         reader = _Reader(str(path))
         for row, record, columns in records:
-            yield from reader.recommendations(row, record, columns)
+            try:
+                yield from reader.recommendations(row, record, columns)
+            except ImportFailed as error:
+                yield RejectedRow(str(path), row, [Problem.of(error)], raw=record)
+
+    def write_rejects(self, path: Path, rejects: Sequence[RejectedRow]) -> list[Path]:
+        """The rejected annotations as a JSON array, each with its ``ImportProblem``."""
+        annotations = []
+        for reject in rejects:
+            if isinstance(reject.raw, dict):
+                annotation = {k: v for k, v in reject.raw.items() if k != REASON_KEY}
+            else:  # an element that is not an object at all
+                annotation = {"Element": reject.raw}
+            annotation[REASON_KEY] = f"{Path(reject.file).name} element {reject.row}: {reject.reason}"
+            annotations.append(annotation)
+        with path.open("w", encoding="utf-8") as handle:
+            json.dump(annotations, handle, ensure_ascii=False, indent=1, default=str)
+        return [path]
 
     # --- JSON ------------------------------------------------------------------------------------
 
-    def _json_records(self, path: Path) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    def _json_records(self, path: Path) -> Iterator[tuple[int, Any, dict[str, str]]]:
         with open_source(path) as source:
             if not source.head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
                 raise ImportFailed(NOT_UHRI, file=str(path))
             for index, record in enumerate(_json_array(source), start=1):
-                if not isinstance(record, dict):
-                    raise ImportFailed(
-                        f"element {index} of the array is a {type(record).__name__}, not an annotation",
-                        file=str(path),
-                        row=index,
-                    )
-                yield index, record, {key: key for key in record}
+                yield index, record, {key: key for key in record} if isinstance(record, dict) else {}
 
     # --- XLSX ------------------------------------------------------------------------------------
 
@@ -223,6 +251,13 @@ def _json_array(source: Source) -> Iterator[Any]:
             try:
                 element, end = decoder.raw_decode(buffer, position)
                 break
+            except RecursionError as exc:  # "[[[[...": Python's decoder recurses once per level
+                raise ImportFailed(
+                    f"element {index} is nested too deeply (lists or objects inside each other "
+                    "thousands of times): not an annotation",
+                    file=source.name,
+                    row=index,
+                ) from exc
             except json.JSONDecodeError as exc:
                 if len(buffer) - position > MAX_RECORD_CHARS:
                     raise ImportFailed(
@@ -270,8 +305,15 @@ class _Reader:
         return ImportFailed(message, file=self.file, row=row, column=column)
 
     def recommendations(
-        self, row: int, record: dict[str, Any], columns: dict[str, str]
+        self, row: int, record: Any, columns: dict[str, str]
     ) -> Iterator[ParsedRecommendation]:
+        if not isinstance(record, dict):
+            raise ImportFailed(
+                f"element {row} of the array is a {type(record).__name__}, not an annotation",
+                file=self.file,
+                row=row,
+            )
+
         def column(key: str) -> str:
             return columns.get(key, key)
 
@@ -336,6 +378,7 @@ class _Reader:
                     *self._sdgs(row, column("Sdgs"), list_of("Sdgs")),
                 ],
                 columns=item_columns,
+                raw=record,
             )
 
     def _mechanism(self, row: int, column: str, body: str) -> str:
