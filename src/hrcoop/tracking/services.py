@@ -11,20 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrcoop.assistance.services import check_upload
+from hrcoop.assistance.models import AssistanceRequest
+from hrcoop.assistance.services import check_upload, create_request
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput
 from hrcoop.core.models import User
 from hrcoop.core.money import Money
 from hrcoop.core.roles import Actor
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.reference.models import State
+from hrcoop.reference.models import Fund, State
 from hrcoop.tracking.access import is_focal_point, member_institution_ids
 from hrcoop.tracking.models import (
     Action,
@@ -52,6 +54,11 @@ def _require_focal_point(actor: Actor, state: State) -> None:
         raise Forbidden(
             _("only a focal point of %(state)s may change its implementation plan") % {"state": state}
         )
+
+
+def require_coordinator(actor: Actor, plan: Plan) -> None:
+    """Raise ``Forbidden`` unless the actor coordinates the plan (its State's focal point)."""
+    _require_focal_point(actor, plan.state)
 
 
 def _require_institution(actor: Actor, action: Action) -> None:
@@ -534,6 +541,55 @@ def review_progress(
         data={"review": update.review, "public": update.public},
     )
     return update
+
+
+# --- a gap becomes a request for assistance ---------------------------------------------------------
+
+SUPPORT_FUND = "UPR-FTA"  # the fund for financial and technical assistance in implementing UPR outcomes
+
+
+@transaction.atomic
+def request_support(action: Action, *, actor: Actor, fund: Fund | None = None) -> AssistanceRequest:
+    """In one step, an action that needs support becomes a draft request for assistance (the assistance
+    workflow's own ``create_request``), carrying the recommendations of its cluster and its budget; the
+    action is marked as needing support and points at the request."""
+    action = Action.objects.select_for_update().select_related("cluster__plan__state").get(pk=action.pk)
+    state = action.cluster.plan.state
+    _require_focal_point(actor, state)
+    if action.assistance_request is not None:
+        raise Conflict(
+            _("this action already became request %(id)s") % {"id": action.assistance_request.public_id}
+        )
+    fund = fund or Fund.objects.filter(code=SUPPORT_FUND).first()
+    if fund is None:
+        raise InvalidInput(
+            _("no fund %(fund)s to address the request to") % {"fund": SUPPORT_FUND}, where="fund"
+        )
+    recommendations = list(
+        action.cluster.recommendations.order_by("recommendation__paragraph").values_list(
+            "recommendation__public_id", flat=True
+        )
+    )
+    data: dict[str, Any] = {
+        "title": action.description.splitlines()[0][:300],
+        "need": _("Implementation of the recommendations of the cluster %(cluster)s: %(action)s")
+        % {"cluster": action.cluster.title, "action": action.description},
+        "implementing_partners": action.institution.name,
+        "recommendations": recommendations,
+    }
+    if action.budget_amount:
+        data["amount"] = Money(action.budget_amount, action.budget_currency)
+    outcome = create_request(actor=actor, state=state, fund=fund, data=data)
+    action.needs_support = True
+    action.assistance_request = outcome.request
+    action.save(update_fields=["needs_support", "assistance_request"])
+    record_event(
+        actor=_user(actor),
+        action="tracking.action_request_support",
+        target=action,
+        data={"request": outcome.request.public_id, "recommendations": recommendations},
+    )
+    return outcome.request
 
 
 # --- publication -------------------------------------------------------------------------------------
