@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hrcoop.core.errors import InvalidInput
+from hrcoop.core.errors import InvalidInput, NotFound
 from hrcoop.reference.models import State
 from hrcoop.tracking import clustering, selectors, services
 from hrcoop.tracking.models import Action, ImplementationStatus, Institution, ProgressUpdate
@@ -306,6 +306,12 @@ class InstitutionViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(InstitutionSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        institution = self.get_queryset().filter(pk=int(pk)).first()
+        if institution is None:
+            raise NotFound(f"no institution {pk} that you may see")
+        return Response(InstitutionSerializer(institution).data)
 
     @extend_schema(request=InstitutionInputSerializer, responses={201: InstitutionSerializer})
     def create(self, request: Request) -> Response:
