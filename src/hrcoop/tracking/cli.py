@@ -1,4 +1,5 @@
-"""``hrcoop tracking ...``: the measure of suggested clusters against OHCHR's thematic lists."""
+"""``hrcoop tracking ...``: reminders to institutions, and the measure of suggested clusters against
+OHCHR's thematic lists."""
 
 from __future__ import annotations
 
@@ -7,14 +8,26 @@ from pathlib import Path
 
 import typer
 
+from hrcoop.core.cli import print_json
 from hrcoop.core.errors import InvalidInput
 from hrcoop.tracking.evaluation import evaluate_list, summary, thematic_lists
+from hrcoop.tracking.tasks import send_progress_reminders
 
 app = typer.Typer(
     no_args_is_help=True, pretty_exceptions_enable=False, help="National implementation trackers."
 )
 
 DEFAULT_LISTS = Path("../shared/data/upr_docs_slovenia")
+
+
+@app.command("remind")
+def remind(now: bool = typer.Option(False, "--now", help="Send in this process instead of queueing")) -> None:
+    """Queue (or send) the reminders to institutions whose progress update is due; run daily from cron."""
+    if now:
+        print_json(send_progress_reminders.call())
+    else:
+        result = send_progress_reminders.enqueue()
+        print_json({"queued": str(result.id)})
 
 
 @app.command("evaluate-clusters")
