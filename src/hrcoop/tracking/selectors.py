@@ -12,7 +12,9 @@ Pages, the API and the exports all read through these functions.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -197,12 +199,22 @@ def update_record(u: ProgressUpdate, actor: Actor, *, full: bool | None = None) 
 
 def unclustered_recommendations(plan: Plan) -> list[Recommendation]:
     """The plan's recommendations that no cluster holds yet, in the order of their paragraphs."""
-    return [
-        t.recommendation
-        for t in TrackedRecommendation.objects.filter(plan=plan, cluster__isnull=True)
-        .select_related("recommendation")
-        .order_by("recommendation__paragraph", "pk")
-    ]
+    rows = TrackedRecommendation.objects.filter(plan=plan, cluster__isnull=True).select_related(
+        "recommendation"
+    )
+    return sorted((t.recommendation for t in rows), key=_paragraph_order)
+
+
+def _paragraph_order(recommendation: Recommendation) -> tuple[object, ...]:
+    """Paragraphs in the document's order: 121.2 before 121.10."""
+    numbers = tuple(int(part) for part in re.findall(r"\d+", recommendation.paragraph))
+    return (recommendation.document_symbol, numbers, recommendation.pk)
+
+
+def _status_counts(statuses: Iterable[str]) -> list[int]:
+    """How many recommendations are at each implementation status, in the order of the statuses."""
+    counts = Counter(statuses)
+    return [counts.get(value, 0) for value in ImplementationStatus.values]
 
 
 def plan_record(plan: Plan, actor: Actor) -> dict[str, Any]:
@@ -211,7 +223,7 @@ def plan_record(plan: Plan, actor: Actor) -> dict[str, Any]:
     officials: only its coordinators see them."""
     full = coordinates(actor, plan)
     clusters = list(clusters_visible_to(actor, plan))
-    tracked = list(tracked_visible_to(actor, plan).order_by("recommendation__paragraph", "pk"))
+    tracked = sorted(tracked_visible_to(actor, plan), key=lambda t: _paragraph_order(t.recommendation))
     actions = list(
         actions_visible_to(actor, plan).filter(cluster__in=clusters).prefetch_related("indicators")
     )
@@ -274,6 +286,7 @@ def plan_record(plan: Plan, actor: Actor) -> dict[str, Any]:
                 "lead_institution_id": c.lead_institution_id,
                 "supporting_institutions": [i.name for i in c.supporting_institutions.all()],
                 "recommendations": [recommendation(t) for t in tracked if t.cluster_id == c.pk],
+                "status_counts": _status_counts(t.status for t in tracked if t.cluster_id == c.pk),
                 "actions": [action(a) for a in actions if a.cluster_id == c.pk],
             }
             for c in clusters
