@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from hrcoop.assistance.models import Status
 from hrcoop.core.audit import events_for
@@ -17,6 +18,7 @@ from hrcoop.tracking.models import (
     Action,
     Evidence,
     ImplementationStatus,
+    Indicator,
     ProgressUpdate,
     TrackedRecommendation,
 )
@@ -180,4 +182,25 @@ def test_every_write_is_audited(world: World) -> None:
     assert [e.action for e in events_for(world.clusters["justice"])] == [
         "tracking.cluster_create",
         "tracking.cluster_assign",
+    ]
+
+
+def test_the_focal_point_adds_an_indicator_on_the_page_and_a_bad_code_changes_nothing(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["focal point of the State"])
+    url = f"/tracking/plans/{world.plan.pk}/"
+    action = world.actions["justice"].pk
+    fields = {
+        "step": "indicator",
+        "action": action,
+        "name": "Complaints decided",
+        "baseline": "0",
+        "target": "200",
+    }
+    refused = client.post(url, {**fields, "sdg_indicator": "16.10"})
+    assert refused.status_code == 400 and "16.10" in refused.content.decode()
+    assert not Indicator.objects.exists()
+    assert client.post(url, {**fields, "sdg_indicator": "16.b.1"}).status_code == 302
+    assert list(Indicator.objects.values_list("name", "baseline", "target", "sdg_indicator")) == [
+        ("Complaints decided", "0", "200", "16.b.1")
     ]

@@ -274,7 +274,6 @@ def import_tracker(plan: Plan, *, actor: Actor, name: str, content: bytes) -> di
         raise ImportFailed(
             "; ".join(f"row {n}: {p}" for n, p in checker.problems) + ". Nothing was imported.",
             file=name,
-            row=checker.problems[0][0],
         )
     counts = _apply(plan, rows, actor)
     record_event(actor=_user(actor), action="tracking.import", target=plan, data={"file": name, **counts})

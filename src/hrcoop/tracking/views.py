@@ -131,6 +131,17 @@ def _act(request: HttpRequest, plan: Plan) -> None:
             due_on=_date(request, "due_on") if request.POST.get("due_on") else None,
         )
         messages.success(request, _("Action added."))
+    elif step == "indicator":
+        services.add_indicator(
+            selectors.action_for(actor, _int(request, "action")),
+            actor=actor,
+            name=request.POST.get("name", ""),
+            baseline=request.POST.get("baseline", ""),
+            target=request.POST.get("target", ""),
+            source=request.POST.get("source", ""),
+            sdg_indicator=request.POST.get("sdg_indicator", ""),
+        )
+        messages.success(request, _("Indicator added."))
     elif step == "progress":
         action = selectors.action_for(actor, _int(request, "action"))
         services.post_progress(
