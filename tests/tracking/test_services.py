@@ -204,3 +204,15 @@ def test_the_focal_point_adds_an_indicator_on_the_page_and_a_bad_code_changes_no
     assert list(Indicator.objects.values_list("name", "baseline", "target", "sdg_indicator")) == [
         ("Complaints decided", "0", "200", "16.b.1")
     ]
+
+
+def test_a_member_sets_its_actions_status_on_the_page_but_not_anothers(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["institution member"])
+    url = f"/tracking/plans/{world.plan.pk}/"
+    own, other = world.actions["justice"].pk, world.actions["ombudsman"].pk
+    assert client.post(url, {"step": "action_status", "action": own, "status": "delayed"}).status_code == 302
+    assert (
+        client.post(url, {"step": "action_status", "action": other, "status": "delayed"}).status_code == 404
+    )
+    assert dict(Action.objects.values_list("pk", "status")) == {own: "delayed", other: "planned"}

@@ -21,6 +21,7 @@ from hrcoop.tracking.models import Plan, ProgressUpdate
 from hrcoop.tracking.views import _fail, _plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 20 * 2**20  # a tracker of 20,000 recommendations with their actions is well under this
 
 
 def export(request: HttpRequest, plan_id: int, extension: str) -> HttpResponse:
@@ -50,6 +51,12 @@ def import_tracker(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             if upload is None:
                 raise InvalidInput(_("choose a CSV or XLSX file"), where="file")
+            if (upload.size or 0) > MAX_UPLOAD_BYTES:
+                raise InvalidInput(
+                    _("the file is larger than %(limit)d MB: split it")
+                    % {"limit": MAX_UPLOAD_BYTES // 2**20},
+                    where="file",
+                )
             counts = exchange.import_tracker(
                 target, actor=request.user, name=upload.name or "tracker.csv", content=upload.read()
             )

@@ -131,6 +131,10 @@ def _act(request: HttpRequest, plan: Plan) -> None:
             due_on=_date(request, "due_on") if request.POST.get("due_on") else None,
         )
         messages.success(request, _("Action added."))
+    elif step == "action_status":
+        action = selectors.action_for(actor, _int(request, "action"))
+        services.set_action_status(action, actor=actor, status=request.POST.get("status", ""))
+        messages.success(request, _("Status recorded."))
     elif step == "indicator":
         services.add_indicator(
             selectors.action_for(actor, _int(request, "action")),
