@@ -378,7 +378,9 @@ def record_consent(
     return request
 
 
-def _check_upload(upload: UploadedFile) -> tuple[str, str]:
+def check_upload(upload: UploadedFile) -> tuple[str, str]:
+    """(file name, content type) of an upload that is a document of an accepted type and size; also
+    used by the tracker for the evidence institutions attach to their progress."""
     name = (upload.name or "").rsplit("/", 1)[-1]
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in ALLOWED_ATTACHMENT_TYPES:
@@ -417,7 +419,7 @@ def add_attachment(request: AssistanceRequest, *, actor: Actor, upload: Uploaded
     _require_focal_point(request, actor)
     if request.status not in EDITABLE_STATUSES:
         raise Conflict(_("documents can be attached only to a draft or while information is requested"))
-    name, content_type = _check_upload(upload)
+    name, content_type = check_upload(upload)
     attachment = Attachment(
         request=request, name=name, size=upload.size or 0, content_type=content_type, uploaded_by=_user(actor)
     )

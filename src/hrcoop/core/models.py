@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     BOARD = "board", _("Board of Trustees")
     DONOR = "donor", _("Donor")
     CONTRIBUTOR = "contributor", _("Contributor")
+    INSTITUTION_MEMBER = "institution_member", _("Institution member")
     ADMIN = "admin", _("Administrator")
 
 
@@ -33,7 +34,8 @@ class RoleAssignment(models.Model):
     """A user holds a role, optionally within a scope.
 
     ``scope`` names what the role is limited to: the ISO alpha-3 code of the State a focal point acts
-    for, the code of the fund a board member sits on, the id of the donor a representative acts for.
+    for, the code of the fund a board member sits on, the id of the donor a representative acts for,
+    the id of the institution (``tracking.Institution``) an institution member works in.
     It is a code rather than a foreign key because ``core`` sits below the apps that define those
     records (DESIGN.md §3); the apps that use a scope validate it.
     """
@@ -54,9 +56,14 @@ class RoleAssignment(models.Model):
     def clean(self) -> None:
         """A focal point acts for one State and a donor's representative for one donor: an empty scope
         there would be a role for nobody (or, were it read as "every", a view of anonymous donors)."""
-        if not self.scope and self.role in (Role.STATE_FOCAL_POINT, Role.DONOR):
+        if not self.scope and self.role in (Role.STATE_FOCAL_POINT, Role.DONOR, Role.INSTITUTION_MEMBER):
             raise ValidationError(
-                {"scope": _("This role needs a scope: the State's ISO 3166 alpha-3 code, or the donor's id.")}
+                {
+                    "scope": _(
+                        "This role needs a scope: the State's ISO 3166 alpha-3 code, the donor's id,"
+                        " or the institution's id."
+                    )
+                }
             )
 
 
