@@ -1,19 +1,16 @@
 """SVG charts drawn from a report's tables, byte for byte the same for the same table.
 
 Determinism: ``svg.hashsalt`` fixes the ids matplotlib would draw at random, and the metadata carry no
-date. Text stays text (``svg.fonttype: none``) so that WeasyPrint shapes it with the document's fonts
-(the page's CSS names them, Arabic and Chinese included): matplotlib itself neither joins Arabic letters
-nor orders them right to left. matplotlib measures the labels with DejaVu Sans only to lay the chart
-out, so its warnings about glyphs DejaVu lacks are silenced: those glyphs are never drawn by it.
+date. The charts hold no words, only digits: every label (series, categories, axis) is written by the
+page beside the chart, in the report's language. Neither matplotlib nor an SVG renderer shapes Arabic
+reliably (matplotlib draws letters unjoined and left to right; WeasyPrint's SVG text places marks apart
+from their letters), while the page's HTML text is shaped properly in every language.
 """
 
 from __future__ import annotations
 
 import io
-import warnings
 from typing import Any
-
-from django.utils.translation import gettext as _
 
 from hrcoop.reports.document import Chart, Table
 
@@ -28,57 +25,60 @@ STYLE: Any = {  # matplotlib types its keys as literals
 
 def _svg(figure: Any) -> str:
     buffer = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 
-def stacked_bars(table: Table, *, series: list[str], key: str, caption: str) -> Chart:
+def _categories(table: Table) -> list[tuple[str, str]]:
+    """The chart's category keys (1, 2, ...) and the row each stands for."""
+    return [(str(index), str(row[0])) for index, row in enumerate(table.rows, start=1)]
+
+
+def stacked_bars(table: Table, *, series: list[str], key: str, caption: str, methods: str) -> Chart:
     """One bar per row of ``table``, stacked by the columns named in ``series``."""
     # Imported here: matplotlib costs about 1.5 s, which commands that draw nothing should not pay.
     import matplotlib
     from matplotlib.figure import Figure
 
+    categories = _categories(table)
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(7, 3.2), layout="constrained")
+        figure = Figure(figsize=(7, 3), layout="constrained")
         axes = figure.add_subplot()
-        labels = [str(row[0]) for row in table.rows]
-        bottom = [0] * len(table.rows)
+        ticks = [number for number, _label in categories]
+        bottom = [0] * len(ticks)
         for colour, name in zip(PALETTE, series, strict=False):
             values = [int(v or 0) for v in table.values(name)]  # type: ignore[arg-type]
-            axes.bar(labels, values, bottom=bottom, color=colour, label=name)
+            axes.bar(ticks, values, bottom=bottom, color=colour)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        axes.set_ylabel(_("Recommendations") if "recommendation" in table.key else _("Number"))
-        axes.legend(fontsize="small", loc="upper left")
-        axes.tick_params(axis="x", labelrotation=0 if len(labels) < 6 else 30)
         svg = _svg(figure)
     return Chart(
         key=key,
         caption=caption,
         svg=svg,
-        methods=_("Drawn from table %(table)s: the same figures, stacked by %(series)s.")
-        % {"table": table.caption, "series": ", ".join(series)},
+        methods=methods,
+        series=list(zip(PALETTE, series, strict=False)),
+        categories=categories,
     )
 
 
-def bars(table: Table, *, column: str, key: str, caption: str) -> Chart:
-    """One horizontal bar per row of ``table``, the value of ``column``."""
+def bars(table: Table, *, column: str, key: str, caption: str, methods: str) -> Chart:
+    """One bar per row of ``table``: the value of ``column``."""
     import matplotlib
     from matplotlib.figure import Figure
 
+    categories = _categories(table)
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(7, 0.35 * len(table.rows) + 1), layout="constrained")
+        figure = Figure(figsize=(7, 2.6), layout="constrained")
         axes = figure.add_subplot()
-        labels = [str(row[0]) for row in table.rows][::-1]
-        values = [int(v or 0) for v in table.values(column)][::-1]  # type: ignore[arg-type]
-        axes.barh(labels, values, color=PALETTE[0])
-        axes.set_xlabel(column)
+        values = [int(v or 0) for v in table.values(column)]  # type: ignore[arg-type]
+        axes.bar([number for number, _label in categories], values, color=PALETTE[0])
+        axes.yaxis.get_major_locator().set_params(integer=True)
         svg = _svg(figure)
     return Chart(
         key=key,
         caption=caption,
         svg=svg,
-        methods=_("Drawn from table %(table)s: column %(column)s.")
-        % {"table": table.caption, "column": column},
+        methods=methods,
+        series=[(PALETTE[0], column)],
+        categories=categories,
     )

@@ -59,12 +59,18 @@ class Table:
 
 @dataclass
 class Chart:
-    """An SVG chart drawn from one of the section's tables (so the figure never says more than the table)."""
+    """An SVG chart drawn from one of the section's tables (so the figure never says more than the table).
+
+    The SVG holds digits only; its words are ``series`` (colour, name) and ``categories`` (the key
+    on the axis, the row it stands for), which the page writes beside it in the report's language.
+    """
 
     key: str
     caption: str
     svg: str
     methods: str
+    series: list[tuple[str, str]] = field(default_factory=list)
+    categories: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

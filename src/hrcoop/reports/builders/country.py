@@ -53,7 +53,11 @@ def recommendations_section(state: State, year: int) -> Section:
     responses = [str(registry.Response(r).label) for r in registry.RESPONSES]
     section.charts.append(
         charts.stacked_bars(
-            cycles, series=responses, key="chart_by_cycle", caption=_("Responses by UPR cycle")
+            cycles,
+            series=responses,
+            key="chart_by_cycle",
+            caption=_("Responses by UPR cycle"),
+            methods=_("The counts of the table of recommendations by cycle, stacked by response."),
         )
     )
     return section

@@ -97,7 +97,13 @@ def requests_section(fund: Fund, year: int) -> Section:
     steps = assistance.steps_table(year, fund=fund, key="requests_by_step")
     section.tables += [steps, assistance.clocks_table(year, fund=fund, key="service_levels")]
     section.charts.append(
-        charts.bars(steps, column=_("Requests"), key="chart_requests_by_step", caption=steps.caption)
+        charts.bars(
+            steps,
+            column=_("Requests"),
+            key="chart_requests_by_step",
+            caption=steps.caption,
+            methods=_("The counts of the table of requests by step reached."),
+        )
     )
     return section
 

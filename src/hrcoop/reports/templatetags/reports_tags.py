@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.safestring import SafeString, mark_safe
 
 from hrcoop.core.money import Money, minor_units
 from hrcoop.reports.document import Share, Value
@@ -41,7 +41,7 @@ def numeric(value: Value) -> bool:
 
 
 @register.filter
-def svg(chart_svg: str) -> SafeString:
-    """The chart's SVG without its XML prolog, to sit inline in the page (matplotlib wrote it)."""
-    start = chart_svg.find("<svg")
-    return mark_safe(chart_svg[start:])
+def svg_data_uri(chart_svg: str) -> str:
+    """The chart as a ``data:`` URI: the HTML file stands alone, and WeasyPrint draws it as an image
+    instead of reading its style attributes as the page's CSS (which it does for inline SVG)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(chart_svg.encode()).decode("ascii")
