@@ -65,6 +65,7 @@ def bars(table: Table, *, column: str, key: str, caption: str, methods: str) -> 
     """One bar per row of ``table``: the value of ``column``."""
     import matplotlib
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     categories = _categories(table)
     with matplotlib.rc_context(STYLE):
@@ -72,7 +73,7 @@ def bars(table: Table, *, column: str, key: str, caption: str, methods: str) -> 
         axes = figure.add_subplot()
         values = [int(v or 0) for v in table.values(column)]  # type: ignore[arg-type]
         axes.bar([number for number, _label in categories], values, color=PALETTE[0])
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         svg = _svg(figure)
     return Chart(
         key=key,
