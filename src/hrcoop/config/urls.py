@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("mandates/", include("hrcoop.mandates.urls")),
     path("assistance/", include("hrcoop.assistance.urls")),
     path("funds/", include("hrcoop.funds.urls")),
+    path("reports/", include("hrcoop.reports.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

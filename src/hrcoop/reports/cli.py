@@ -22,3 +22,11 @@ def report(
     document = build_report(kind, year=year, language=lang, state=state, fund=fund)
     output = write_report(document, out)
     typer.echo(f"{output.html}\n{output.pdf}\ndata version {output.data_version}")
+
+
+def open_data() -> None:
+    """Rebuild the open-data bundle (CSV, JSON and datapackage.json) that the Reports page links to."""
+    from hrcoop.reports.opendata import build_bundle, current_folder
+
+    package = build_bundle()
+    typer.echo(f"{len(package['resources'])} files in {current_folder()}")
