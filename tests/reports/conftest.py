@@ -254,7 +254,9 @@ def year_2021(reference_data: None, tmp_path: Path) -> Year:
         "Police training",
         recommendations=[ta["RequestFJI"]],
         when=at(2021, 4, 1),
-        confidential_fields=["amount", "recommendations"],
+        confidential_fields=["amount", "recommendations", "need"],
+        amount=Money(7_654_321, "USD"),
+        need="The names of the units to be trained",
     )
     police = _through_to(world, police, last="approve", start=at(2021, 4, 5))
     with patch("django.utils.timezone.now", return_value=at(2021, 6, 1)):

@@ -11,6 +11,7 @@ never downloads a half-written bundle.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -127,8 +128,6 @@ def _requests() -> Iterator[list[Any]]:
             value = record[field.name]
             if isinstance(value, list):
                 value = "; ".join(value)
-            elif field.name == "submitted_at" and value is not None:
-                value = value.isoformat()
             row.append(value)
         yield row
 
@@ -267,6 +266,11 @@ DATASETS = [
 ]
 
 
+def _plain(value: Any) -> Any:
+    """Dates and times as ISO 8601 text, the same in the CSV and the JSON."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _csv(dataset: Dataset, rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
@@ -294,7 +298,7 @@ def build_bundle() -> dict[str, Any]:
     folder = f"{FOLDER}/{built_at:%Y%m%dT%H%M%S%f}"
     resources = []
     for dataset in DATASETS:
-        rows = list(dataset.rows())
+        rows = [[_plain(value) for value in row] for row in dataset.rows()]
         for fmt, content in (("csv", _csv(dataset, rows)), ("json", _json(dataset, rows))):
             path = f"{dataset.name}.{fmt}"
             default_storage.save(f"{folder}/{path}", ContentFile(content))
