@@ -25,7 +25,6 @@ from hrcoop.assistance.models import (
     Status,
     TransitionRecord,
 )
-from hrcoop.recommendations.models import Recommendation
 from hrcoop.reference.models import Fund, State
 from hrcoop.reports.builders.common import group_name, year_bounds
 from hrcoop.reports.document import Share, Table, Value
@@ -176,7 +175,7 @@ def results_table(year: int, *, fund: Fund, key: str) -> Table:
     )
 
 
-def assistance_uptake(asking: QuerySet[Recommendation], *, key: str) -> Table:
+def assistance_uptake(asking: set[int], *, key: str) -> Table:
     """How many recommendations asking for assistance are cited by a public request, and a funded one.
 
     A request whose State keeps its linked recommendations confidential is left out: counting its links
@@ -197,7 +196,7 @@ def assistance_uptake(asking: QuerySet[Recommendation], *, key: str) -> Table:
         cited.add(rec_id)
         if status in FUNDED_STATUSES:
             funded.add(rec_id)
-    total = asking.count()
+    total = len(asking)
     table = Table(
         key=key,
         caption=_("Recommendations asking for technical assistance, and the requests they led to"),
