@@ -8,5 +8,15 @@ from hrcoop.reports.models import ReportBuild
 
 @admin.register(ReportBuild)
 class ReportBuildAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "kind", "year", "language", "state", "fund", "status", "data_version", "requested_at"]
+    list_display = [
+        "pk",
+        "kind",
+        "year",
+        "language",
+        "state",
+        "fund",
+        "status",
+        "data_version",
+        "requested_at",
+    ]
     list_filter = ["kind", "status", "language"]
