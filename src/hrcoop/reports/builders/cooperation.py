@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hrcoop.funds.metrics import donor_base
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.mandates.parsing.addressees import ACTOR_LABELS
+from hrcoop.recommendations.models import Recommendation
 from hrcoop.reports import charts
 from hrcoop.reports.builders import registry
 from hrcoop.reports.builders.assistance import assistance_uptake
@@ -109,7 +110,7 @@ def recommendations_section(year: int) -> Section:
         % {"count": of_year.count(), "year": year}
     )
     cycles = registry.by_cycle(
-        registry.Recommendation.objects.filter(session__year__lte=year), key="recommendations_by_cycle"
+        Recommendation.objects.filter(session__year__lte=year), key="recommendations_by_cycle"
     )
     cycles.caption = _("Recommendations by UPR cycle and response, sessions up to %(year)s") % {"year": year}
     section.tables += [
@@ -118,7 +119,7 @@ def recommendations_section(year: int) -> Section:
         registry.by_issue(of_year, key="recommendations_by_issue", limit=ISSUES_SHOWN),
     ]
     if cycles.rows:
-        responses = [str(registry.Response(r).label) for r in registry.RESPONSES]
+        responses = registry.response_labels()
         section.charts.append(
             charts.stacked_bars(
                 cycles,

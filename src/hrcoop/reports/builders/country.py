@@ -50,7 +50,7 @@ def recommendations_section(state: State, year: int) -> Section:
         }
         section.tables = []
         return section
-    responses = [str(registry.Response(r).label) for r in registry.RESPONSES]
+    responses = registry.response_labels()
     section.charts.append(
         charts.stacked_bars(
             cycles,

@@ -26,8 +26,13 @@ def in_year(year: int) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(session__year=year)
 
 
+def response_labels() -> list[str]:
+    """The response columns of the tables (and the series of their charts), in the active language."""
+    return [str(Response(r).label) for r in RESPONSES]
+
+
 def _response_columns() -> list[str]:
-    return [str(Response(r).label) for r in RESPONSES] + [_("Other"), _("Total"), _("Supported (%)")]
+    return [*response_labels(), _("Other"), _("Total"), _("Supported (%)")]
 
 
 def _response_cells(counts: Counter[str]) -> list[Value]:
