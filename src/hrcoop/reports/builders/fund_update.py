@@ -19,6 +19,7 @@ from hrcoop.reports import charts
 from hrcoop.reports.builders import assistance
 from hrcoop.reports.builders.common import check_year
 from hrcoop.reports.document import Report, Section, Table, Value
+from hrcoop.reports.templatetags.reports_tags import cell
 
 DEFAULT_FUND = "VFTC"  # para 20 takes note of the update of the Voluntary Fund for Technical Cooperation
 
@@ -137,7 +138,7 @@ def build_fund_update(*, year: int, fund_code: str = DEFAULT_FUND) -> Report:
                 "ledger and from the public register of requests for assistance. In %(year)s the fund "
                 "received %(received)s."
             )
-            % {"fund": fund.name, "year": year, "received": total_received}
+            % {"fund": fund.name, "year": year, "received": cell(total_received)}
         ],
         footnotes=[_("The fund's name is given as registered, in English.")],
     )
