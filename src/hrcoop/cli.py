@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "export": "hrcoop.funds.cli:export_app",
     "classify": "hrcoop.recommendations.classification.cli:app",
     "tracking": "hrcoop.tracking.cli:app",
+    "report": "hrcoop.reports.cli:report",
+    "open-data": "hrcoop.reports.cli:open_data",
 }
 
 

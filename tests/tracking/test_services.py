@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from hrcoop.assistance.models import Status
 from hrcoop.core.audit import events_for
@@ -128,7 +129,7 @@ def test_bad_progress_is_refused_and_nothing_is_written(world: World) -> None:
     before = (ProgressUpdate.objects.count(), Evidence.objects.count())
     program = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")
     for bad in (
-        {"reported_on": dt.date.today() + dt.timedelta(days=3), "text": "x"},
+        {"reported_on": timezone.localdate() + dt.timedelta(days=3), "text": "x"},
         {"reported_on": dt.date(2025, 1, 1), "text": "  "},
         {"reported_on": dt.date(2025, 1, 1), "text": "x", "links": ["javascript:alert(1)"]},
         {"reported_on": dt.date(2025, 1, 1), "text": "x", "documents": [program]},

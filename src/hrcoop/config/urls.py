@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("assistance/", include("hrcoop.assistance.urls")),
     path("funds/", include("hrcoop.funds.urls")),
     path("tracking/", include("hrcoop.tracking.urls")),
+    path("reports/", include("hrcoop.reports.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

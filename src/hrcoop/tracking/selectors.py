@@ -12,12 +12,14 @@ Pages, the API and the exports all read through these functions.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import NotFound
@@ -32,6 +34,7 @@ from hrcoop.tracking.models import (
     Institution,
     Plan,
     ProgressUpdate,
+    StatusChange,
     TrackedRecommendation,
 )
 
@@ -327,3 +330,25 @@ def status_by_issue(plans: list[Plan]) -> list[dict[str, Any]]:
         ),
         key=lambda row: (-row["total"], row["label"]),
     )
+
+
+def implementation_progress(*, state_iso3: str, year: int) -> list[tuple[str, int]]:
+    """The State's published progress at the end of ``year``, for the reports: (status label, number
+    of recommendations) in the statuses' order; [] when it had published no plan by then.
+
+    A status counts as it stood at the year's end (the last ``StatusChange`` up to then), so a report
+    rebuilt later still shows that year; a recommendation without a change by then is not started.
+    """
+    year_end = dt.datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    plans = published_plans(state_iso3).filter(published_at__lt=year_end)
+    tracked = TrackedRecommendation.objects.filter(plan__in=plans, plan__created_at__lt=year_end)
+    if not tracked.exists():
+        return []
+    last_change = (
+        StatusChange.objects.filter(tracked=OuterRef("pk"), changed_at__lt=year_end)
+        .order_by("-changed_at", "-id")
+        .values("status")[:1]
+    )
+    statuses = tracked.annotate(at_year_end=Subquery(last_change)).values_list("at_year_end", flat=True)
+    counts = _status_counts(status or ImplementationStatus.NOT_STARTED for status in statuses)
+    return [(str(label), n) for label, n in zip(ImplementationStatus.labels, counts, strict=True)]

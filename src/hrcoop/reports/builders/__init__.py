@@ -1,0 +1,6 @@
+"""Report builders: pure functions of the data that return a ``document.Report`` (docs/reports.md).
+
+One module per report (``fund_update``, ``cooperation``, ``country``); the figures two reports share
+live in ``registry`` (recommendations) and ``assistance`` (requests and their clocks); sections drawn
+from apps not installed here live in ``elsewhere``.
+"""
