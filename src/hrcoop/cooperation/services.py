@@ -250,6 +250,7 @@ def propose_match(
     """
     if (request is None) == (recommendation is None):
         raise InvalidInput(_("a match is for one request or one recommendation"), where="need")
+    offer = Offer.objects.select_related("provider_state", "facilitator_state").get(pk=offer.pk)
     if offer.status != OfferStatus.PUBLISHED:
         raise Conflict(_("only a published offer can be matched"))
     if request is not None and request.status == RequestStatus.DRAFT:
