@@ -89,6 +89,12 @@ def build_cases(data_dir: Path) -> tuple[list[dict[str, Any]], list[Case]]:
     cases = [
         Case(text, "en", relevant(issues)) for text, issues in recommendations_asking_for_assistance(data_dir)
     ]
+    if not cases:
+        raise InvalidInput(
+            f"no recommendations asking for assistance in {data_dir / UPR_INFO_FILES}: give the shared data "
+            "folder with --data",
+            where="--data",
+        )
     cases += [
         Case(" ".join(n["text"].split()), n["language"], relevant(set(n["issues"]))) for n in spec["needs"]
     ]
