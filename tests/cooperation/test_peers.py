@@ -18,7 +18,7 @@ SIMILAR_TEXT = "Seek technical assistance to set up a national mechanism for rep
 
 
 def _funded(world: World, iso3: str, text: str, key: str, *, funded: bool = True) -> AssistanceRequest:
-    """A request linked to a recommendation, with money allocated (test setup: the ledger has its own tests)."""
+    """A request linked to a recommendation, with money allocated (setup only: the ledger has its tests)."""
     request = make_request(
         world.state(iso3), title=f"Follow-up mechanism of {iso3}", need="", status=Status.FUNDED
     )
