@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("hrcoop.mandates.api_urls")),
     path("api/assistance/", include("hrcoop.assistance.api_urls")),
     path("api/funds/", include("hrcoop.funds.api_urls")),
+    path("api/cooperation/", include("hrcoop.cooperation.api_urls")),
     path("api/", include("hrcoop.recommendations.api_urls")),
 ]
 
@@ -28,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("mandates/", include("hrcoop.mandates.urls")),
     path("assistance/", include("hrcoop.assistance.urls")),
     path("funds/", include("hrcoop.funds.urls")),
+    path("cooperation/", include("hrcoop.cooperation.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

@@ -116,6 +116,11 @@ def _rank_pair(offer: Offer, need: Need, offer_vec: np.ndarray, past_needs: list
     )
 
 
+def assess(offer: Offer, need: Need) -> Ranked:
+    """One offer against one need, as the ranking would score and explain it (a proposed match keeps it)."""
+    return _rank_pair(offer, need, stored_vector(offer.vector), _past_needs([offer]).get(offer.pk, []))
+
+
 def _serves_region(offer: Offer, need: Need) -> bool:
     regions = {r.code for r in offer.regions.all()}
     return not regions or need.state.regional_group_id in regions

@@ -63,6 +63,10 @@ class Need:
     recommendation: Recommendation | None = None
     vector: np.ndarray | None = None
 
+    @property
+    def kind_label(self) -> str:
+        return str(NeedKind(self.kind).label)
+
 
 def _labels(recommendation_ids: Iterable[int]) -> dict[int, tuple[dict[str, str], set[int]]]:
     out: dict[int, tuple[dict[str, str], set[int]]] = defaultdict(lambda: ({}, set()))
