@@ -29,6 +29,9 @@ THEME_BONUS = 0.04  # per shared theme, at most three
 SDG_BONUS = 0.02  # per shared SDG goal, at most three
 PAST_BONUS = 0.03  # the offer already served a similar need
 PAST_SIMILARITY = 0.5  # how close a past need must be to count as "similar"
+# Below this the texts are about different things (an electoral register against a follow-up
+# mechanism scores about 0.05): such pairs are not shown as matches.
+MIN_SCORE = 0.2
 
 
 @dataclass
@@ -144,8 +147,7 @@ def rank_offers(
     candidates = [o for o in candidates if _serves_region(o, need) and bytes(o.vector)]
     past = _past_needs(candidates)
     ranked = [_rank_pair(o, need, stored_vector(o.vector), past.get(o.pk, [])) for o in candidates]
-    if modality:
-        ranked = [r for r in ranked if r.modality == modality]
+    ranked = [r for r in ranked if r.score >= MIN_SCORE and (not modality or r.modality == modality)]
     ranked.sort(key=lambda r: (-r.score, r.offer.pk))
     return ranked[:limit]
 
@@ -171,7 +173,6 @@ def rank_needs(
     past = _past_needs([offer]).get(offer.pk, [])
     offer_vec = stored_vector(offer.vector)
     ranked = [_rank_pair(offer, n, offer_vec, past) for n in candidates]
-    if modality:
-        ranked = [r for r in ranked if r.modality == modality]
+    ranked = [r for r in ranked if r.score >= MIN_SCORE and (not modality or r.modality == modality)]
     ranked.sort(key=lambda r: (-r.score, r.need.key))
     return ranked[:limit]
