@@ -148,3 +148,18 @@ def test_public_pages_open_in_english_and_french(world: World, path: str) -> Non
 def test_the_french_pages_are_translated(world: World) -> None:
     page = Client().get("/fr/cooperation/").content.decode()
     assert "Offres de coopération" in page
+
+
+def test_a_match_page_explains_the_modality_in_the_readers_language(world: World) -> None:
+    offer = make_offer(world, "secretariat")
+    match = services.propose_match(
+        offer,
+        actor=world.users["focal_point"],
+        recommendation=world.recommendations["mechanism"],
+        score=0.5,
+        explanation={},
+    )
+    assert match.modality_reason.startswith("South-South: ")  # stored in English, like the audit log
+    page = _client(world, "focal_point").get(f"/fr/cooperation/matches/{match.pk}/").content.decode()
+    assert "Mise en relation" in page
+    assert "Sud-Sud : Open Follow-up Network (Paraguay) n&#x27;est pas membre du CAD (Sud)" in page

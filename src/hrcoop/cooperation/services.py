@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance.models import AssistanceRequest
@@ -266,7 +266,8 @@ def propose_match(
     existing = Match.objects.filter(offer=offer, request=request, recommendation=recommendation).first()
     if existing is not None:
         raise Conflict(_("this offer is already matched to this need (match %(id)s)") % {"id": existing.pk})
-    modality, reason = offer_modality(offer, beneficiary)
+    with translation.override("en"):  # stored, like the audit log, in one language; pages translate it
+        modality, reason = offer_modality(offer, beneficiary)
     now = timezone.now()
     user = _user(actor)
     match = Match.objects.create(

@@ -25,6 +25,7 @@ from hrcoop.assistance.selectors import requests_visible_to
 from hrcoop.cooperation import matching, selectors, services
 from hrcoop.cooperation.forms import DialogueForm, ModerationForm, OfferForm
 from hrcoop.cooperation.lookups import need_by_kind
+from hrcoop.cooperation.modality import offer_modality
 from hrcoop.cooperation.models import Modality, NeedKind, OfferKind, OfferStatus
 from hrcoop.cooperation.parties import focal_states, is_beneficiary, is_provider
 from hrcoop.cooperation.peers import peers_for
@@ -221,7 +222,11 @@ def propose(request: HttpRequest, kind: str, public_id: str, offer_pk: int) -> H
 def match_page(request: HttpRequest, pk: int) -> HttpResponse:
     match = selectors.match_for(request.user, pk)
     party = is_beneficiary(request.user, match.beneficiary) or is_provider(request.user, match.offer)
-    return render(request, "cooperation/match.html", {"match": match, "party": party})
+    # The reason in the reader's language; the match keeps the English one it was proposed with.
+    _, reason = offer_modality(match.offer, match.beneficiary)
+    return render(
+        request, "cooperation/match.html", {"match": match, "party": party, "modality_reason": reason}
+    )
 
 
 @login_required
