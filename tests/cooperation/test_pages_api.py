@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from hrcoop.cooperation import services
-from hrcoop.cooperation.models import Match, MatchStatus, Offer
+from hrcoop.cooperation.models import Dialogue, Match, MatchStatus, Offer
 from hrcoop.core.models import AuditEvent
 from tests.cooperation.conftest import OFFER, World, make_offer, make_request
 
@@ -163,3 +163,38 @@ def test_a_match_page_explains_the_modality_in_the_readers_language(world: World
     page = _client(world, "focal_point").get(f"/fr/cooperation/matches/{match.pk}/").content.decode()
     assert "Mise en relation" in page
     assert "Sud-Sud : Open Follow-up Network (Paraguay) n&#x27;est pas membre du CAD (Sud)" in page
+
+
+def test_the_dialogue_form_records_follow_ups_one_per_line(world: World) -> None:
+    client = _client(world, "focal_point")
+    answer = client.post(
+        "/cooperation/dialogues/new/",
+        {
+            "kind": "dialogue",
+            "title": "Peer exchange with Paraguay",
+            "held_on": "2026-04-14",
+            "participants": "Fiji\nParaguay",
+            "states": ["FJI", "PRY"],
+            "topics": "SIMORE",
+            "follow_ups": "Send the schema; Paraguay; 2026-05-01\nPilot in two ministries; Fiji; 2026-09-30",
+            "recommendations": "R-mechanism",
+            "is_public": "on",
+        },
+    )
+    assert answer.status_code == 302
+    page = _client(world, "anonymous").get(answer["Location"]).content.decode()
+    assert "Pilot in two ministries" in page and "2026-09-30" in page
+    refused = client.post(
+        "/cooperation/dialogues/new/",
+        {
+            "kind": "dialogue",
+            "title": "x",
+            "held_on": "2026-04-14",
+            "participants": "x",
+            "states": ["GHA"],
+            "topics": "x",
+        },
+    )
+    # Fiji's focal point may not record Ghana's dialogue: the form says so and nothing is written.
+    assert "a focal point of a State that took part" in refused.content.decode()
+    assert Dialogue.objects.count() == 1
