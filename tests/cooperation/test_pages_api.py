@@ -161,7 +161,7 @@ def test_a_match_page_explains_the_modality_in_the_readers_language(world: World
     )
     assert match.modality_reason.startswith("South-South: ")  # stored in English, like the audit log
     page = _client(world, "focal_point").get(f"/fr/cooperation/matches/{match.pk}/").content.decode()
-    assert "Mise en relation" in page
+    assert "<h1>Coopération" in page
     assert "Sud-Sud : Open Follow-up Network (Paraguay) n&#x27;est pas membre du CAD (Sud)" in page
 
 
