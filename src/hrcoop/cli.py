@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "tracking": "hrcoop.tracking.cli:app",
     "report": "hrcoop.reports.cli:report",
     "open-data": "hrcoop.reports.cli:open_data",
+    "cooperation": "hrcoop.cooperation.cli:app",
 }
 
 

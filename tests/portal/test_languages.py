@@ -43,9 +43,10 @@ ENGLISH = ["Search recommendations", "Skip to content", "Sign in", "Requests for
 
 @dataclass
 class Entry:
-    """One message of a catalogue: its msgid (and plural msgid) and its translations, by form."""
+    """One message of a catalogue: its context, msgid (and plural msgid) and its translations, by form."""
 
     msgid: str
+    context: str | None = None
     plural: str | None = None
     forms: dict[int, str] = field(default_factory=dict)
     fuzzy: bool = False
@@ -59,14 +60,19 @@ def read_po(path: Path) -> tuple[str, list[Entry]]:
     current: Entry | None = None
     target: tuple[str, int] = ("", 0)
     fuzzy = False
+    context: str | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if line.startswith("#,"):
             fuzzy = "fuzzy" in line
+        elif line.startswith("msgctxt "):
+            context, target = ast.literal_eval(line[8:]), ("msgctxt", 0)
         elif line.startswith("msgid "):
-            current = Entry(msgid=ast.literal_eval(line[6:]), fuzzy=fuzzy, line=number)
+            current = Entry(msgid=ast.literal_eval(line[6:]), context=context, fuzzy=fuzzy, line=number)
             entries.append(current)
-            target, fuzzy = ("msgid", 0), False
+            target, fuzzy, context = ("msgid", 0), False, None
+        elif line.startswith('"') and target[0] == "msgctxt":
+            context = (context or "") + ast.literal_eval(line)
         elif line.startswith("msgid_plural ") and current:
             current.plural, target = ast.literal_eval(line[13:]), ("plural", 0)
         elif line.startswith("msgstr") and current:
@@ -164,10 +170,11 @@ def test_compiled_catalogue_holds_what_the_po_file_says(po: Path) -> None:
     _header, entries = read_po(po)
     expected: dict[object, str] = {}
     for e in entries:
+        key = e.msgid if e.context is None else f"{e.context}\x04{e.msgid}"  # how a .mo keys a context
         if e.plural is None:
-            expected[e.msgid] = e.forms[0]
+            expected[key] = e.forms[0]
         else:
-            expected.update({(e.msgid, i): text for i, text in e.forms.items()})
+            expected.update({(key, i): text for i, text in e.forms.items()})
     with po.with_suffix(".mo").open("rb") as mo:
         compiled: dict[object, str] = dict(gettext.GNUTranslations(mo)._catalog)  # type: ignore[attr-defined]
     compiled.pop("", None)

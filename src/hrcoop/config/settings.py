@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hrcoop.funds",
     "hrcoop.tracking",
     "hrcoop.reports",
+    "hrcoop.cooperation",
     "hrcoop.portal",
 ]
 

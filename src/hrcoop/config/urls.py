@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/assistance/", include("hrcoop.assistance.api_urls")),
     path("api/funds/", include("hrcoop.funds.api_urls")),
     path("api/tracking/", include("hrcoop.tracking.api_urls")),
+    path("api/cooperation/", include("hrcoop.cooperation.api_urls")),
     path("api/", include("hrcoop.recommendations.api_urls")),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("funds/", include("hrcoop.funds.urls")),
     path("tracking/", include("hrcoop.tracking.urls")),
     path("reports/", include("hrcoop.reports.urls")),
+    path("cooperation/", include("hrcoop.cooperation.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,109 @@
+"""A small world for cooperation: States from the reference data, the vocabularies, a user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from hrcoop.assistance.models import AssistanceRequest, Status
+from hrcoop.cooperation import services
+from hrcoop.cooperation.models import Offer
+from hrcoop.core.models import Role, User
+from hrcoop.core.roles import grant_role
+from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
+from hrcoop.recommendations.services import sync_vocabularies
+from hrcoop.reference.models import Fund, Mechanism, State
+
+
+@dataclass
+class World:
+    users: dict[str, Any] = field(default_factory=dict)
+    recommendations: dict[str, Recommendation] = field(default_factory=dict)
+
+    def state(self, iso3: str) -> State:
+        return State.objects.get(iso3=iso3)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
+    user = User.objects.create_user(username, password="pw-" + username)
+    if role is not None:
+        grant_role(user, role, scope=scope)
+    return user
+
+
+def recommendation(
+    key: str, state: State, text: str, *, themes: tuple[str, ...] = (), action: str = ""
+) -> Recommendation:
+    upr, _ = Mechanism.objects.get_or_create(code="UPR", defaults={"kind": "upr", "name": "UPR"})
+    record = Recommendation.objects.create(
+        public_id=f"R-{key}", identity_key=f"key-{key}", mechanism=upr, state_under_review=state, text=text
+    )
+    codes = [(LabelKind.THEME, t) for t in themes] + ([(LabelKind.ACTION_CATEGORY, action)] if action else [])
+    for kind, code in codes:
+        Classification.objects.create(
+            recommendation=record,
+            label=Label.objects.get(kind=kind, code=code),
+            kind=kind,
+            provenance="imported",
+        )
+    return record
+
+
+@pytest.fixture
+def world(reference_data: None) -> World:
+    sync_vocabularies()
+    world = World()
+    world.users = {
+        "anonymous": AnonymousUser(),
+        "contributor": make_user("ngo", Role.CONTRIBUTOR),
+        "other_contributor": make_user("other-ngo", Role.CONTRIBUTOR),
+        "focal_point": make_user("fiji", Role.STATE_FOCAL_POINT, "FJI"),
+        "provider_focal_point": make_user("paraguay", Role.STATE_FOCAL_POINT, "PRY"),
+        "other_focal_point": make_user("ghana", Role.STATE_FOCAL_POINT, "GHA"),
+        "secretariat": make_user("secretariat", Role.SECRETARIAT),
+        "admin": make_user("admin", Role.ADMIN),
+    }
+    world.recommendations["mechanism"] = recommendation(
+        "mechanism",
+        world.state("FJI"),
+        "Seek technical assistance to establish a national mechanism for reporting and follow-up of "
+        "recommendations",
+        themes=("A27",),
+        action="1",
+    )
+    return world
+
+
+OFFER = {
+    "provider_kind": "ngo",
+    "provider_name": "Open Follow-up Network",
+    "provider_state": "PRY",
+    "kind": "tool",
+    "title": "SIMORE: a public system to monitor recommendations",
+    "description": "Software and peer support to set up a national mechanism for reporting and follow-up "
+    "that tracks the implementation of UPR and treaty body recommendations.",
+    "themes": ["A27"],
+    "sdg_goals": [16],
+    "languages": ["es", "en"],
+    "regions": [],
+}
+
+
+def make_offer(world: World, who: str = "contributor", **changes: Any) -> Offer:
+    return services.submit_offer(actor=world.users[who], data={**OFFER, **changes})
+
+
+def make_request(state: State, *, title: str, need: str, status: str = Status.SUBMITTED) -> AssistanceRequest:
+    fund, _ = Fund.objects.get_or_create(code="UPR-FTA", defaults={"name": "UPR fund", "currency": "USD"})
+    count = AssistanceRequest.objects.count()
+    return AssistanceRequest.objects.create(
+        public_id=f"AR-T{count:04d}", requesting_state=state, fund=fund, title=title, need=need, status=status
+    )
