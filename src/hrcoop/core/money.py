@@ -3,18 +3,21 @@
 Never a float, never a DECIMAL summed by the database: SQLite sums DECIMAL columns in floating point.
 Amounts entered by people ("12,500.50 USD") are parsed here with the currency's own number of minor
 units, and anything that does not fit (a third decimal for USD, an unknown code, an amount beyond
-what a 64-bit column holds) is refused with a message that says so.
+what a 64-bit column holds) is refused with a message that says so. Conversions between currencies at
+a recorded rate live here too, so that every module rounds them the same way.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from functools import cache
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import InvalidInput
@@ -161,3 +164,77 @@ class Money:
                 _("cannot combine %(currency)s with %(other)s without a conversion")
                 % {"currency": self.currency, "other": other.currency}
             )
+
+
+def check_day(value: datetime.date | None, what: str) -> datetime.date:
+    """A day on which money moved: required, not after today in the office's zone (the books record
+    what has happened; a later date is a typing error that would open a year of its own in the
+    statements)."""
+    if not isinstance(value, datetime.date):
+        # Translators: %(field)s is the name of a date field, e.g. pledged_on: keep it as it is.
+        raise InvalidInput(_("the %(field)s date is required") % {"field": what}, where=what)
+    if value > timezone.localdate():
+        raise InvalidInput(
+            _("%(day)s is in the future: record it once it has happened") % {"day": value}, where=what
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """An amount converted at a recorded rate: ``rate`` target units per one source unit (major units)."""
+
+    result: Money
+    rate: Decimal
+    rate_date: datetime.date
+    rate_source: str
+
+
+def convert(
+    money: Money,
+    to_currency: str,
+    *,
+    rate: Decimal | str | None,
+    rate_date: datetime.date | None,
+    source: str,
+) -> Conversion:
+    """Convert at a recorded rate; the rate, its date and its source are all required.
+
+    The rounding rule: multiply the exact minor-unit amount by the rate and round half to even to the
+    target currency's minor unit, once. The product is computed with enough digits to be exact (the
+    default 28 would round it once before the rule does).
+    """
+    target = check_currency(to_currency)
+    if rate is None or rate == "":
+        raise InvalidInput(
+            _("%(source)s to %(target)s needs an exchange rate, its date and its source")
+            % {"source": money.currency, "target": target},
+            where="rate",
+        )
+    try:
+        exact_rate = Decimal(str(rate))
+    except InvalidOperation as exc:
+        raise InvalidInput(_("%(rate)r is not an exchange rate") % {"rate": rate}, where="rate") from exc
+    if not exact_rate.is_finite() or exact_rate <= 0:
+        raise InvalidInput(
+            _("an exchange rate must be greater than zero (got %(rate)s)") % {"rate": rate}, where="rate"
+        )
+    if rate_date is None:
+        raise InvalidInput(_("the date of the exchange rate is required"), where="rate_date")
+    if not (source or "").strip():
+        raise InvalidInput(
+            _("the source of the exchange rate is required (e.g. UN operational rate)"), where="rate_source"
+        )
+    scale = Decimal(10) ** (minor_units(target) - minor_units(money.currency))
+    with localcontext(prec=100):
+        converted = (Decimal(money.amount) * exact_rate * scale).quantize(
+            Decimal(1), rounding=ROUND_HALF_EVEN
+        )
+    result = Money(int(converted), target)
+    if result.amount <= 0:
+        raise InvalidInput(
+            _("%(amount)s at rate %(rate)s is less than one minor unit of %(target)s")
+            % {"amount": money, "rate": exact_rate, "target": target},
+            where="amount",
+        )
+    return Conversion(result, exact_rate, rate_date, source.strip())

@@ -15,12 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hrcoop.core.errors import NotFound
 from hrcoop.core.money import Money
 from hrcoop.funds import services
 from hrcoop.funds.metrics import donor_base
 from hrcoop.funds.models import Donor, Posting
-from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances
+from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, fund_for
 from hrcoop.funds.statements import (
     allocations_per_request,
     contributions_by_donor,
@@ -76,13 +75,6 @@ DONOR_BASE = inline_serializer(
 CREATED = inline_serializer("Created", {"id": serializers.IntegerField()})
 
 
-def _fund(code: str) -> Fund:
-    fund = Fund.objects.filter(code=code).first()
-    if fund is None:
-        raise NotFound(f"there is no fund {code!r}")
-    return fund
-
-
 def _balances(fund: Fund) -> list[dict[str, Any]]:
     return [
         {
@@ -116,7 +108,7 @@ class FundDetailView(APIView):
         operation_id="funds_detail",
     )
     def get(self, request: Request, code: str) -> Response:
-        fund = _fund(code)
+        fund = fund_for(code)
         funded = allocations_per_request(fund=fund)
         withheld = amounts_withheld(request.user, [r.request_id for r in funded])
         return Response(
