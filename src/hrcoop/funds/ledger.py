@@ -34,7 +34,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.models import User
 from hrcoop.core.money import Money, check_day
-from hrcoop.funds.models import Account, FundBook, Line, Pledge, Posting
+from hrcoop.funds.models import Account, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
 
 K = Account.Kind
@@ -220,11 +220,14 @@ def post(
 
 
 def _lock(fund: Fund) -> None:
-    """Lock the fund's book row until the transaction ends (``create_fund`` opens it with the fund).
+    """Lock the fund's row until the transaction ends: every posting of the fund waits for the one before.
 
+    The fund's own row, so that every fund has its lock however it was added (by ``create_fund`` or
+    with the reference data). ``no_key``: a FOR NO KEY UPDATE lock, which does not wait for, nor
+    hold up, other transactions that only insert rows referring to the fund (a new request).
     Only the lock is wanted, not the row: ``exists()`` takes it without building a model instance.
     """
-    FundBook.objects.select_for_update().filter(pk=fund.pk).exists()
+    Fund.objects.select_for_update(no_key=True).filter(pk=fund.pk).exists()
 
 
 def _replay(key: str, fingerprint: str) -> Posting | None:

@@ -6,8 +6,8 @@ to zero in each currency (debits positive, credits negative); documents (``Pledg
 reversal posting that negates the lines of the original, so that nothing once posted is edited.
 
 ``Account.balance`` is the running sum of the account's lines, kept in the same transaction as the
-lines (``hrcoop.funds.selectors.ledger_problems`` checks that it always is). ``FundBook`` is one row per
-fund that every posting of the fund locks first: the row lock that makes "allocate only what is
+lines (``hrcoop.funds.selectors.ledger_problems`` checks that it always is). Every posting of a fund
+first locks the fund's own row (``funds/ledger.py``): the lock that makes "allocate only what is
 available" hold when several people allocate at once.
 """
 
@@ -51,15 +51,6 @@ class Donor(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class FundBook(models.Model):
-    """One row per fund, locked (``select_for_update``) by every posting of the fund."""
-
-    fund = models.OneToOneField(Fund, primary_key=True, on_delete=models.PROTECT, related_name="book")
-
-    def __str__(self) -> str:
-        return f"books of {self.fund_id}"
 
 
 class Account(models.Model):

@@ -31,7 +31,7 @@ from hrcoop.core.roles import Actor, has_role
 from hrcoop.funds import ledger
 from hrcoop.funds.classification import is_traditional
 from hrcoop.funds.ledger import checked_input, post
-from hrcoop.funds.models import Allocation, Donor, FundBook, Pledge, Posting, Receipt
+from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
 from hrcoop.funds.selectors import fund_for
 from hrcoop.reference.models import Fund, Organisation, State
 
@@ -80,7 +80,7 @@ def _rate_fields(conversion: Conversion | None) -> dict[str, Any]:
 
 @transaction.atomic
 def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
-    """Add a fund (secretariat or admin) and open its books, empty."""
+    """Add a fund (secretariat or admin); its books open empty, its accounts with its first posting."""
     user = _require_secretariat(actor)
     code = (code or "").strip().upper()
     if not code or len(code) > 20:
@@ -90,7 +90,6 @@ def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
     if Fund.objects.filter(code=code).exists():
         raise Conflict(_("fund %(code)s already exists") % {"code": code}, where="code")
     fund = Fund.objects.create(code=code, name=name.strip(), currency=check_currency(currency))
-    FundBook.objects.create(fund=fund)
     record_event(
         actor=user,
         action="funds.create_fund",
