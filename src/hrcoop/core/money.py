@@ -27,6 +27,10 @@ from hrcoop.core.errors import InvalidInput
 MAX_MINOR_UNITS = 10**15
 
 
+# What a program writes (``Money.parse`` without ``as_typed``): commas only between groups of three.
+_MACHINE_AMOUNT = r"(-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
 @cache
 def currencies() -> dict[str, tuple[int, str]]:
     """ISO 4217 code -> (number of minor units, English name), from the project's reference file."""
@@ -109,7 +113,8 @@ class Money:
         """Parse a major-unit amount into minor units of ``currency``.
 
         Programs (the API, imports) write "12500.50" or "12,500.50": a point is the decimal mark and
-        commas group thousands. People typing into a form (``as_typed``) write amounts as their
+        commas group thousands, by three ("1,5" and "1,,500" are refused, never read as 15 or 1500).
+        People typing into a form (``as_typed``) write amounts as their
         language does, and the forms' hints show them so: "120,000.00", "120 000,00", "120.000,00".
         Spaces and apostrophes only ever group thousands; where both a point and a comma appear, the
         last is the decimal mark. A lone comma before three digits groups thousands ("25,000"); a lone
@@ -121,11 +126,17 @@ class Money:
         raw = re.sub("[\\s'\u2019]", "", str(text))  # spaces and apostrophes group thousands
         if as_typed:  # Arabic's own decimal and thousands marks; its digits are digits to Python already
             raw = raw.replace("\u066b", ".").replace("\u066c", ",")
-        match = re.fullmatch(r"(-?)(\d[\d.,]*)" if as_typed else r"(-?)(\d[\d,]*(?:\.\d+)?)", raw)
+        match = re.fullmatch(r"(-?)(\d[\d.,]*)" if as_typed else _MACHINE_AMOUNT, raw)
         if match is None:
-            raise InvalidInput(
-                _("%(text)r is not an amount: write digits with an optional decimal point") % {"text": text}
+            message = (
+                _("%(text)r is not an amount: write digits with an optional decimal point")
+                if as_typed
+                else _(
+                    "%(text)r is not an amount: write digits with a point for decimals "
+                    "and, if you like, commas between groups of three digits (e.g. 12,500.50)"
+                )
             )
+            raise InvalidInput(message % {"text": text}, where="amount")
         sign, digits = match.groups()
         plain = (
             _plain_number(digits, text=str(text), exponent=exponent) if as_typed else digits.replace(",", "")

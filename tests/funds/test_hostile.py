@@ -1,0 +1,57 @@
+"""The funds' findings of the hostile test (issue 19), each kept as a regression test.
+
+Every refusal is checked twice: the answer (400, 404 or 409 with the one JSON error shape, or the
+domain error) and that nothing was written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hrcoop.core.models import User
+from hrcoop.funds.models import Donor, Line, Pledge, Posting
+
+pytestmark = pytest.mark.django_db
+
+
+def _books() -> tuple[int, int, int]:
+    return Pledge.objects.count(), Posting.objects.count(), Line.objects.count()
+
+
+@pytest.fixture
+def api(client: Client, secretariat: User) -> Client:
+    client.force_login(secretariat)
+    return client
+
+
+def _pledge_through_api(api: Client, donor: Donor, **fields: Any) -> Any:
+    body = {
+        "fund": "VFTC",
+        "donor": donor.pk,
+        "amount": "1000",
+        "currency": "USD",
+        "pledged_on": "2026-03-01",
+        "idempotency_key": "hostile",
+        **fields,
+    }
+    return api.post("/api/funds/pledges/", body, content_type="application/json")
+
+
+@pytest.mark.parametrize("amount", ["1,5", "1,50", "12,5000.00", "1,,500", "1,500,00", ",500", "1500,"])
+def test_the_api_refuses_a_comma_that_does_not_group_thousands(
+    api: Client, donors: dict[str, Donor], amount: str
+) -> None:
+    before = _books()
+    response = _pledge_through_api(api, donors["norway"], amount=amount)
+    assert response.status_code == 400, response.content
+    assert "not an amount" in response.json()["error"]["message"]
+    assert _books() == before
+
+
+def test_the_api_still_reads_commas_between_groups_of_three(api: Client, donors: dict[str, Donor]) -> None:
+    response = _pledge_through_api(api, donors["norway"], amount="1,234,567.50")
+    assert response.status_code == 201, response.content
+    assert response.json()["amount"] == 123_456_750
