@@ -55,3 +55,26 @@ def test_the_api_still_reads_commas_between_groups_of_three(api: Client, donors:
     response = _pledge_through_api(api, donors["norway"], amount="1,234,567.50")
     assert response.status_code == 201, response.content
     assert response.json()["amount"] == 123_456_750
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (
+            "1." + "0" * 27 + "1",
+            "more decimals than USD allows",
+        ),  # 29 significant digits, once rounded to 1.00
+        ("12345678901234567890123456789", "beyond the largest amount"),
+        ("9" * 4300, "beyond the largest amount"),
+        ("1." + "0" * 4300 + "1", "more decimals than USD allows"),
+    ],
+)
+def test_the_api_refuses_amounts_it_would_have_to_round(
+    api: Client, donors: dict[str, Donor], amount: str, message: str
+) -> None:
+    before = _books()
+    response = _pledge_through_api(api, donors["norway"], amount=amount)
+    assert response.status_code == 400, response.content[:300]
+    assert message in response.json()["error"]["message"]
+    assert len(response.json()["error"]["message"]) < 300  # the amount is quoted shortened, not repeated
+    assert _books() == before

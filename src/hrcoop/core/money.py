@@ -53,6 +53,11 @@ def minor_units(currency: str) -> int:
     return currencies()[check_currency(currency)][0]
 
 
+def _shortened(text: str) -> str:
+    """Text to quote back in a message: a pasted page of digits is cut, not repeated."""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _plain_number(digits: str, *, text: str, exponent: int) -> str:
     """``digits`` (digits, points and commas) as a plain decimal such as "1234.5", reading the marks as
     ``Money.parse`` explains."""
@@ -120,6 +125,8 @@ class Money:
         last is the decimal mark. A lone comma before three digits groups thousands ("25,000"); a lone
         point before three digits could be either ("120.000" is 120 in English and 120,000 in
         Spanish), so for a currency with fewer than three decimals it is refused rather than guessed.
+        The digits are read as written, never rounded: more decimals than the currency has, or more
+        digits than the largest amount, is refused however many digits there are.
         """
         code = check_currency(currency)
         exponent = currencies()[code][0]
@@ -141,14 +148,20 @@ class Money:
         plain = (
             _plain_number(digits, text=str(text), exponent=exponent) if as_typed else digits.replace(",", "")
         )
-        value = Decimal(sign + plain)
-        scaled = value.scaleb(exponent)
-        if scaled != scaled.to_integral_value():
+        whole, _point, decimals = plain.partition(".")
+        if len(decimals.rstrip("0")) > exponent:
             raise InvalidInput(
                 _("%(text)r has more decimals than %(currency)s allows (%(decimals)d)")
-                % {"text": text, "currency": code, "decimals": exponent}
+                % {"text": _shortened(str(text)), "currency": code, "decimals": exponent},
+                where="amount",
             )
-        return cls(int(scaled), code)
+        if len(whole.lstrip("0")) + exponent > len(str(MAX_MINOR_UNITS)):  # before ``int`` reads 4,000 digits
+            raise InvalidInput(
+                _("%(text)s is beyond the largest amount accepted (%(limit)s)")
+                % {"text": _shortened(str(text)), "limit": Money(MAX_MINOR_UNITS, code)},
+                where="amount",
+            )
+        return cls(int(sign + whole + decimals.ljust(exponent, "0")[:exponent]), code)
 
     def major(self) -> Decimal:
         """The amount in major units, exact."""
