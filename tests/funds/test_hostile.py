@@ -6,14 +6,19 @@ domain error) and that nothing was written.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.models import User
+from hrcoop.core.money import MAX_AMOUNT, MAX_BALANCE, Money
+from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Line, Pledge, Posting
 
+D = dt.date(2026, 3, 1)
 pytestmark = pytest.mark.django_db
 
 
@@ -77,4 +82,67 @@ def test_the_api_refuses_amounts_it_would_have_to_round(
     assert response.status_code == 400, response.content[:300]
     assert message in response.json()["error"]["message"]
     assert len(response.json()["error"]["message"]) < 300  # the amount is quoted shortened, not repeated
+    assert _books() == before
+
+
+def test_every_total_the_ledger_accepts_can_be_shown(
+    client: Client, secretariat: User, donors: dict[str, Donor]
+) -> None:
+    """Three of the largest pledges make totals beyond the largest single amount: every page shows them."""
+    for n in range(3):
+        services.record_pledge(
+            fund_code="VFTC",
+            donor_id=donors["norway"].pk,
+            amount=Money(MAX_AMOUNT, "USD"),
+            pledged_on=D,
+            idempotency_key=f"large-{n}",
+            actor=secretariat,
+        )
+    total = "30,000,000,000,000.00"  # 3 x 10^15 cents
+    donor = donors["norway"].pk
+    for url in ("/funds/", "/funds/VFTC/", f"/funds/donors/{donor}/", "/funds/VFTC/donors.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert total.replace(",", "") in response.content.decode().replace(",", "").replace("\u202f", ""), url
+    for url in ("/funds/VFTC/statement.csv", "/funds/VFTC/pledges.csv", "/api/funds/", "/api/funds/VFTC/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/funds/VFTC/").json()["balances"][0]["pledges_outstanding"] == 3 * MAX_AMOUNT
+
+
+def test_a_single_amount_beyond_the_limit_is_refused_by_the_ledger(
+    secretariat: User, donors: dict[str, Donor]
+) -> None:
+    before = _books()
+    with pytest.raises(InvalidInput, match="beyond the largest amount accepted"):
+        services.record_pledge(
+            fund_code="VFTC",
+            donor_id=donors["norway"].pk,
+            amount=Money(MAX_AMOUNT + 1, "USD"),
+            pledged_on=D,
+            idempotency_key="too-large",
+            actor=secretariat,
+        )
+    assert _books() == before
+
+
+def test_no_account_balance_passes_the_largest_balance(secretariat: User, donors: dict[str, Donor]) -> None:
+    """A thousand of the largest pledges fill an account; the next is refused, the books unchanged."""
+    from hrcoop.funds.models import Account
+
+    Account.objects.create(
+        fund_id="VFTC", kind=Account.Kind.PLEDGES_RECEIVABLE, currency="USD", balance=MAX_BALANCE
+    )
+    Account.objects.create(
+        fund_id="VFTC", kind=Account.Kind.CONTRIBUTIONS, currency="USD", balance=-MAX_BALANCE
+    )
+    before = _books()
+    with pytest.raises(Conflict, match="largest balance the books keep"):
+        services.record_pledge(
+            fund_code="VFTC",
+            donor_id=donors["norway"].pk,
+            amount=Money(1, "USD"),
+            pledged_on=D,
+            idempotency_key="one-too-many",
+            actor=secretariat,
+        )
     assert _books() == before

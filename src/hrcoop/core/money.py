@@ -3,8 +3,14 @@
 Never a float, never a DECIMAL summed by the database: SQLite sums DECIMAL columns in floating point.
 Amounts entered by people ("12,500.50 USD") are parsed here with the currency's own number of minor
 units, and anything that does not fit (a third decimal for USD, an unknown code, an amount beyond
-what a 64-bit column holds) is refused with a message that says so. Conversions between currencies at
-a recorded rate live here too, so that every module rounds them the same way.
+``MAX_AMOUNT``) is refused with a message that says so. Conversions between currencies at a recorded
+rate live here too, so that every module rounds them the same way.
+
+The accepted range is one fact, kept here: a single amount (typed, imported or posted) is at most
+``MAX_AMOUNT`` minor units either way (``Money.checked``); the ledger keeps every account's balance
+within ``MAX_BALANCE``, so that any sum of a fund's amounts fits a signed 64-bit column and SQLite's
+integer ``SUM``. A ``Money`` itself holds any whole number, so that every total the books accept can
+be shown.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from django.utils.translation import gettext as _
 
 from hrcoop.core.errors import InvalidInput
 
-# The largest amount we store, in minor units: far beyond any fund, far inside a signed 64-bit column,
-# so that sums of many amounts cannot overflow either.
-MAX_MINOR_UNITS = 10**15
+# The largest single amount, in minor units: far beyond any fund's event (ten trillion USD).
+MAX_AMOUNT = 10**15
+# The largest balance of one account, in minor units: a thousand of the largest amounts, and a ninth
+# of what a signed 64-bit column holds.
+MAX_BALANCE = 10**18
 
 
 # What a program writes (``Money.parse`` without ``as_typed``): commas only between groups of three.
@@ -56,6 +64,14 @@ def minor_units(currency: str) -> int:
 def _shortened(text: str) -> str:
     """Text to quote back in a message: a pasted page of digits is cut, not repeated."""
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _beyond_limit(amount: str, currency: str) -> InvalidInput:
+    return InvalidInput(
+        _("%(amount)s is beyond the largest amount accepted (%(limit)s)")
+        % {"amount": _shortened(amount), "limit": Money(MAX_AMOUNT, currency)},
+        where="amount",
+    )
 
 
 def _plain_number(digits: str, *, text: str, exponent: int) -> str:
@@ -107,11 +123,6 @@ class Money:
             raise InvalidInput(
                 _("an amount must be a whole number of minor units, not %(amount)r") % {"amount": self.amount}
             )
-        if abs(self.amount) > MAX_MINOR_UNITS:
-            raise InvalidInput(
-                _("amount %(amount)s %(currency)s is beyond the largest amount accepted")
-                % {"amount": self.amount, "currency": self.currency}
-            )
 
     @classmethod
     def parse(cls, text: str | int | Decimal, currency: str, *, as_typed: bool = False) -> Money:
@@ -155,13 +166,15 @@ class Money:
                 % {"text": _shortened(str(text)), "currency": code, "decimals": exponent},
                 where="amount",
             )
-        if len(whole.lstrip("0")) + exponent > len(str(MAX_MINOR_UNITS)):  # before ``int`` reads 4,000 digits
-            raise InvalidInput(
-                _("%(text)s is beyond the largest amount accepted (%(limit)s)")
-                % {"text": _shortened(str(text)), "limit": Money(MAX_MINOR_UNITS, code)},
-                where="amount",
-            )
-        return cls(int(sign + whole + decimals.ljust(exponent, "0")[:exponent]), code)
+        if len(whole.lstrip("0")) + exponent > len(str(MAX_AMOUNT)):  # before ``int`` reads 4,000 digits
+            raise _beyond_limit(str(text), code)
+        return cls(int(sign + whole + decimals.ljust(exponent, "0")[:exponent]), code).checked()
+
+    def checked(self) -> Money:
+        """This amount if it is within ``MAX_AMOUNT`` either way: the one check of a single amount's size."""
+        if abs(self.amount) > MAX_AMOUNT:
+            raise _beyond_limit(str(self), self.currency)
+        return self
 
     def major(self) -> Decimal:
         """The amount in major units, exact."""
@@ -261,4 +274,4 @@ def convert(
             % {"amount": money, "rate": exact_rate, "target": target},
             where="amount",
         )
-    return Conversion(result, exact_rate, rate_date, source.strip())
+    return Conversion(result.checked(), exact_rate, rate_date, source.strip())

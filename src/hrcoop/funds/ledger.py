@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.models import User
-from hrcoop.core.money import Money, check_day
+from hrcoop.core.money import MAX_BALANCE, Money, check_day
 from hrcoop.funds.models import Account, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
 
@@ -146,7 +146,7 @@ def _positive(money: Money | None, kind: str) -> Money:
             _("the %(what)s must be greater than zero (got %(amount)s)") % {"what": what, "amount": money},
             where="amount",
         )
-    return money
+    return money.checked()
 
 
 # --- posting ----------------------------------------------------------------------------------------
@@ -372,10 +372,26 @@ def _check_rules(posting: Posting, lines: Lines, accounts: dict[tuple[str, str],
     ``accounts`` holds the fund's balances in the posting's currencies after the posting.
     """
     posted = _Posted(posting, lines, accounts)
+    _check_balances(posted)
     _check_available(posted)
     _check_pledge(posted)
     _check_receipt(posted)
     _check_allocation(posted)
+
+
+def _check_balances(posted: _Posted) -> None:
+    """No account beyond ``MAX_BALANCE`` either way, so that every sum the statements take fits."""
+    for (kind, currency), account in posted.accounts.items():
+        if abs(account.balance) > MAX_BALANCE:
+            raise Conflict(
+                _("the %(account)s of %(fund)s would pass the largest balance the books keep (%(limit)s)")
+                % {
+                    "account": Account.Kind(kind).label.lower(),
+                    "fund": posted.posting.fund_id,
+                    "limit": Money(MAX_BALANCE, currency),
+                },
+                where="amount",
+            )
 
 
 def _check_available(posted: _Posted) -> None:
