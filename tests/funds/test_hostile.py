@@ -17,6 +17,7 @@ from hrcoop.core.models import User
 from hrcoop.core.money import MAX_AMOUNT, MAX_BALANCE, Money
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Line, Pledge, Posting
+from hrcoop.reference.models import Fund
 
 D = dt.date(2026, 3, 1)
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,17 @@ def test_no_account_balance_passes_the_largest_balance(secretariat: User, donors
             actor=secretariat,
         )
     assert _books() == before
+
+
+@pytest.mark.parametrize(
+    "code", ["A/B", "UPR FTA", "UPR--FTA", "-UPR", "FUND.", "ÉCOLE", "\uff211", "X" * 21]
+)
+def test_a_fund_code_is_letters_digits_and_hyphens(client: Client, secretariat: User, code: str) -> None:
+    funds = Fund.objects.count()
+    with pytest.raises(InvalidInput, match="is not a fund code"):
+        services.create_fund(code=code, name="A fund", currency="USD", actor=secretariat)
+    client.force_login(secretariat)
+    response = client.post("/funds/new/", {"code": code, "name": "A fund", "currency": "USD"})
+    assert response.status_code == 200  # the form again, with the reason
+    assert Fund.objects.count() == funds
+    assert client.get("/funds/").status_code == 200

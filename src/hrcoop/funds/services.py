@@ -14,6 +14,7 @@ exceed the pledge.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +38,9 @@ from hrcoop.reference.models import Fund, Organisation, State
 
 FUNDABLE = (Status.APPROVED, Status.APPROVED_WITH_CHANGES)
 TOP_UP = (Status.FUNDED, Status.IN_IMPLEMENTATION)
+# A fund's code names it in URLs, CSV file names and allocation references: ASCII letters and digits,
+# single hyphens between them.
+FUND_CODE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 
 
 def _require_secretariat(actor: Actor, fund: Fund | None = None) -> User | None:
@@ -83,8 +87,15 @@ def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
     """Add a fund (secretariat or admin); its books open empty, its accounts with its first posting."""
     user = _require_secretariat(actor)
     code = (code or "").strip().upper()
-    if not code or len(code) > 20:
-        raise InvalidInput(_("a fund code of 1 to 20 characters is required"), where="code")
+    if not FUND_CODE.fullmatch(code) or len(code) > 20:
+        raise InvalidInput(
+            _(
+                "%(code)r is not a fund code: 1 to 20 letters and digits, "
+                "with single hyphens between them (e.g. UPR-FTA)"
+            )
+            % {"code": code},
+            where="code",
+        )
     if not (name or "").strip():
         raise InvalidInput(_("the fund's name is required"), where="name")
     if Fund.objects.filter(code=code).exists():
