@@ -7,6 +7,7 @@ domain error) and that nothing was written.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -161,3 +162,97 @@ def test_a_fund_code_is_letters_digits_and_hyphens(client: Client, secretariat: 
     assert response.status_code == 200  # the form again, with the reason
     assert Fund.objects.count() == funds
     assert client.get("/funds/").status_code == 200
+
+
+RATE = {"rate": Decimal("1.08"), "rate_date": D, "rate_source": "UN operational rate"}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"rate": Decimal("1.09")},
+        {"rate_date": D - dt.timedelta(days=1)},
+        {"rate_source": "a newspaper"},
+        {"note": "another note"},
+    ],
+)
+def test_the_same_key_with_another_rate_or_note_is_refused(
+    secretariat: User, donors: dict[str, Donor], other: dict[str, Any]
+) -> None:
+    def eur_pledge(**changed: Any) -> Pledge:
+        return services.record_pledge(
+            fund_code="VFTC",
+            donor_id=donors["eu"].pk,
+            amount=Money.parse("1000", "EUR"),
+            pledged_on=D,
+            idempotency_key="fx-pledge",
+            actor=secretariat,
+            **{**RATE, "note": "first", **changed},
+        )
+
+    first = eur_pledge()
+    assert eur_pledge() == first  # the same content is a replay
+    before = _books()
+    with pytest.raises(Conflict, match="already used for a different pledge"):
+        eur_pledge(**other)
+    assert _books() == before
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"rate": Decimal("0.93")}, {"rate_date": D - dt.timedelta(days=1)}, {"rate_source": "a newspaper"}],
+)
+def test_the_same_receipt_key_with_another_rate_is_refused(
+    secretariat: User, donors: dict[str, Donor], other: dict[str, Any]
+) -> None:
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["norway"].pk,
+        amount=Money.parse("1000", "USD"),
+        pledged_on=D,
+        idempotency_key="usd-pledge",
+        actor=secretariat,
+    )
+
+    def eur_receipt(**changed: Any) -> Any:
+        return services.record_receipt(
+            pledge_id=pledge.pk,
+            amount=Money.parse("500", "EUR"),
+            received_on=D,
+            idempotency_key="fx-receipt",
+            actor=secretariat,
+            **{**RATE, **changed},
+        )
+
+    first = eur_receipt()
+    assert eur_receipt() == first
+    before = _books()
+    with pytest.raises(Conflict, match="already used for a different receipt"):
+        eur_receipt(**other)
+    assert _books() == before
+
+
+def test_the_same_reversal_key_with_another_reason_is_refused(
+    secretariat: User, donors: dict[str, Donor]
+) -> None:
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["norway"].pk,
+        amount=Money.parse("1000", "USD"),
+        pledged_on=D,
+        idempotency_key="to-reverse",
+        actor=secretariat,
+    )
+    posting = Posting.objects.get(pledge=pledge)
+    reversal = services.reverse(
+        posting_id=posting.pk, reason="typed twice", reversed_on=D, idempotency_key="rev", actor=secretariat
+    )
+    assert reversal.memo == "typed twice"
+    with pytest.raises(Conflict, match="already used for a different pledge"):
+        services.reverse(
+            posting_id=posting.pk,
+            reason="another reason",
+            reversed_on=D,
+            idempotency_key="rev",
+            actor=secretariat,
+        )

@@ -79,6 +79,11 @@ def _rate_fields(conversion: Conversion | None) -> dict[str, Any]:
     return {"rate": conversion.rate, "rate_date": conversion.rate_date, "rate_source": conversion.rate_source}
 
 
+def _sent_rate(rate: Decimal | str | None, rate_date: datetime.date | None, rate_source: str) -> list[Any]:
+    """The rate as sent, for the idempotency fingerprint: the same key with another rate is refused."""
+    return [None if rate in (None, "") else str(rate), rate_date, (rate_source or "").strip()]
+
+
 # --- reference data: funds and donors -------------------------------------------------------------
 
 
@@ -245,13 +250,14 @@ def record_pledge(
         )
         return {"pledge": pledge}
 
+    sent_rate = _sent_rate(rate, rate_date, rate_source)
     posting = post(
         ledger.PLEDGE,
         fund=fund,
         amount=amount,
         day=day,
         key=key,
-        sent={"pledge": [fund.code, donor.pk, amount.amount, amount.currency, day]},
+        sent={"pledge": [fund.code, donor.pk, amount.amount, amount.currency, day, note, *sent_rate]},
         actor=user,
         memo=note,
         document=document,
@@ -296,6 +302,7 @@ def record_receipt(
         )
         return {"receipt": receipt}
 
+    sent_rate = _sent_rate(rate, rate_date, rate_source)
     posting = post(
         ledger.RECEIPT,
         fund=pledge.fund,
@@ -303,7 +310,7 @@ def record_receipt(
         converted=paid,
         day=day,
         key=key,
-        sent={"receipt": [pledge.pk, amount.amount, amount.currency, day, str(rate)]},
+        sent={"receipt": [pledge.pk, amount.amount, amount.currency, day, *sent_rate]},
         actor=user,
         follows=pledge.pledged_on,
         links={"pledge": pledge},
@@ -536,7 +543,7 @@ def reverse(
         amount=None,
         day=day,
         key=key,
-        sent={"reverse": [original.pk]},
+        sent={"reverse": [original.pk, day, reason]},
         actor=user,
         follows=original.occurred_on,
         memo=reason,
