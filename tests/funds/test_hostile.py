@@ -34,10 +34,10 @@ def api(client: Client, secretariat: User) -> Client:
     return client
 
 
-def _pledge_through_api(api: Client, donor: Donor, **fields: Any) -> Any:
+def _pledge_through_api(api: Client, giver: Donor, **fields: Any) -> Any:
     body = {
         "fund": "VFTC",
-        "donor": donor.pk,
+        "donor": giver.pk,
         "amount": "1000",
         "currency": "USD",
         "pledged_on": "2026-03-01",
@@ -256,3 +256,59 @@ def test_the_same_reversal_key_with_another_reason_is_refused(
             idempotency_key="rev",
             actor=secretariat,
         )
+
+
+FULL_WIDTH_1000 = "\uff11\uff10\uff10\uff10"
+MATHEMATICAL_1000 = "\U0001d7cf\U0001d7ce\U0001d7ce\U0001d7ce"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("amount", FULL_WIDTH_1000),
+        ("amount", MATHEMATICAL_1000),
+        ("amount", "1\u0660\u0660\u0660"),  # Arabic-Indic digits: a form reads them, the API does not
+        ("pledged_on", "\uff12\uff10\uff12\uff16-03-01"),
+        ("donor", "DONOR"),  # replaced below by the donor's id in full-width digits
+        ("rate", "\uff11.08"),
+        ("pledged_on", "0001-01-01"),
+        ("rate_date", "2999-01-01"),
+        ("rate_date", "0001-01-01"),
+    ],
+)
+def test_the_api_refuses_other_digits_and_impossible_dates(
+    api: Client, donors: dict[str, Donor], field: str, value: str
+) -> None:
+    donor = donors["eu"]
+    if value == "DONOR":
+        value = "".join(chr(0xFF10 + int(digit)) for digit in str(donor.pk))
+    before = _books()
+    fx = {"currency": "EUR", "rate": "1.08", "rate_date": "2026-03-01", "rate_source": "UN operational rate"}
+    response = _pledge_through_api(api, donor, **{**fx, field: value})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["message"]
+    assert _books() == before
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [
+        ({"pledged_on": dt.date(1, 1, 1)}, "pledged_on 0001-01-01 is before 1945-10-24"),
+        ({"rate_date": dt.date(2999, 1, 1)}, "2999-01-01 is in the future"),
+        ({"rate_date": dt.date(1, 1, 1)}, "rate_date 0001-01-01 is before 1945-10-24"),
+    ],
+)
+def test_the_books_refuse_dates_before_the_united_nations_or_in_the_future(
+    secretariat: User, donors: dict[str, Donor], changed: dict[str, Any], message: str
+) -> None:
+    before = _books()
+    with pytest.raises(InvalidInput, match=message):
+        services.record_pledge(
+            fund_code="VFTC",
+            donor_id=donors["eu"].pk,
+            amount=Money.parse("1000", "EUR"),
+            idempotency_key="dated",
+            actor=secretariat,
+            **{"pledged_on": D, **RATE, **changed},
+        )
+    assert _books() == before

@@ -36,7 +36,12 @@ MAX_BALANCE = 10**18
 
 
 # What a program writes (``Money.parse`` without ``as_typed``): commas only between groups of three.
-_MACHINE_AMOUNT = r"(-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# Its digits are ASCII: Python's ``\d`` also matches full-width and mathematical digits, which no
+# program writes on purpose and which hide an amount from whoever reads the text later.
+_MACHINE_AMOUNT = r"(-?)([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+# The earliest day an amount or a rate can carry: the United Nations' first. An earlier date (year 1,
+# 1900) is a typing error that would open a statement year of its own.
+EARLIEST_DAY = datetime.date(1945, 10, 24)
 
 
 @cache
@@ -204,15 +209,22 @@ class Money:
 
 
 def check_day(value: datetime.date | None, what: str) -> datetime.date:
-    """A day on which money moved: required, not after today in the office's zone (the books record
-    what has happened; a later date is a typing error that would open a year of its own in the
-    statements)."""
+    """A day on which money moved or a rate held: required, not before ``EARLIEST_DAY``, not after today
+    in the office's zone (the books record what has happened; any other date is a typing error that
+    would open a year of its own in the statements)."""
     if not isinstance(value, datetime.date):
         # Translators: %(field)s is the name of a date field, e.g. pledged_on: keep it as it is.
         raise InvalidInput(_("the %(field)s date is required") % {"field": what}, where=what)
     if value > timezone.localdate():
         raise InvalidInput(
             _("%(day)s is in the future: record it once it has happened") % {"day": value}, where=what
+        )
+    if value < EARLIEST_DAY:
+        raise InvalidInput(
+            # Translators: %(field)s is the name of a date field, e.g. pledged_on: keep it as it is.
+            _("%(field)s %(day)s is before %(earliest)s: check the year")
+            % {"field": what, "day": value, "earliest": EARLIEST_DAY},
+            where=what,
         )
     return value
 
@@ -258,6 +270,7 @@ def convert(
         )
     if rate_date is None:
         raise InvalidInput(_("the date of the exchange rate is required"), where="rate_date")
+    check_day(rate_date, "rate_date")
     if not (source or "").strip():
         raise InvalidInput(
             _("the source of the exchange rate is required (e.g. UN operational rate)"), where="rate_source"
