@@ -16,14 +16,15 @@ the events have in common happens here.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -150,6 +151,34 @@ def _positive(money: Money | None, kind: str) -> Money:
 
 
 # --- posting ----------------------------------------------------------------------------------------
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def event_service(service: Callable[P, R]) -> Callable[P, R]:
+    """A ledger event's service: one transaction, run once more if another fund's posting took the same
+    idempotency key at the same moment.
+
+    The key is unique across funds, but each posting locks only its own fund, so two funds can insert
+    one key at once; the database lets the first commit and refuses the second. Run again, the second
+    finds the first posting under the lock and answers as for any reused key: the same result for the
+    same content, ``Conflict`` for other content.
+    """
+    atomic = transaction.atomic(service)
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return atomic(*args, **kwargs)
+        except IntegrityError:
+            key = str(kwargs.get("idempotency_key") or "").strip()
+            if not Posting.objects.filter(idempotency_key=key).exists():
+                raise
+            return atomic(*args, **kwargs)
+
+    return run
 
 
 def post(

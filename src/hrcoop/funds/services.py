@@ -31,7 +31,7 @@ from hrcoop.core.money import Conversion, Money, check_currency, convert
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.funds import ledger
 from hrcoop.funds.classification import is_traditional
-from hrcoop.funds.ledger import checked_input, post
+from hrcoop.funds.ledger import checked_input, event_service, post
 from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
 from hrcoop.funds.selectors import fund_for
 from hrcoop.reference.models import Fund, Organisation, State
@@ -216,7 +216,7 @@ def _found(queryset: Any, pk: Any, message: str, *, where: str) -> Any:
     return found
 
 
-@transaction.atomic
+@event_service
 def record_pledge(
     *,
     fund_code: str,
@@ -267,7 +267,7 @@ def record_pledge(
     return posting.pledge
 
 
-@transaction.atomic
+@event_service
 def record_receipt(
     *,
     pledge_id: int,
@@ -321,7 +321,7 @@ def record_receipt(
     return posting.receipt
 
 
-@transaction.atomic
+@event_service
 def allocate(
     *,
     request_id: str,
@@ -383,7 +383,7 @@ def allocate(
     return posting.allocation
 
 
-@transaction.atomic
+@event_service
 def disburse(
     *, allocation_id: int, amount: Money, disbursed_on: datetime.date, idempotency_key: str, actor: Actor
 ) -> Posting:
@@ -411,7 +411,7 @@ def disburse(
     )
 
 
-@transaction.atomic
+@event_service
 def record_expenditure(
     *,
     fund_code: str,
@@ -440,7 +440,7 @@ def record_expenditure(
     )
 
 
-@transaction.atomic
+@event_service
 def refund(
     *,
     receipt_id: int,
@@ -476,7 +476,7 @@ def refund(
     )
 
 
-@transaction.atomic
+@event_service
 def write_off(
     *,
     pledge_id: int,
@@ -509,7 +509,7 @@ def write_off(
     )
 
 
-@transaction.atomic
+@event_service
 def reverse(
     *, posting_id: int, reason: str, reversed_on: datetime.date, idempotency_key: str, actor: Actor
 ) -> Posting:
