@@ -7,15 +7,19 @@ domain error) and that nothing was written.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from hrcoop.assistance.models import Status
 from hrcoop.core.errors import Conflict, InvalidInput
-from hrcoop.core.models import User
+from hrcoop.core.models import Role, User
 from hrcoop.core.money import MAX_AMOUNT, MAX_BALANCE, Money
+from hrcoop.core.roles import grant_role
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
@@ -312,3 +316,30 @@ def test_the_books_refuse_dates_before_the_united_nations_or_in_the_future(
             **{"pledged_on": D, **RATE, **changed},
         )
     assert _books() == before
+
+
+def _page(response: Any, public_id: str) -> str:
+    """A page as anyone would compare two: the id asked for and the per-response CSRF token blanked."""
+    return re.sub(
+        r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode().replace(public_id, "ID")
+    )
+
+
+@pytest.mark.parametrize("scope", ["VFTC", "UPR-FTA", ""])
+def test_the_allocation_form_does_not_tell_that_a_draft_exists(
+    client: Client, ledger_reference: None, make_request: Callable[..., Any], scope: str
+) -> None:
+    """Another State's draft answers the same 404 as a request that does not exist, for any secretariat."""
+    officer = User.objects.create_user(f"officer-{scope or 'all'}")
+    grant_role(officer, Role.SECRETARIAT, scope=scope)
+    client.force_login(officer)
+    draft = make_request(status=Status.DRAFT)
+    missing = client.get("/funds/requests/AR-NONE/allocations/new/")
+    response = client.get(f"/funds/requests/{draft.public_id}/allocations/new/")
+    assert missing.status_code == 404
+    assert response.status_code == 404
+    assert _page(response, draft.public_id) == _page(missing, "AR-NONE")
+    posted = client.post(
+        f"/funds/requests/{draft.public_id}/allocations/new/", {"amount": "1", "allocated_on": D}
+    )
+    assert posted.status_code == 404
