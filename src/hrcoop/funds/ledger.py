@@ -208,7 +208,7 @@ def post(
     ``links`` the documents it is about; ``document`` creates the event's own document (a pledge, a
     receipt, an allocation) once the key is known to be new; ``lines`` replaces the event's debit and
     credit (a reversal's negated lines). The audit event is about the new document, else ``about``, else
-    the posting, and records ``audit``; ``then`` runs after it, for a new posting only.
+    the posting, and records the lines and ``audit``; ``then`` runs after it, for a new posting only.
     """
     if follows is not None and day < follows:
         assert event.too_early is not None
@@ -241,11 +241,23 @@ def post(
         actor=actor,
         action=f"funds.{'reverse' if posting.reverses_id else posting.kind}",
         target=next(iter(created.values()), about or posting),
-        data={"posting": posting.pk, "fund": fund.pk, "key": key, **(audit or {})},
+        data={
+            "posting": posting.pk,
+            "fund": fund.pk,
+            "key": key,
+            "lines": recorded_lines(entries),
+            **(audit or {}),
+        },
     )
     if then is not None:
         then(posting)
     return posting
+
+
+def recorded_lines(lines: Lines) -> list[list[Any]]:
+    """A posting's lines as its audit event records them, sorted: the hash chain of the audit log then
+    guards them, and ``selectors.tampered_postings`` compares the ledger with this record."""
+    return sorted([kind, money.currency, money.amount] for kind, money in lines)
 
 
 def _lock(fund: Fund) -> None:
