@@ -222,6 +222,11 @@ class AssistanceRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_requested__gte=0), name="assistance_request_amount_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
