@@ -343,3 +343,77 @@ def test_the_allocation_form_does_not_tell_that_a_draft_exists(
         f"/funds/requests/{draft.public_id}/allocations/new/", {"amount": "1", "allocated_on": D}
     )
     assert posted.status_code == 404
+
+
+def _funded_request(secretariat: User, donors: dict[str, Donor], make_request: Callable[..., Any]) -> Any:
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["norway"].pk,
+        amount=Money(1_000_000, "USD"),
+        pledged_on=D,
+        idempotency_key="fund-p",
+        actor=secretariat,
+    )
+    services.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(1_000_000, "USD"),
+        received_on=D,
+        idempotency_key="fund-r",
+        actor=secretariat,
+    )
+    return make_request(status=Status.APPROVED_WITH_CHANGES)
+
+
+def test_reversing_the_only_allocation_returns_the_request_to_its_approval(
+    secretariat: User, donors: dict[str, Donor], make_request: Callable[..., Any]
+) -> None:
+    request = _funded_request(secretariat, donors, make_request)
+    allocation = services.allocate(
+        request_id=request.public_id,
+        amount=Money(100_000, "USD"),
+        allocated_on=D,
+        idempotency_key="a",
+        actor=secretariat,
+    )
+    request.refresh_from_db()
+    assert (request.status, request.allocation_reference) == (
+        Status.FUNDED,
+        f"VFTC/allocation/{allocation.pk}",
+    )
+    posting = Posting.objects.get(allocation=allocation, reverses__isnull=True)
+    services.reverse(
+        posting_id=posting.pk, reason="wrong request", reversed_on=D, idempotency_key="ra", actor=secretariat
+    )
+    request.refresh_from_db()
+    assert (request.status, request.allocation_reference) == (Status.APPROVED_WITH_CHANGES, "")
+    again = services.allocate(
+        request_id=request.public_id,
+        amount=Money(50_000, "USD"),
+        allocated_on=D,
+        idempotency_key="a2",
+        actor=secretariat,
+    )
+    request.refresh_from_db()
+    assert (request.status, request.allocation_reference) == (Status.FUNDED, f"VFTC/allocation/{again.pk}")
+
+
+def test_reversing_one_of_two_allocations_keeps_the_request_funded(
+    secretariat: User, donors: dict[str, Donor], make_request: Callable[..., Any]
+) -> None:
+    request = _funded_request(secretariat, donors, make_request)
+    first, _second = (
+        services.allocate(
+            request_id=request.public_id,
+            amount=Money(100_000, "USD"),
+            allocated_on=D,
+            idempotency_key=f"a{n}",
+            actor=secretariat,
+        )
+        for n in (1, 2)
+    )
+    posting = Posting.objects.get(allocation=first, reverses__isnull=True)
+    services.reverse(
+        posting_id=posting.pk, reason="typed twice", reversed_on=D, idempotency_key="ra", actor=secretariat
+    )
+    request.refresh_from_db()
+    assert request.status == Status.FUNDED

@@ -386,6 +386,26 @@ class AssistanceRequest(models.Model):
     @transition(
         field=status,
         source=Status.FUNDED,
+        target=RETURN_VALUE(Status.APPROVED, Status.APPROVED_WITH_CHANGES),
+        permission=is_secretariat_for,
+        custom=_step(
+            "secretariat",
+            _("Withdraw funding"),
+            via="funds",
+            explains=_(
+                "The allocation that funded the request was reversed: it is approved again, awaiting funds "
+                "(the funds ledger calls this)."
+            ),
+        ),
+    )
+    def withdraw_funding(self) -> str:
+        """Back to the approval the request was funded from."""
+        funded = self.timeline.filter(target=Status.FUNDED).order_by("-at", "-id").first()
+        return funded.source if funded else Status.APPROVED
+
+    @transition(
+        field=status,
+        source=Status.FUNDED,
         target=Status.IN_IMPLEMENTATION,
         permission=is_focal_point_for,
         custom=_step(

@@ -21,7 +21,7 @@ from hrcoop.core.errors import NotFound
 from hrcoop.core.models import AuditEvent, Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import Actor, has_role
-from hrcoop.funds.models import Account, Donor, Line, Pledge, Posting
+from hrcoop.funds.models import Account, Allocation, Donor, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
 
 K = Account.Kind
@@ -165,6 +165,14 @@ def live_pledges() -> QuerySet[Pledge]:
         pledge=OuterRef("pk"), kind=Posting.Kind.PLEDGE, reverses__isnull=False
     )
     return Pledge.objects.filter(~Exists(reversed_pledge))
+
+
+def live_allocations(request: AssistanceRequest) -> QuerySet[Allocation]:
+    """The request's allocations whose allocation posting has not been reversed."""
+    reversed_allocation = Posting.objects.filter(
+        allocation=OuterRef("pk"), kind=Posting.Kind.ALLOCATION, reverses__isnull=False
+    )
+    return Allocation.objects.filter(request=request).filter(~Exists(reversed_allocation))
 
 
 def may_see_donor(actor: Actor, donor: Donor) -> bool:

@@ -23,7 +23,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance.models import AssistanceRequest, Status
-from hrcoop.assistance.services import mark_funded
+from hrcoop.assistance.services import mark_funded, withdraw_funding
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.models import Role, User
@@ -33,7 +33,7 @@ from hrcoop.funds import ledger
 from hrcoop.funds.classification import is_traditional
 from hrcoop.funds.ledger import checked_input, event_service, post
 from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
-from hrcoop.funds.selectors import fund_for
+from hrcoop.funds.selectors import fund_for, live_allocations
 from hrcoop.reference.models import Fund, Organisation, State
 
 FUNDABLE = (Status.APPROVED, Status.APPROVED_WITH_CHANGES)
@@ -537,6 +537,17 @@ def reverse(
             for line in original.lines.select_related("account")
         ]
 
+    def then(posting: Posting) -> None:
+        """A funded request whose last allocation is reversed is approved again, awaiting funds."""
+        allocation = original.allocation
+        if original.kind != Posting.Kind.ALLOCATION or allocation is None:
+            return
+        request = allocation.request
+        if request.status == Status.FUNDED and not live_allocations(request).exists():
+            withdraw_funding(
+                request, actor=actor, reason=_("allocation %(id)s reversed") % {"id": allocation.pk}
+            )
+
     return post(
         ledger.REVERSAL,
         fund=original.fund,
@@ -554,5 +565,6 @@ def reverse(
             "reverses": original,
         },
         lines=lines,
+        then=then,
         audit={"reverses": original.pk, "reason": reason},
     )
