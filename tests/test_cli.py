@@ -85,10 +85,8 @@ def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
     lines = out.splitlines()
     commands = [line.split(maxsplit=1) for line in lines if line.startswith("  ")]
     assert [name for name, _ in commands] == [
-        "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "classify",
-        "tracking",
-        "report", "open-data",
-        "cooperation",
+        "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "funds",
+        "classify", "tracking", "report", "open-data", "cooperation",
     ]  # fmt: skip
     described = dict(commands)
     assert described["init"].startswith("Create or upgrade the schema")

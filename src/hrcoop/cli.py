@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "assistance": "hrcoop.assistance.cli:app",
     "mandates": "hrcoop.mandates.cli:app",
     "export": "hrcoop.funds.cli:export_app",
+    "funds": "hrcoop.funds.cli:funds_app",
     "classify": "hrcoop.recommendations.classification.cli:app",
     "tracking": "hrcoop.tracking.cli:app",
     "report": "hrcoop.reports.cli:report",

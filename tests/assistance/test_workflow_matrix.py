@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection, transaction
 
 from hrcoop.assistance.models import AssistanceRequest, StageClock, Status, TransitionRecord
-from hrcoop.assistance.services import apply_transition, mark_funded
+from hrcoop.assistance.services import apply_transition, mark_funded, withdraw_funding
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.models import AuditEvent
@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "approve_with_changes": ({"recommended"}, "board"),
     "decline": ({"recommended"}, "board"),
     "fund_request": ({"approved", "approved_with_changes"}, "secretariat"),
+    "withdraw_funding": ({"funded"}, "secretariat"),
     "start_implementation": ({"funded"}, "state"),
     "complete": ({"in_implementation"}, "secretariat"),
     "close": ({"completed", "declined", "withdrawn"}, "secretariat"),
@@ -61,9 +62,11 @@ def test_the_declared_workflow_is_the_expected_one() -> None:
 
 
 def _take(request: AssistanceRequest, name: str, actor: object) -> AssistanceRequest:
-    """Take a step the way the platform does: funding through ``mark_funded`` (the funds ledger)."""
+    """Take a step the way the platform does: funding and its withdrawal through the funds ledger's calls."""
     if name == "fund_request":
         return mark_funded(request, actor=actor, allocation_reference="UPR-FTA/allocation/1")  # type: ignore[arg-type]
+    if name == "withdraw_funding":
+        return withdraw_funding(request, actor=actor, reason="allocation reversed")  # type: ignore[arg-type]
     return apply_transition(request, name, actor=actor, reason="reasons given")  # type: ignore[arg-type]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from hrcoop.core.errors import InvalidInput
-from hrcoop.core.money import MAX_MINOR_UNITS, Money
+from hrcoop.core.money import MAX_AMOUNT, Money
 
 
 def test_parse_uses_the_currency_minor_units() -> None:
@@ -47,7 +47,7 @@ def test_an_amount_is_read_as_its_language_writes_it(text: str, currency: str, m
         ("ten", "USD", "not an amount"),
         ("1e6", "USD", "not an amount"),
         ("10", "XYZ", "unknown currency 'XYZ'"),
-        (str(MAX_MINOR_UNITS), "USD", "beyond the largest amount"),
+        (str(MAX_AMOUNT), "USD", "beyond the largest amount"),
     ],
 )
 def test_bad_amounts_are_refused_with_a_reason(text: str, currency: str, message: str) -> None:

@@ -222,6 +222,11 @@ class AssistanceRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_requested__gte=0), name="assistance_request_amount_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
@@ -377,6 +382,26 @@ class AssistanceRequest(models.Model):
     )
     def fund_request(self) -> None:
         pass
+
+    @transition(
+        field=status,
+        source=Status.FUNDED,
+        target=RETURN_VALUE(Status.APPROVED, Status.APPROVED_WITH_CHANGES),
+        permission=is_secretariat_for,
+        custom=_step(
+            "secretariat",
+            _("Withdraw funding"),
+            via="funds",
+            explains=_(
+                "The allocation that funded the request was reversed: it is approved again, awaiting funds "
+                "(the funds ledger calls this)."
+            ),
+        ),
+    )
+    def withdraw_funding(self) -> str:
+        """Back to the approval the request was funded from."""
+        funded = self.timeline.filter(target=Status.FUNDED).order_by("-at", "-id").first()
+        return funded.source if funded else Status.APPROVED
 
     @transition(
         field=status,

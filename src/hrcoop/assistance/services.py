@@ -590,6 +590,18 @@ def mark_funded(request: AssistanceRequest, *, actor: Actor, allocation_referenc
     )
 
 
+def withdraw_funding(request: AssistanceRequest, *, actor: Actor, reason: str) -> AssistanceRequest:
+    """Called by the funds ledger when the last allocation of a funded request is reversed: the request
+    is approved again, awaiting funds, and names no allocation."""
+    return _apply(
+        request,
+        TRANSITIONS["withdraw_funding"],
+        actor=actor,
+        reason=reason,
+        extra={"allocation_reference": ""},
+    )
+
+
 def _check_step(request: AssistanceRequest, step: WorkflowStep, *, actor: Actor) -> None:
     if not step.transition.has_perm(request, actor):  # type: ignore[arg-type]
         raise Forbidden(

@@ -1,7 +1,7 @@
 """Read-only views of the books for operators: the ledger is written only through ``services``.
 
-Funds themselves are added by the secretariat at ``/funds/new/`` (``services.create_fund``), which
-opens their books; donors at ``/funds/donors/new/``.
+Funds themselves are added by the secretariat at ``/funds/new/`` (``services.create_fund``); donors
+at ``/funds/donors/new/`` (``services.register_donor``).
 """
 
 from typing import Any
@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from hrcoop.core.admin import ReadOnlyAdmin
-from hrcoop.funds.models import Account, Allocation, Donor, FundBook, Line, Pledge, Posting, Receipt
+from hrcoop.funds.models import Account, Allocation, Donor, Line, Pledge, Posting, Receipt
 
 
 class LineInline(admin.TabularInline):
@@ -51,4 +51,4 @@ class AccountAdmin(ReadOnlyAdmin):
     list_filter = ["fund", "kind", "currency"]
 
 
-admin.site.register([FundBook, Receipt, Allocation], ReadOnlyAdmin)
+admin.site.register([Receipt, Allocation], ReadOnlyAdmin)

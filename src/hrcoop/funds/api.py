@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hrcoop.core.errors import NotFound
 from hrcoop.core.money import Money
 from hrcoop.funds import services
 from hrcoop.funds.metrics import donor_base
 from hrcoop.funds.models import Donor, Posting
-from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances
+from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, fund_for
 from hrcoop.funds.statements import (
     allocations_per_request,
     contributions_by_donor,
@@ -76,13 +76,6 @@ DONOR_BASE = inline_serializer(
 CREATED = inline_serializer("Created", {"id": serializers.IntegerField()})
 
 
-def _fund(code: str) -> Fund:
-    fund = Fund.objects.filter(code=code).first()
-    if fund is None:
-        raise NotFound(f"there is no fund {code!r}")
-    return fund
-
-
 def _balances(fund: Fund) -> list[dict[str, Any]]:
     return [
         {
@@ -116,7 +109,7 @@ class FundDetailView(APIView):
         operation_id="funds_detail",
     )
     def get(self, request: Request, code: str) -> Response:
-        fund = _fund(code)
+        fund = fund_for(code)
         funded = allocations_per_request(fund=fund)
         withheld = amounts_withheld(request.user, [r.request_id for r in funded])
         return Response(
@@ -199,6 +192,35 @@ class DonorBaseView(APIView):
         return Response([row.as_dict() for row in donor_base(currency=currency)])
 
 
+class _AsciiDigits(serializers.Field):
+    """A number or a date in the API's one machine format: its digits are 0-9.
+
+    Python reads full-width and mathematical digits as digits too (full-width 2026-03-01 is a date to it);
+    no program sends them on purpose, and they hide what was sent from whoever reads it later.
+    """
+
+    default_error_messages = {
+        "digits": gettext_lazy("write the digits 0-9 only (not full-width or other digits)"),
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and any(c.isdigit() and not c.isascii() for c in data):
+            self.fail("digits")
+        return super().to_internal_value(data)
+
+
+class _Date(_AsciiDigits, serializers.DateField):
+    pass
+
+
+class _Integer(_AsciiDigits, serializers.IntegerField):
+    pass
+
+
+class _Decimal(_AsciiDigits, serializers.DecimalField):
+    pass
+
+
 class _Event(serializers.Serializer):
     amount = serializers.CharField(help_text="Major units, e.g. 12,500.50")
     currency = serializers.CharField(max_length=3)
@@ -206,31 +228,31 @@ class _Event(serializers.Serializer):
 
 
 class _Rate(serializers.Serializer):
-    rate = serializers.DecimalField(max_digits=24, decimal_places=12, required=False, allow_null=True)
-    rate_date = serializers.DateField(required=False, allow_null=True)
+    rate = _Decimal(max_digits=24, decimal_places=12, required=False, allow_null=True)
+    rate_date = _Date(required=False, allow_null=True)
     rate_source = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class PledgeInput(_Event, _Rate):
     fund = serializers.CharField(max_length=20)
-    donor = serializers.IntegerField()
-    pledged_on = serializers.DateField()
+    donor = _Integer()
+    pledged_on = _Date()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReceiptInput(_Event, _Rate):
-    pledge = serializers.IntegerField()
-    received_on = serializers.DateField()
+    pledge = _Integer()
+    received_on = _Date()
 
 
 class AllocationInput(_Event):
     request = serializers.CharField(max_length=40, help_text="Public id of an approved request")
-    allocated_on = serializers.DateField()
+    allocated_on = _Date()
 
 
 class ReversalInput(serializers.Serializer):
     reason = serializers.CharField()
-    reversed_on = serializers.DateField()
+    reversed_on = _Date()
     idempotency_key = serializers.CharField(max_length=200)
 
 

@@ -1,4 +1,5 @@
-"""``hrcoop export iati DIR``: publish the funds in IATI 2.03 (see ``funds/iati.py``)."""
+"""``hrcoop export iati DIR``: publish the funds in IATI 2.03 (see ``funds/iati.py``);
+``hrcoop funds verify``: check the books, for operators and a daily task."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import typer
 
 from hrcoop.core.cli import print_json
 from hrcoop.funds import iati
+from hrcoop.funds.models import Line, Posting
+from hrcoop.funds.selectors import ledger_problems, tampered_postings
 
 export_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="Open-data exports.")
 
@@ -26,3 +29,23 @@ def export_iati(
 ) -> None:
     """Write the IATI activity file (one activity per funded request) and one organisation file per fund."""
     print_json(iati.export(directory, schema_dir=schemas))
+
+
+funds_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="The funds' books.")
+
+
+@funds_app.command("verify")
+def verify() -> None:
+    """Check the whole ledger: exit 1 naming the first problem, or print one line and exit 0.
+
+    Every posting sums to zero per currency, every balance is the sum of its lines, no rule of the
+    books is broken, and every posting is as its audit event recorded it.
+    """
+    problems = ledger_problems() + tampered_postings()
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        typer.echo(f"the books are not sound: {problems[0]}{more}", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"the books are sound: {Posting.objects.count()} postings, {Line.objects.count()} lines checked"
+    )

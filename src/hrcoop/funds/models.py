@@ -6,8 +6,8 @@ to zero in each currency (debits positive, credits negative); documents (``Pledg
 reversal posting that negates the lines of the original, so that nothing once posted is edited.
 
 ``Account.balance`` is the running sum of the account's lines, kept in the same transaction as the
-lines (``hrcoop.funds.selectors.ledger_problems`` checks that it always is). ``FundBook`` is one row per
-fund that every posting of the fund locks first: the row lock that makes "allocate only what is
+lines (``hrcoop.funds.selectors.ledger_problems`` checks that it always is). Every posting of a fund
+first locks the fund's own row (``funds/ledger.py``): the lock that makes "allocate only what is
 available" hold when several people allocate at once.
 """
 
@@ -15,11 +15,39 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Ord, Substr
+from django.db.models.lookups import Range
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.core.money import Money
 from hrcoop.reference.models import Fund, Organisation, State
+
+# Rules of the books that are facts about a single row, kept by the database too (the services check
+# them first, with messages a person can act on): what a bug or a hand-written UPDATE cannot break.
+
+
+def _currency_code(model: str) -> models.CheckConstraint:
+    """Three upper-case ASCII letters (compared by code point: a collation may sort "b" between A and Z)."""
+    condition = Q(Range(Length("currency"), (3, 3)))
+    for position in (1, 2, 3):
+        condition &= Q(Range(Ord(Substr("currency", position, 1)), (ord("A"), ord("Z"))))
+    return models.CheckConstraint(condition=condition, name=f"funds_{model}_currency_code")
+
+
+def _positive(model: str, *fields: str) -> models.CheckConstraint:
+    condition = Q()
+    for field in fields:
+        condition &= Q(**{f"{field}__gt": 0})
+    return models.CheckConstraint(condition=condition, name=f"funds_{model}_positive")
+
+
+def _rate_recorded_whole(model: str) -> models.CheckConstraint:
+    """A conversion rate with its date and its source, greater than zero; or no rate at all."""
+    none = Q(rate__isnull=True, rate_date__isnull=True, rate_source="")
+    whole = Q(rate__gt=0, rate_date__isnull=False) & ~Q(rate_source="")
+    return models.CheckConstraint(condition=none | whole, name=f"funds_{model}_rate_whole")
 
 
 class Donor(models.Model):
@@ -53,15 +81,6 @@ class Donor(models.Model):
         return self.name
 
 
-class FundBook(models.Model):
-    """One row per fund, locked (``select_for_update``) by every posting of the fund."""
-
-    fund = models.OneToOneField(Fund, primary_key=True, on_delete=models.PROTECT, related_name="book")
-
-    def __str__(self) -> str:
-        return f"books of {self.fund_id}"
-
-
 class Account(models.Model):
     """A ledger account of one fund in one currency. Debit balances are positive."""
 
@@ -84,6 +103,7 @@ class Account(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["fund", "kind", "currency"], name="funds_account_unique"),
+            _currency_code("account"),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +126,11 @@ class Pledge(models.Model):
 
     class Meta:
         ordering = ["-pledged_on", "-id"]
+        constraints = [
+            _positive("pledge", "amount", "fund_amount"),
+            _currency_code("pledge"),
+            _rate_recorded_whole("pledge"),
+        ]
 
     def __str__(self) -> str:
         return f"pledge {self.pk} by {self.donor} of {self.money}"
@@ -129,6 +154,11 @@ class Receipt(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        constraints = [
+            _positive("receipt", "amount", "pledge_amount"),
+            _currency_code("receipt"),
+            _rate_recorded_whole("receipt"),
+        ]
 
     def __str__(self) -> str:
         return f"receipt {self.pk} of {self.money} on pledge {self.pledge_id}"
@@ -149,6 +179,7 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["-allocated_on", "-id"]
+        constraints = [_positive("allocation", "amount"), _currency_code("allocation")]
 
     def __str__(self) -> str:
         return f"allocation {self.pk} of {self.money} to request {self.request_id}"
@@ -212,6 +243,7 @@ class Line(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="funds_line_not_zero")]
 
     def __str__(self) -> str:
         return f"{self.account}: {self.amount}"

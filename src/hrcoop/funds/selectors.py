@@ -1,4 +1,4 @@
-"""Reads of the funds: balances, the books' self-check, and what each actor may see of donors.
+"""Reads of the funds: balances, the books' self-checks, and what each actor may see of donors.
 
 Fund figures are public (para 23: donors and the public see what came in and where it went). Two
 things depend on who asks: the name of a donor who asked to stay anonymous (seen by the secretariat,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -17,13 +18,15 @@ from django.utils.translation import gettext as _
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.assistance.selectors import sees_confidential
 from hrcoop.core.errors import NotFound
-from hrcoop.core.models import Role
+from hrcoop.core.models import AuditEvent, Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import Actor, has_role
-from hrcoop.funds.models import Account, Donor, Line, Pledge, Posting
+from hrcoop.funds.models import Account, Allocation, Donor, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
 
 K = Account.Kind
+# The audit actions of postings (``ledger.post``): one per kind of posting, and the reversal.
+POSTING_ACTIONS = [f"funds.{kind}" for kind in Posting.Kind.values] + ["funds.reverse"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,14 @@ class Balance:
 
     def money(self, field: str) -> Money:
         return Money(getattr(self, field), self.currency)
+
+
+def fund_for(code: str) -> Fund:
+    """The fund with this code, for everyone (funds and their figures are public), or ``NotFound``."""
+    fund = Fund.objects.filter(code=code).first()
+    if fund is None:
+        raise NotFound(_("there is no fund %(code)r") % {"code": code}, where="fund")
+    return fund
 
 
 def fund_balances(fund: Fund) -> list[Balance]:
@@ -115,12 +126,53 @@ def ledger_problems(*, fund: Fund | None = None) -> list[str]:
     return problems
 
 
+def tampered_postings() -> list[str]:
+    """Postings that differ from what their audit events recorded (empty when none does): a line
+    edited, added or removed, a posting without its event or an event without its posting.
+
+    The audit log's hash chain (``core.audit.verify_audit_chain``) guards the record, so whoever edits
+    a posting consistently, balances included, must also break the chain to go unnoticed. Postings
+    recorded before the audit events carried their lines are checked for their event only.
+    """
+    recorded: dict[int, list[list[Any]] | None] = {}
+    events = AuditEvent.objects.filter(action__in=POSTING_ACTIONS).values_list("data", flat=True)
+    for data in events.order_by("id"):
+        recorded[int(data["posting"])] = data.get("lines")
+    actual: dict[int, list[list[Any]]] = defaultdict(list)
+    for posting_id, kind, currency, amount in Line.objects.values_list(
+        "posting_id", "account__kind", "account__currency", "amount"
+    ):
+        actual[posting_id].append([kind, currency, amount])
+    postings = list(Posting.objects.order_by("id").values_list("id", flat=True))
+    problems: list[str] = []
+    for pk in postings:
+        if pk not in recorded:
+            problems.append(f"posting {pk} has no audit event")
+        elif recorded[pk] is not None and recorded[pk] != sorted(actual[pk]):
+            problems.append(
+                f"posting {pk} has other lines than its audit event recorded: {sorted(actual[pk])}"
+            )
+    problems += [
+        f"posting {pk} is in the audit log but not in the ledger"
+        for pk in sorted(recorded.keys() - set(postings))
+    ]
+    return problems
+
+
 def live_pledges() -> QuerySet[Pledge]:
     """Pledges whose pledge posting has not been reversed."""
     reversed_pledge = Posting.objects.filter(
         pledge=OuterRef("pk"), kind=Posting.Kind.PLEDGE, reverses__isnull=False
     )
     return Pledge.objects.filter(~Exists(reversed_pledge))
+
+
+def live_allocations(request: AssistanceRequest) -> QuerySet[Allocation]:
+    """The request's allocations whose allocation posting has not been reversed."""
+    reversed_allocation = Posting.objects.filter(
+        allocation=OuterRef("pk"), kind=Posting.Kind.ALLOCATION, reverses__isnull=False
+    )
+    return Allocation.objects.filter(request=request).filter(~Exists(reversed_allocation))
 
 
 def may_see_donor(actor: Actor, donor: Donor) -> bool:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance.models import AssistanceRequest
+from hrcoop.assistance.selectors import requests_visible_to
 from hrcoop.core.errors import DomainError
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
@@ -254,10 +255,12 @@ def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The secretariat commits money to an approved request; the first allocation funds it."""
-    assistance_request = get_object_or_404(
-        AssistanceRequest.objects.select_related("fund", "requesting_state"), public_id=public_id
-    )
+    """The secretariat commits money to an approved request; the first allocation funds it.
+
+    The request is looked up among those the person may see, so that another State's draft answers
+    the same 404 as a request that does not exist.
+    """
+    assistance_request = get_object_or_404(requests_visible_to(request.user), public_id=public_id)
     fund = assistance_request.fund
     _require_secretariat(request, fund)
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hrcoop.core.errors import NotFound
 from hrcoop.core.money import Money
-from hrcoop.funds.selectors import donor_label
+from hrcoop.funds.selectors import donor_label, fund_for
 from hrcoop.funds.statements import contributions_by_donor, income_and_expenditure
 from hrcoop.reference.models import Fund
 from hrcoop.reports import charts
@@ -22,16 +21,6 @@ from hrcoop.reports.document import Report, Section, Table, Value
 from hrcoop.reports.templatetags.reports_tags import cell
 
 DEFAULT_FUND = "VFTC"  # para 20 takes note of the update of the Voluntary Fund for Technical Cooperation
-
-
-def _fund(code: str) -> Fund:
-    fund = Fund.objects.filter(code=code).first()
-    if fund is None:
-        raise NotFound(
-            _("there is no fund %(code)s: give the code of a fund (hrcoop reference)") % {"code": code},
-            where="fund",
-        )
-    return fund
 
 
 def money_section(fund: Fund, year: int) -> Section:
@@ -120,7 +109,7 @@ def projects_section(fund: Fund, year: int) -> Section:
 
 def build_fund_update(*, year: int, fund_code: str = DEFAULT_FUND) -> Report:
     check_year(year)
-    fund = _fund(fund_code)
+    fund = fund_for(fund_code)
     total_received = sum(
         (
             row.money("received")
