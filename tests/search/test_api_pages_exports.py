@@ -273,3 +273,27 @@ def test_an_arabic_record_page_keeps_the_texts_direction_and_links_the_states(
     assert f'<a href="/ar/recommendations/countries/{state.iso3}/">{state.name}</a>' in page
     results = client.get("/ar/recommendations/search/", {"q": "torture"}).content.decode()
     assert f'<p lang="{record.language}" dir="auto">' in results
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["(" * 240 + "women", "-" * 950 + "women", "NOT " * 240 + "women"])
+def test_a_deeply_nested_query_is_refused_with_a_400_on_all_four_endpoints(
+    corpus: dict, client: Client, q: str
+) -> None:
+    """Defect 6: the parser and the engines recursed once per level and gave 500 past Python's limit."""
+    api = client.get("/api/recommendations/", {"q": q})
+    facets = client.get("/api/recommendations/facets/", {"q": q})
+    export = client.get("/recommendations/export/csv/", {"q": q})
+    page = client.get("/recommendations/search/", {"q": q})
+    assert [api.status_code, facets.status_code, export.status_code, page.status_code] == [400] * 4
+    error = api.json()["error"]
+    assert error["where"] == "q" and "nested" in error["message"]
+    assert facets.json()["error"]["message"] == error["message"]
+    assert error["message"] in page.content.decode().replace("&#x27;", "'")
+
+
+@pytest.mark.django_db
+def test_a_query_nested_within_the_limit_still_finds_records(corpus: dict, client: Client) -> None:
+    body = client.get("/api/recommendations/", {"q": "(" * 10 + "torture" + ")" * 10}).json()
+    assert body["count"] == 2
+
