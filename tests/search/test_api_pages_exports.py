@@ -297,3 +297,14 @@ def test_a_query_nested_within_the_limit_still_finds_records(corpus: dict, clien
     body = client.get("/api/recommendations/", {"q": "(" * 10 + "torture" + ")" * 10}).json()
     assert body["count"] == 2
 
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["9223372036854775807", "99999999999999999999999", "0"])
+def test_a_huge_page_number_on_the_search_page_is_not_an_error(
+    corpus: dict, client: Client, page: str
+) -> None:
+    """Defect 16: an offset beyond a 64-bit integer reached the database and gave 500. A page past
+    the last shows the last one."""
+    response = client.get("/recommendations/search/", {"q": "torture", "page": page})
+    assert response.status_code == 200
+    assert "ill-treatment" in response.content.decode()

@@ -31,8 +31,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 200
     try:
         params = SearchParams.from_query_dict(request.GET)
-        page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+        asked = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
         result = search(params)
+        # A page past the last shows the last: an offset beyond a 64-bit integer used to reach the
+        # database and answer 500.
+        page = max(1, min(asked, -(-result.count // PAGE_SIZE)))
         records = result.page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         facets = [
             (
