@@ -76,6 +76,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(
+        help_text="Which fields the hash covers (hrcoop.core.audit.HASH_VERSION); 1 predates the actor's id."
+    )
 
     class Meta:
         ordering = ["id"]
