@@ -86,6 +86,7 @@ def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
     commands = [line.split(maxsplit=1) for line in lines if line.startswith("  ")]
     assert [name for name, _ in commands] == [
         "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "classify",
+        "audit",
     ]  # fmt: skip
     described = dict(commands)
     assert described["init"].startswith("Create or upgrade the schema")
@@ -93,6 +94,7 @@ def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
     assert described["classify"] == "Machine-assisted tagging: train, suggest, measure."
     passed_through = lines.index(next(line for line in lines if "Django management command" in line))
     assert passed_through > lines.index("  classify    " + described["classify"])
+    assert described["audit"] == "The audit log: verify its hash chain."
     assert "hrcoop migrate" in lines[passed_through]
     assert "makemigrations" not in out  # Django's own listing is one command away, not in the way
     for alone in ([], ["-h"], ["help"]):

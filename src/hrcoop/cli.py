@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "mandates": "hrcoop.mandates.cli:app",
     "export": "hrcoop.funds.cli:export_app",
     "classify": "hrcoop.recommendations.classification.cli:app",
+    "audit": "hrcoop.core.cli:audit_app",
 }
 
 
