@@ -8,6 +8,10 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 from hrcoop.core.api import ApiRoot
 
+handler400 = "hrcoop.core.api.bad_request"
+handler404 = "hrcoop.core.api.page_not_found"
+handler500 = "hrcoop.core.api.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
