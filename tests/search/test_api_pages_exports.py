@@ -308,3 +308,25 @@ def test_a_huge_page_number_on_the_search_page_is_not_an_error(
     response = client.get("/recommendations/search/", {"q": "torture", "page": page})
     assert response.status_code == 200
     assert "ill-treatment" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_large_anonymous_exports_are_throttled_per_address(
+    corpus: dict, client: Client, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Defect 10: whole-registry exports (15-22 s each) were open to anyone without limit."""
+    from hrcoop.core.models import User
+    from hrcoop.recommendations import exports
+
+    settings.HRCOOP_EXPORT_RATE = "2/hour"
+    monkeypatch.setattr(exports, "LARGE_EXPORT_ROWS", 3)  # the corpus's "women OR torture" is 4 rows
+    large = {"q": "women OR torture"}
+    assert [client.get("/recommendations/export/csv/", large).status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/recommendations/export/xlsx/", large)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many large exports from your address: try again in" in refused.content.decode()
+    assert client.get("/recommendations/export/csv/", {"q": "torture"}).status_code == 200  # small
+    other = client.get("/recommendations/export/csv/", large, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200  # another address has its own count
+    client.force_login(User.objects.create_user("analyst"))
+    assert client.get("/recommendations/export/csv/", large).status_code == 200

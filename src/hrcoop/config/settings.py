@@ -176,6 +176,8 @@ CACHES = {
     }
 }
 HRCOOP_API_CACHE_SECONDS = int(os.environ.get("HRCOOP_API_CACHE_SECONDS", "600"))
+# Large exports (recommendations/exports.py) an anonymous address may ask for: "N/minute|hour|day".
+HRCOOP_EXPORT_RATE = os.environ.get("HRCOOP_EXPORT_RATE", "10/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -188,6 +190,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hrcoop.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "hrcoop.core.api.CursorPagination",
     "PAGE_SIZE": 50,
+    # Proxies in front of the server: 0 reads the client's address from the connection; behind one
+    # proxy, set 1 so that throttles count the client (from X-Forwarded-For), not the proxy.
+    "NUM_PROXIES": int(os.environ.get("HRCOOP_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hrcoop API",
