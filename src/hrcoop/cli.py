@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "hrcoop.funds.cli:export_app",
     "classify": "hrcoop.recommendations.classification.cli:app",
     "audit": "hrcoop.core.cli:audit_app",
+    "tokens": "hrcoop.core.cli:tokens_app",
 }
 
 

@@ -224,6 +224,7 @@ def test_search_page_lets_two_values_of_one_facet_be_chosen(corpus: dict, client
 def test_country_profile_has_a_chart_and_breakdowns(corpus: dict, client: Client) -> None:
     html = client.get("/recommendations/countries/ken/").content.decode()
     assert "<svg" in html and "Kenya" in html
+    assert "<style" not in html and 'stroke-linejoin="round"' in html  # the CSP refuses inline <style>
     assert "womens rights" in html  # the issue table
     assert client.get("/recommendations/countries/XXX/").status_code == 404
     # The drawing is kept per State, language and registry version: each language has its own.

@@ -100,3 +100,53 @@ def audit_daily(
         print_json(verify_integrity.call())
     else:
         print_json({"queued": str(verify_integrity.enqueue().id)})
+
+
+tokens_app = typer.Typer(
+    no_args_is_help=True, pretty_exceptions_enable=False, help="API tokens: create, list, revoke."
+)
+
+
+def _user(username: str) -> Any:
+    from hrcoop.core.errors import NotFound
+    from hrcoop.core.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+@tokens_app.command("create")
+def tokens_create(
+    username: str = typer.Argument(..., help="Whose token: it acts with this person's roles"),
+    name: str = typer.Option(..., "--name", help="What uses it, e.g. 'nightly statements export'"),
+    scope: list[str] = typer.Option(["read"], "--scope", help="read and/or write (repeat the option)"),
+    days: int = typer.Option(90, "--days", help="Days until it expires (at most 366)"),
+) -> None:
+    """Create a token; its key is printed this once and never stored."""
+    from hrcoop.core.tokens import create_token, token_summary
+
+    token, key = create_token(_user(username), actor=None, name=name, scopes=scope, days=days)
+    print_json({**token_summary(token), "key": key})
+
+
+@tokens_app.command("list")
+def tokens_list(username: str = typer.Argument(..., help="Whose tokens")) -> None:
+    """The person's tokens, without their keys."""
+    from hrcoop.core.tokens import token_summary
+
+    print_json([token_summary(t) for t in _user(username).api_tokens.order_by("created_at")])
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(prefix: str = typer.Argument(..., help="The token's prefix, as `list` shows it")) -> None:
+    """Revoke a token at once."""
+    from hrcoop.core.errors import NotFound
+    from hrcoop.core.models import ApiToken
+    from hrcoop.core.tokens import revoke_token, token_summary
+
+    token = ApiToken.objects.filter(prefix=prefix).first()
+    if token is None:
+        raise NotFound(f"no token with the prefix {prefix!r}")
+    print_json(token_summary(revoke_token(token, actor=None)))

@@ -24,6 +24,7 @@ from hrcoop.recommendations.selectors import kept_per_version
 from hrcoop.reference.models import State
 
 PAGE_SIZE = 20
+MATPLOTLIB_STYLE = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -85,7 +86,10 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    # matplotlib sets the line joins and caps in a <style> element, which the site's Content-Security-
+    # Policy refuses inline; the same as attributes of the root element are inherited alike.
+    svg = svg[svg.index("<svg") :].replace(MATPLOTLIB_STYLE, "", 1)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
