@@ -224,3 +224,13 @@ def test_the_secretariat_cannot_invite_an_administrator_nor_a_focal_point_invite
     fiji.force_login(User.objects.get(username="fiji"))
     assert fiji.get("/accounts/invite/").status_code == 403
     assert not User.objects.filter(username="boss@example.org").exists() and mail.outbox == []
+
+
+def test_the_second_factor_page_reads_in_french() -> None:
+    _user("clerk", Role.SECRETARIAT)
+    client = Client()
+    client.post("/fr/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    page = client.get("/fr/accounts/second-factor/").content.decode()
+    assert "Second facteur" in page and "application d'authentification" in page
+    wrong = client.post("/fr/accounts/second-factor/", {"code": "12"}).content.decode()
+    assert "tapez les 6 chiffres" in wrong
