@@ -201,8 +201,10 @@ def test_the_secretariat_invites_a_focal_point_who_sets_a_password_once(
     assert form.status_code == 200 and "new_password1" in form.content.decode()
     weak = person.post(form.redirect_chain[-1][0], {"new_password1": "123", "new_password2": "123"})
     assert weak.status_code == 200 and not User.objects.get(pk=invited.pk).is_active
-    done = person.post(form.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
-    assert done.status_code == 302
+    done = person.post(
+        form.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD}, follow=True
+    )
+    assert "Your password is set: sign in." in done.content.decode()
     assert (
         person.post(
             "/accounts/login/", {"username": "official@fiji.example", "password": PASSWORD}
@@ -234,3 +236,33 @@ def test_the_second_factor_page_reads_in_french() -> None:
     assert "Second facteur" in page and "application d'authentification" in page
     wrong = client.post("/fr/accounts/second-factor/", {"code": "12"}).content.decode()
     assert "tapez les 6 chiffres" in wrong
+
+
+def test_an_invitation_without_the_scope_its_role_needs_is_refused_and_changes_nothing() -> None:
+    _user("clerk", Role.SECRETARIAT)
+    client = Client()
+    client.force_login(User.objects.get(username="clerk"))
+    events = AuditEvent.objects.count()
+    response = client.post(
+        "/accounts/invite/", {"email": "official@fiji.example", "role": "state_focal_point"}
+    )
+    assert response.status_code == 400 and "scope: This role needs a scope" in response.content.decode()
+    assert not User.objects.filter(email="official@fiji.example").exists()
+    assert AuditEvent.objects.count() == events and mail.outbox == []
+
+
+def test_tokens_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from tests.conftest import run_cli
+
+    _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    code, out, _ = run_cli(capsys, "tokens", "create", "fiji", "--name", "nightly", "--scope", "read")
+    created = json.loads(out)
+    assert code == 0 and created["scopes"] == ["read"] and created["key"].startswith(created["prefix"])
+    assert Client().get("/api/assistance/requests/", **_token_header(created["key"])).status_code == 200
+    code, out, _ = run_cli(capsys, "tokens", "revoke", created["prefix"])
+    assert code == 0 and json.loads(out)["revoked"] is True
+    assert Client().get("/api/assistance/requests/", **_token_header(created["key"])).status_code == 401
+    code, _, err = run_cli(capsys, "tokens", "create", "fiji", "--name", "x", "--scope", "admin")
+    assert code == 2 and "scopes must be one or more of read, write" in err

@@ -188,7 +188,10 @@ def invite(
     if User.objects.filter(username=email).exists() or User.objects.filter(email__iexact=email).exists():
         raise InvalidInput(_("an account for %(email)s exists already") % {"email": email}, where="email")
     user = User.objects.create_user(username=email, email=email, password=None, is_active=False)
-    grant_role(user, role, scope=scope)
+    try:
+        grant_role(user, role, scope=scope)
+    except ValidationError as exc:  # a role that needs a scope (a State, a donor) was given none
+        raise InvalidInput(" ".join(exc.messages), where="scope") from exc
     record_event(actor=actor, action="accounts.invited", target=user, data={"role": role, "scope": scope})
     link = link_for(user, default_token_generator.make_token(user))
     transaction.on_commit(

@@ -94,7 +94,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.SECRETARIAT):
         raise PermissionDenied(_("Only the secretariat invites people."))
     form = InviteForm(request.POST or None)
-    status = 200
+    status, error = 200, ""
     if request.method == "POST" and form.is_valid():
 
         def link_for(user: User, token: str) -> str:
@@ -111,12 +111,11 @@ def invite(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
             return redirect("invite")
-        except DomainError as error:
-            messages.error(request, f"{error.where}: {error.message}" if error.where else error.message)
-            status = error.status
+        except DomainError as exc:
+            error, status = (f"{exc.where}: {exc.message}" if exc.where else exc.message), exc.status
     elif request.method == "POST":
         status = 400
-    return render(request, "registration/invite.html", {"form": form}, status=status)
+    return render(request, "registration/invite.html", {"form": form, "error": error}, status=status)
 
 
 class AcceptInvitation(PasswordResetConfirmView):
