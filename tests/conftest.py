@@ -87,7 +87,7 @@ def _default_language() -> Iterator[None]:
 def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """``Client.force_login`` stands for the whole sign-in, second factor included: a test that signs in
     the secretariat or a board member is about what they do next, not about the code they would type.
-    Tests of the second factor itself sign in with ``Client.login`` (password only)."""
+    Tests of the second factor itself post the sign-in form (password only)."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
