@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "classify": "hrcoop.recommendations.classification.cli:app",
     "audit": "hrcoop.core.cli:audit_app",
     "tokens": "hrcoop.core.cli:tokens_app",
+    "dump": "hrcoop.core.cli:dump",
+    "restore": "hrcoop.core.cli:restore",
 }
 
 

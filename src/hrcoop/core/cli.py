@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -150,3 +151,22 @@ def tokens_revoke(prefix: str = typer.Argument(..., help="The token's prefix, as
     if token is None:
         raise NotFound(f"no token with the prefix {prefix!r}")
     print_json(token_summary(revoke_token(token, actor=None)))
+
+
+def dump(file: Path = typer.Argument(..., help="Where to write: *.jsonl, or *.jsonl.gz to compress")) -> None:
+    """Write every table to FILE (JSON Lines); `hrcoop restore FILE` loads it on SQLite or PostgreSQL."""
+    from hrcoop.core.backup import dump as dump_tables
+
+    print_json({"file": str(file), "rows": dump_tables(file)})
+
+
+def restore(file: Path = typer.Argument(..., help="A file `hrcoop dump` wrote")) -> None:
+    """Load FILE into an empty database (creating the schema), then verify the audit chain."""
+    from hrcoop.core.audit import verify_audit_chain
+    from hrcoop.core.backup import restore as restore_tables
+
+    rows = restore_tables(file)
+    problems = verify_audit_chain()
+    print_json({"file": str(file), "rows": rows, "audit_chain": problems[0] if problems else "intact"})
+    if problems:
+        raise typer.Exit(1)
