@@ -52,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.STATIC_ROOT = COLLECTED_STATIC.name
+    # The settings have no default key (a public one would sign everyone's sessions); the suite's own:
+    settings.SECRET_KEY = "tests-only-" + "k" * 50
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -79,6 +81,30 @@ def _default_language() -> Iterator[None]:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` stands for the whole sign-in, second factor included: a test that signs in
+    the secretariat or a board member is about what they do next, not about the code they would type.
+    Tests of the second factor itself post the sign-in form (password only)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hrcoop.core.accounts import needs_second_factor
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if needs_second_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

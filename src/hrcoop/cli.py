@@ -31,6 +31,10 @@ COMMANDS: dict[str, str] = {
     "report": "hrcoop.reports.cli:report",
     "open-data": "hrcoop.reports.cli:open_data",
     "cooperation": "hrcoop.cooperation.cli:app",
+    "audit": "hrcoop.core.cli:audit_app",
+    "tokens": "hrcoop.core.cli:tokens_app",
+    "dump": "hrcoop.core.cli:dump",
+    "restore": "hrcoop.core.cli:restore",
 }
 
 

@@ -179,3 +179,21 @@ def test_edits_after_submission_are_refused(world: World) -> None:
     assert response.status_code == 409
     request.refresh_from_db()
     assert request.title != "Changed"
+
+
+def test_an_attachment_name_longer_than_200_characters_is_refused_and_leaves_no_file(
+    world: World, api: Client, tmp_path, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Defect 14: the name overflowed its column on PostgreSQL (500) after the file was written."""
+    settings.MEDIA_ROOT = tmp_path
+    request = make_request(world)
+    before = _state(world)
+    name = "a" * 250 + ".pdf"
+    response = api.post(
+        f"/api/assistance/requests/{request.public_id}/attachments/",
+        {"file": SimpleUploadedFile(name, b"%PDF-1.4 annex")},
+    )
+    assert response.status_code == 400
+    assert "254 characters long; the limit is 200" in response.json()["error"]["message"]
+    assert _state(world) == before
+    assert not any(tmp_path.rglob("*.*"))

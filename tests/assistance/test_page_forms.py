@@ -178,3 +178,23 @@ def test_the_request_page_names_fields_and_changes_as_a_person_reads_them(world:
 
     assert "Kept out of the public register</dt><dd>Need</dd>" in page
     assert "<td>assistance.edit</td><td>fields: need, title</td>" in page and "['" not in page
+
+
+def test_a_version_that_is_not_a_number_is_refused_and_changes_nothing(world: World) -> None:
+    """Defect 11: the edit form read ``int(version)`` and answered 500; the action form ignored it."""
+    request = make_request(world)
+    client = _as(world, "focal_point")
+    edit = reverse("assistance:edit", args=[request.public_id])
+    response = client.post(edit, {**FORM, "title": "Changed", "version": "abc"})
+    assert response.status_code == 400
+    assert "version: the page sent no valid version" in response.content.decode()
+    detail = reverse("assistance:detail", args=[request.public_id])
+    response = client.post(detail, {"action": "submit", "version": "1e3"})
+    assert response.status_code == 400
+    request.refresh_from_db()
+    assert (request.title, request.status, request.version) == (
+        "National mechanism for reporting and follow-up",
+        "draft",
+        0,
+    )
+    assert not AuditEvent.objects.exists()

@@ -12,7 +12,7 @@ from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.cooperation import services
 from hrcoop.cooperation.models import Offer
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
 from hrcoop.recommendations.services import sync_vocabularies
 from hrcoop.reference.models import Fund, Mechanism, State
@@ -35,7 +35,7 @@ def _fast_passwords(settings: Any) -> None:
 def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
     user = User.objects.create_user(username, password="pw-" + username)
     if role is not None:
-        grant_role(user, role, scope=scope)
+        grant_role(user, role, scope=scope, actor=None)
     return user
 
 

@@ -19,7 +19,7 @@ from hrcoop.assistance.models import Status
 from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import MAX_AMOUNT, MAX_BALANCE, Money
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
@@ -331,7 +331,7 @@ def test_the_allocation_form_does_not_tell_that_a_draft_exists(
 ) -> None:
     """Another State's draft answers the same 404 as a request that does not exist, for any secretariat."""
     officer = User.objects.create_user(f"officer-{scope or 'all'}")
-    grant_role(officer, Role.SECRETARIAT, scope=scope)
+    grant_role(officer, Role.SECRETARIAT, scope=scope, actor=None)
     client.force_login(officer)
     draft = make_request(status=Status.DRAFT)
     missing = client.get("/funds/requests/AR-NONE/allocations/new/")

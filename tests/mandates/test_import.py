@@ -79,6 +79,42 @@ def test_changed_text_replaces_structure_and_keeps_fulfilment(seed_text: str) ->
     assert AuditEvent.objects.filter(action="mandates.resolution_updated").count() == 1
 
 
+def _snapshot() -> list[tuple[str, str, str]]:
+    return list(Mandate.objects.values_list("paragraph__number", "kind", "fulfilled_by").order_by("id"))
+
+
+def test_a_truncated_text_that_drops_mandates_is_refused_unless_forced(seed_text: str) -> None:
+    """Defect 4: a file cut after paragraph 33 replaced the resolution and deleted para 36's mandate."""
+    seed_resolution(seed_text)
+    before, events = _snapshot(), AuditEvent.objects.count()
+    truncated = seed_text[: seed_text.index("\n34. ")]
+    with pytest.raises(ImportFailed, match=r"would drop 1 mandate\(s\), para 36 .*--force") as refused:
+        import_resolution_text(truncated, source="cut.txt", actor=None)
+    assert refused.value.where == "cut.txt"
+    assert _snapshot() == before and AuditEvent.objects.count() == events
+
+    summary = import_resolution_text(truncated, source="cut.txt", actor=None, force=True)
+    assert summary.updated == ["47/..."]
+    assert sorted(Mandate.objects.values_list("paragraph__number", flat=True), key=int) == [
+        "21",
+        "22",
+        "30",
+        "32",
+    ]
+
+
+def test_a_text_that_drops_a_fulfilled_mandate_is_refused_even_when_forced(seed_text: str) -> None:
+    resolution = seed_resolution(seed_text)
+    para32 = Mandate.objects.get(resolution=resolution, paragraph__number="32")
+    fulfil_mandate(para32, document_symbol="A/HRC/50/19", fulfilled_on=date(2022, 6, 1), actor=None)
+    before, events = _snapshot(), AuditEvent.objects.count()
+    truncated = seed_text[: seed_text.index("\n31. ")]
+    for force in (False, True):
+        with pytest.raises(ImportFailed, match=r"drop 1 fulfilled mandate\(s\), para 32 \(A/HRC/50/19\)"):
+            import_resolution_text(truncated, source="cut.txt", actor=None, force=force)
+    assert _snapshot() == before and AuditEvent.objects.count() == events
+
+
 def test_not_a_resolution_is_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
     bad = tmp_path / "minutes.txt"
     bad.write_text("Summary of proceedings\n\nThe President opened the session.\n", encoding="utf-8")

@@ -26,7 +26,7 @@ from hrcoop.assistance.services import (
 )
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from hrcoop.mandates.services import import_resolution_text
 from hrcoop.recommendations.models import Recommendation
@@ -134,7 +134,7 @@ def step(
 
 def _user(name: str, role: Role, scope: str = "") -> User:
     user = User.objects.create_user(name)
-    grant_role(user, role, scope=scope)
+    grant_role(user, role, scope=scope, actor=None)
     return user
 
 

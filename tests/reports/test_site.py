@@ -12,7 +12,7 @@ from django.urls import reverse
 from hrcoop.core.audit import events_for
 from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.models import Role, User
-from hrcoop.core.roles import grant_role
+from hrcoop.core.services import grant_role
 from hrcoop.reports import services
 from hrcoop.reports.models import ReportBuild
 from tests.conftest import run_cli
@@ -139,6 +139,6 @@ def test_a_user_without_a_role_cannot_publish(year_2021: Year) -> None:
     build = services.request_build(kind="cooperation", year=2021, language="en", actor=year_2021.secretariat)
     services.run_build(build.pk)
     stranger = User.objects.create_user("stranger")
-    grant_role(stranger, Role.STATE_FOCAL_POINT, scope="FJI")
+    grant_role(stranger, Role.STATE_FOCAL_POINT, scope="FJI", actor=None)
     with pytest.raises(Forbidden):
         services.publish(build, actor=stranger)

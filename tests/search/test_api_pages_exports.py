@@ -225,6 +225,7 @@ def test_search_page_lets_two_values_of_one_facet_be_chosen(corpus: dict, client
 def test_country_profile_has_a_chart_and_breakdowns(corpus: dict, client: Client) -> None:
     html = client.get("/recommendations/countries/ken/").content.decode()
     assert "<svg" in html and "Kenya" in html
+    assert "<style" not in html and 'stroke-linejoin="round"' in html  # the CSP refuses inline <style>
     assert "womens rights" in html  # the issue table
     assert client.get("/recommendations/countries/XXX/").status_code == 404
     # The drawing is kept per State, language and registry version: each language has its own.
@@ -274,3 +275,60 @@ def test_an_arabic_record_page_keeps_the_texts_direction_and_links_the_states(
     assert f'<a href="/ar/recommendations/countries/{state.iso3}/">{state.name}</a>' in page
     results = client.get("/ar/recommendations/search/", {"q": "torture"}).content.decode()
     assert f'<p lang="{record.language}" dir="auto">' in results
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["(" * 240 + "women", "-" * 950 + "women", "NOT " * 240 + "women"])
+def test_a_deeply_nested_query_is_refused_with_a_400_on_all_four_endpoints(
+    corpus: dict, client: Client, q: str
+) -> None:
+    """Defect 6: the parser and the engines recursed once per level and gave 500 past Python's limit."""
+    api = client.get("/api/recommendations/", {"q": q})
+    facets = client.get("/api/recommendations/facets/", {"q": q})
+    export = client.get("/recommendations/export/csv/", {"q": q})
+    page = client.get("/recommendations/search/", {"q": q})
+    assert [api.status_code, facets.status_code, export.status_code, page.status_code] == [400] * 4
+    error = api.json()["error"]
+    assert error["where"] == "q" and "nested" in error["message"]
+    assert facets.json()["error"]["message"] == error["message"]
+    assert error["message"] in page.content.decode().replace("&#x27;", "'")
+
+
+@pytest.mark.django_db
+def test_a_query_nested_within_the_limit_still_finds_records(corpus: dict, client: Client) -> None:
+    body = client.get("/api/recommendations/", {"q": "(" * 10 + "torture" + ")" * 10}).json()
+    assert body["count"] == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["9223372036854775807", "99999999999999999999999", "0"])
+def test_a_huge_page_number_on_the_search_page_is_not_an_error(
+    corpus: dict, client: Client, page: str
+) -> None:
+    """Defect 16: an offset beyond a 64-bit integer reached the database and gave 500. A page past
+    the last shows the last one."""
+    response = client.get("/recommendations/search/", {"q": "torture", "page": page})
+    assert response.status_code == 200
+    assert "ill-treatment" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_large_anonymous_exports_are_throttled_per_address(
+    corpus: dict, client: Client, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Defect 10: whole-registry exports (15-22 s each) were open to anyone without limit."""
+    from hrcoop.core.models import User
+    from hrcoop.recommendations import exports
+
+    settings.HRCOOP_EXPORT_RATE = "2/hour"
+    monkeypatch.setattr(exports, "LARGE_EXPORT_ROWS", 3)  # the corpus's "women OR torture" is 4 rows
+    large = {"q": "women OR torture"}
+    assert [client.get("/recommendations/export/csv/", large).status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/recommendations/export/xlsx/", large)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many large exports from your address: try again in" in refused.content.decode()
+    assert client.get("/recommendations/export/csv/", {"q": "torture"}).status_code == 200  # small
+    other = client.get("/recommendations/export/csv/", large, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200  # another address has its own count
+    client.force_login(User.objects.create_user("analyst"))
+    assert client.get("/recommendations/export/csv/", large).status_code == 200

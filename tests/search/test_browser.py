@@ -23,6 +23,9 @@ def test_search_narrow_open_follow_similar_download_and_arabic(
     embed()  # the vectors the background task computes as records arrive
     base = live_server.url
     page = browser.new_page(accept_downloads=True)
+    # The Content-Security-Policy allows no inline script or style: Chromium reports any it refuses.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{base}/recommendations/search/")
     page.get_by_label("Search terms").fill("rights OR women OR death")
     page.get_by_role("button", name="Search", exact=True).click()
@@ -65,3 +68,6 @@ def test_search_narrow_open_follow_similar_download_and_arabic(
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     expect(page.locator("ol.hits mark").first).to_be_visible()
+    page.goto(f"{base}/recommendations/countries/KEN/")  # the chart, drawn as inline SVG
+    expect(page.locator("svg").first).to_be_visible()
+    assert refused == []

@@ -382,6 +382,13 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
     """(file name, content type) of an upload that is a document of an accepted type and size; also
     used by the tracker for the evidence institutions attach to their progress."""
     name = (upload.name or "").rsplit("/", 1)[-1]
+    longest = Attachment._meta.get_field("name").max_length or 0
+    if len(name) > longest:
+        raise InvalidInput(
+            _("the file name is %(length)d characters long; the limit is %(limit)d: rename the file")
+            % {"length": len(name), "limit": longest},
+            where="file",
+        )
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in ALLOWED_ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))

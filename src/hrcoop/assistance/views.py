@@ -194,10 +194,23 @@ def _readable_history(events: Iterable[AuditEvent] | None) -> list[tuple[AuditEv
     return [(event, readable(event.data)) for event in events]
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version of the request the page was showing when the form was sent, None when the form sent
+    none. Anything but a whole number is refused: read with ``int()`` it was a 500 on the edit form, and
+    the action form silently skipped the check that a stale page gets 409."""
+    version = request.POST.get("version")
+    if version is None or version == "":
+        return None
+    if not (version.isascii() and version.isdigit()):
+        raise InvalidInput(
+            _("the page sent no valid version of the request; reload it and try again"), where="version"
+        )
+    return int(version)
+
+
 def _act(request: HttpRequest, target: AssistanceRequest) -> None:
     action = request.POST.get("action", "")
-    version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    expected = _posted_version(request)
     if action == "consent":
         try:
             day = parse_date(request.POST.get("given_on", ""))
@@ -314,11 +327,12 @@ def edit_request(request: HttpRequest, public_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            version = _posted_version(request)
             outcome = services.update_request(
                 target,
                 actor=request.user,
                 data=form.service_data(),
-                expected_version=int(request.POST.get("version", target.version)),
+                expected_version=target.version if version is None else version,
             )
             for warning in outcome.warnings:
                 messages.warning(request, warning)

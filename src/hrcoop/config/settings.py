@@ -22,8 +22,23 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _secret_key() -> str:
+    """HRCOOP_SECRET_KEY, or the contents of the file HRCOOP_SECRET_KEY_FILE names; else empty.
+
+    There is no default: a fixed key in public code signs everyone's sessions for anyone who reads it.
+    Without one, commands that sign nothing (init, imports, migrate) still work, the server refuses to
+    start (``hrcoop.config.wsgi``) and ``check --deploy`` reports it. ``make run`` generates a key once
+    and keeps it in ``var/secret-key``.
+    """
+    if key := os.environ.get("HRCOOP_SECRET_KEY", "").strip():
+        return key
+    if path := os.environ.get("HRCOOP_SECRET_KEY_FILE", "").strip():
+        return Path(path).read_text(encoding="utf-8").strip()
+    return ""
+
+
 DEBUG = _env_bool("HRCOOP_DEBUG", False)
-SECRET_KEY = os.environ.get("HRCOOP_SECRET_KEY", "hrcoop-insecure-development-key-change-me-in-production")
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HRCOOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRCOOP_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("HRCOOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -41,6 +56,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "hrcoop.core",
@@ -59,15 +77,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hrcoop.core.accounts.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised anywhere above into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hrcoop.config.urls"
@@ -75,6 +98,36 @@ WSGI_APPLICATION = "hrcoop.config.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+
+# --- Accounts: hashing, passwords, lockout -------------------------------------------------------------
+# Argon2 (memory-hard) for new and changed passwords; the others still read hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes counts failed sign-ins (the form, the admin and the API's Basic auth) per account and
+# address; after HRCOOP_LOGIN_FAILURES in a row the pair is locked for HRCOOP_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("HRCOOP_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("HRCOOP_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hrcoop.portal.accounts.locked_out"
+AXES_VERBOSE = False
+# The name authenticator apps show for the second factor (hrcoop.core.accounts).
+OTP_TOTP_ISSUER = "hrcoop"
+# An invitation's link (hrcoop.core.accounts.invite), like a password reset's, works once for 7 days.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
 TEMPLATES = [
     {
@@ -92,6 +145,41 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- HTTPS: one switch for everything that needs it -----------------------------------------------------
+# Behind a TLS-terminating proxy (which sets X-Forwarded-Proto) or any HTTPS server: Secure cookies, HSTS
+# for a year (subdomains included, preload-ready), the redirect of plain HTTP to HTTPS.
+HTTPS = _env_bool("HRCOOP_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("HRCOOP_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Content Security Policy (django-csp), always on ---------------------------------------------------
+# Scripts and style sheets come from our own static files only, never inline. Inline style *attributes*
+# stay allowed: the SVG charts (matplotlib, the process diagram) draw with them, and a style attribute
+# cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Database -------------------------------------------------------------------------------------
 # DATABASE_URL selects the engine: sqlite:///path/to/file.sqlite3 or postgres://user@host:port/name.
@@ -179,18 +267,24 @@ CACHES = {
     }
 }
 HRCOOP_API_CACHE_SECONDS = int(os.environ.get("HRCOOP_API_CACHE_SECONDS", "600"))
+# Large exports (recommendations/exports.py) an anonymous address may ask for: "N/minute|hour|day".
+HRCOOP_EXPORT_RATE = os.environ.get("HRCOOP_EXPORT_RATE", "10/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hrcoop.core.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "hrcoop.core.accounts.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "hrcoop.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "hrcoop.core.api.CursorPagination",
     "PAGE_SIZE": 50,
+    # Proxies in front of the server: 0 reads the client's address from the connection; behind one
+    # proxy, set 1 so that throttles count the client (from X-Forwarded-For), not the proxy.
+    "NUM_PROXIES": int(os.environ.get("HRCOOP_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hrcoop API",

@@ -1,18 +1,32 @@
 """URL routes. Pages are under a language prefix (none for English); the API and admin are not."""
 
+from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.urlpatterns import format_suffix_patterns
 
 from hrcoop.core.api import ApiRoot
+from hrcoop.portal import accounts
+
+handler400 = "hrcoop.core.api.bad_request"
+handler404 = "hrcoop.core.api.page_not_found"
+handler500 = "hrcoop.core.api.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (the CSP allows no inline script);
+    # its page keeps three inline style rules, so that page alone allows inline styles.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     # One root for the whole API, at /api/ and /api/.json as the mandates router's used to be.
     path("api/", include(format_suffix_patterns([path("", ApiRoot.as_view(), name="api-root")]))),
     path("api/", include("hrcoop.mandates.api_urls")),
@@ -24,6 +38,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/second-factor/", accounts.second_factor, name="second-factor"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/", accounts.AcceptInvitation.as_view(), name="accept-invitation"
+    ),
+    path("accounts/invite/", accounts.invite, name="invite"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("classification/", include("hrcoop.recommendations.classification.urls")),
     path("recommendations/", include("hrcoop.recommendations.urls")),

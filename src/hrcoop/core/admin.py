@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from hrcoop.core.models import AuditEvent, Role, RoleAssignment, User
+from hrcoop.core.models import ApiToken, AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.services import grant_role, revoke_role
 
 
@@ -28,9 +28,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+class ApiTokenInline(admin.TabularInline):
+    """A user's API tokens, shown only: they are created and revoked through ``hrcoop tokens``."""
+
+    model = ApiToken
+    extra = 0
+    fields = readonly_fields = (
+        "prefix", "name", "scopes", "created_at", "expires_at", "revoked_at", "last_used_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class HrcoopUserAdmin(UserAdmin):
-    inlines = [RoleAssignmentInline]
+    inlines = [RoleAssignmentInline, ApiTokenInline]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Roles through the services, so that each grant and revocation is audited; a changed row is

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.views import defaults
 from rest_framework import exceptions, pagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,6 +69,44 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         where=where,
     )
     return response
+
+
+# --- Django's own error views, in the API's shape under /api/ ----------------------------------------------
+# Errors that never reach a DRF view (an unknown address, a body over the size limit, an unhandled
+# exception) used to come back as the site's HTML pages; API clients parse the one JSON shape instead.
+
+
+def _in_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/" + API_PREFIX)
+
+
+def _json_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(status=status, code=code, message=message), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _in_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return _json_error(
+            413, "too_large", f"The request body is over the {limit:,} bytes this server accepts; send less."
+        )
+    return _json_error(400, "invalid", "The request is malformed.")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _in_api(request):
+        return defaults.page_not_found(request, exception)
+    return _json_error(404, "not_found", "No API endpoint at this address; /api/ lists them.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not _in_api(request):
+        return defaults.server_error(request)
+    return _json_error(
+        500, "server_error", "The server failed to answer; the error was logged for the operators."
+    )
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -3,13 +3,24 @@
 ``record_event`` is called by every service inside its transaction, so the event exists if and only if
 the change does. Appends are serialised on ``AuditChainHead`` (a row lock on PostgreSQL; SQLite
 serialises writers already), which keeps the hash chain linear under concurrency.
+
+What the chain proves: each event's hash covers its content and the hash before it, and the head row
+holds the hash of the last event. So an edited event, a deleted one (the last too: the head still
+names it), two events swapped and a changed actor all break verification. It cannot stand against
+someone who rewrites every hash and the head at once: that is why ``hrcoop audit verify`` reports the
+head hash, which an operator keeps outside the database (the daily e-mail does).
+
+Hash versions: 1 hashed the actor's label only, so its account could be swapped for another of the same
+name unseen; 2 also hashes the actor's id and the version itself (so a version-2 event relabelled 1
+fails). Events keep the version they were written with: rehashing the old ones would also bless any
+tampering done before, so they verify as they always did, and every new event is version 2.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -18,6 +29,8 @@ from django.utils import timezone
 from hrcoop.core.models import AuditChainHead, AuditEvent, User
 
 SYSTEM_ACTOR_LABEL = "system"
+HASH_VERSION = 2
+GENESIS_HASH = "0" * 64
 
 
 def _actor_label(actor: User | None) -> str:
@@ -32,13 +45,16 @@ def _event_hash(previous_hash: str, payload: dict[str, Any]) -> str:
 
 
 def _payload(event: AuditEvent) -> dict[str, Any]:
-    return {
+    payload = {
         "at": event.at.isoformat(),
         "actor": event.actor_label,
         "action": event.action,
         "target": f"{event.target_type}:{event.target_id}",
         "data": event.data,
     }
+    if event.hash_version >= 2:
+        payload.update(v=event.hash_version, actor_id=event.actor_id)
+    return payload
 
 
 def record_event(
@@ -71,6 +87,7 @@ def record_events(
             target_id=str(target.pk),
             data=json.loads(json.dumps(data, default=str)),
             previous_hash=previous,
+            hash_version=HASH_VERSION,
         )
         event.hash = previous = _event_hash(previous, _payload(event))
         events.append(event)
@@ -85,14 +102,30 @@ def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
 
 
-def verify_audit_chain(events: Iterable[AuditEvent] | None = None) -> list[str]:
-    """Return the problems found in the chain (empty when it is intact)."""
+def verify_audit_chain() -> list[str]:
+    """The problems found in the whole chain, first bad event first (empty when it is intact)."""
     problems: list[str] = []
-    previous = "0" * 64
-    for event in events if events is not None else AuditEvent.objects.order_by("id").iterator():
+    previous = GENESIS_HASH
+    last = None
+    for event in AuditEvent.objects.order_by("id").iterator():
         if event.previous_hash != previous:
             problems.append(f"event {event.pk}: previous hash does not match event before it")
-        if _event_hash(event.previous_hash, _payload(event)) != event.hash:
+        if not 1 <= event.hash_version <= HASH_VERSION:
+            problems.append(f"event {event.pk}: unknown hash version {event.hash_version}")
+        elif _event_hash(event.previous_hash, _payload(event)) != event.hash:
             problems.append(f"event {event.pk}: content does not match its hash")
         previous = event.hash
+        last = event.pk
+    head = chain_head()
+    if head != previous:
+        ends = f"ends at event {last} with hash {previous[:16]}..." if last is not None else "has no events"
+        problems.append(
+            f"chain head: the head names hash {head[:16]}... but the chain {ends}: "
+            "the events after it were deleted, or the head was altered"
+        )
     return problems
+
+
+def chain_head() -> str:
+    """The hash of the last event: kept outside the database, it anchors the whole chain."""
+    return AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first() or GENESIS_HASH

@@ -85,6 +85,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(
+        help_text="Which fields the hash covers (hrcoop.core.audit.HASH_VERSION); 1 predates the actor's id."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -139,3 +142,29 @@ class DataVersion(models.Model):
         if isinstance(changed_at, str):
             changed_at = datetime.datetime.fromisoformat(changed_at).replace(tzinfo=datetime.UTC)
         return number, changed_at
+
+
+class ApiToken(models.Model):
+    """A credential for scripts calling the API in a person's name: limited in scope and in time.
+
+    Only a SHA-256 of the key is stored (the key is shown once, when created); ``prefix`` (its first
+    characters) lets a person tell their tokens apart. Scopes: ``read`` (GET, HEAD, OPTIONS) and
+    ``write`` (the rest); a token acts with its owner's roles, never more.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+        WRITE = "write", _("write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}... {self.name} ({self.user})"

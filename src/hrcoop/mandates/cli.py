@@ -19,11 +19,14 @@ def import_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Parse and check everything, report, write nothing"
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Accept a new text that drops mandates (never a fulfilled one)"
+    ),
 ) -> None:
     """Parse resolutions into paragraphs, citations and mandates and store them (idempotent)."""
     from hrcoop.mandates.services import import_files
 
-    print_json(import_files(files, actor=None, dry_run=dry_run))
+    print_json(import_files(files, actor=None, dry_run=dry_run, force=force))
 
 
 @app.command("fulfil")

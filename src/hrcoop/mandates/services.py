@@ -3,11 +3,17 @@
 An import is all-or-nothing per file and idempotent by the resolution's key: the same text again changes
 nothing; a changed text replaces the paragraphs, citations and mandates (keeping what was recorded about
 fulfilment of a mandate in the same paragraph). Each stored resolution gets one audit event.
+
+A changed text that would drop mandates is refused unless forced: a truncated or garbled file looks
+like a new version of its resolution, and replacing silently deleted the mandates the text lost. One
+that would drop a fulfilled mandate is refused even when forced, since the fulfilment record would go
+with it; the mandate's paragraph must be restored to the text (or the file was the wrong one).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -171,11 +177,46 @@ def _store(
     return resolution
 
 
+def _check_dropped_mandates(
+    parsed: ParsedResolution, previous: Resolution, *, source: str, force: bool
+) -> None:
+    """Refuse a new text of ``previous`` that loses mandates (see the module's docstring)."""
+    kept = Counter((item.anchor, spec.kind) for item in parsed.paragraphs for spec in item.mandates)
+    dropped: list[Mandate] = []
+    for old in previous.mandates.select_related("paragraph").order_by("paragraph__sequence", "id"):
+        key = (old.paragraph.anchor, old.kind)
+        if kept[key]:
+            kept[key] -= 1
+        else:
+            dropped.append(old)
+    if not dropped:
+        return
+    label = previous.number or previous.key
+    fulfilled = [m for m in dropped if m.fulfilled_by]
+    if fulfilled:
+        named = ", ".join(
+            f"para {m.paragraph.number or m.paragraph.anchor} ({m.fulfilled_by})" for m in fulfilled
+        )
+        raise ImportFailed(
+            f"this text of {label} would drop {len(fulfilled)} fulfilled mandate(s), {named}, with the "
+            "record of their fulfilment; refused even with --force: check that the file is complete",
+            file=source,
+        )
+    if not force:
+        named = ", ".join(f"para {m.paragraph.number or m.paragraph.anchor} ({m.kind})" for m in dropped)
+        raise ImportFailed(
+            f"this text of {label} would drop {len(dropped)} mandate(s), {named}: the file may be truncated "
+            "or garbled; import it with --force if the resolution really lost them",
+            file=source,
+        )
+
+
 @transaction.atomic
 def import_resolution_text(
-    text: str, *, source: str, actor: User | None, dry_run: bool = False
+    text: str, *, source: str, actor: User | None, dry_run: bool = False, force: bool = False
 ) -> ImportSummary:
-    """Parse and store every resolution in ``text`` (one resolution or a session report)."""
+    """Parse and store every resolution in ``text`` (one resolution or a session report); ``force``
+    accepts a new text that drops mandates none of which is fulfilled."""
     summary = ImportSummary(file=source)
     try:
         parsed_all = parse_document(text)
@@ -192,6 +233,8 @@ def import_resolution_text(
         if previous is not None and previous.source_sha256 == digest:
             summary.unchanged.append(label)
             continue
+        if previous is not None:
+            _check_dropped_mandates(parsed, previous, source=source, force=force)
         (summary.updated if previous else summary.created).append(label)
         if dry_run:
             continue
@@ -212,7 +255,9 @@ def import_resolution_text(
     return summary
 
 
-def import_files(paths: list[Path], *, actor: User | None, dry_run: bool = False) -> list[dict[str, Any]]:
+def import_files(
+    paths: list[Path], *, actor: User | None, dry_run: bool = False, force: bool = False
+) -> list[dict[str, Any]]:
     """Import each file on its own (all-or-nothing per file); a file that fails stops the run and says why."""
     results = []
     for path in paths:
@@ -220,7 +265,8 @@ def import_files(paths: list[Path], *, actor: User | None, dry_run: bool = False
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ImportFailed(f"cannot read the file as UTF-8 text: {exc}", file=str(path)) from exc
-        results.append(import_resolution_text(text, source=str(path), actor=actor, dry_run=dry_run).as_dict())
+        summary = import_resolution_text(text, source=str(path), actor=actor, dry_run=dry_run, force=force)
+        results.append(summary.as_dict())
     return results
 
 

@@ -4,6 +4,10 @@ Rows are read a thousand at a time (``SearchResult.iterate``) and written as the
 does not grow with the export. An XLSX file is a zip that can only be closed once complete, so it is
 written by xlsxwriter in ``constant_memory`` mode to a temporary file and then streamed from disk.
 Every row carries the link to the record's public page.
+
+A large export costs the server seconds (the whole registry, some 15-22 s), so anonymous callers may ask
+for ``HRCOOP_EXPORT_RATE`` of those per address (DRF's throttle, counted in the cache); beyond, a 429 says
+when to come back. Exports of up to ``LARGE_EXPORT_ROWS`` rows, and signed-in users, are not counted.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import xlsxwriter
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rest_framework.throttling import AnonRateThrottle
 
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.core.spreadsheets import csv_lines
@@ -112,6 +119,32 @@ def _xlsx(columns: list[str], data: Iterator[list[Any]]) -> Any:
     return handle
 
 
+LARGE_EXPORT_ROWS = 5000  # about 2 s of the server's time
+
+
+class LargeExportThrottle(AnonRateThrottle):
+    """Large exports per anonymous address, at the rate the settings give when asked (not at import)."""
+
+    scope = "export"
+
+    def get_rate(self) -> str:
+        return str(settings.HRCOOP_EXPORT_RATE)
+
+
+def _too_many(throttle: LargeExportThrottle) -> HttpResponse:
+    minutes = max(1, round((throttle.wait() or 60) / 60))
+    message = ngettext(
+        "Too many large exports from your address: try again in %(minutes)d minute, narrow the search, "
+        "or sign in.",
+        "Too many large exports from your address: try again in %(minutes)d minutes, narrow the search, "
+        "or sign in.",
+        minutes,
+    ) % {"minutes": minutes}
+    response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """``.../export/<csv|jsonl|xlsx>/?q=...&<facets>&columns=a,b``: every result of the search."""
     try:
@@ -125,6 +158,9 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
         result = search(params)  # a malformed query is refused here, before streaming starts
     except DomainError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    throttle = LargeExportThrottle()
+    if result.count > LARGE_EXPORT_ROWS and not throttle.allow_request(request, None):  # type: ignore[arg-type]
+        return _too_many(throttle)
 
     # One reverse for the whole export (it was a seventh of a 41,000-row export's time): a public id is
     # letters, digits and hyphens, so it goes into the address as it is.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from csp.decorators import csp_replace, csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -72,7 +73,12 @@ def build_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/build.html", {"build": build, "secretariat": _is_secretariat(request)})
 
 
-@xframe_options_sameorigin  # the build page previews the HTML in a frame
+# A built report is one self-contained page (its print styles inside it, as WeasyPrint reads them), and
+# the build page previews it in a frame of this site: so this one response allows its own inline
+# styles and framing by our own pages, and nothing else.
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # typed for views without URL arguments
 def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     build = _build_for(request, pk)
     if fmt not in ("html", "pdf"):

@@ -10,7 +10,10 @@ Grammar (lenient: what cannot be parsed is dropped or closed, never an error pag
 
 Repairs: an unclosed quote or parenthesis is closed at the end, a stray ")" is ignored, a NOT or an
 operator with nothing to apply to is dropped, control characters are spaces. Only a query longer
-than ``MAX_QUERY_LENGTH`` is refused (``InvalidInput``, a 400), because it cannot be a real search.
+than ``MAX_QUERY_LENGTH``, with more than ``MAX_TERMS`` words or nested deeper than ``MAX_DEPTH`` is
+refused (``InvalidInput``, a 400), because it cannot be a real search. The depth bound keeps the parser
+and the engines' compilers (both recursive) far from Python's recursion limit: 240 "(" or 950 "-" used
+to reach it and answer 500.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from hrcoop.recommendations.search.text import _CJK, fold, phrase_stems, query_s
 
 MAX_QUERY_LENGTH = 1000
 MAX_TERMS = 64  # a bound on the work one query can ask of the database
+MAX_DEPTH = 32  # parentheses and negations inside one another
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.terms = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -136,14 +141,18 @@ class _Parser:
                 self.tokens.insert(self.pos, token[1:])
             if self.peek() in {None, ")", "OR", "AND"}:
                 return None  # a lone NOT applies to nothing: drop it
+            self._enter()
             child = self.parse_unary()
+            self.depth -= 1
             return Not(child) if child is not None else None
         return self.parse_primary()
 
     def parse_primary(self) -> Node | None:
         token = self.take()
         if token == "(":
+            self._enter()
             node = self.parse_or()
+            self.depth -= 1
             if self.peek() == ")":
                 self.take()
             return node
@@ -165,6 +174,18 @@ class _Parser:
         if len(parts) == 1 and not _CJK.match(parts[0]):
             return Term(stems=tuple(query_stems(parts[0])))
         return Phrase.of(parts)
+
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InvalidInput(
+                _(
+                    "The query is nested more than %(limit)d levels deep (parentheses, NOT or a leading "
+                    "minus sign); simplify it."
+                )
+                % {"limit": MAX_DEPTH},
+                where="q",
+            )
 
     def _count(self, node: Node | None) -> Node | None:
         if node is None:

@@ -24,6 +24,7 @@ from hrcoop.recommendations.selectors import kept_per_version
 from hrcoop.reference.models import State
 
 PAGE_SIZE = 20
+MATPLOTLIB_STYLE = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -31,8 +32,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 200
     try:
         params = SearchParams.from_query_dict(request.GET)
-        page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+        asked = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
         result = search(params)
+        # A page past the last shows the last: an offset beyond a 64-bit integer used to reach the
+        # database and answer 500.
+        page = max(1, min(asked, -(-result.count // PAGE_SIZE)))
         records = result.page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         facets = [
             (
@@ -82,7 +86,10 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    # matplotlib sets the line joins and caps in a <style> element, which the site's Content-Security-
+    # Policy refuses inline; the same as attributes of the root element are inherited alike.
+    svg = svg[svg.index("<svg") :].replace(MATPLOTLIB_STYLE, "", 1)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def country_page(request: HttpRequest, iso3: str) -> HttpResponse:

@@ -1,0 +1,132 @@
+"""The account pages beyond Django's sign-in: the second factor (enrol, verify) and a locked-out account."""
+
+from __future__ import annotations
+
+import base64
+from typing import cast
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hrcoop.core import accounts as core_accounts
+from hrcoop.core.api import API_PREFIX, error_body
+from hrcoop.core.errors import DomainError
+from hrcoop.core.models import Role, User
+from hrcoop.core.roles import has_role
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    return target if safe else "/"
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app (a QR code and the secret typed by hand), or verify a code from it."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_next(request))
+    device = core_accounts.confirmed_device(user)
+    enrolling = device is None
+    pending = core_accounts.pending_device(user) if enrolling else None
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            code = request.POST.get("code", "")
+            if pending is not None:
+                core_accounts.confirm_device(request, pending, code=code)
+            else:
+                core_accounts.verify_code(request, user, code=code)
+            return redirect(_next(request))
+        except DomainError as exc:
+            error, status = exc.message, 400
+    context = {"enrolling": enrolling, "error": error, "next": _next(request)}
+    if pending is not None:
+        uri = pending.config_url
+        context["secret"] = base64.b32encode(pending.bin_key).decode()
+        # segno writes a plain SVG (no script, no style element): it passes the site's CSP as it is.
+        context["qr"] = mark_safe(segno.make(uri, error="m").svg_inline(scale=4))
+    return render(request, "registration/second_factor.html", context, status=status)
+
+
+def locked_out(
+    request: HttpRequest, credentials: dict[str, object] | None = None, *args: object
+) -> HttpResponse:
+    """What django-axes answers once an account is locked: a page, or the API's JSON error."""
+    message = core_accounts.lockout_message()
+    if request.path.startswith("/" + API_PREFIX):
+        return JsonResponse(error_body(status=429, code="locked_out", message=message), status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    scope = forms.CharField(
+        label=gettext_lazy("Scope"),
+        required=False,
+        max_length=64,
+        help_text=gettext_lazy(
+            "The State's ISO alpha-3 code for a focal point, the fund's code for a board member, "
+            "the donor's id."
+        ),
+    )
+
+
+@login_required
+def invite(request: HttpRequest) -> HttpResponse:
+    """The secretariat invites a person: an account with a role, and a link by e-mail to set its password."""
+    if not has_role(request.user, Role.SECRETARIAT):
+        raise PermissionDenied(_("Only the secretariat invites people."))
+    form = InviteForm(request.POST or None)
+    status, error = 200, ""
+    if request.method == "POST" and form.is_valid():
+
+        def link_for(user: User, token: str) -> str:
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            return request.build_absolute_uri(reverse("accept-invitation", args=[uid, token]))
+
+        try:
+            invited = core_accounts.invite(
+                actor=cast(User, request.user),
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                scope=form.cleaned_data["scope"].strip(),
+                link_for=link_for,
+            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
+            return redirect("invite")
+        except DomainError as exc:
+            error, status = (f"{exc.where}: {exc.message}" if exc.where else exc.message), exc.status
+    elif request.method == "POST":
+        status = 400
+    return render(request, "registration/invite.html", {"form": form, "error": error}, status=status)
+
+
+class AcceptInvitation(PasswordResetConfirmView):
+    """The invitation's link: Django's password-reset check of the link, then the account opens."""
+
+    template_name = "registration/accept_invitation.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[override]
+        core_accounts.accept_invitation(form.user, password=form.cleaned_data["new_password1"])
+        messages.success(self.request, _("Your password is set: sign in."))
+        del self.request.session["_password_reset_token"]
+        return HttpResponseRedirect(self.get_success_url())
