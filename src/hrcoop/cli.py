@@ -17,7 +17,7 @@ import typer
 
 # Command name -> "module:attribute" of a Typer app or a function, imported after Django is set up.
 COMMANDS: dict[str, str] = {
-    "init": "hrcoop.reference.cli:init",
+    "init": "hrcoop.demo.cli:init",
     "reference": "hrcoop.reference.cli:app",
     "import": "hrcoop.recommendations.cli:import_app",
     "stats": "hrcoop.recommendations.cli:stats",
@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "mandates": "hrcoop.mandates.cli:app",
     "export": "hrcoop.funds.cli:export_app",
     "classify": "hrcoop.recommendations.classification.cli:app",
+    "demo": "hrcoop.demo.cli:app",
 }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hrcoop.mandates",
     "hrcoop.assistance",
     "hrcoop.funds",
+    "hrcoop.demo",
     "hrcoop.portal",
 ]
 
