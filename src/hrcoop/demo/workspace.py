@@ -42,9 +42,11 @@ class SignIn:
 
 def _user(username: str, name: str, role: Role, scopes: list[str], made: list[models.Model]) -> SignIn:
     password = secrets.token_urlsafe(9)
-    user = User.objects.create_user(
-        username, email=f"{username}@demo.invalid", password=password, first_name=name, last_name="(demo)"
-    )
+    # A demo removed earlier left its users deactivated (audit events name them): take them back.
+    user = User.objects.filter(username=username, is_active=False).first() or User(username=username)
+    user.email, user.first_name, user.last_name, user.is_active = f"{username}@demo.invalid", name, "(demo)", True
+    user.set_password(password)
+    user.save()
     for scope in scopes:
         grant_role(user, role, scope=scope)
     record_event(
