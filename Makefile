@@ -12,10 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Create .venv, install, create or upgrade the database, load reference data, serve on 127.0.0.1:8000,
-# with the worker of background tasks (search vectors, suggested labels) beside the server, stopped with it.
+# Create .venv, install, create or upgrade the database, load reference data and, into an empty database,
+# the demo (HRCOOP_DEMO=0: not), print the demo's sign-ins, serve on 127.0.0.1:8000, with the worker of
+# background tasks (search vectors, suggested labels) beside the server, stopped with it. A database that
+# holds real records gets no demo: init --demo says so and exits 3, and the server starts all the same.
 run: $(STAMP)
-	$(BIN)/hrcoop init
+	@if [ "$${HRCOOP_DEMO:-1}" = 0 ]; then $(BIN)/hrcoop init; \
+	else $(BIN)/hrcoop init --demo || [ $$? -eq 3 ]; fi
 	@if [ "$${HRCOOP_TASK_BACKEND:-database}" = database ]; then \
 	  $(BIN)/hrcoop db_worker --interval 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	fi; \

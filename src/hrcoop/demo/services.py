@@ -67,11 +67,8 @@ def real_records() -> dict[str, int]:
     """How many records of each kind the database holds that the demo did not make (kinds with none
     are left out): the demo loads only where this is empty."""
     counts = {}
-    for model in (*RECORD_MODELS, Fund):
-        found = model._default_manager.exclude(pk__in=_demo_ids(model))
-        if model is Fund:  # the funds of the reference data are there from `hrcoop init`
-            found = found.filter(book__isnull=False)
-        if count := found.count():
+    for model in RECORD_MODELS:
+        if count := model._default_manager.exclude(pk__in=_demo_ids(model)).count():
             counts[str(model._meta.verbose_name_plural)] = count
     return counts
 
@@ -116,7 +113,7 @@ def _load() -> dict[str, Any]:
                 "the demo loads only into an empty database, and this one holds real records (%(found)s); "
                 "nothing was changed. Start without it (HRCOOP_DEMO=0 make run, or hrcoop init)."
             )
-            % {"found": ", ".join(f"{count} {kind}" for kind, count in found.items())}
+            % {"found": ", ".join(f"{kind}: {count}" for kind, count in found.items())}
         )
     started = time.perf_counter()
     sdg = documents.load_sdg()
