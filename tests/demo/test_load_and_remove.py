@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -20,7 +21,9 @@ from hrcoop.funds.services import record_pledge, register_donor
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.reference.models import Fund
+from hrcoop.recommendations.services import import_file
 from tests.conftest import run_cli
+from tests.recommendations.upr_info_fixtures import write_2018
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +158,23 @@ def test_removal_refuses_when_real_records_sit_in_a_demo_fund(reference_data: No
     with pytest.raises(Conflict, match="1 pledges not made by the demo belong to the demo funds"):
         remove_demo(actor=None)
     assert _counts() == before
+
+
+def test_removal_keeps_what_a_real_import_also_brought(reference_data: None, tmp_path: Path) -> None:
+    """A UPR Info export imported after the demo finds one of the demo's records (same State, session,
+    text and response) and adds its own issue to it: that record is real now, and stays."""
+    load_demo()
+    shared = Recommendation.objects.filter(session__number=20, response="supported").order_by("pk").first()
+    assert shared is not None
+    export = write_2018(
+        tmp_path / "upr-info.csv",
+        [("Slovenia", shared.text, "Norway", "Supported", "4", "Justice", "20")],
+    )
+    report = import_file(export, format_name="upr-info", actor=None)
+    assert (report["records_created"], report["records_updated"]) == (0, 1)
+
+    removed = remove_demo(actor=None)
+
+    assert list(Recommendation.objects.all()) == [shared]
+    assert removed["recommendations.recommendation"] == 630
+    assert verify_audit_chain() == []

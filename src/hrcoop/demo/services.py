@@ -3,7 +3,8 @@
 Both are one transaction each. Loading refuses, changing nothing, when the database holds a record
 the demo did not make; running it again once loaded changes nothing. Removal appends one audit
 event per record it takes out (the audit log is append-only, so the events the demo wrote stay, and
-the chain with them). The demo's users cannot be deleted, since audit events and the requests'
+the chain with them). Recommendations that a real import also brought, or that a real request
+cites, stay as real records. The demo's users cannot be deleted, since audit events and the requests'
 timelines name them: removal deactivates them and takes their roles, so nobody can sign in with them.
 """
 
@@ -30,7 +31,7 @@ from hrcoop.demo import documents, workspace
 from hrcoop.demo.models import DemoRecord
 from hrcoop.funds.models import Account, Allocation, Donor, FundBook, Line, Pledge, Posting, Receipt
 from hrcoop.mandates.models import Resolution
-from hrcoop.recommendations.models import ImportRun, Recommendation
+from hrcoop.recommendations.models import Classification, ImportRun, Recommendation
 from hrcoop.recommendations.search.services import embed
 from hrcoop.recommendations.services import mark_registry_changed
 from hrcoop.reference.models import Fund
@@ -165,15 +166,35 @@ def _refuse_real_records_in_demo_funds(funds: list[Fund]) -> None:
             )
 
 
+def _recommendations_also_real() -> set[str]:
+    """Demo recommendations that real work also holds: a real import that found the same record
+    (and gave it labels of its own), or a real request for assistance that cites it. They stay, as
+    real records, when the demo goes."""
+    demo = _demo_ids(Recommendation)
+    labelled = (
+        Classification.objects.filter(recommendation_id__in=demo, import_run__isnull=False)
+        .exclude(import_run_id__in=_demo_ids(ImportRun))
+        .values_list("recommendation_id", flat=True)
+    )
+    cited = AssistanceRequest.recommendations.through.objects.filter(recommendation_id__in=demo).exclude(
+        assistancerequest_id__in=_demo_ids(AssistanceRequest)
+    )
+    return {str(pk) for pk in labelled} | {str(pk) for pk in cited.values_list("recommendation_id", flat=True)}
+
+
 @transaction.atomic
 def remove_demo(*, actor: User | None) -> dict[str, int]:
     """Take every demo record out, with one audit event each; real records stay as they were."""
     funds = list(Fund.objects.filter(code__in=_demo_ids(Fund)))
     _refuse_real_records_in_demo_funds(funds)
+    kept = _recommendations_also_real()
     removed: dict[str, int] = {}
     doomed: dict[type[models.Model], list[models.Model]] = {}
     for model in (*RECORD_MODELS, Fund):
-        records = list(model._default_manager.filter(pk__in=_demo_ids(model)))
+        ids = _demo_ids(model)
+        if model is Recommendation:
+            ids = [pk for pk in ids if pk not in kept]
+        records = list(model._default_manager.filter(pk__in=ids))
         if records:
             record_events(
                 actor=actor,
@@ -207,6 +228,8 @@ def remove_demo(*, actor: User | None) -> dict[str, int]:
         removed["core.user (deactivated)"] = len(users)
     if Recommendation in doomed:
         mark_registry_changed()
+    if kept:
+        removed["recommendations.recommendation (kept: real work holds them)"] = len(kept)
     DemoRecord.objects.all().delete()
     transaction.on_commit(lambda: sign_in_file().unlink(missing_ok=True))
     return removed
