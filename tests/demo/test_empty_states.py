@@ -63,3 +63,11 @@ def test_the_empty_states_go_once_there_is_something(reference_data: None) -> No
         ("/mandates/", "No resolution has been imported yet."),
     ):
         assert words not in _page(path), path
+
+
+def test_the_empty_states_and_the_demo_notice_speak_french(reference_data: None) -> None:
+    from hrcoop.demo.services import load_demo
+
+    assert "Le registre ne contient encore aucune recommandation." in _page("/fr/")
+    load_demo()
+    assert "Données de démonstration" in _page("/fr/")

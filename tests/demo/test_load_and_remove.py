@@ -1,4 +1,4 @@
-"""``hrcoop init --demo`` loads only into an empty database; ``hrcoop demo remove`` takes out the demo alone."""
+"""`init --demo` loads only into an empty database; `demo remove` takes out the demo alone."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from hrcoop.funds.models import Donor, Pledge, Posting
 from hrcoop.funds.services import record_pledge, register_donor
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.reference.models import Fund
 from hrcoop.recommendations.services import import_file
+from hrcoop.reference.models import Fund
 from tests.conftest import run_cli
 from tests.recommendations.upr_info_fixtures import write_2018
 
@@ -54,9 +54,10 @@ def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
     assert report["loaded"]
     assert Recommendation.objects.filter(state_under_review__iso3="SVN").count() == 631
     assert Recommendation.objects.filter(session__number=34).count() == 215
-    assert Resolution.objects.filter(symbol="A/HRC/RES/14/6").exists() or Resolution.objects.filter(
-        number="14/6"
-    ).exists()
+    assert (
+        Resolution.objects.filter(symbol="A/HRC/RES/14/6").exists()
+        or Resolution.objects.filter(number="14/6").exists()
+    )
     assert Mandate.objects.filter(resolution__title__icontains="international cooperation").exists()
     statuses = dict(AssistanceRequest.objects.values_list("title", "status"))
     assert set(statuses.values()) == {Status.DRAFT, Status.SUBMITTED, Status.UNDER_ASSESSMENT, Status.FUNDED}

@@ -179,7 +179,9 @@ def _recommendations_also_real() -> set[str]:
     cited = AssistanceRequest.recommendations.through.objects.filter(recommendation_id__in=demo).exclude(
         assistancerequest_id__in=_demo_ids(AssistanceRequest)
     )
-    return {str(pk) for pk in labelled} | {str(pk) for pk in cited.values_list("recommendation_id", flat=True)}
+    return {str(pk) for pk in labelled} | {
+        str(pk) for pk in cited.values_list("recommendation_id", flat=True)
+    }
 
 
 @transaction.atomic
@@ -190,7 +192,8 @@ def remove_demo(*, actor: User | None) -> dict[str, int]:
     kept = _recommendations_also_real()
     removed: dict[str, int] = {}
     doomed: dict[type[models.Model], list[models.Model]] = {}
-    for model in (*RECORD_MODELS, Fund):
+    removable: tuple[type[models.Model], ...] = (*RECORD_MODELS, Fund)
+    for model in removable:
         ids = _demo_ids(model)
         if model is Recommendation:
             ids = [pk for pk in ids if pk not in kept]

@@ -44,7 +44,12 @@ def _user(username: str, name: str, role: Role, scopes: list[str], made: list[mo
     password = secrets.token_urlsafe(9)
     # A demo removed earlier left its users deactivated (audit events name them): take them back.
     user = User.objects.filter(username=username, is_active=False).first() or User(username=username)
-    user.email, user.first_name, user.last_name, user.is_active = f"{username}@demo.invalid", name, "(demo)", True
+    user.email, user.first_name, user.last_name, user.is_active = (
+        f"{username}@demo.invalid",
+        name,
+        "(demo)",
+        True,
+    )
     user.set_password(password)
     user.save()
     for scope in scopes:
@@ -64,9 +69,7 @@ def _recommendations(*words: str) -> list[str]:
     return list(found.order_by("-session__number", "paragraph").values_list("public_id", flat=True)[:3])
 
 
-def _request(
-    focal_point: User, fund: Fund, title: str, amount: int, **data: object
-) -> AssistanceRequest:
+def _request(focal_point: User, fund: Fund, title: str, amount: int, **data: object) -> AssistanceRequest:
     outcome = create_request(
         actor=focal_point,
         state=State.objects.get(iso3=STATE),
@@ -88,13 +91,21 @@ def build(made: list[models.Model]) -> list[SignIn]:
     secretariat, board = users["demo-secretariat"], users["demo-board"]
     focal_point = users["demo-focal-point"]
 
-    funds = [create_fund(code=code, name=name, currency="USD", actor=secretariat) for code, name in FUNDS.items()]
+    funds = [
+        create_fund(code=code, name=name, currency="USD", actor=secretariat) for code, name in FUNDS.items()
+    ]
     made.extend(funds)
     upr_fund, cooperation_fund = funds
     donors: list[Donor] = [
-        register_donor(name="Norway (demo)", kind=Donor.Kind.MEMBER_STATE, state_iso3="NOR", actor=secretariat),
-        register_donor(name="Mexico (demo)", kind=Donor.Kind.MEMBER_STATE, state_iso3="MEX", actor=secretariat),
-        register_donor(name="A human rights foundation (demo)", kind=Donor.Kind.FOUNDATION, actor=secretariat),
+        register_donor(
+            name="Norway (demo)", kind=Donor.Kind.MEMBER_STATE, state_iso3="NOR", actor=secretariat
+        ),
+        register_donor(
+            name="Mexico (demo)", kind=Donor.Kind.MEMBER_STATE, state_iso3="MEX", actor=secretariat
+        ),
+        register_donor(
+            name="A human rights foundation (demo)", kind=Donor.Kind.FOUNDATION, actor=secretariat
+        ),
     ]
     made.extend(donors)
     sign_ins.append(_user("demo-donor", "Donor representative", Role.DONOR, [str(donors[0].pk)], made))
@@ -156,9 +167,7 @@ def build(made: list[models.Model]) -> list[SignIn]:
         recommendations=_recommendations("Roma", "water") or _recommendations("Roma"),
     )
     # A draft, seen only by the State and the secretariat.
-    draft = _request(
-        focal_point, upr_fund, "Support to the Ombudsman's human rights centre", 60_000_00
-    )
+    draft = _request(focal_point, upr_fund, "Support to the Ombudsman's human rights centre", 60_000_00)
     made.extend([mechanism, training, roma, draft])
     for request in (mechanism, training, roma):
         record_consent(
@@ -182,9 +191,7 @@ def build(made: list[models.Model]) -> list[SignIn]:
         ),
     ):
         for step, actor in steps:
-            apply_transition(
-                request, step, actor=actor, reason="Demo data: a step taken by the demo loader."
-            )
+            apply_transition(request, step, actor=actor, reason="Demo data: a step taken by the demo loader.")
     made.append(
         allocate(
             request_id=roma.public_id,
