@@ -38,7 +38,7 @@ def test_the_first_run_shows_the_platform_at_work(
 
     # A French query finds Slovenia's English recommendations by meaning.
     page.goto(f"{base}/recommendations/search/?mode=semantic&q=lutter+contre+la+discrimination+des+Roms")
-    expect(page.locator("main")).to_contain_text("Roma")
+    expect(page.locator("ol.hits > li").first).to_contain_text("Roma")
     _shot(page, "search-fr", width)
 
     page.goto(f"{base}/assistance/")
@@ -53,7 +53,40 @@ def test_the_first_run_shows_the_platform_at_work(
     expect(page.locator(".demo-record")).to_contain_text("Demo data")
     _shot(page, "fund", width)
 
+    # The seed resolution's mandates, from the tracker to the resolution's page.
     page.goto(f"{base}/mandates/")
-    expect(page.locator("main")).to_contain_text("47/")
+    expect(page.locator("table.summary")).to_contain_text("High Commissioner for Human Rights")
     _shot(page, "mandates", width)
+    page.goto(f"{base}/mandates/resolutions/")
+    seed = page.get_by_role("row").filter(has_text="Enhancement of international cooperation")
+    seed.get_by_role("link").click()
+    expect(page.locator("main")).to_contain_text(
+        "enhance dialogue with representatives from non-traditional donor"
+    )
+    expect(page.locator(".demo-record")).to_contain_text("Demo data")
+    _shot(page, "seed-resolution", width)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1366, 390])
+def test_empty_pages_say_what_goes_there(
+    reference_data: None, live_server: Any, browser: Browser, width: int
+) -> None:
+    """Without the demo (``HRCOOP_DEMO=0``), a newcomer's pages say what goes there and how."""
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(90_000)
+    page = context.new_page()
+    for path, name, words in (
+        ("/", "empty-home", "The registry holds no recommendation yet."),
+        ("/assistance/", "empty-register", "No State has submitted a request for assistance yet."),
+        ("/funds/", "empty-funds", "No pledge or payment has been recorded yet."),
+        ("/mandates/", "empty-mandates", "No resolution has been imported yet."),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator(".empty-state")).to_contain_text(words)
+        expect(page.locator(".demo-notice")).to_have_count(0)
+        _shot(page, name, width)
     context.close()

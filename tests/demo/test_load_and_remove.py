@@ -79,6 +79,18 @@ def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
     assert page.status_code == 200
     assert "Demo data" in page.content.decode() and "demo-record" in page.content.decode()
     assert "demo-record" not in Client().get("/funds/VFTC/").content.decode()  # a real fund
+    resolution = Resolution.objects.filter(mandates__isnull=False).first()
+    assert resolution is not None
+    for path in (
+        "/funds/DEMO-FTA/",
+        f"/funds/donors/{Donor.objects.get(name='Norway (demo)').pk}/",
+        f"/recommendations/{Recommendation.objects.first().public_id}/",  # type: ignore[union-attr]
+        f"/mandates/resolutions/{resolution.pk}/",
+        f"/mandates/mandate/{resolution.mandates.first().pk}/",  # type: ignore[union-attr]
+    ):
+        page = Client().get(path)
+        assert page.status_code == 200, path
+        assert "demo-record" in page.content.decode(), path
 
 
 def test_a_second_load_changes_nothing(reference_data: None) -> None:
