@@ -61,6 +61,9 @@ def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
     assert Mandate.objects.filter(resolution__title__icontains="international cooperation").exists()
     statuses = dict(AssistanceRequest.objects.values_list("title", "status"))
     assert set(statuses.values()) == {Status.DRAFT, Status.SUBMITTED, Status.UNDER_ASSESSMENT, Status.FUNDED}
+    registered = AuditEvent.objects.filter(action="demo.register")
+    assert registered.count() == DemoRecord.objects.count() == report["records"]
+    assert registered.filter(target_type="assistance.assistancerequest").count() == 4
     confidential = AssistanceRequest.objects.get(confidential_fields=["amount"])
     assert confidential.status == Status.SUBMITTED
     # Each role signs in with the password printed for it.

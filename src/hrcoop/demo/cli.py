@@ -26,8 +26,10 @@ def init(
         help="Also load the demo (public UN documents and a labelled workspace) into an empty database",
     ),
 ) -> None:
-    """Create or upgrade the schema, load the reference data, collect static files (safe to rerun);
-    with --demo, load the demo into an empty database."""
+    """Create or upgrade the schema, load reference data, collect static files; --demo: the demo too.
+
+    Safe to rerun. The demo loads only into a database that holds no real records; once loaded,
+    running it again changes nothing."""
     from hrcoop.reference.cli import init as prepare
 
     prepare()

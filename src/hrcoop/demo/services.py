@@ -1,11 +1,13 @@
 """Loading the demo into an empty database and taking it out again (DESIGN.md §4.1).
 
-Both are one transaction each. Loading refuses, changing nothing, when the database holds a record
-the demo did not make; running it again once loaded changes nothing. Removal appends one audit
-event per record it takes out (the audit log is append-only, so the events the demo wrote stay, and
-the chain with them). Recommendations that a real import also brought, or that a real request
-cites, stay as real records. The demo's users cannot be deleted, since audit events and the requests'
-timelines name them: removal deactivates them and takes their roles, so nobody can sign in with them.
+Both are one transaction each. Loading writes, besides the audit events of the services it
+calls, one ``demo.register`` event per record it made; it refuses, changing nothing, when the
+database holds a record the demo did not make, and changes nothing when the demo is there already.
+Removal appends one ``demo.remove`` event per record it takes out (the audit log is append-only, so
+the events the demo wrote stay, and the chain with them). Recommendations that a real import also
+brought, or that a real request cites, stay as real records. The demo's users cannot be deleted,
+since audit events and the requests' timelines name them: removal deactivates them and takes their
+roles, so nobody can sign in with them.
 """
 
 from __future__ import annotations
@@ -124,6 +126,8 @@ def _load() -> dict[str, Any]:
     made: list[models.Model] = [*ImportRun.objects.all(), *recommendations, *Resolution.objects.all()]
     sign_ins = workspace.build(made)
     _register(made)
+    # Each record's history says it is demo data, from the moment it was made to its removal.
+    record_events(actor=None, action="demo.register", changes=[(record, {}) for record in made])
     embedded = embed([r.pk for r in recommendations])
     _write_sign_ins(sign_ins)
     return {
