@@ -34,7 +34,6 @@ from hrcoop.demo.models import DemoRecord
 from hrcoop.funds.models import Account, Allocation, Donor, FundBook, Line, Pledge, Posting, Receipt
 from hrcoop.mandates.models import Resolution
 from hrcoop.recommendations.models import Classification, ImportRun, Recommendation
-from hrcoop.recommendations.search.services import embed
 from hrcoop.recommendations.services import mark_registry_changed
 from hrcoop.reference.models import Fund
 
@@ -100,6 +99,8 @@ def load_demo() -> dict[str, Any]:
 
     The workflow steps the loader takes send their notices after commit, to the demo users'
     ``.invalid`` addresses: they are dropped rather than printed over ``make run``'s first screen.
+    The sentence vectors of the meaning search are computed by the task worker ``make run`` starts
+    beside the server, as for any import (a few seconds for the demo's 631 recommendations).
     """
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         return _load()
@@ -128,14 +129,12 @@ def _load() -> dict[str, Any]:
     _register(made)
     # Each record's history says it is demo data, from the moment it was made to its removal.
     record_events(actor=None, action="demo.register", changes=[(record, {}) for record in made])
-    embedded = embed([r.pk for r in recommendations])
     _write_sign_ins(sign_ins)
     return {
         "loaded": True,
         "sdg": sdg,
         "recommendations": sum(run["records_created"] for run in runs),
         "resolutions": sum(len(r["created"]) for r in resolutions),
-        "vectors": embedded,
         "records": len(made),
         "seconds": round(time.perf_counter() - started, 1),
     }
