@@ -62,7 +62,7 @@ def _user(username: str, name: str, role: Role, scopes: list[str], made: list[mo
 
 
 def _recommendations(*words: str) -> list[str]:
-    """Public ids of Slovenia's supported recommendations of its latest review that say ``words``."""
+    """Public ids of up to three of Slovenia's supported recommendations that say ``words``, latest first."""
     found = Recommendation.objects.filter(state_under_review__iso3=STATE, response=Response.SUPPORTED)
     for word in words:
         found = found.filter(text__icontains=word)
