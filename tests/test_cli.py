@@ -87,6 +87,7 @@ def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
     assert [name for name, _ in commands] == [
         "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "funds",
         "classify", "tracking", "report", "open-data", "cooperation", "audit", "tokens", "dump", "restore",
+        "demo",
     ]  # fmt: skip
     described = dict(commands)
     assert described["init"].startswith("Create or upgrade the schema")

@@ -17,7 +17,7 @@ import typer
 
 # Command name -> "module:attribute" of a Typer app or a function, imported after Django is set up.
 COMMANDS: dict[str, str] = {
-    "init": "hrcoop.reference.cli:init",
+    "init": "hrcoop.demo.cli:init",
     "reference": "hrcoop.reference.cli:app",
     "import": "hrcoop.recommendations.cli:import_app",
     "stats": "hrcoop.recommendations.cli:stats",
@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "tokens": "hrcoop.core.cli:tokens_app",
     "dump": "hrcoop.core.cli:dump",
     "restore": "hrcoop.core.cli:restore",
+    "demo": "hrcoop.demo.cli:app",
 }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hrcoop.tracking",
     "hrcoop.reports",
     "hrcoop.cooperation",
+    "hrcoop.demo",
     "hrcoop.portal",
 ]
 

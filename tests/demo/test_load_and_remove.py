@@ -1,0 +1,196 @@
+"""`init --demo` loads only into an empty database; `demo remove` takes out the demo alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from hrcoop.assistance.models import AssistanceRequest, Status
+from hrcoop.core.audit import verify_audit_chain
+from hrcoop.core.errors import Conflict
+from hrcoop.core.models import AuditEvent, Role, User
+from hrcoop.core.money import Money
+from hrcoop.core.services import grant_role
+from hrcoop.demo.models import DemoRecord
+from hrcoop.demo.services import load_demo, remove_demo, sign_in_file
+from hrcoop.funds.models import Donor, Pledge, Posting
+from hrcoop.funds.services import record_pledge, register_donor
+from hrcoop.mandates.models import Mandate, Resolution
+from hrcoop.recommendations.models import Recommendation
+from hrcoop.recommendations.services import import_file
+from hrcoop.reference.models import Fund
+from tests.conftest import run_cli
+from tests.recommendations.upr_info_fixtures import write_2018
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    models = (Recommendation, Resolution, AssistanceRequest, Donor, Pledge, Posting, Fund, User, DemoRecord)
+    return {m.__name__: m._default_manager.count() for m in models} | {"audit": AuditEvent.objects.count()}
+
+
+def _real_donor_and_pledge() -> tuple[Donor, Pledge]:
+    """A real record of the funds, made by a real secretariat officer in a real fund."""
+    officer = User.objects.create_user("officer", password="x")
+    grant_role(officer, Role.SECRETARIAT, scope="VFTC", actor=None)
+    donor = register_donor(name="Qatar", kind=Donor.Kind.MEMBER_STATE, state_iso3="QAT", actor=officer)
+    pledge = record_pledge(
+        fund_code="VFTC",
+        donor_id=donor.pk,
+        amount=Money(1_000_000_00, "USD"),
+        pledged_on=dt.date(2026, 3, 2),
+        idempotency_key="real-pledge",
+        actor=officer,
+    )
+    return donor, pledge
+
+
+def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
+    report = load_demo()
+    assert report["loaded"]
+    assert Recommendation.objects.filter(state_under_review__iso3="SVN").count() == 631
+    assert Recommendation.objects.filter(session__number=34).count() == 215
+    assert (
+        Resolution.objects.filter(symbol="A/HRC/RES/14/6").exists()
+        or Resolution.objects.filter(number="14/6").exists()
+    )
+    assert Mandate.objects.filter(resolution__title__icontains="international cooperation").exists()
+    statuses = dict(AssistanceRequest.objects.values_list("title", "status"))
+    assert set(statuses.values()) == {Status.DRAFT, Status.SUBMITTED, Status.UNDER_ASSESSMENT, Status.FUNDED}
+    registered = AuditEvent.objects.filter(action="demo.register")
+    assert registered.count() == DemoRecord.objects.count() == report["records"]
+    assert registered.filter(target_type="assistance.assistancerequest").count() == 4
+    confidential = AssistanceRequest.objects.get(confidential_fields=["amount"])
+    assert confidential.status == Status.SUBMITTED
+    # Each role signs in with the password printed for it.
+    rows = [line.split("\t") for line in sign_in_file().read_text().splitlines()]
+    assert {username for _, username, _ in rows} == {
+        "demo-focal-point",
+        "demo-secretariat",
+        "demo-board",
+        "demo-donor",
+    }
+    for _, username, password in rows:
+        assert Client().login(username=username, password=password), username
+    # The funded request's page says it is demo data; the fund page shows the money received.
+    funded = AssistanceRequest.objects.get(status=Status.FUNDED)
+    page = Client().get(f"/assistance/requests/{funded.public_id}/")
+    assert page.status_code == 200
+    assert "Demo data" in page.content.decode() and "demo-record" in page.content.decode()
+    assert "demo-record" not in Client().get("/funds/VFTC/").content.decode()  # a real fund
+    resolution = Resolution.objects.filter(mandates__isnull=False).first()
+    assert resolution is not None
+    for path in (
+        "/funds/DEMO-FTA/",
+        f"/funds/donors/{Donor.objects.get(name='Norway (demo)').pk}/",
+        f"/recommendations/{Recommendation.objects.first().public_id}/",  # type: ignore[union-attr]
+        f"/mandates/resolutions/{resolution.pk}/",
+        f"/mandates/mandate/{resolution.mandates.first().pk}/",  # type: ignore[union-attr]
+    ):
+        page = Client().get(path)
+        assert page.status_code == 200, path
+        assert "demo-record" in page.content.decode(), path
+
+
+def test_a_second_load_changes_nothing(reference_data: None) -> None:
+    load_demo()
+    before = _counts()
+    assert load_demo() == {"loaded": False, "reason": "the demo is already loaded"}
+    assert _counts() == before
+
+
+def test_the_demo_refuses_a_database_with_real_records(reference_data: None) -> None:
+    _real_donor_and_pledge()
+    before = _counts()
+    with pytest.raises(Conflict, match=r"holds real records \(pledges: 1, donors: 1\); nothing was changed"):
+        load_demo()
+    assert _counts() == before
+    assert not sign_in_file().exists()
+
+
+def test_init_demo_refuses_with_its_own_exit_status(
+    reference_data: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``make run`` reads exit status 3 as "no demo here" and serves the real data all the same."""
+    _real_donor_and_pledge()
+    before = _counts()
+    code, _, err = run_cli(capsys, "init", "--demo")
+    assert code == 3
+    assert "demo not loaded: the demo loads only into an empty database" in err
+    assert "(pledges: 1, donors: 1)" in err
+    assert _counts() == before
+
+
+def test_removal_leaves_real_records_and_the_audit_chain(reference_data: None) -> None:
+    load_demo()
+    donor, pledge = _real_donor_and_pledge()
+    history = list(AuditEvent.objects.order_by("id").values_list("id", "hash"))
+    demo_users = list(User.objects.filter(username__startswith="demo-"))
+
+    removed = remove_demo(actor=None)
+
+    assert removed["recommendations.recommendation"] == 631
+    assert not Recommendation.objects.exists()
+    assert not Resolution.objects.exists() and not Mandate.objects.exists()
+    assert not AssistanceRequest.objects.exists()
+    assert not Fund.objects.filter(code__startswith="DEMO-").exists()
+    assert list(Donor.objects.all()) == [donor]
+    assert list(Pledge.objects.all()) == [pledge]
+    assert set(Posting.objects.values_list("fund_id", flat=True)) == {"VFTC"}
+    assert not DemoRecord.objects.exists()
+    for user in demo_users:
+        user.refresh_from_db()
+        assert not user.is_active and not user.has_usable_password() and not user.roles.exists()
+    # The audit log only grew: every earlier event is there unchanged, and the chain holds.
+    after = list(AuditEvent.objects.order_by("id").values_list("id", "hash"))
+    assert after[: len(history)] == history
+    removals = AuditEvent.objects.filter(action="demo.remove")
+    assert removals.filter(target_type="recommendations.recommendation").count() == 631
+    assert verify_audit_chain() == []
+    # The home page no longer speaks of a demo, and the demo can be loaded again only once empty.
+    assert "Demo data" not in Client().get("/").content.decode()
+    with pytest.raises(Conflict):
+        load_demo()
+
+
+def test_removal_refuses_when_real_records_sit_in_a_demo_fund(reference_data: None) -> None:
+    load_demo()
+    officer = User.objects.create_user("officer", password="x")
+    grant_role(officer, Role.SECRETARIAT, scope="DEMO-TC", actor=None)
+    donor = register_donor(name="Qatar", kind=Donor.Kind.MEMBER_STATE, state_iso3="QAT", actor=officer)
+    record_pledge(
+        fund_code="DEMO-TC",
+        donor_id=donor.pk,
+        amount=Money(10_00, "USD"),
+        pledged_on=dt.date(2026, 3, 2),
+        idempotency_key="real-pledge-in-demo-fund",
+        actor=officer,
+    )
+    before = _counts()
+    with pytest.raises(Conflict, match="1 pledges not made by the demo belong to the demo funds"):
+        remove_demo(actor=None)
+    assert _counts() == before
+
+
+def test_removal_keeps_what_a_real_import_also_brought(reference_data: None, tmp_path: Path) -> None:
+    """A UPR Info export imported after the demo finds one of the demo's records (same State, session,
+    text and response) and adds its own issue to it: that record is real now, and stays."""
+    load_demo()
+    shared = Recommendation.objects.filter(session__number=20, response="supported").order_by("pk").first()
+    assert shared is not None
+    export = write_2018(
+        tmp_path / "upr-info.csv",
+        [("Slovenia", shared.text, "Norway", "Supported", "4", "Justice", "20")],
+    )
+    report = import_file(export, format_name="upr-info", actor=None)
+    assert (report["records_created"], report["records_updated"]) == (0, 1)
+
+    removed = remove_demo(actor=None)
+
+    assert list(Recommendation.objects.all()) == [shared]
+    assert removed["recommendations.recommendation"] == 630
+    assert verify_audit_chain() == []
