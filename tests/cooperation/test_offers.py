@@ -8,6 +8,7 @@ import pytest
 
 from hrcoop.cooperation import selectors, services
 from hrcoop.cooperation.models import Offer, OfferStatus
+from hrcoop.core.audit import events_for
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent
 from tests.cooperation.conftest import OFFER, World, make_offer
@@ -25,7 +26,7 @@ def test_a_contributors_offer_waits_for_a_moderator_then_is_published(world: Wor
     services.moderate_offer(offer, actor=world.users["secretariat"], publish=True)
     offer.refresh_from_db()
     assert offer.status == OfferStatus.PUBLISHED and offer.published_at is not None
-    assert list(AuditEvent.objects.filter(target_id=str(offer.pk)).values_list("action", flat=True)) == [
+    assert list(events_for(offer).values_list("action", flat=True)) == [
         "cooperation.offer_submitted",
         "cooperation.offer_published",
     ]

@@ -305,6 +305,9 @@ SPECTACULAR_SETTINGS = {
         "MechanismKindEnum": "hrcoop.reference.models.Mechanism.Kind",
         "DonorKindEnum": "hrcoop.funds.models.Donor.Kind",
         "PostingKindEnum": "hrcoop.funds.models.Posting.Kind",
+        "InstitutionKindEnum": "hrcoop.tracking.models.Institution.Kind",
+        "OfferKindEnum": "hrcoop.cooperation.models.OfferKind",
+        "DialogueKindEnum": "hrcoop.cooperation.models.Dialogue.Kind",
     },
 }
 

@@ -158,7 +158,7 @@ class InstitutionInputSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, default="en")
 
 
-class ProgressInputSerializer(serializers.Serializer):
+class ProgressUpdateInputSerializer(serializers.Serializer):
     action = serializers.IntegerField()
     reported_on = serializers.DateField()
     text = serializers.CharField()
@@ -264,9 +264,9 @@ class ProgressUpdateViewSet(viewsets.GenericViewSet):
         update = selectors.update_for(request.user, int(pk))
         return Response(UpdateSerializer(selectors.update_record(update, request.user)).data)
 
-    @extend_schema(request=ProgressInputSerializer, responses={201: UpdateSerializer})
+    @extend_schema(request=ProgressUpdateInputSerializer, responses={201: UpdateSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(ProgressInputSerializer, request.data)
+        data = _validated(ProgressUpdateInputSerializer, request.data)
         if "documents" in request.FILES:
             data["documents"] = request.FILES.getlist("documents")
         update = services.post_progress(
