@@ -177,10 +177,10 @@ def test_exports_stream_every_row_with_chosen_columns_and_links(corpus: dict, cl
     response = client.get("/recommendations/export/csv/", {"q": "death OR torture"})
     assert response.streaming
     note, rows = read_csv_export(b"".join(response.streaming_content).decode("utf-8-sig"))
-    assert {r["Record"] for r in rows} == {
+    assert {r["Record ID"] for r in rows} == {
         corpus[k].public_id for k in ("abolish", "moratorium", "opcat", "torture")
     }
-    assert all(r["Link"].endswith(f"/recommendations/{r['Record']}/") for r in rows)
+    assert all(r["Link"].endswith(f"/recommendations/{r['Record ID']}/") for r in rows)
     assert note["Query"] == "Search terms: death OR torture"
     assert "q=death+OR+torture" in note["Search address"]
 
@@ -188,12 +188,12 @@ def test_exports_stream_every_row_with_chosen_columns_and_links(corpus: dict, cl
     about, *records = [json.loads(line) for line in b"".join(lines.streaming_content).decode().splitlines()]
     assert len(records) == 3 and set(records[0]) == {"public_id", "issues", "url"}
     assert about["about"]["query"] == "State under review: Kenya"
-    assert about["about"]["columns"] == {"public_id": "Record", "issues": "Issues", "url": "Link"}
+    assert about["about"]["columns"] == {"public_id": "Record ID", "issues": "Issues", "url": "Link"}
 
     xlsx = client.get("/recommendations/export/xlsx/", {"q": "women", "columns": ["public_id", "text"]})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = list(sheet.values)
-    assert values[0] == ("Record", "Recommendation") and len(values) == 3
+    assert values[0] == ("Record ID", "Recommendation") and len(values) == 3
 
     assert client.get("/recommendations/export/csv/", {"columns": "nonsense"}).status_code == 400
     assert client.get("/recommendations/export/pdf/").status_code == 400
@@ -250,7 +250,7 @@ def test_an_export_never_turns_a_text_into_a_formula(corpus: dict, client: Clien
     assert (cell.data_type, cell.value) == ("s", record.text)
 
     text = b"".join(client.get("/recommendations/export/csv/", query).streaming_content).decode("utf-8-sig")
-    rows = {r["Record"]: r["Recommendation"] for r in read_csv_export(text)[1]}
+    rows = {r["Record ID"]: r["Recommendation"] for r in read_csv_export(text)[1]}
     assert rows[record.public_id] == "'" + record.text
 
 

@@ -117,7 +117,7 @@ def test_an_export_says_what_it_holds_its_source_terms_query_and_date(registry: 
     assert workbook.sheetnames == ["Recommendations", "Source"]
     sheet = workbook["Recommendations"]
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["Record", "State under review", "Recommending State(s)", "Session"]
+    assert header[:4] == ["Record ID", "State under review", "Recommending State(s)", "Session"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}3"
     about = {row[0]: row[1] for row in workbook["Source"].values}

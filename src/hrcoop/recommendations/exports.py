@@ -70,7 +70,7 @@ COLUMNS: dict[str, Callable[[Recommendation], Any]] = {
 }
 # column name -> the header a reader sees
 HEADERS: dict[str, Any] = {
-    "public_id": gettext_lazy("Record"),
+    "public_id": gettext_lazy("Record ID"),
     "text": gettext_lazy("Recommendation"),
     "language": gettext_lazy("Language"),
     "state_under_review": gettext_lazy("State under review"),
