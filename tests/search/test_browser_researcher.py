@@ -155,7 +155,9 @@ def test_charts_and_the_process_diagram_fit_a_phone_left_to_right_and_right_to_l
     boxes = page.evaluate(
         """() => {
         const svg = document.querySelector('figure.chart svg');
-        const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+        const box = (el) => {
+            const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];
+        };
         const bars = [...svg.querySelectorAll('g[id^="axes_"] > g[id^="patch_"]')].slice(1).map(box);
         return {bars, legend: box(svg.querySelector('g[id^="legend_"]'))};
     }"""
