@@ -190,7 +190,7 @@ def rows(
 def _jsonl(columns: list[str], data: Iterator[list[Any]], note: Note) -> Iterator[str]:
     """A first line ``{"about": {...}}`` says what the file is and what each key means; every other
     line is one record, keyed by column name (a key is for programs, its header for people)."""
-    about = {key: value for key, _heading, value in note}
+    about: dict[str, Any] = {key: value for key, _heading, value in note}
     about["columns"] = dict(zip(columns, headers(columns), strict=True))
     yield json.dumps({"about": about}, ensure_ascii=False) + "\n"
     for row in data:

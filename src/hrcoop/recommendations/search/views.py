@@ -126,6 +126,7 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     """
     # Imported here: matplotlib costs about 1.5 s, and every process would pay it to route URLs.
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(6, 3.6), layout="constrained")
     axes = figure.add_subplot()
@@ -138,6 +139,7 @@ def _chart(rows: list[dict[str, Any]]) -> str:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_xlabel(_("UPR cycle"))
     axes.set_ylabel(_("Recommendations"))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of recommendations is whole
     figure.legend(loc="outside lower center", ncols=3, fontsize="small", frameon=False)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
