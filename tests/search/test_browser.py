@@ -3,13 +3,13 @@ follow a similar recommendation, download the CSV of the results, and read the A
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from hrcoop.recommendations.search.services import embed
+from tests.search.exports import read_csv_export
 
 
 @pytest.mark.browser
@@ -46,10 +46,9 @@ def test_search_narrow_open_follow_similar_download_and_arabic(
         page.locator("#export-csv").click()
     path = tmp_path / "results.csv"
     info.value.save_as(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert {r["public_id"] for r in rows} == {corpus["cedaw"].public_id, corpus["woman"].public_id}
-    assert all(r["state_under_review"] == "Kenya" for r in rows)
+    _note, rows = read_csv_export(path.read_bytes().decode("utf-8-sig"))
+    assert {r["Record ID"] for r in rows} == {corpus["cedaw"].public_id, corpus["woman"].public_id}
+    assert all(r["State under review"] == "Kenya" for r in rows)
 
     # Open a record, then follow its most similar recommendation.
     page.goto(search_url)

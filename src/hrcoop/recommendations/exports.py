@@ -8,6 +8,11 @@ Every row carries the link to the record's public page.
 A large export costs the server seconds (the whole registry, some 15-22 s), so anonymous callers may ask
 for ``HRCOOP_EXPORT_RATE`` of those per address (DRF's throttle, counted in the cache); beyond, a 429 says
 when to come back. Exports of up to ``LARGE_EXPORT_ROWS`` rows, and signed-in users, are not counted.
+
+An export is meant to be cited: its file name says what it holds and when it was made
+(``recommendations-fiji-cycle2-2026-12-06.xlsx``), its headers are words a reader understands, and it
+carries its source, the terms of reuse, the query and the date (a sheet of its own in XLSX, a note
+before the header in CSV, a first line in JSON Lines).
 """
 
 from __future__ import annotations
@@ -22,14 +27,17 @@ import xlsxwriter
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from rest_framework.throttling import AnonRateThrottle
 
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.core.spreadsheets import csv_lines
 from hrcoop.recommendations.models import LabelKind, Recommendation
-from hrcoop.recommendations.search.selectors import SearchParams, search
+from hrcoop.recommendations.search.facets import FACETS_BY_KEY
+from hrcoop.recommendations.search.selectors import SearchParams, SearchResult, search
 
 
 def _labels(kind: LabelKind) -> Callable[[Recommendation], str]:
@@ -66,6 +74,40 @@ COLUMNS: dict[str, Callable[[Recommendation], Any]] = {
     "sdg_goals": _labels(LabelKind.SDG_GOAL),
     "sdg_targets": _labels(LabelKind.SDG_TARGET),
 }
+# column name -> the header a reader sees
+HEADERS: dict[str, Any] = {
+    "public_id": gettext_lazy("Record ID"),
+    "text": gettext_lazy("Recommendation"),
+    "language": gettext_lazy("Language"),
+    "state_under_review": gettext_lazy("State under review"),
+    "state_under_review_iso3": gettext_lazy("State under review (ISO code)"),
+    "recommending_states": gettext_lazy("Recommending State(s)"),
+    "recommending_states_iso3": gettext_lazy("Recommending State(s) (ISO codes)"),
+    "mechanism": gettext_lazy("Mechanism"),
+    "cycle": gettext_lazy("UPR cycle"),
+    "session": gettext_lazy("Session"),
+    "date": gettext_lazy("Date"),
+    "document_symbol": gettext_lazy("Document symbol"),
+    "paragraph": gettext_lazy("Paragraph"),
+    "source_id": gettext_lazy("Identifier at the source"),
+    "response": gettext_lazy("Response"),
+    "action_category": gettext_lazy("Action category"),
+    "issues": gettext_lazy("Issues"),
+    "themes": gettext_lazy("Themes"),
+    "affected_persons": gettext_lazy("Affected persons"),
+    "sdg_goals": gettext_lazy("SDG goals"),
+    "sdg_targets": gettext_lazy("SDG targets"),
+    "url": gettext_lazy("Link"),
+}
+# Who wrote the texts and on what terms they may be reused: what a citation of an export must say.
+SOURCE = gettext_lazy(
+    "Recommendations of the Universal Periodic Review and other UN human rights mechanisms, as recorded "
+    "in UN documents (OHCHR, Universal Human Rights Index; UPR Info), compiled by hrcoop."
+)
+TERMS = gettext_lazy(
+    "The texts are United Nations documents: they may be reproduced provided the source is acknowledged. "
+    "The classifications (issues, action categories) are hrcoop's and are reused on the same terms."
+)
 DEFAULT_COLUMNS = [
     "public_id", "state_under_review", "recommending_states", "session", "date", "text", "response",
     "action_category", "issues",
@@ -92,6 +134,58 @@ def choose_columns(raw: str | None) -> list[str]:
     return names
 
 
+def headers(columns: list[str]) -> list[str]:
+    return [str(HEADERS[name]) for name in columns]
+
+
+def describe(result: SearchResult) -> list[str]:
+    """The query in words, one line per part ("State under review: Fiji"), for the reader of a file."""
+    params = result.params
+    lines = [f"{_('Search terms')}: {params.q}"] if params.q else []
+    for key, values in params.filters.items():
+        facet = FACETS_BY_KEY[key]
+        names = facet.labels(values, result.reference)
+        lines.append(f"{facet.label}: {', '.join(names.get(v, v) for v in values)}")
+    if params.mode != "text":
+        lines.append(f"{_('Match')}: {_('Meaning (any language)')}")
+    return lines or [_("The whole registry")]
+
+
+def filename(result: SearchResult, fmt: str, day: str) -> str:
+    """``recommendations-fiji-cycle2-2026-12-06.xlsx``: what the file holds, then the day it was made."""
+    params = result.params
+    parts: list[str] = []
+    for key, values in params.filters.items():
+        names = FACETS_BY_KEY[key].labels(values, result.reference)
+        if key == "cycle":
+            parts += [f"cycle{v}" for v in values]
+        elif key == "session":
+            parts += [f"session{v}" for v in values]
+        elif key == "recommending_state":
+            parts += [f"by-{names.get(v, v)}" for v in values]
+        else:
+            parts += [names.get(v, v) for v in values]
+    if params.q:
+        parts.append(params.q)
+    stem = slugify("-".join(parts))[:80].strip("-")
+    return "-".join(p for p in ("recommendations", stem, day) if p) + f".{fmt}"
+
+
+# (key for programs, heading for people, value) of each line of a file's note about itself
+Note = list[tuple[str, str, str]]
+
+
+def about(result: SearchResult, address: str, day: str) -> Note:
+    """What a file says about itself: source, terms of reuse, query, address of the search, date."""
+    return [
+        ("source", _("Source"), str(SOURCE)),
+        ("terms", _("Terms of reuse"), str(TERMS)),
+        ("query", _("Query"), "; ".join(describe(result))),
+        ("search_url", _("Search address"), address),
+        ("exported_on", _("Exported on"), day),
+    ]
+
+
 def rows(
     records: Iterable[Recommendation], columns: list[str], link: Callable[[str], str]
 ) -> Iterator[list[Any]]:
@@ -99,21 +193,47 @@ def rows(
         yield [link(record.public_id) if name == "url" else COLUMNS[name](record) for name in columns]
 
 
-def _jsonl(columns: list[str], data: Iterator[list[Any]]) -> Iterator[str]:
+def _jsonl(columns: list[str], data: Iterator[list[Any]], note: Note) -> Iterator[str]:
+    """A first line ``{"about": {...}}`` says what the file is and what each key means; every other
+    line is one record, keyed by column name (a key is for programs, its header for people)."""
+    about: dict[str, Any] = {key: value for key, _heading, value in note}
+    about["columns"] = dict(zip(columns, headers(columns), strict=True))
+    yield json.dumps({"about": about}, ensure_ascii=False) + "\n"
     for row in data:
         yield json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) + "\n"
 
 
-def _xlsx(columns: list[str], data: Iterator[list[Any]]) -> Any:
+def _csv(columns: list[str], data: Iterator[list[Any]], note: Note) -> Iterator[str]:
+    """The note first, one ``# name: value`` line each (``comment="#"`` in pandas skips them), then
+    a blank line and the header."""
+    lines = [[f"# {heading}: {value}"] for _key, heading, value in note]
+    return csv_lines(itertools.chain(lines, [[]], [headers(columns)], data))
+
+
+def _xlsx(columns: list[str], data: Iterator[list[Any]], note: Note) -> Any:
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     # A text is never a formula or a link, whatever it starts with (see core.spreadsheets).
     options = {"constant_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
     workbook = xlsxwriter.Workbook(handle, options)
-    sheet = workbook.add_worksheet("recommendations")
-    bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, columns, bold)
+    sheet = workbook.add_worksheet(_("Recommendations")[:31])
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    # In constant_memory mode rows are written once, in order: panes, widths and filters come first.
+    sheet.freeze_panes(1, 0)
+    for index, name in enumerate(columns):
+        sheet.set_column(index, index, 80 if name == "text" else 24)
+    sheet.write_row(0, 0, headers(columns), bold)
+    last = 0
     for number, row in enumerate(data, start=1):
         sheet.write_row(number, 0, ["" if v is None else v for v in row])
+        last = number
+    sheet.autofilter(0, 0, last, len(columns) - 1)
+    source = workbook.add_worksheet(_("Source")[:31])
+    source.set_column(0, 0, 20)
+    source.set_column(1, 1, 100)
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for number, (_key, heading, value) in enumerate(note):
+        source.write_string(number, 0, heading, bold)
+        source.write_string(number, 1, value, wrap)
     workbook.close()
     handle.seek(0)
     return handle
@@ -170,12 +290,16 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
         return address.replace("PUBLIC-ID", public_id)
 
     data = rows(result.iterate(), columns, link)
-    filename = f"recommendations.{fmt}"
+    day = timezone.localdate().isoformat()
+    search_address = request.build_absolute_uri(reverse("recommendations:search"))
+    query = request.GET.urlencode()
+    note = about(result, f"{search_address}?{query}" if query else search_address, day)
+    name = filename(result, fmt, day)
     if fmt == "xlsx":
         return FileResponse(
-            _xlsx(columns, data), as_attachment=True, filename=filename, content_type=XLSX_TYPE
+            _xlsx(columns, data, note), as_attachment=True, filename=name, content_type=XLSX_TYPE
         )
-    body = csv_lines(itertools.chain([columns], data)) if fmt == "csv" else _jsonl(columns, data)
+    body = _csv(columns, data, note) if fmt == "csv" else _jsonl(columns, data, note)
     response = StreamingHttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

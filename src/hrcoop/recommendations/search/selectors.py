@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, QuerySet
+from django.db.models import BooleanField, F, Min, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,7 +28,7 @@ from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetVal
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
 from hrcoop.recommendations.selectors import kept_per_version, records_in_order
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "state", "session", "recommending_state")
 MODES = ("text", "semantic")
 SEMANTIC_LIMIT = 200  # a semantic search ranks everything; the first 200 are its results
 EXPORT_CHUNK = 1000
@@ -197,6 +197,16 @@ class SearchResult:
         if self.indexed and not self.nothing and self.count >= MANY_MATCHES:
             queryset = self._matching(many=True)
         # session_id, not session: ordering by the relation would join the sessions and sort every match.
+        if self.params.sort == "state":
+            return queryset.order_by("state_under_review__name", F("date").desc(nulls_last=True), "-pk")
+        if self.params.sort == "session":
+            return queryset.order_by(
+                F("session__number").asc(nulls_last=True), "state_under_review__name", "pk"
+            )
+        if self.params.sort == "recommending_state":
+            # A joint recommendation sorts under the first of its States in alphabetical order.
+            first = Min("recommending_states__name")
+            return queryset.annotate(first_by=first).order_by(F("first_by").asc(nulls_last=True), "pk")
         if self.params.sort == "oldest":
             return queryset.order_by(F("date").asc(nulls_last=True), "session_id", "pk")
         return queryset.order_by(F("date").desc(nulls_last=True), "-session_id", "-pk")

@@ -5,6 +5,8 @@ change of facet swaps only the results region and pushes the same shareable URL.
 from __future__ import annotations
 
 import io
+import math
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,44 +17,101 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hrcoop.core.errors import DomainError
-from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS
+from hrcoop.core.errors import DomainError, InvalidInput
+from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS, HEADERS
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
-from hrcoop.recommendations.search.facets import SHOWN_VALUES
-from hrcoop.recommendations.search.selectors import SearchParams, search
+from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES
+from hrcoop.recommendations.search.selectors import SEMANTIC_LIMIT, SearchParams, search
 from hrcoop.recommendations.selectors import kept_per_version
-from hrcoop.reference.models import State
+from hrcoop.reference.models import State, StateName
+from hrcoop.reference.names import name_key
 
 PAGE_SIZE = 20
 MATPLOTLIB_STYLE = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
 
 
+# The parameters a search page understands; any other is a mistake the reader should see (a misspelt
+# filter silently ignored shows results that look filtered and are not).
+PAGE_PARAMETERS = {"q", "mode", "sort", "page", *FACETS_BY_KEY}
+
+
+def _check_parameters(request: HttpRequest) -> int:
+    """The page number, after refusing any parameter the page does not know."""
+    unknown = sorted(set(request.GET) - PAGE_PARAMETERS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown filter(s) %(unknown)s in the address; the filters are %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(PAGE_PARAMETERS))},
+            where=unknown[0],
+        )
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidInput(
+            _("page must be a whole number from 1, not %(value)r.") % {"value": raw[:20]}, where="page"
+        )
+    return int(raw)
+
+
+def _labels_of(record: Recommendation, kind: LabelKind) -> list[str]:
+    return sorted(c.label.name for c in record.accepted_classifications if c.kind == kind)
+
+
+def _state_named(q: str) -> State | None:
+    """The State whose name (or another of its names) is the whole query, if any."""
+    key = name_key(q) if len(q) <= 100 else ""
+    if not key:
+        return None
+    for state in State.objects.all():
+        if name_key(state.name) == key:
+            return state
+    other = StateName.objects.filter(key=key).select_related("state").first()
+    return other.state if other else None
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"columns": [*COLUMNS, "url"], "default_columns": DEFAULT_COLUMNS}
+    context: dict[str, Any] = {
+        "columns": [(name, HEADERS[name]) for name in [*COLUMNS, "url"]],
+        "default_columns": DEFAULT_COLUMNS,
+    }
     status = 200
     try:
+        page = _check_parameters(request)
         params = SearchParams.from_query_dict(request.GET)
-        asked = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
         result = search(params)
         # A page past the last shows the last: an offset beyond a 64-bit integer used to reach the
         # database and answer 500.
-        page = max(1, min(asked, -(-result.count // PAGE_SIZE)))
+        page = max(1, min(page, -(-result.count // PAGE_SIZE)))
         records = result.page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        facets = [
-            (
-                key,
-                label,
-                [v for v in values if v.selected] + [v for v in values if not v.selected][:SHOWN_VALUES],
-            )
-            for key, label, values in result.facets()
-        ]
+        # Every value of every facet is on offer: the chosen ones and the most frequent first, the
+        # rest behind "show all" (with a type-ahead box where the list is long).
+        facets = []
+        for key, label, values in result.facets():
+            ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
+            shown = max(SHOWN_VALUES, sum(v.selected for v in values))
+            if ordered:
+                facets.append((key, label, ordered[:shown], ordered[shown:]))
         base = params.query_items()
+        state = _state_named(params.q) if params.q and not params.filters else None
         context.update(
             params=params,
             result=result,
-            rows=[(r, result.highlight(r.text, r.language)) for r in records],
-            facets=[f for f in facets if f[2]],
+            rows=[
+                (
+                    r,
+                    result.highlight(r.text, r.language),
+                    _labels_of(r, LabelKind.ISSUE),
+                    _labels_of(r, LabelKind.ACTION_CATEGORY),
+                )
+                for r in records
+            ],
+            facets=facets,
             page=page,
+            pages=max(1, math.ceil(result.count / PAGE_SIZE)),
+            result_start=(page - 1) * PAGE_SIZE + 1,
+            semantic_limit=SEMANTIC_LIMIT,
+            named_state=state,
+            made_to_url="?" + urlencode([("state", state.iso3)]) if state else "",
+            made_by_url="?" + urlencode([("recommending_state", state.iso3)]) if state else "",
             query_string=urlencode(base),
             previous_url="?" + urlencode([*base, ("page", page - 1)]) if page > 1 else "",
             next_url="?" + urlencode([*base, ("page", page + 1)]) if page * PAGE_SIZE < result.count else "",
@@ -66,11 +125,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(rows: list[dict[str, Any]]) -> str:
-    """Recommendations received per cycle, stacked by response, as inline SVG."""
+    """Recommendations received per cycle, stacked by response, as inline SVG.
+
+    The legend sits below the plot, never over a bar, and the drawing scales down to the width of
+    its column (a phone of 390 px included) instead of pushing the page sideways.
+    """
     # Imported here: matplotlib costs about 1.5 s, and every process would pay it to route URLs.
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(6, 3))
+    figure = Figure(figsize=(6, 3.6), layout="constrained")
     axes = figure.add_subplot()
     labels = [str(row["cycle"] or "-") for row in rows]
     bottom = [0] * len(rows)
@@ -81,15 +145,17 @@ def _chart(rows: list[dict[str, Any]]) -> str:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_xlabel(_("UPR cycle"))
     axes.set_ylabel(_("Recommendations"))
-    axes.legend(fontsize="small")
-    figure.tight_layout()
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of recommendations is whole
+    figure.legend(loc="outside lower center", ncols=3, fontsize="small", frameon=False)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     # matplotlib sets the line joins and caps in a <style> element, which the site's Content-Security-
     # Policy refuses inline; the same as attributes of the root element are inherited alike.
     svg = svg[svg.index("<svg") :].replace(MATPLOTLIB_STYLE, "", 1)
-    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    # Width and height in points would fix its size; the viewBox keeps its proportions as it scales.
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
 
 
 def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
