@@ -11,35 +11,10 @@ from hrcoop.core.models import AuditEvent, User
 from hrcoop.recommendations.classification import selectors, services
 from hrcoop.recommendations.classification.models import ModelVersion
 from hrcoop.recommendations.models import Classification, LabelKind, Provenance, Recommendation
-from tests.classification.conftest import Make
+from tests.classification.conftest import HELD_OUT_PRECISION, Make, Suggestions
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/classification/review/"
-HELD_OUT_PRECISION = 0.985
-Suggestions = tuple[list[Classification], float]
-
-
-@pytest.fixture
-def open_suggestions(registry: list[Recommendation], make_record: Make) -> Suggestions:
-    """Suggestions for two new sessions (9 and 10), and the threshold their version is given: the
-    middle of session 9's confidences, as a training on real sessions would choose one (the tiny
-    registry's own held-out choice would accept everything or nothing)."""
-    version = services.train(LabelKind.ISSUE, actor=None)
-    for session in (9, 10):
-        make_record("Adopt a law on violence against women and on child labour", session=session)
-        make_record("Continue its efforts on the death penalty", session=session)
-        make_record(
-            "Consider action on the rights of the child and a moratorium on executions", session=session
-        )
-    services.apply(LabelKind.ISSUE, actor=None)
-    rows = list(Classification.objects.filter(status=Classification.Status.SUGGESTED).order_by("pk"))
-    levels = sorted({c.confidence for c in rows if c.recommendation.session.number == 9})
-    assert len(levels) >= 2, "the test needs suggestions on both sides of the threshold"
-    threshold = levels[len(levels) // 2]
-    ModelVersion.objects.filter(pk=version.pk).update(
-        accept_threshold=threshold, accept_precision=HELD_OUT_PRECISION
-    )
-    return rows, threshold
 
 
 def _above_in_session(suggestions: Suggestions, session: int) -> set[int]:
