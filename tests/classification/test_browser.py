@@ -33,7 +33,7 @@ def test_secretariat_accepts_a_sessions_suggestions_above_the_threshold_in_one_a
     # In French first, at both widths: the page says the same before anything is decided.
     page.goto(f"{base}/fr/classification/review/?session=9")
     expect(page.locator("#bulk-preview")).to_contain_text(f"{len(chosen)} suggestions")
-    expect(page.locator("#bulk-preview")).to_contain_text("98.5")
+    expect(page.locator("#bulk-preview")).to_contain_text("justes dans 98,5 % des cas")
     page.screenshot(path=SHOTS / "review-fr-1366.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=SHOTS / "review-fr-390.png", full_page=True)
@@ -41,7 +41,7 @@ def test_secretariat_accepts_a_sessions_suggestions_above_the_threshold_in_one_a
     page.goto(f"{base}/classification/review/?session=9")
     preview = page.locator("#bulk-preview")
     expect(preview).to_contain_text(f"{len(chosen)} suggestions in this view reach their model's threshold")
-    expect(preview).to_contain_text("right 98.5 % of the time")
+    expect(preview).to_contain_text("Expected error rate of this decision: 1.5 %")
     page.screenshot(path=SHOTS / "review-en-390.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.screenshot(path=SHOTS / "review-en-1366.png", full_page=True)

@@ -80,7 +80,7 @@ def test_the_queue_says_how_many_and_how_precise_before_the_one_action(
     client.force_login(reviewer)
     page = client.get(QUEUE, {"session": "9"}).content.decode()
     assert f"{len(chosen)} suggestions in this view reach their model" in page
-    assert "right 98.5 % of the time" in page
+    assert "right 98.5 % of the time. Expected error rate of this decision: 1.5 %" in page
     assert f"Accept these {len(chosen)} suggestions" in page
     assert "`hrcoop" not in page and "hrcoop classify" not in page  # never a command to run
 

@@ -80,11 +80,12 @@ def evaluate(
     from hrcoop.recommendations.classification.services import record_evaluation
 
     try:
-        results = run(
-            train_sessions=parse_sessions(train_sessions), test_sessions=parse_sessions(test_sessions)
-        )
+        train, test = parse_sessions(train_sessions), parse_sessions(test_sessions)
+        if train & test:
+            raise ValueError(f"sessions {sorted(train & test)} are in both the training and the test split")
     except ValueError as exc:
         raise InvalidInput(str(exc), where="--train-sessions/--test-sessions") from exc
+    results = run(train_sessions=train, test_sessions=test)
     for task, figures in results["details"].items():
         if "error" in figures:
             typer.echo(f"{task}: {figures['error']}")
@@ -100,12 +101,16 @@ def evaluate(
             )
             continue
         if task == "sdg_goals":
-            typer.echo(f"{task}: {figures['records']} OHCHR-labelled records, {FOLDS_NOTE}")
+            typer.echo(f"{task}: {figures['records']} OHCHR-labelled records, {figures['folds']}")
             for name in ("text_only", "text_and_labels"):
                 f = figures[name]
                 typer.echo(
                     f"  {name:16} precision {f['precision']:.3f} recall {f['recall']:.3f} F1 {f['f1']:.3f}"
                 )
+            if per_label:
+                typer.echo("  per goal (texts and labelled records): precision / recall, support")
+                for goal, f in figures["per_goal"].items():
+                    typer.echo(f"    {goal:>4} {f['precision']:.3f} / {f['recall']:.3f}  {f['support']}")
             continue
         base = figures["baseline"]
         head = ("accuracy", "macro_f1") if "accuracy" in figures else ("micro_f1", "macro_f1")
@@ -135,6 +140,3 @@ def _coverage_line(title: str, model: dict[str, Any], baseline: dict[str, Any], 
         return f"{figures['coverage']:.3f} (precision on the test sessions {precision})"
 
     return f"{title}: {one(model)} | baseline {one(baseline)}"
-
-
-FOLDS_NOTE = "5-fold cross-validation (SDG labels do not follow the session split)"

@@ -8,11 +8,11 @@ grams. The first words of a sentence decide the action category (UPR Info's scal
 verb), so that task gets positional tokens for them beside word 1-3 grams.
 
 A linear SVM's scores are not probabilities and its natural cut at 0 is too strict for rare labels.
-For the multi-label tasks, out-of-fold scores of *every* training record (folds by session, so a
-record is scored by a model that did not see its review) tune one threshold per label and fit a
-Platt scaling that turns scores into calibrated confidences. For the action category, a held-out
-slice (the latest training sessions, mimicking the forward-in-time use) fits the calibration. Each
-model is then refitted on all training records.
+Out-of-fold scores of *every* training record (folds by session, so a record is scored by a model
+that did not see its review) tune one threshold per label and fit a Platt scaling for the
+multi-label tasks, and fit the action category's confidence calibrator. The same scores choose the
+confidence from which suggestions may be accepted without review (``precision_threshold``, at
+``ACCEPT_PRECISION``). Each model is then refitted on all training records.
 """
 
 from __future__ import annotations
@@ -686,7 +686,7 @@ class Baseline:
         x = featurizer.fit_transform(texts).tocsr()
 
         def fit(x_fit: sp.csr_matrix, y_fit: np.ndarray) -> OneVsRestClassifier:
-            return OneVsRestClassifier(LogisticRegression(solver="liblinear"), n_jobs=2).fit(x_fit, y_fit)
+            return OneVsRestClassifier(LogisticRegression(solver="liblinear")).fit(x_fit, y_fit)
 
         probabilities, classifier = _out_of_fold(fit, x, y, groups)
         chosen = probabilities > 0.5

@@ -83,6 +83,10 @@ class BulkPreview:
         return None if self.expected_precision is None else round(100 * self.expected_precision, 1)
 
     @property
+    def error_percent(self) -> float | None:
+        return None if self.expected_precision is None else round(100 * (1 - self.expected_precision), 1)
+
+    @property
     def expected_errors(self) -> int:
         return 0 if self.expected_precision is None else round(self.count * (1 - self.expected_precision))
 
