@@ -60,7 +60,7 @@ def test_a_database_behind_the_code_names_the_first_missing_migration(tmp_path: 
     result = run("classify", "apply", database=database)
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert "has an older schema than this version of hrcoop (1 migration(s) not applied" in line
+    assert "has an older schema than this version of hrcoop (2 migration(s) not applied" in line
     assert "first classification.0001_initial" in line and "run `hrcoop init`" in line
     assert run("init", database=database).returncode == 0  # what the message says to do mends it
     mended = run("classify", "apply", database=database)

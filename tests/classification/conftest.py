@@ -11,6 +11,8 @@ import pytest
 
 from hrcoop.core.models import Role, User
 from hrcoop.core.services import grant_role
+from hrcoop.recommendations.classification import services
+from hrcoop.recommendations.classification.models import ModelVersion
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
 from hrcoop.reference.models import Mechanism, State, UprSession
 
@@ -33,6 +35,8 @@ VERBS = {
 SUFFIXES = ["", " without delay", " in all regions", " with civil society", " as a priority"]
 
 Make = Callable[..., Recommendation]
+Suggestions = tuple[list[Classification], float]
+HELD_OUT_PRECISION = 0.985
 
 
 @pytest.fixture
@@ -112,3 +116,26 @@ def outsider(db: None) -> User:
     user = User.objects.create_user("contributor", password="pw-contributor-1")
     grant_role(user, Role.CONTRIBUTOR, actor=None)
     return user
+
+
+@pytest.fixture
+def open_suggestions(registry: list[Recommendation], make_record: Make) -> Suggestions:
+    """Suggestions for two new sessions (9 and 10), and the threshold their version is given: the
+    middle of session 9's confidences, as a training on real sessions would choose one (the tiny
+    registry's own held-out choice would accept everything or nothing)."""
+    version = services.train(LabelKind.ISSUE, actor=None)
+    for session in (9, 10):
+        make_record("Adopt a law on violence against women and on child labour", session=session)
+        make_record("Continue its efforts on the death penalty", session=session)
+        make_record(
+            "Consider action on the rights of the child and a moratorium on executions", session=session
+        )
+    services.apply(LabelKind.ISSUE, actor=None)
+    rows = list(Classification.objects.filter(status=Classification.Status.SUGGESTED).order_by("pk"))
+    levels = sorted({c.confidence for c in rows if c.recommendation.session.number == 9})
+    assert len(levels) >= 2, "the test needs suggestions on both sides of the threshold"
+    threshold = levels[len(levels) // 2]
+    ModelVersion.objects.filter(pk=version.pk).update(
+        accept_threshold=threshold, accept_precision=HELD_OUT_PRECISION
+    )
+    return rows, threshold

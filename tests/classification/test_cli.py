@@ -34,10 +34,23 @@ def test_evaluate_prints_the_summary_json_last(
     )
     assert code == 0, out
     summary = json.loads(out.strip().splitlines()[-1])
-    assert set(summary) == {"issues", "action_category", "sdg_goals", "baseline", "train", "test"}
+    assert set(summary) == {
+        "issues",
+        "action_category",
+        "records_decided_at_97",
+        "sdg_goals",
+        "baseline",
+        "train",
+        "test",
+    }
     assert summary["train"] + summary["test"] == len(registry)
     assert 0 <= summary["issues"]["micro_f1"] <= 1 and 0 <= summary["action_category"]["accuracy"] <= 1
-    assert set(summary["baseline"]["issues"]) == {"micro_f1", "macro_f1"}
+    assert set(summary["baseline"]["issues"]) == {"micro_f1", "macro_f1", "coverage_at_98"}
+    for figures in (summary, summary["baseline"]):
+        for task in ("issues", "action_category"):
+            assert 0 <= figures[task]["coverage_at_98"] <= 1
+        assert 0 <= figures["records_decided_at_97"] <= 1
+    assert "coverage at 0.98 precision" in out and "whole records" in out
     assert "sdg_goals: 0 records carry an accepted sdg_goal label" in out
     assert EvaluationRun.objects.count() == 1
     assert not Classification.objects.filter(status=Classification.Status.SUGGESTED).exists()

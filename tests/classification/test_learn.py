@@ -15,10 +15,10 @@ from hrcoop.recommendations.classification.learn import (
     SingleLabelModel,
     exclusive_labels,
     fit_temperature,
-    holdout_split,
     leading_words,
     make_action_featurizer,
     nb_ratios,
+    precision_threshold,
     scoring_folds,
     select_labels,
     tune_thresholds,
@@ -45,14 +45,6 @@ def test_each_label_gets_the_threshold_that_maximises_its_f1() -> None:
     predicted = scores > thresholds
     assert (predicted[:, :2] == truth[:, :2]).mean() > 0.97
     assert ((scores[:, :2] > 0) == truth[:, :2]).mean() < 0.8  # the default cut at 0 would be poor
-
-
-def test_held_out_records_are_the_latest_sessions() -> None:
-    sessions = [1] * 40 + [2] * 30 + [3] * 20 + [4] * 10
-    held = holdout_split(sessions)
-    assert held.sum() == 30  # sessions 4 then 3: the first share reaching 20 %
-    assert all(s >= 3 for s, h in zip(sessions, held, strict=True) if h)
-    assert holdout_split([None] * 10).sum() == 2  # no sessions: every fifth record
 
 
 def test_leading_words_mark_position() -> None:
@@ -85,12 +77,6 @@ def test_confidence_is_calibrated_on_held_out_records() -> None:
     assert [p[0][0] for p in predicted] == ["women", "children"]
     assert all(0.5 < conf <= 1.0 for p in predicted for _, conf in p)
     assert model.confidences(["Act on torture number 2 now"])[0, model.labels.index("women")] < 0.5
-
-
-def test_a_latest_session_too_big_to_hold_out_falls_back_to_every_fifth_record() -> None:
-    sessions = [1] * 30 + [2] * 70
-    held = holdout_split(sessions)
-    assert held.sum() == 20 and held[0] and held[-5]
 
 
 def test_scoring_folds_keep_each_session_whole() -> None:
@@ -224,3 +210,38 @@ def test_a_model_file_from_the_previous_version_still_predicts() -> None:
     model = pickle.loads(pickle.dumps(saved))
     assert model.weights.shape == (featurizer.transform(["x"]).shape[1], 2) and model.scale == 1.0
     assert [code for code, _ in model.predict(["Ratify item 3", "Continue item 4"])] == ["5", "2"]
+
+
+def test_the_acceptance_threshold_is_the_deepest_cut_that_keeps_the_target_precision() -> None:
+    confidence = np.array([0.99, 0.97, 0.95, 0.9, 0.9, 0.8, 0.7])
+    correct = np.array([True, True, True, True, False, True, False])
+    chosen = precision_threshold(confidence, correct, target=0.8)
+    # down to 0.8: 5 right of 6 (0.83); down to 0.7: 5 of 7 (0.71). Ties at 0.9 go together.
+    assert chosen.threshold == 0.8 and chosen.precision == pytest.approx(5 / 6)
+    assert chosen.coverage == pytest.approx(6 / 7)
+    assert list(chosen.accepts(np.array([0.81, 0.8, 0.79]))) == [True, True, False]
+    strict = precision_threshold(confidence, correct, target=1.0)
+    assert strict.threshold == 0.95 and strict.coverage == pytest.approx(3 / 7)
+
+
+def test_no_confidence_reaching_the_target_accepts_nothing() -> None:
+    chosen = precision_threshold(np.array([0.9, 0.8]), np.array([False, True]), target=0.98)
+    assert not chosen.accepts(np.array([1.0])).any() and chosen.as_dict()["threshold"] is None
+
+
+def test_the_action_model_keeps_its_threshold_and_held_out_confidences() -> None:
+    verbs = {"1": "Share", "2": "Continue", "3": "Consider", "4": "Take measures on", "5": "Ratify"}
+    texts, targets, groups = [], [], []
+    for i in range(400):
+        code = str(1 + i % 5)
+        vague = i % 4 == 0  # "Address" comes with every category: no model can be sure of those
+        texts.append(f"{'Address' if vague else verbs[code]} the matter number {i % 11} and item {i % 7}")
+        targets.append(code)
+        groups.append(1 + i // 50)
+    model = SingleLabelModel.train(texts, targets, groups=groups, target_precision=0.95)
+    assert model.held_out is not None and len(model.held_out.confidence) == 400
+    assert model.holdout["accept"]["target"] == 0.95
+    accepted = model.accept.accepts(model.held_out.confidence)
+    assert 0 < accepted.mean() < 1
+    assert model.held_out.correct[accepted].mean() >= 0.95
+    assert model.held_out.correct[~accepted].mean() < 0.95

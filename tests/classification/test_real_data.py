@@ -28,7 +28,9 @@ def test_issues_and_action_category_beat_the_baseline_on_a_later_session() -> No
     model = MultiLabelModel.train(
         texts, [issues(r) for r in train], groups=[int(r["Session"]) for r in train]
     )
-    baseline = Baseline.train_multilabel(texts, [issues(r) for r in train])
+    baseline = Baseline.train_multilabel(
+        texts, [issues(r) for r in train], groups=[int(r["Session"]) for r in train]
+    )
     binarizer = MultiLabelBinarizer().fit([issues(r) for r in rows])
     truth = binarizer.transform([issues(r) for r in test])
     ours = binarizer.transform([[label for label, _ in p] for p in model.predict([r["Text"] for r in test])])

@@ -59,6 +59,12 @@ def test_evaluation_reports_precision_and_recall_for_both_methods(sdg_texts: Non
     for method in ("text_only", "text_and_labels"):
         assert 0.3 <= figures[method]["recall"] <= 1 and 0 < figures[method]["precision"] <= 1
     assert figures["precision"] == figures["text_and_labels"]["precision"]
+    assert figures["folds"] == "5 folds of records (one document)"  # the fixture's records share none
+    carried = {goal for _, goals in LABELLED for goal in goals}
+    per_goal = figures["per_goal"]
+    assert carried <= set(per_goal)
+    assert sum(per_goal[goal]["support"] for goal in carried) == sum(len(goals) for _, goals in LABELLED)
+    assert all(0 <= f["precision"] <= 1 and 0 <= f["recall"] <= 1 for f in per_goal.values())
 
 
 def test_sdg_suggestions_for_unlabelled_records(sdg_texts: None, make_record: Make) -> None:

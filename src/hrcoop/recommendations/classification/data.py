@@ -44,11 +44,16 @@ class LabelledSet:
         )
 
 
-def labelled_records(kind: str) -> LabelledSet:
-    """Every record with an accepted label of ``kind``, its text, session and label codes (sorted)."""
+def labelled_records(kind: str, *, excluded_label_ids: Collection[int] = ()) -> LabelledSet:
+    """Every record with an accepted label of ``kind``, its text, session and label codes (sorted).
+
+    The labels in ``excluded_label_ids`` (e.g. those their source has retired) are not labels here:
+    a record that carries only such labels is not a labelled record of the task.
+    """
     codes: dict[int, list[str]] = defaultdict(list)
     for recommendation_id, code in (
         Classification.objects.filter(kind=kind, status=Classification.Status.ACCEPTED)
+        .exclude(label_id__in=list(excluded_label_ids))
         .order_by("recommendation_id", "label__code")
         .values_list("recommendation_id", "label__code")
     ):

@@ -8,11 +8,11 @@ grams. The first words of a sentence decide the action category (UPR Info's scal
 verb), so that task gets positional tokens for them beside word 1-3 grams.
 
 A linear SVM's scores are not probabilities and its natural cut at 0 is too strict for rare labels.
-For the multi-label tasks, out-of-fold scores of *every* training record (folds by session, so a
-record is scored by a model that did not see its review) tune one threshold per label and fit a
-Platt scaling that turns scores into calibrated confidences. For the action category, a held-out
-slice (the latest training sessions, mimicking the forward-in-time use) fits the calibration. Each
-model is then refitted on all training records.
+Out-of-fold scores of *every* training record (folds by session, so a record is scored by a model
+that did not see its review) tune one threshold per label and fit a Platt scaling for the
+multi-label tasks, and fit the action category's confidence calibrator. The same scores choose the
+confidence from which suggestions may be accepted without review (``precision_threshold``, at
+``ACCEPT_PRECISION``). Each model is then refitted on all training records.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ EXCLUSIVE_SHARE = 0.9
 SVM_TOLERANCE = 1e-3
 SCORING_FOLDS = 3
 NB_SVM_C = 0.1
+
+
+ACCEPT_PRECISION = 0.98  # the share of bulk-accepted suggestions that must be right (issue 18)
 
 
 class NotEnoughData(ValueError):
@@ -198,6 +201,56 @@ def select_labels(margins: np.ndarray, exclusive: Sequence[int]) -> np.ndarray:
     return passing
 
 
+@dataclass(frozen=True)
+class AcceptThreshold:
+    """The confidence from which suggestions may be accepted without review, chosen on held-out scores.
+
+    ``precision`` and ``coverage`` are what the held-out suggestions at or above ``threshold`` showed:
+    the share of them that were right, and their share of all suggestions. ``threshold`` is infinite
+    when no confidence reached the ``target`` precision: then nothing is accepted in bulk.
+    """
+
+    target: float
+    threshold: float
+    precision: float
+    coverage: float
+
+    def accepts(self, confidence: np.ndarray) -> np.ndarray:
+        return np.asarray(confidence) >= self.threshold
+
+    def as_dict(self) -> dict[str, float | None]:
+        finite = bool(np.isfinite(self.threshold))
+        return {
+            "target": self.target,
+            "threshold": round(self.threshold, 6) if finite else None,
+            "precision": round(self.precision, 4),
+            "coverage": round(self.coverage, 4),
+        }
+
+
+def precision_threshold(confidence: np.ndarray, correct: np.ndarray, *, target: float) -> AcceptThreshold:
+    """The lowest confidence whose suggestions at or above it are right at least ``target`` of the time.
+
+    Suggestions are sorted by confidence, surest first; the cut may fall only between different
+    confidences (tied suggestions are accepted or left together), and it is the deepest cut whose
+    running precision still reaches the target. Chosen on held-out scores, never on the records it is
+    then measured on.
+    """
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=bool)
+    if not len(confidence):
+        return AcceptThreshold(target, float("inf"), 0.0, 0.0)
+    order = np.argsort(-confidence, kind="stable")
+    ranked = confidence[order]
+    precision = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    ends = np.flatnonzero(np.r_[ranked[1:] < ranked[:-1], True])  # last position of each tie group
+    reaching = ends[precision[ends] >= target]
+    if not len(reaching):
+        return AcceptThreshold(target, float("inf"), 0.0, 0.0)
+    cut = int(reaching[-1])
+    return AcceptThreshold(target, float(ranked[cut]), float(precision[cut]), (cut + 1) / len(order))
+
+
 def _fit_platt(margins: np.ndarray, outcomes: np.ndarray) -> tuple[float, float]:
     """Platt scaling: confidence = sigmoid(a * margin + b), margin = score - threshold."""
     if outcomes.min() == outcomes.max():
@@ -223,32 +276,6 @@ def fit_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
         return float(-np.log(np.clip(p, 1e-12, None)).mean())
 
     return float(np.exp(minimize_scalar(loss, bounds=(-5.0, 5.0), method="bounded").x))
-
-
-def holdout_split(groups: Sequence[int | None], *, fraction: float = 0.2) -> np.ndarray:
-    """Mask of the held-out records: the latest sessions, if they hold 10-30 % of the records.
-
-    Later sessions are held out because the model is used on sessions after those it learned from.
-    When the latest sessions are too big or too small a share (few sessions, or none recorded), every
-    fifth record is held out instead, so that the refit on all records stays close to the tuned one.
-    """
-    n = len(groups)
-    by_session: dict[int, int] = {}
-    for g in groups:
-        if g is not None:
-            by_session[g] = by_session.get(g, 0) + 1
-    held_sessions: set[int] = set()
-    count = 0
-    for session in sorted(by_session, reverse=True):
-        if count >= fraction * n:
-            break
-        held_sessions.add(session)
-        count += by_session[session]
-    if 0.1 * n <= count <= 0.3 * n:
-        return np.array([g in held_sessions for g in groups])
-    mask = np.zeros(n, dtype=bool)
-    mask[::5] = True
-    return mask
 
 
 def scoring_folds(groups: Sequence[int | None], *, folds: int = SCORING_FOLDS) -> np.ndarray:
@@ -286,35 +313,83 @@ def nb_ratios(present: sp.csr_matrix, column: np.ndarray, *, alpha: float = 1.0)
     return np.abs(ratios).astype(np.float32)
 
 
-def _fit_linear(x: sp.csr_matrix, y: np.ndarray, *, C: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per label column, the average of a linear SVM and an NB-SVM, stacked into one weight matrix.
+def _fit_pair(
+    x: sp.csr_matrix, y: np.ndarray, *, C: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per label column, a linear SVM and an NB-SVM, each stacked into one weight matrix.
 
-    Both are linear in the same features, so their average is one weight vector and inference costs
-    what one model costs. Measured with out-of-fold thresholds, issues micro-F1 (sessions 1-10
-    predicting 13-16; 1-13 predicting 14-16): SVM 0.889 (0.902), NB-SVM 0.891 (0.903), average 0.893
-    (0.905). Stacking makes inference one sparse-dense product instead of a loop over estimators; a
-    label whose column is constant gets a constant score (+1 or -1) instead of a fit.
+    Returns (SVM weights, SVM intercepts, NB-SVM weights, NB-SVM intercepts), the NB-SVM's weights
+    already multiplied by its ratios so that both score the same features. A label whose column is
+    constant gets a constant score (+1 or -1) instead of a fit.
     """
-    weights = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
-    intercepts = np.zeros(y.shape[1], dtype=np.float32)
+    shape = (x.shape[1], y.shape[1])
+    svm_w, nb_w = np.zeros(shape, dtype=np.float32), np.zeros(shape, dtype=np.float32)
+    svm_b, nb_b = np.zeros(y.shape[1], dtype=np.float32), np.zeros(y.shape[1], dtype=np.float32)
     present = x.copy()
     present.data[:] = 1.0
 
     def fit_one(j: int) -> None:
         column = y[:, j]
         if column.min() == column.max():
-            intercepts[j] = 1.0 if column[0] else -1.0
+            svm_b[j] = nb_b[j] = 1.0 if column[0] else -1.0
             return
         svm = LinearSVC(C=C, tol=SVM_TOLERANCE).fit(x, column)
         ratios = nb_ratios(present, column)
         nb_svm = LinearSVC(C=NB_SVM_C, tol=SVM_TOLERANCE).fit(x @ sp.diags(ratios), column)
-        weights[:, j] = (svm.coef_.ravel() + nb_svm.coef_.ravel() * ratios) / 2
-        intercepts[j] = (svm.intercept_[0] + nb_svm.intercept_[0]) / 2
+        svm_w[:, j], svm_b[j] = svm.coef_.ravel(), svm.intercept_[0]
+        nb_w[:, j], nb_b[j] = nb_svm.coef_.ravel() * ratios, nb_svm.intercept_[0]
 
     # liblinear releases the GIL, so threads use both cores without copying the matrix to processes.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(fit_one, range(y.shape[1])))
-    return weights, intercepts
+    return svm_w, svm_b, nb_w, nb_b
+
+
+def _fit_linear(x: sp.csr_matrix, y: np.ndarray, *, C: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per label column, the average of a linear SVM and an NB-SVM, stacked into one weight matrix.
+
+    Both are linear in the same features, so their average is one weight vector and inference costs
+    what one model costs. Measured with out-of-fold thresholds, issues micro-F1 (sessions 1-10
+    predicting 13-16; 1-13 predicting 14-16): SVM 0.889 (0.902), NB-SVM 0.891 (0.903), average 0.893
+    (0.905).
+    """
+    svm_w, svm_b, nb_w, nb_b = _fit_pair(x, y, C=C)
+    return (svm_w + nb_w) / 2, (svm_b + nb_b) / 2
+
+
+def _top_margin(scores: np.ndarray) -> np.ndarray:
+    """How far the best class's score leads the second's."""
+    ranked = np.sort(scores, axis=1)
+    return ranked[:, -1] - ranked[:, -2]
+
+
+def confidence_features(average: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """What tells a right action category from a wrong one, per record: the lead of the winning class
+    in the averaged scores, in the SVM's (average + spread) and in the NB-SVM's (average - spread),
+    whether the two models agree on the winner, and which class won (some classes are surer)."""
+    svm, nb = average + spread, average - spread
+    winner = average.argmax(axis=1)
+    return np.column_stack(
+        [
+            _top_margin(average),
+            _top_margin(svm),
+            _top_margin(nb),
+            svm.argmax(axis=1) == nb.argmax(axis=1),
+            np.eye(average.shape[1])[winner],
+        ]
+    )
+
+
+@dataclass
+class HeldOut:
+    """Out-of-fold confidences of the training records and whether the suggestion was right, kept with
+    a model so that ``evaluate`` can choose thresholds that combine tasks on held-out records too."""
+
+    confidence: np.ndarray
+    correct: np.ndarray
+
+
+NEVER = AcceptThreshold(ACCEPT_PRECISION, float("inf"), 0.0, 0.0)
 
 
 @dataclass
@@ -329,9 +404,14 @@ class MultiLabelModel:
     thresholds: np.ndarray
     shared_threshold: float
     platt: tuple[float, float]
-    holdout: dict[str, float] = field(default_factory=dict)
+    holdout: dict[str, Any] = field(default_factory=dict)
     # Indices of the labels that stand alone (``exclusive_labels``); () in model files saved before.
     exclusive: tuple[int, ...] = ()
+    # From which confidence one suggested label may be accepted without review; NEVER in older files.
+    accept: AcceptThreshold = NEVER
+    # Out-of-fold: how sure the model was of each training record's whole label set, and whether the
+    # set was exactly right (``set_confidences``).
+    held_out: HeldOut | None = field(default=None, repr=False)
 
     @classmethod
     def train(
@@ -341,6 +421,7 @@ class MultiLabelModel:
         *,
         groups: Sequence[int | None],
         C: float = 0.5,
+        target_precision: float = ACCEPT_PRECISION,
     ) -> MultiLabelModel:
         _check_min_df(texts)
         binarizer = MultiLabelBinarizer()
@@ -367,13 +448,36 @@ class MultiLabelModel:
         exclusive = tuple(int(j) for j in exclusive_labels(y))
         predicted = select_labels(margins, exclusive)
         tp = float((predicted & (y == 1)).sum())
+        confidence = _sigmoid(platt[0] * margins + platt[1])
+        accept = precision_threshold(confidence[predicted], y[predicted] == 1, target=target_precision)
+        held_out = HeldOut(set_confidences(confidence, predicted), (predicted == (y == 1)).all(axis=1))
         holdout = {
             "records": len(texts),
             "folds": len(np.unique(fold_of)),
             "micro_f1": round(2 * tp / max(1.0, float(predicted.sum() + y.sum())), 4),
+            "accept": accept.as_dict(),
         }
         weights, intercepts = _fit_linear(x_all, y, C=C)
-        return cls(labels, featurizer, weights, intercepts, thresholds, shared, platt, holdout, exclusive)
+        return cls(
+            labels,
+            featurizer,
+            weights,
+            intercepts,
+            thresholds,
+            shared,
+            platt,
+            holdout,
+            exclusive,
+            accept,
+            held_out,
+        )
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A model file saved before the bulk-acceptance threshold loads, and never accepts in bulk."""
+        state.setdefault("exclusive", ())
+        state.setdefault("accept", NEVER)
+        state.setdefault("held_out", None)
+        self.__dict__.update(state)
 
     def margins(self, texts: Sequence[str]) -> np.ndarray:
         scores = np.asarray(self.featurizer.transform(texts) @ self.weights) + self.intercepts
@@ -383,32 +487,43 @@ class MultiLabelModel:
         a, b = self.platt
         return _sigmoid(a * self.margins(texts) + b)
 
+    def decide(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per text and label: whether it is suggested (``select_labels``), and its confidence."""
+        margins = self.margins(texts)
+        return select_labels(margins, self.exclusive), _sigmoid(self.platt[0] * margins + self.platt[1])
+
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """For each text, the labels ``select_labels`` gives it, with their confidence."""
-        margins = self.margins(texts)
-        confidence = _sigmoid(self.platt[0] * margins + self.platt[1])
-        chosen = select_labels(margins, self.exclusive)
+        chosen, confidence = self.decide(texts)
         return [
             [(self.labels[j], float(confidence[i, j])) for j in np.flatnonzero(chosen[i])]
             for i in range(len(texts))
         ]
 
 
+def set_confidences(confidence: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """How sure a multi-label model is of each record's whole label set: the product, over the labels,
+    of the confidence of each decision (a suggested label's confidence, one minus a left-out one's)."""
+    return np.where(chosen, confidence, 1.0 - confidence).prod(axis=1)
+
+
 @dataclass
 class SingleLabelModel:
     """One-vs-rest linear SVMs averaged with NB-SVMs (the action category), stacked as one weight
-    matrix, with a calibrated probability per class.
+    matrix, with a calibrated confidence for the winning class and a threshold for bulk acceptance.
 
-    The class with the highest score is the prediction; its confidence is a softmax of the scores times
-    one factor fitted on held-out records (temperature scaling), which cannot change which class wins.
-    A multinomial logistic regression over the five scores, fitted on the same held-out slice (the
-    latest sessions), calibrated as well but moved the winner and cost accuracy: 0.8925 against
-    0.8968 for the plain highest score (sessions 1-10 predicting 13-16).
+    The class with the highest averaged score is the prediction. Its confidence is a logistic
+    regression, fitted on every training record's out-of-fold scores (three folds of whole sessions),
+    over ``confidence_features``: the winner's lead and whether the SVM and the NB-SVM agree. Measured
+    on the out-of-fold scores of sessions 1-16 and then on sessions 17-20 (CSV rows), coverage at a
+    threshold chosen for 0.98 precision: softmax of the scores 0.589 / 0.693 (precision on 17-20
+    0.969), the lead alone 0.597 / 0.691 (0.970), this calibrator 0.631 / 0.714 (0.968).
+    ``probabilities`` keeps a per-class distribution (temperature scaling, one factor, fitted on the
+    same scores), which cannot change which class wins.
 
     Measured on the inner splits (accuracy, sessions 1-10 predicting 13-16; 1-13 predicting 14-16):
     multi-class SVM 0.894 (0.902), Crammer-Singer 0.895 (0.900), logistic regression 0.893 (0.899),
-    SVM + logistic regression 0.894 (0.900), SVM + NB-SVM averaged per class 0.897 (0.904). Chosen on
-    those; on sessions 17-20 (trained on 1-16) it then scored 0.893 against the multi-class SVM's 0.896.
+    SVM + logistic regression 0.894 (0.900), SVM + NB-SVM averaged per class 0.897 (0.904).
     """
 
     labels: list[str]
@@ -416,11 +531,23 @@ class SingleLabelModel:
     weights: np.ndarray
     intercepts: np.ndarray
     scale: float
-    holdout: dict[str, float] = field(default_factory=dict)
+    holdout: dict[str, Any] = field(default_factory=dict)
+    # Half the difference between the SVM's and the NB-SVM's weights: what tells whether they agree.
+    spread_weights: np.ndarray | None = None
+    spread_intercepts: np.ndarray | None = None
+    calibrator: LogisticRegression | None = None
+    accept: AcceptThreshold = NEVER
+    held_out: HeldOut | None = field(default=None, repr=False)
 
     @classmethod
     def train(
-        cls, texts: Sequence[str], targets: Sequence[str], *, groups: Sequence[int | None], C: float = 0.5
+        cls,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        *,
+        groups: Sequence[int | None],
+        C: float = 0.5,
+        target_precision: float = ACCEPT_PRECISION,
     ) -> SingleLabelModel:
         _check_min_df(texts)
         labels = sorted(set(targets))
@@ -431,24 +558,51 @@ class SingleLabelModel:
             )
         y = np.asarray(targets)
         one_hot = (y[:, None] == np.asarray(labels)[None, :]).astype(np.int8)
-        held = holdout_split(groups)
         featurizer = make_action_featurizer(len(texts))
         x_all = featurizer.fit_transform(texts).tocsr()
-        scale = 1.0
-        holdout: dict[str, float] = {"records": int(held.sum())}
-        if len(set(y[~held])) == len(labels):
-            weights, intercepts = _fit_linear(x_all[~held], one_hot[~held], C=C)
-            scores = np.asarray(x_all[held] @ weights) + intercepts
-            best = np.asarray(labels)[scores.argmax(axis=1)]
-            holdout["accuracy"] = round(float((best == y[held]).mean()), 4)
-            scale = fit_temperature(scores, one_hot[held].argmax(axis=1))
-        weights, intercepts = _fit_linear(x_all, one_hot, C=C)
-        return cls(labels, featurizer, weights, intercepts, scale, holdout)
+        fold_of = scoring_folds(groups)
+        average, spread = np.zeros(one_hot.shape), np.zeros(one_hot.shape)
+        for fold in np.unique(fold_of):
+            scored = fold_of == fold
+            svm_w, svm_b, nb_w, nb_b = _fit_pair(x_all[~scored], one_hot[~scored], C=C)
+            svm, nb = np.asarray(x_all[scored] @ svm_w) + svm_b, np.asarray(x_all[scored] @ nb_w) + nb_b
+            average[scored], spread[scored] = (svm + nb) / 2, (svm - nb) / 2
+        winner = average.argmax(axis=1)
+        correct = winner == one_hot.argmax(axis=1)
+        scale = fit_temperature(average, one_hot.argmax(axis=1))
+        calibrator = None
+        confidence = _softmax(scale * average).max(axis=1)
+        if correct.min() != correct.max():
+            features = confidence_features(average, spread)
+            calibrator = LogisticRegression(C=1.0, max_iter=2000).fit(features, correct)
+            confidence = calibrator.predict_proba(features)[:, 1]
+        accept = precision_threshold(confidence, correct, target=target_precision)
+        holdout: dict[str, Any] = {
+            "records": len(texts),
+            "folds": len(np.unique(fold_of)),
+            "accuracy": round(float(correct.mean()), 4),
+            "accept": accept.as_dict(),
+        }
+        svm_w, svm_b, nb_w, nb_b = _fit_pair(x_all, one_hot, C=C)
+        return cls(
+            labels,
+            featurizer,
+            (svm_w + nb_w) / 2,
+            (svm_b + nb_b) / 2,
+            scale,
+            holdout,
+            (svm_w - nb_w) / 2,
+            (svm_b - nb_b) / 2,
+            calibrator,
+            accept,
+            HeldOut(confidence, correct),
+        )
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Load a model file saved before this version (one multi-class ``LinearSVC``), so that the
-        active version keeps working until the next ``hrcoop classify train``; its confidences are
-        then the plain softmax of its scores, as the old calibrator cannot be kept."""
+        """Load a model file saved before this version, so that the active version keeps working until
+        the next ``hrcoop classify train``: a multi-class ``LinearSVC`` (its confidences are then the
+        plain softmax of its scores) or an average without its calibrator (temperature-scaled softmax).
+        Neither accepts suggestions in bulk, as neither chose a threshold."""
         if "classifier" in state:
             classifier = state.pop("classifier")
             state.pop("calibrator", None)
@@ -458,6 +612,9 @@ class SingleLabelModel:
                 coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
             state["weights"], state["intercepts"] = coef.T, intercept
             state["scale"] = 1.0
+        for name in ("spread_weights", "spread_intercepts", "calibrator", "held_out"):
+            state.setdefault(name, None)
+        state.setdefault("accept", NEVER)
         self.__dict__.update(state)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
@@ -467,37 +624,113 @@ class SingleLabelModel:
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         return _softmax(self.scale * self.scores(texts))
 
+    def confidences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per text, the winning class's column and the calibrated confidence that it is right."""
+        x = self.featurizer.transform(texts)
+        average = np.asarray(x @ self.weights) + self.intercepts
+        if self.calibrator is None or self.spread_weights is None:
+            return average.argmax(axis=1), _softmax(self.scale * average).max(axis=1)
+        spread = np.asarray(x @ self.spread_weights) + self.spread_intercepts
+        features = confidence_features(average, spread)
+        return average.argmax(axis=1), self.calibrator.predict_proba(features)[:, 1]
+
     def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        probabilities = self.probabilities(texts)
-        best = probabilities.argmax(axis=1)
-        return [(self.labels[k], float(probabilities[i, k])) for i, k in enumerate(best)]
+        winners, confidence = self.confidences(texts)
+        return [(self.labels[k], float(c)) for k, c in zip(winners, confidence, strict=True)]
+
+
+def _out_of_fold(
+    fit: Any, x: sp.csr_matrix, y: np.ndarray, groups: Sequence[int | None]
+) -> tuple[np.ndarray, Any]:
+    """Each record's predicted probabilities from ``fit`` trained without its fold, and ``fit`` on all."""
+    fold_of = scoring_folds(groups)
+    probabilities: np.ndarray | None = None
+    for fold in np.unique(fold_of):
+        scored = fold_of == fold
+        part = fit(x[~scored], y[~scored]).predict_proba(x[scored])
+        if probabilities is None:
+            probabilities = np.zeros((len(y), part.shape[1]))
+        probabilities[scored] = part
+    assert probabilities is not None
+    return probabilities, fit(x, y)
 
 
 @dataclass
 class Baseline:
-    """The issue's yardstick, trained and tested in the same run: TF-IDF word 1-2 grams + linear SVM."""
+    """The issue's yardstick, trained and tested in the same run: TF-IDF word 1-2 grams + logistic
+    regression (one per label for the multi-label tasks, one multinomial for the action category).
+
+    Its probabilities are its confidences; its bulk-acceptance threshold is chosen as the models' are,
+    on out-of-fold probabilities of the training records (the same session folds), by
+    ``precision_threshold``.
+    """
 
     labels: list[str]
     featurizer: TfidfVectorizer
-    classifier: OneVsRestClassifier | LinearSVC
+    classifier: OneVsRestClassifier | LogisticRegression
+    accept: AcceptThreshold
+    held_out: HeldOut
 
     @classmethod
-    def train_multilabel(cls, texts: Sequence[str], label_sets: Sequence[Sequence[str]]) -> Baseline:
+    def train_multilabel(
+        cls,
+        texts: Sequence[str],
+        label_sets: Sequence[Sequence[str]],
+        *,
+        groups: Sequence[int | None],
+        target_precision: float = ACCEPT_PRECISION,
+    ) -> Baseline:
         binarizer = MultiLabelBinarizer()
         y = binarizer.fit_transform(label_sets)
         featurizer = make_baseline_featurizer()
-        classifier = OneVsRestClassifier(LinearSVC(), n_jobs=2).fit(featurizer.fit_transform(texts), y)
-        return cls([str(c) for c in binarizer.classes_], featurizer, classifier)
+        x = featurizer.fit_transform(texts).tocsr()
+
+        def fit(x_fit: sp.csr_matrix, y_fit: np.ndarray) -> OneVsRestClassifier:
+            return OneVsRestClassifier(LogisticRegression(solver="liblinear")).fit(x_fit, y_fit)
+
+        probabilities, classifier = _out_of_fold(fit, x, y, groups)
+        chosen = probabilities > 0.5
+        accept = precision_threshold(probabilities[chosen], y[chosen] == 1, target=target_precision)
+        held_out = HeldOut(set_confidences(probabilities, chosen), (chosen == (y == 1)).all(axis=1))
+        return cls([str(c) for c in binarizer.classes_], featurizer, classifier, accept, held_out)
 
     @classmethod
-    def train_single(cls, texts: Sequence[str], targets: Sequence[str]) -> Baseline:
+    def train_single(
+        cls,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        *,
+        groups: Sequence[int | None],
+        target_precision: float = ACCEPT_PRECISION,
+    ) -> Baseline:
         featurizer = make_baseline_featurizer()
-        classifier = LinearSVC().fit(featurizer.fit_transform(texts), list(targets))
-        return cls([str(c) for c in classifier.classes_], featurizer, classifier)
+        x = featurizer.fit_transform(texts).tocsr()
+        labels = sorted(set(targets))
+        y = np.array([labels.index(t) for t in targets])
+
+        def fit(x_fit: sp.csr_matrix, y_fit: np.ndarray) -> LogisticRegression:
+            return LogisticRegression(C=10.0, max_iter=1000).fit(x_fit, y_fit)
+
+        probabilities, classifier = _out_of_fold(fit, x, y, groups)
+        confidence = probabilities.max(axis=1)
+        correct = probabilities.argmax(axis=1) == y
+        accept = precision_threshold(confidence, correct, target=target_precision)
+        return cls(labels, featurizer, classifier, accept, HeldOut(confidence, correct))
+
+    def decide(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Multi-label: per text and label, whether it is suggested (probability above 0.5), and it."""
+        probabilities = self.classifier.predict_proba(self.featurizer.transform(texts))
+        return probabilities > 0.5, probabilities
+
+    def confidences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Single label: per text, the winning class's column and its probability."""
+        probabilities = self.classifier.predict_proba(self.featurizer.transform(texts))
+        return probabilities.argmax(axis=1), probabilities.max(axis=1)
 
     def predict_sets(self, texts: Sequence[str]) -> list[list[str]]:
-        predicted = np.asarray(self.classifier.predict(self.featurizer.transform(texts)))
-        return [[self.labels[j] for j in np.flatnonzero(row)] for row in predicted]
+        chosen, _ = self.decide(texts)
+        return [[self.labels[j] for j in np.flatnonzero(row)] for row in chosen]
 
     def predict_single(self, texts: Sequence[str]) -> list[str]:
-        return [str(p) for p in self.classifier.predict(self.featurizer.transform(texts))]
+        winners, _ = self.confidences(texts)
+        return [self.labels[k] for k in winners]

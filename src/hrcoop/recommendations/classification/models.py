@@ -23,6 +23,16 @@ class ModelVersion(models.Model):
     holdout = models.JSONField(default=dict, help_text="Figures on the held-out training sessions")
     artifact = models.CharField(max_length=200, help_text="File name in the model directory")
     active = models.BooleanField(default=False, help_text="The version `hrcoop classify apply` uses")
+    accept_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Suggestions at or above this confidence may be accepted together, without review",
+    )
+    accept_precision = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Share of held-out suggestions at or above the threshold that were right",
+    )
 
     class Meta:
         ordering = ["-created_at"]

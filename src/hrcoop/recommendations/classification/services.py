@@ -7,9 +7,10 @@ earlier suggestions, and withdraws those of its own that the new version no long
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,8 +26,9 @@ from hrcoop.recommendations.classification.data import SINGLE_LABEL_KINDS, TASKS
 from hrcoop.recommendations.classification.learn import MultiLabelModel, NotEnoughData, SingleLabelModel
 from hrcoop.recommendations.classification.models import EvaluationRun, ModelVersion
 from hrcoop.recommendations.classification.sdg import SdgModel, embed, sdg_texts
-from hrcoop.recommendations.classification.selectors import may_review
+from hrcoop.recommendations.classification.selectors import bulk_acceptable, may_review
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.recommendations.selectors import retired_labels
 from hrcoop.recommendations.services import create_labels
 
 Model = MultiLabelModel | SingleLabelModel | SdgModel
@@ -40,9 +42,10 @@ def kind_for_task(task: str) -> str:
     return TASKS[task]
 
 
-def fit(kind: str) -> tuple[Model, int]:
-    """Fit a model of ``kind`` on the registry's accepted labels; a clear error when they cannot train one."""
-    data = labelled_records(kind)
+def fit(kind: str, *, excluded_label_ids: Collection[int] = ()) -> tuple[Model, int]:
+    """Fit a model of ``kind`` on the registry's accepted labels, never on those of
+    ``excluded_label_ids``; a clear error when they cannot train one."""
+    data = labelled_records(kind, excluded_label_ids=excluded_label_ids)
     if kind in SDG_KINDS:  # the SDG texts are a prior, so a model exists even before any record is labelled
         try:
             return SdgModel.build(kind, embed(data.texts), data.labels), len(data)
@@ -66,9 +69,12 @@ def fit(kind: str) -> tuple[Model, int]:
     return model, len(data)
 
 
-def train(kind: str, *, actor: User | None) -> ModelVersion:
-    """Train, store and activate a new version for ``kind`` (the fit runs outside any transaction)."""
-    model, records = fit(kind)
+def train(kind: str, *, actor: User | None, excluded_label_ids: Collection[int] = ()) -> ModelVersion:
+    """Train, store and activate a new version for ``kind`` (the fit runs outside any transaction).
+
+    ``excluded_label_ids``: labels the model must neither learn from nor suggest (e.g. retired ones).
+    """
+    model, records = fit(kind, excluded_label_ids=excluded_label_ids)
     created_at = timezone.now()
     version = f"{kind}-{created_at:%Y%m%dT%H%M%S%f}"
     store.save(f"{version}.joblib", model)
@@ -90,6 +96,8 @@ def _register(
         holdout=model.holdout,
         artifact=f"{version}.joblib",
         active=True,
+        accept_threshold=model.accept.as_dict()["threshold"],
+        accept_precision=model.accept.precision if np.isfinite(model.accept.threshold) else None,
     )
     record_event(
         actor=actor,
@@ -119,13 +127,19 @@ def apply(
     actor: User | None,
     include_labelled: bool = False,
     records: QuerySet[Recommendation] | None = None,
+    excluded_label_ids: Collection[int] = (),
 ) -> dict[str, int]:
     """Store the active model's suggestions for the records that need them; returns what changed.
 
     By default only records without an accepted label of ``kind`` are suggested for; with
     ``include_labelled`` a multi-label task also suggests extra labels for labelled records.
     ``records`` narrows the candidates (e.g. to an import's new records); by default every record.
+    Labels in ``excluded_label_ids``, and every label its source has retired (``retired_labels``), are
+    never suggested, and the model's open suggestions of them are withdrawn (a version trained before a
+    label was retired may still score it; training itself reads only accepted labels, which a retired
+    label no longer has).
     """
+    excluded_label_ids = {*excluded_label_ids, *retired_labels().values_list("pk", flat=True)}
     version = active_version(kind)
     model: Model = store.load(version.artifact)
     if records is None:
@@ -140,12 +154,19 @@ def apply(
         batch = rows[start : start + PREDICT_BATCH]
         for (pk, _text), predicted in zip(batch, _predict(model, [text for _pk, text in batch]), strict=True):
             predictions[pk] = predicted
-    return _store_suggestions(kind, version, predictions, actor=actor)
+    return _store_suggestions(
+        kind, version, predictions, actor=actor, excluded_label_ids=frozenset(excluded_label_ids)
+    )
 
 
 @transaction.atomic
 def _store_suggestions(
-    kind: str, version: ModelVersion, predictions: dict[int, list[tuple[str, float]]], *, actor: User | None
+    kind: str,
+    version: ModelVersion,
+    predictions: dict[int, list[tuple[str, float]]],
+    *,
+    actor: User | None,
+    excluded_label_ids: frozenset[int],
 ) -> dict[str, int]:
     if kind in SDG_KINDS:  # a goal no record was labelled with yet still gets its label row
         have = set(Label.objects.filter(kind=kind).values_list("code", flat=True))
@@ -155,7 +176,9 @@ def _store_suggestions(
             if code not in have
         ]
         create_labels(missing)
-    labels = {label.code: label for label in Label.objects.filter(kind=kind)}
+    labels = {
+        label.code: label for label in Label.objects.filter(kind=kind).exclude(pk__in=excluded_label_ids)
+    }
     existing: dict[tuple[int, int], Classification] = {
         (c.recommendation_id, c.label_id): c
         for c in Classification.objects.filter(kind=kind, recommendation_id__in=list(predictions))
@@ -167,7 +190,7 @@ def _store_suggestions(
     for pk, predicted in predictions.items():
         for code, confidence in predicted:
             label = labels.get(code)
-            if label is None:  # a label deleted since training: nothing to attach to
+            if label is None:  # deleted since training (nothing to attach to) or excluded
                 continue
             made.add((pk, label.pk))
             row = existing.get((pk, label.pk))
@@ -240,18 +263,11 @@ def _refuse_second_single_label(rows: list[Classification]) -> None:
 @transaction.atomic
 def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> int:
     """Accept or reject suggestions; the reviewer becomes the provenance. Returns how many were decided."""
-    if not may_review(actor):
-        raise Forbidden(_("only the secretariat or an administrator may review suggested labels"))
-    assert isinstance(actor, User)
+    _require_reviewer(actor)
     ids = sorted(set(classification_ids))
     if not ids:
         raise InvalidInput(_("choose at least one suggestion to accept or reject"), where="ids")
-    rows = list(
-        Classification.objects.select_for_update(of=("self",))
-        .select_related("label", "recommendation")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
+    rows = _lock(ids)
     if len(rows) != len(ids):
         raise NotFound(
             _("suggestions %(ids)s do not exist") % {"ids": sorted(set(ids) - {r.pk for r in rows})},
@@ -264,22 +280,81 @@ def review(classification_ids: Iterable[int], *, accept: bool, actor: Actor) -> 
         )
     if accept:
         _refuse_second_single_label(rows)
+    _decide(rows, accept=accept, actor=actor, bulk=False)
+    return len(rows)
+
+
+@transaction.atomic
+def accept_above_threshold(*, actor: Actor, expected: int | None = None, **filters: Any) -> int:
+    """Accept, in one decision, every open suggestion of the queue narrowed by ``filters`` (those of
+    ``selectors.review_queue``: a session, a State under review, a task...) whose confidence reaches
+    the threshold its model version chose on held-out sessions. Returns how many were accepted.
+
+    ``expected`` is the count the reviewer was shown: when new suggestions arrived or some were
+    decided since, the decision is refused rather than taken on a set the reviewer did not see.
+    """
+    _require_reviewer(actor)
+    ids = list(bulk_acceptable(actor, **filters).values_list("pk", flat=True))
+    if not ids:
+        raise InvalidInput(
+            _("no open suggestion in this selection reaches its model's threshold; review them one by one"),
+            where="threshold",
+        )
+    if expected is not None and expected != len(ids):
+        raise Conflict(
+            _(
+                "the selection now holds %(now)d suggestions above the threshold, not the %(shown)d shown; "
+                "reload the queue and decide again"
+            )
+            % {"now": len(ids), "shown": expected},
+            where="expected",
+        )
+    rows = _lock(ids)
+    _decide(rows, accept=True, actor=actor, bulk=True)
+    return len(rows)
+
+
+def _require_reviewer(actor: Actor) -> None:
+    if not may_review(actor):
+        raise Forbidden(_("only the secretariat or an administrator may review suggested labels"))
+
+
+def _lock(ids: list[int]) -> list[Classification]:
+    return list(
+        Classification.objects.select_for_update(of=("self",))
+        .select_related("label", "recommendation")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def _decide(rows: list[Classification], *, accept: bool, actor: Actor, bulk: bool) -> None:
+    """One update of every row, one chained batch of audit events, and the event for derived data."""
+    assert isinstance(actor, User)
     for row in rows:
         row.status = Classification.Status.ACCEPTED if accept else Classification.Status.REJECTED
         row.provenance = Provenance.PERSON
         row.person = actor
-    Classification.objects.bulk_update(rows, ["status", "provenance", "person"])
+    Classification.objects.bulk_update(rows, ["status", "provenance", "person"], batch_size=2000)
     record_events(
         actor=actor,
         action="classification.accepted" if accept else "classification.rejected",
         changes=[
-            (row, {"kind": row.kind, "label": row.label.code, "model_version": row.model_version})
+            (
+                row,
+                {
+                    "kind": row.kind,
+                    "label": row.label.code,
+                    "model_version": row.model_version,
+                    "confidence": row.confidence,
+                    "above_threshold": bulk,
+                },
+            )
             for row in rows
         ],
     )
     if accept:  # an accepted label is shown by the API and found by the facets
         records_changed.send(ids=sorted({row.recommendation_id for row in rows}), text_changed=False)
-    return len(rows)
 
 
 @transaction.atomic

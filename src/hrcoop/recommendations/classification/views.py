@@ -6,11 +6,13 @@ reviewer ticks suggestions and accepts or rejects them together, or uses the but
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -73,9 +75,44 @@ def _confidence(value: str | None) -> float | None:
         return None
 
 
+def _queue_filters(data: QueryDict) -> dict[str, Any]:
+    """The queue's filters (task, label, confidence range, session, State under review) from a form."""
+    session = data.get("session", "").strip()
+    return {
+        "kind": data.get("kind", ""),
+        "label": data.get("label", "").strip(),
+        "min_confidence": _confidence(data.get("min")),
+        "max_confidence": _confidence(data.get("max")),
+        "session": int(session) if session.isdigit() else None,
+        "state_iso3": data.get("state", ""),
+    }
+
+
+def _accept_above_threshold(request: HttpRequest) -> None:
+    """The queue's bulk decision: every suggestion of the filtered queue above its model's threshold."""
+    from hrcoop.recommendations.classification import services
+
+    expected = request.POST.get("expected", "")
+    try:
+        count = services.accept_above_threshold(
+            actor=request.user,
+            expected=int(expected) if expected.isdigit() else None,
+            **_queue_filters(QueryDict(request.POST.get("query", ""))),
+        )
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)d suggestion(s) accepted.") % {"n": count})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("bulk") == "above-threshold":
+        _accept_above_threshold(request)
+        return redirect(f"{request.path}?{request.POST.get('query', '')}")
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
         single = request.POST.get("one", "")
@@ -106,21 +143,10 @@ def review(request: HttpRequest) -> HttpResponse:
                 % {"n": count},
             )
         return redirect(f"{request.path}?{request.POST.get('query', '')}")
-    kind = request.GET.get("kind", "")
-    label = request.GET.get("label", "").strip()
-    low, high = _confidence(request.GET.get("min")), _confidence(request.GET.get("max"))
-    session = request.GET.get("session", "").strip()
-    state = request.GET.get("state", "")
+    filters = _queue_filters(request.GET)
     try:
-        queue = selectors.review_queue(
-            request.user,
-            kind=kind,
-            label=label,
-            min_confidence=low,
-            max_confidence=high,
-            session=int(session) if session.isdigit() else None,
-            state_iso3=state,
-        )
+        queue = selectors.review_queue(request.user, **filters)
+        preview = selectors.bulk_preview(request.user, **filters)
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -134,13 +160,14 @@ def review(request: HttpRequest) -> HttpResponse:
             "kinds": LabelKind.choices,
             "states": selectors.states_with_open_suggestions(),
             "filters": {
-                "kind": kind,
-                "label": label,
+                "kind": filters["kind"],
+                "label": filters["label"],
                 "min": request.GET.get("min", ""),
                 "max": request.GET.get("max", ""),
-                "session": session,
-                "state": state,
+                "session": request.GET.get("session", "").strip(),
+                "state": filters["state_iso3"],
             },
             "query": params.urlencode(),
+            "preview": preview,
         },
     )
