@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "hrcoop.funds.cli:export_app",
     "classify": "hrcoop.recommendations.classification.cli:app",
     "tracking": "hrcoop.tracking.cli:app",
+    "consultations": "hrcoop.consultations.cli:app",
 }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hrcoop.assistance",
     "hrcoop.funds",
     "hrcoop.tracking",
+    "hrcoop.consultations",
     "hrcoop.portal",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/assistance/", include("hrcoop.assistance.api_urls")),
     path("api/funds/", include("hrcoop.funds.api_urls")),
     path("api/tracking/", include("hrcoop.tracking.api_urls")),
+    path("api/consultations/", include("hrcoop.consultations.api_urls")),
     path("api/", include("hrcoop.recommendations.api_urls")),
 ]
 
@@ -30,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("assistance/", include("hrcoop.assistance.urls")),
     path("funds/", include("hrcoop.funds.urls")),
     path("tracking/", include("hrcoop.tracking.urls")),
+    path("consultations/", include("hrcoop.consultations.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )
