@@ -128,7 +128,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                         keep_unpublished=bool(request.POST.get("document_unpublished")),
                     )
                 if request.POST.get("action") == "submit":
-                    services.submit(submission, actor=request.user)
+                    submission = services.submit(submission, actor=request.user)
         except DomainError as error:
             status = _fail(request, error)
         else:
