@@ -41,6 +41,7 @@ class CallForm(forms.Form):
     publish_answers = forms.BooleanField(label=_("Publish the answers"), required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for n in range(1, QUESTION_ROWS + 1):
             self.fields[f"q{n}_kind"] = forms.ChoiceField(
