@@ -257,3 +257,27 @@ def test_no_reminder_while_the_deadline_is_far(world: World) -> None:
     Call.objects.filter(pk=world.call.pk).update(deadline=timezone.now() + dt.timedelta(days=30))
     assert send_deadline_reminders.call() == {"calls": 0, "emails": 0}
     assert mail.outbox == []
+
+
+def test_the_command_line_exports_published_answers_and_sends_reminders(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import run_cli
+
+    invitee = world.users["invitee"]
+    submission = services.start_submission(world.call, actor=invitee)
+    services.save_answer(
+        submission, actor=invitee, question=world.questions[0], value=PUBLIC_WORDS, language="en"
+    )
+    services.save_answer(
+        submission, actor=invitee, question=world.questions[1], value="No", keep_unpublished=True
+    )
+    services.submit(submission, actor=invitee)
+    code, out, _err = run_cli(capsys, "consultations", "export", str(world.call.pk))
+    assert code == 0
+    assert [line for line in out.splitlines() if line] == [
+        line for line in out.splitlines() if PUBLIC_WORDS in line
+    ]
+    assert out.count("\n") == 1
+    code, out, _err = run_cli(capsys, "consultations", "remind", "--now")
+    assert code == 0 and '"emails": 0' in out
