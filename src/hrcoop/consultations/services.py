@@ -267,7 +267,11 @@ def start_submission(
 def _lock_own_draft(submission: Submission, user: User) -> Submission:
     """The submission's row locked, after checking the user answers for it and it may still change."""
     try:
-        locked = Submission.objects.select_for_update().select_related("call", "state").get(pk=submission.pk)
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("call", "state")
+            .get(pk=submission.pk)
+        )
     except Submission.DoesNotExist as exc:
         raise NotFound(_("submission %(id)s does not exist") % {"id": submission.pk}) from exc
     if locked.state is not None:
