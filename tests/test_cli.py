@@ -86,7 +86,7 @@ def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
     commands = [line.split(maxsplit=1) for line in lines if line.startswith("  ")]
     assert [name for name, _ in commands] == [
         "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "classify",
-        "tracking",
+        "tracking", "consultations",
     ]  # fmt: skip
     described = dict(commands)
     assert described["init"].startswith("Create or upgrade the schema")
