@@ -87,14 +87,14 @@ def test_help_lists_our_commands_first_then_says_django_commands_pass_through(
     assert [name for name, _ in commands] == [
         "init", "reference", "import", "stats", "search", "assistance", "mandates", "export", "funds",
         "classify", "tracking", "report", "open-data", "cooperation", "audit", "tokens", "dump", "restore",
-        "demo",
+        "demo", "consultations",
     ]  # fmt: skip
     described = dict(commands)
     assert described["init"].startswith("Create or upgrade the schema")
     assert described["import"] == "Import recommendations from a source export."
     assert described["classify"] == "Machine-assisted tagging: train, suggest, measure."
     passed_through = lines.index(next(line for line in lines if "Django management command" in line))
-    assert passed_through > lines.index(next(line for line in lines if line.startswith("  restore ")))
+    assert passed_through > lines.index(next(line for line in lines if line.startswith("  consultations ")))
     assert described["audit"] == "The audit log: verify its hash chain."
     assert "hrcoop migrate" in lines[passed_through]
     assert "makemigrations" not in out  # Django's own listing is one command away, not in the way

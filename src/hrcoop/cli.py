@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "dump": "hrcoop.core.cli:dump",
     "restore": "hrcoop.core.cli:restore",
     "demo": "hrcoop.demo.cli:app",
+    "consultations": "hrcoop.consultations.cli:app",
 }
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hrcoop.reports",
     "hrcoop.cooperation",
     "hrcoop.demo",
+    "hrcoop.consultations",
     "hrcoop.portal",
 ]
 

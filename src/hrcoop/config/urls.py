@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/funds/", include("hrcoop.funds.api_urls")),
     path("api/tracking/", include("hrcoop.tracking.api_urls")),
     path("api/cooperation/", include("hrcoop.cooperation.api_urls")),
+    path("api/consultations/", include("hrcoop.consultations.api_urls")),
     path("api/", include("hrcoop.recommendations.api_urls")),
 ]
 
@@ -52,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("tracking/", include("hrcoop.tracking.urls")),
     path("reports/", include("hrcoop.reports.urls")),
     path("cooperation/", include("hrcoop.cooperation.urls")),
+    path("consultations/", include("hrcoop.consultations.urls")),
     path("", include("hrcoop.portal.urls")),
     prefix_default_language=False,
 )

@@ -9,13 +9,14 @@ secretariat.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hrcoop.cooperation.models import (
     Dialogue,
     Match,
     MatchStatus,
+    Modality,
     Offer,
     OfferKind,
     OfferStatus,
@@ -116,3 +117,15 @@ def dialogue_for(actor: Actor, pk: int) -> Dialogue:
     if dialogue is None:
         raise NotFound(_("no dialogue %(id)s that you may see") % {"id": pk})
     return dialogue
+
+
+def cooperation_by_modality(*, year: int, state_iso3: str | None = None) -> list[tuple[str, int]]:
+    """For the reports: the cooperation records confirmed in ``year`` (of one State, as provider or
+    beneficiary, when ``state_iso3`` is given), counted by modality in the order North-South,
+    South-South, triangular, then the others that occur; [] when there are none."""
+    records = cooperation_records().filter(confirmed_at__year=year)
+    if state_iso3:
+        iso3 = state_iso3.upper()
+        records = records.filter(Q(beneficiary__iso3=iso3) | Q(offer__provider_state__iso3=iso3))
+    counts = dict(records.order_by().values_list("modality").annotate(n=Count("pk")))
+    return [(str(label), counts[value]) for value, label in Modality.choices if counts.get(value)]

@@ -23,7 +23,7 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     #   Public cooperation records that started in ``year`` (of one State, as provider or beneficiary,
     #   when ``state_iso3`` is given), counted by modality: [(modality label in the active language,
     #   count), ...] in the order North-South, South-South, triangular; [] when there are none.
-    "cooperation_by_modality": ("hrcoop.cooperation", ""),
+    "cooperation_by_modality": ("hrcoop.cooperation", "hrcoop.cooperation.selectors:cooperation_by_modality"),
     # implementation_progress(*, state_iso3: str, year: int) -> list[tuple[str, int]]
     #   The State's *published* implementation progress at the end of ``year``: [(progress status label
     #   in the active language, number of recommendations), ...] in the tracker's order; [] if none.
@@ -31,7 +31,10 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     # contributions_received(*, year: int) -> list[tuple[str, str, str]]
     #   Published contributions to the call for inputs of the para-32 report of ``year``:
     #   [(contributor, kind of contributor in the active language, link to the text), ...].
-    "contributions_received": ("hrcoop.calls", ""),
+    "contributions_received": (
+        "hrcoop.consultations",
+        "hrcoop.consultations.selectors:contributions_to_report",
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""Calls for inputs: the secretariat consults States and organisations for a mandated report (issue 26)."""

@@ -1,0 +1,90 @@
+"""E-mail of consultations: the acknowledgement of a submission, and reminders before a deadline.
+
+Each is written in its recipient's language (the submission's, or the invitation's), whatever language
+the worker runs in. Reminders run daily (``hrcoop consultations remind``): an invitee who has not
+submitted hears, once a day, while the deadline is within ``REMIND_DAYS`` days and not past.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from hrcoop.consultations.models import Call, Submission
+
+REMIND_DAYS = 7
+_PAGE_LANGUAGE = {"zh": "zh-hans"}
+
+
+def _link(call: Call, language: str) -> str:
+    with translation.override(_PAGE_LANGUAGE.get(language, language)):
+        return settings.SITE_URL + reverse("consultations:answer", args=[call.pk])
+
+
+@task()
+def send_acknowledgement(submission_id: int) -> int:
+    """Tell the author that the secretariat received their submission (and whether it came late)."""
+    submission = Submission.objects.select_related("call", "author").get(pk=submission_id)
+    if not submission.author.email:
+        return 0
+    with translation.override(_PAGE_LANGUAGE.get(submission.language, submission.language)):
+        subject = _("[hrcoop] Submission received: %(title)s") % {"title": submission.call.title}
+        body = _(
+            "The secretariat received the submission of %(respondent)s to the call for inputs"
+            ' "%(title)s" on %(date)s UTC.'
+        ) % {
+            "respondent": submission.respondent,
+            "title": submission.call.title,
+            "date": f"{submission.submitted_at:%Y-%m-%d %H:%M}",
+        }
+        if submission.late:
+            body += " " + _("It arrived after the deadline and is marked late.")
+    send_mail(
+        subject=subject,
+        message=body + "\n\n" + _link(submission.call, submission.language),
+        from_email=None,
+        recipient_list=[submission.author.email],
+    )
+    return 1
+
+
+@task()
+def send_deadline_reminders() -> dict[str, int]:
+    """Remind each invitee who has not submitted, of every call whose deadline is near."""
+    now = timezone.now()
+    calls = Call.objects.filter(
+        status=Call.Status.OPEN, deadline__gt=now, deadline__lte=now + dt.timedelta(days=REMIND_DAYS)
+    )
+    sent = 0
+    for call in calls:
+        answered = set(
+            call.submissions.filter(status=Submission.Status.SUBMITTED).values_list("author_id", flat=True)
+        )
+        for invitation in call.invitations.select_related("user").order_by("pk"):
+            if invitation.user_id in answered or not invitation.user.email:
+                continue
+            with translation.override(_PAGE_LANGUAGE.get(invitation.language, invitation.language)):
+                subject = _("[hrcoop] Reminder: inputs due by %(date)s") % {
+                    "date": formats.date_format(timezone.localtime(call.deadline), "DATE_FORMAT")
+                }
+                body = _(
+                    'You are invited to answer the call for inputs "%(title)s". The secretariat has not'
+                    " yet received your submission; the deadline is %(deadline)s."
+                ) % {
+                    "title": call.title,
+                    "deadline": formats.date_format(timezone.localtime(call.deadline), "DATETIME_FORMAT"),
+                }
+            send_mail(
+                subject=subject,
+                message=body + "\n\n" + _link(call, invitation.language),
+                from_email=None,
+                recipient_list=[invitation.user.email],
+            )
+            sent += 1
+    return {"calls": len(calls), "emails": sent}

@@ -1,0 +1,110 @@
+"""A small world for the consultation tests: a report mandate, one open call with three questions, and
+a user for each reader (the desk, two States' focal points, a contributor, an invitee, a stranger)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from hrcoop.consultations import services
+from hrcoop.consultations.models import Call, Question
+from hrcoop.consultations.services import QuestionSpec
+from hrcoop.core.models import Role, User
+from hrcoop.core.services import grant_role
+from hrcoop.mandates.models import Mandate, Paragraph, Resolution
+from hrcoop.reference.models import State
+
+# Words found in exactly one answer, so a test can tell which answer a page or a file holds.
+PUBLIC_WORDS = "Our national mechanism coordinates reporting"
+SECRET_WORDS = "Confidential budget figures wombat"
+NGO_WORDS = "Civil society was not consulted on the plan"
+
+
+@dataclass
+class World:
+    mandate: Mandate
+    call: Call
+    questions: list[Question]
+    state: State
+    other_state: State
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    """PBKDF2's deliberate slowness costs about a second per user here; tests need no such protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: pytest.FixtureRequest, tmp_path: object) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+
+
+def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
+    user = User.objects.create_user(username, email=f"{username}@example.org", password="pw-" + username)
+    if role is not None:
+        grant_role(user, role, scope=scope, actor=None)
+    return user
+
+
+def report_mandate() -> Mandate:
+    """A report mandate like para 32 of the seed resolution, without reading the seed's text."""
+    resolution = Resolution.objects.create(
+        key="hrc-47-test", number="47/1", kind="resolution", body="HRC", session=47,
+        title="Enhancement of international cooperation in the field of human rights", source="test",
+    )  # fmt: skip
+    paragraph = Paragraph.objects.create(
+        resolution=resolution, kind="operative", sequence=40, position=32, number="32", anchor="op32",
+        text="Requests the High Commissioner to prepare a new report on the work of the Office",
+    )  # fmt: skip
+    return Mandate.objects.create(
+        resolution=resolution, paragraph=paragraph, kind=Mandate.Kind.REPORT, addressee="HC", due_session=50
+    )
+
+
+THREE_QUESTIONS = [
+    QuestionSpec(kind="text", text="How does your State cooperate with others on human rights?"),
+    QuestionSpec(
+        kind="choice", text="Do you have a national mechanism for reporting?", choices=["Yes", "No"]
+    ),
+    QuestionSpec(kind="number", text="How many recommendations did you implement since 2021?"),
+]
+
+
+def open_test_call(mandate: Mandate, desk: User, *, days: int = 10, **flags: bool) -> Call:
+    return services.open_call(
+        actor=desk,
+        mandate=mandate,
+        title="Call for inputs: the report under resolution 47/1, para 32",
+        deadline=timezone.now() + dt.timedelta(days=days),
+        questions=THREE_QUESTIONS,
+        languages=["en", "fr", "es"],
+        **flags,
+    )
+
+
+@pytest.fixture
+def world(reference_data: None) -> World:
+    mandate = report_mandate()
+    users = {
+        "desk": make_user("desk", Role.SECRETARIAT),
+        "focal": make_user("focal", Role.STATE_FOCAL_POINT, "FRA"),
+        "other_focal": make_user("other_focal", Role.STATE_FOCAL_POINT, "DEU"),
+        "ngo": make_user("ngo", Role.CONTRIBUTOR, "Cooperation Watch"),
+        "invitee": make_user("invitee"),
+        "stranger": make_user("stranger"),
+    }
+    call = open_test_call(mandate, users["desk"])
+    services.invite(call, actor=users["desk"], user=users["invitee"], language="fr")
+    return World(
+        mandate=mandate,
+        call=call,
+        questions=list(call.questions.all()),
+        state=State.objects.get(iso3="FRA"),
+        other_state=State.objects.get(iso3="DEU"),
+        users=users,
+    )

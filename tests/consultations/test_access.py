@@ -1,0 +1,182 @@
+"""An unpublished answer, an unpublished attachment and a draft appear nowhere public: not on the pages,
+in the API, in the exports, in the search or in the annex; each reader sees what their role allows."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+
+from hrcoop.consultations import selectors, services
+from hrcoop.consultations.models import Submission, SubmissionAttachment
+from hrcoop.core.models import User
+from tests.consultations.conftest import NGO_WORDS, PUBLIC_WORDS, SECRET_WORDS, World
+
+pytestmark = pytest.mark.django_db
+
+DRAFT_WORDS = "Unfinished draft thoughts quokka"
+
+
+@pytest.fixture
+def answered(world: World) -> World:
+    """France answers: its text kept unpublished, its choice public, one public and one kept document.
+    An invitee answers in the open; Germany leaves a draft; the NGO answers in English."""
+    focal, text_q, choice_q = world.users["focal"], world.questions[0], world.questions[1]
+    france = services.start_submission(world.call, actor=focal, state=world.state, language="fr")
+    services.save_answer(
+        france, actor=focal, question=text_q, value=SECRET_WORDS, language="en", keep_unpublished=True
+    )
+    services.save_answer(france, actor=focal, question=choice_q, value="Yes")
+    services.attach_document(
+        france, actor=focal, upload=SimpleUploadedFile("public-note.pdf", b"%PDF-1.4 public")
+    )
+    services.attach_document(
+        france,
+        actor=focal,
+        upload=SimpleUploadedFile("budget.pdf", b"%PDF-1.4 secret"),
+        keep_unpublished=True,
+    )
+    services.submit(france, actor=focal)
+    for name, words in (("invitee", PUBLIC_WORDS), ("ngo", NGO_WORDS)):
+        submission = services.start_submission(world.call, actor=world.users[name])
+        services.save_answer(submission, actor=world.users[name], question=text_q, value=words, language="en")
+        services.submit(submission, actor=world.users[name])
+    germany = services.start_submission(world.call, actor=world.users["other_focal"], state=world.other_state)
+    services.save_answer(
+        germany, actor=world.users["other_focal"], question=text_q, value=DRAFT_WORDS, language="en"
+    )
+    return world
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def everything_public(client: Client, world: World) -> str:
+    """The text of every public channel of the call, as ``client`` reads it."""
+    pk = world.call.pk
+    parts = [
+        client.get(f"/consultations/{pk}/").content.decode(),
+        client.get("/consultations/").content.decode(),
+        client.get(f"/consultations/{pk}/answers.csv").content.decode("utf-8-sig"),
+        client.get(f"/consultations/{pk}/answers.json").content.decode(),
+        client.get(f"/api/consultations/calls/{pk}/").content.decode(),
+    ]
+    book = load_workbook(io.BytesIO(client.get(f"/consultations/{pk}/answers.xlsx").content))
+    parts.append(json.dumps([list(row) for row in book.active.iter_rows(values_only=True)], default=str))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("reader", [None, "other_focal", "focal", "ngo", "desk"])
+def test_the_public_channels_hold_only_published_answers_whoever_reads(
+    answered: World, reader: str | None
+) -> None:
+    text = everything_public(client_for(answered.users[reader] if reader else None), answered)
+    assert PUBLIC_WORDS in text and NGO_WORDS in text
+    assert SECRET_WORDS not in text
+    assert DRAFT_WORDS not in text
+    assert "public-note.pdf" in text and "budget.pdf" not in text
+
+
+def api_texts(client: Client, world: World) -> list[str]:
+    response = client.get(f"/api/consultations/answers/?call={world.call.pk}")
+    assert response.status_code == 200
+    return [row["value"] for row in response.json()["results"]]
+
+
+def test_the_api_shows_each_reader_what_their_role_allows(answered: World) -> None:
+    users = answered.users
+    public = api_texts(client_for(None), answered)
+    assert sorted(public) == sorted([PUBLIC_WORDS, NGO_WORDS, "Yes"])
+    # Germany's focal point reads its own draft and the published answers, never France's kept answer.
+    assert sorted(api_texts(client_for(users["other_focal"]), answered)) == sorted([*public, DRAFT_WORDS])
+    # France's focal point reads its own kept answer.
+    assert sorted(api_texts(client_for(users["focal"]), answered)) == sorted([*public, SECRET_WORDS])
+    # The secretariat reads everything, drafts included.
+    assert sorted(api_texts(client_for(users["desk"]), answered)) == sorted(
+        [*public, SECRET_WORDS, DRAFT_WORDS]
+    )
+
+
+@pytest.mark.parametrize(
+    ("reader", "sees_kept"), [(None, False), ("other_focal", False), ("focal", True), ("desk", True)]
+)
+def test_a_kept_document_downloads_only_for_its_state_and_the_desk(
+    answered: World, reader: str | None, sees_kept: bool
+) -> None:
+    client = client_for(answered.users[reader] if reader else None)
+    public = SubmissionAttachment.objects.get(name="public-note.pdf")
+    kept = SubmissionAttachment.objects.get(name="budget.pdf")
+    assert client.get(f"/consultations/{answered.call.pk}/documents/{public.pk}/").status_code == 200
+    status = client.get(f"/consultations/{answered.call.pk}/documents/{kept.pk}/").status_code
+    assert status == (200 if sees_kept else 404)
+
+
+@pytest.mark.parametrize("reader", [None, "other_focal", "focal", "desk"])
+def test_search_finds_a_kept_answer_only_for_those_who_may_read_it(
+    answered: World, reader: str | None
+) -> None:
+    actor = answered.users[reader] if reader else None
+    found = {
+        a.text for a, _score in selectors.search_answers(answered.call, "confidential budget", actor=actor)
+    }
+    assert (SECRET_WORDS in found) == (reader in ("focal", "desk"))
+    assert DRAFT_WORDS not in found  # a draft is not an answer yet, even for the desk's search
+
+
+@pytest.mark.parametrize("reader", [None, "other_focal", "focal", "ngo"])
+def test_only_the_secretariat_opens_the_desk(answered: World, reader: str | None) -> None:
+    client = client_for(answered.users[reader] if reader else None)
+    response = client.get(f"/consultations/{answered.call.pk}/desk/")
+    assert response.status_code in (302, 403)
+    assert SECRET_WORDS not in response.content.decode()
+    desk = client_for(answered.users["desk"]).get(f"/consultations/{answered.call.pk}/desk/")
+    assert desk.status_code == 200 and SECRET_WORDS in desk.content.decode()
+
+
+def test_a_call_that_publishes_nothing_shows_no_answer(answered: World) -> None:
+    type(answered.call).objects.filter(pk=answered.call.pk).update(publish_answers=False)
+    text = everything_public(client_for(None), answered)
+    assert PUBLIC_WORDS not in text and NGO_WORDS not in text and "public-note.pdf" not in text
+    assert selectors.contributions_received(answered.call) == []
+
+
+def test_the_annex_lists_the_published_submissions(answered: World) -> None:
+    contributions = selectors.contributions_received(answered.call)
+    assert [(c.respondent, c.kind) for c in contributions] == [
+        ("France", Submission.Kind.STATE),
+        ("invitee", Submission.Kind.INVITEE),
+        ("Cooperation Watch", Submission.Kind.ORGANISATION),
+    ]
+    france = contributions[0]
+    assert france.regional_group == answered.state.regional_group.name  # type: ignore[union-attr]
+    assert answered.state.regional_group_id == "WEOG"
+    # France's only text answer is kept unpublished: its language does not show through the annex.
+    assert france.languages == ("fr",)
+    assert france.url.endswith(f"#submission-{Submission.objects.get(state=answered.state).pk}")
+
+
+def test_the_api_refuses_a_bad_filter_with_the_error_shape(answered: World) -> None:
+    response = client_for(None).get("/api/consultations/answers/?call=abc")
+    body: dict[str, Any] = response.json()
+    assert response.status_code == 400 and body["error"]["where"] == "call"
+
+
+def test_the_para_32_reports_annex_lists_the_calls_published_contributions(answered: World) -> None:
+    from hrcoop.reports.builders.elsewhere import contributions_annex
+
+    year = answered.call.deadline.year
+    section = contributions_annex(year=year)
+    assert section.no_data == ""
+    [table] = section.tables
+    assert [row[0] for row in table.rows] == ["France", "invitee", "Cooperation Watch"]
+    assert [row[2] for row in table.rows] == [c.url for c in selectors.contributions_received(answered.call)]
+    assert contributions_annex(year=year + 1).tables == []  # another year's report: no call of its own
