@@ -18,33 +18,22 @@ from hrcoop.assistance.models import (
     StageClock,
     TransitionRecord,
 )
-from hrcoop.core.admin import ReadOnlyAdmin
+from hrcoop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class TimelineInline(_ReadOnlyInline):
+class TimelineInline(ReadOnlyInline):
     model = TransitionRecord
 
 
-class ClockInline(_ReadOnlyInline):
+class ClockInline(ReadOnlyInline):
     model = StageClock
 
 
-class AttachmentInline(_ReadOnlyInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
 
 
-class ProgressReportInline(_ReadOnlyInline):
+class ProgressReportInline(ReadOnlyInline):
     model = ProgressReport
 
 

@@ -3,40 +3,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from hrcoop.consultations.models import Answer, Call, Invitation, Question, Submission, SubmissionAttachment
-from hrcoop.core.admin import ReadOnlyAdmin
+from hrcoop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class QuestionInline(_ReadOnlyInline):
+class QuestionInline(ReadOnlyInline):
     model = Question
 
 
-class InvitationInline(_ReadOnlyInline):
+class InvitationInline(ReadOnlyInline):
     model = Invitation
 
 
-class AnswerInline(_ReadOnlyInline):
+class AnswerInline(ReadOnlyInline):
     model = Answer
     exclude = ["vector"]
 
 
-class AttachmentInline(_ReadOnlyInline):
+class AttachmentInline(ReadOnlyInline):
     model = SubmissionAttachment
 
 

@@ -28,6 +28,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows shown inside their parent's page, for the same reason as ``ReadOnlyAdmin``."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ApiTokenInline(admin.TabularInline):
     """A user's API tokens, shown only: they are created and revoked through ``hrcoop tokens``."""
 

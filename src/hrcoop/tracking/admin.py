@@ -3,12 +3,9 @@ institutions through the pages, the API and imports (the services), so that ever
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from hrcoop.core.admin import ReadOnlyAdmin
+from hrcoop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from hrcoop.tracking.models import (
     Action,
     Cluster,
@@ -22,31 +19,20 @@ from hrcoop.tracking.models import (
 )
 
 
-class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ClusterInline(_ReadOnlyInline):
+class ClusterInline(ReadOnlyInline):
     model = Cluster
     fields = ["title", "lead_institution"]
 
 
-class IndicatorInline(_ReadOnlyInline):
+class IndicatorInline(ReadOnlyInline):
     model = Indicator
 
 
-class StatusChangeInline(_ReadOnlyInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
 
 
-class EvidenceInline(_ReadOnlyInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
 
 
