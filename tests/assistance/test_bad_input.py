@@ -197,3 +197,24 @@ def test_an_attachment_name_longer_than_200_characters_is_refused_and_leaves_no_
     assert "254 characters long; the limit is 200" in response.json()["error"]["message"]
     assert _state(world) == before
     assert not any(tmp_path.rglob("*.*"))
+
+
+@pytest.mark.django_db
+def test_a_consent_dated_before_the_united_nations_is_refused(world: World) -> None:
+    """Issue 19, defect 21: a consent dated year 1 was accepted (a typing error in the year)."""
+    import datetime as dt
+
+    request = make_request(world)
+    before, consent = _state(world), request.consent_given_at
+    year_one = dt.datetime(1, 1, 2, 12, tzinfo=dt.UTC)
+    with pytest.raises(InvalidInput, match="check the year") as refused:
+        services.record_consent(
+            request,
+            actor=world.users["focal_point"],
+            given_by="Minister",
+            given_at=year_one,
+            reference="NV/1",
+        )
+    assert refused.value.where == "given_at"
+    request.refresh_from_db()
+    assert request.consent_given_at == consent and _state(world) == before

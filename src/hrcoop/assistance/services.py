@@ -43,7 +43,7 @@ from hrcoop.assistance.workflow import TRANSITIONS, WorkflowStep
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.models import Role, RoleAssignment, User
-from hrcoop.core.money import Money
+from hrcoop.core.money import EARLIEST_DAY, Money
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.models import Response as RecommendationResponse
@@ -365,6 +365,12 @@ def record_consent(
         raise InvalidInput(_("the date of consent needs a time zone"), where="given_at")
     if given_at > timezone.now():
         raise InvalidInput(_("consent cannot be dated in the future"), where="given_at")
+    if given_at.date() < EARLIEST_DAY:  # year 1, 1900: a typing error in the year
+        raise InvalidInput(
+            _("consent dated %(day)s is before %(earliest)s: check the year")
+            % {"day": given_at.date(), "earliest": EARLIEST_DAY},
+            where="given_at",
+        )
     request.consent_given_by, request.consent_given_at, request.consent_reference = (
         given_by,
         given_at,
