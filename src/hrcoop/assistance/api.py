@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from hrcoop.assistance import selectors, services
 from hrcoop.assistance.models import AssistanceRequest, ConfidentialField
 from hrcoop.assistance.workflow import TRANSITIONS
+from hrcoop.core.api import validated
 from hrcoop.core.errors import InvalidInput, NotFound
 from hrcoop.core.money import Money
 from hrcoop.reference.models import Fund, State
@@ -187,7 +188,7 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=RequestInputSerializer, responses={201: DetailSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(RequestInputSerializer, request.data)
+        data = validated(RequestInputSerializer, request.data)
         state = State.objects.filter(iso3=str(data["state"]).upper()).first()
         fund = Fund.objects.filter(code=data["fund"]).first()
         if state is None:
@@ -219,7 +220,7 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=TransitionInputSerializer, responses=DetailSerializer)
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, public_id: str) -> Response:
-        data = _validated(TransitionInputSerializer, request.data)
+        data = validated(TransitionInputSerializer, request.data)
         moved = services.apply_transition(
             self._get(public_id),
             data["step"],
@@ -232,7 +233,7 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ConsentInputSerializer, responses=DetailSerializer)
     @action(detail=True, methods=["post"])
     def consent(self, request: Request, public_id: str) -> Response:
-        data = _validated(ConsentInputSerializer, request.data)
+        data = validated(ConsentInputSerializer, request.data)
         moved = services.record_consent(
             self._get(public_id),
             actor=request.user,
@@ -245,7 +246,7 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=AttachmentInputSerializer, responses={201: DetailSerializer})
     @action(detail=True, methods=["post"])
     def attachments(self, request: Request, public_id: str) -> Response:
-        data = _validated(AttachmentInputSerializer, request.data)
+        data = validated(AttachmentInputSerializer, request.data)
         target = self._get(public_id)
         services.add_attachment(target, actor=request.user, upload=data["file"])
         return Response(self._detail(target), status=status.HTTP_201_CREATED)
@@ -253,16 +254,10 @@ class AssistanceRequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ProgressInputSerializer, responses={201: DetailSerializer})
     @action(detail=True, methods=["post"], url_path="progress-reports")
     def progress_reports(self, request: Request, public_id: str) -> Response:
-        data = _validated(ProgressInputSerializer, request.data)
+        data = validated(ProgressInputSerializer, request.data)
         target = self._get(public_id)
         services.add_progress_report(target, actor=request.user, text=data["text"], final=data["final"])
         return Response(self._detail(target), status=status.HTTP_201_CREATED)
-
-
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class TimelinessSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views import defaults
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -26,6 +26,14 @@ from hrcoop.core.errors import DomainError
 
 def error_body(*, status: int, code: str, message: str, where: str = "") -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message, "where": where}}
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """The input ``data`` as ``serializer_class`` validates it; invalid input raises DRF's 400, which
+    ``exception_handler`` answers in the one error shape."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 def _flatten(detail: Any, prefix: str = "") -> list[tuple[str, str]]:

@@ -15,17 +15,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hrcoop.core.api import validated
 from hrcoop.core.errors import InvalidInput, NotFound
 from hrcoop.reference.models import State
 from hrcoop.tracking import clustering, selectors, services
 from hrcoop.tracking.models import Action, ImplementationStatus, Institution, ProgressUpdate
-
-
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
 
 # --- what the API answers ----------------------------------------------------------------------------
 
@@ -201,7 +195,7 @@ class PlanViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=PlanInputSerializer, responses={201: PlanSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(PlanInputSerializer, request.data)
+        data = validated(PlanInputSerializer, request.data)
         plan = services.create_plan(actor=request.user, state=_state(data["state"]), title=data["title"])
         if data["recommendations"]:
             services.add_recommendations(plan, actor=request.user, public_ids=data["recommendations"])
@@ -226,7 +220,7 @@ class PlanViewSet(viewsets.GenericViewSet):
     def clusters(self, request: Request, pk: str) -> Response:
         """Accept clusters (as suggested, or edited): each recommendation sits in one of them."""
         plan = selectors.plan_for(request.user, int(pk))
-        data = _validated(ClustersInputSerializer, request.data)
+        data = validated(ClustersInputSerializer, request.data)
         services.accept_suggestions(
             plan,
             actor=request.user,
@@ -240,7 +234,7 @@ class PlanViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         plan = selectors.plan_for(request.user, int(pk))
-        data = _validated(PublishInputSerializer, request.data)
+        data = validated(PublishInputSerializer, request.data)
         services.publish_plan(plan, actor=request.user, published=data["published"])
         return Response(self._record(plan.pk))
 
@@ -266,7 +260,7 @@ class ProgressUpdateViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=ProgressUpdateInputSerializer, responses={201: UpdateSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(ProgressUpdateInputSerializer, request.data)
+        data = validated(ProgressUpdateInputSerializer, request.data)
         if "documents" in request.FILES:
             data["documents"] = request.FILES.getlist("documents")
         update = services.post_progress(
@@ -285,7 +279,7 @@ class ProgressUpdateViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReviewInputSerializer, responses=UpdateSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
-        data = _validated(ReviewInputSerializer, request.data)
+        data = validated(ReviewInputSerializer, request.data)
         update = services.review_progress(
             selectors.update_for(request.user, int(pk)),
             actor=request.user,
@@ -315,6 +309,6 @@ class InstitutionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=InstitutionInputSerializer, responses={201: InstitutionSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(InstitutionInputSerializer, request.data)
+        data = validated(InstitutionInputSerializer, request.data)
         institution = services.create_institution(actor=request.user, state=_state(data.pop("state")), **data)
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
