@@ -23,7 +23,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import count, islice
 from pathlib import Path
 from typing import Any
 
@@ -129,16 +129,21 @@ def public_id_for(key: str) -> str:
     return "R" + "".join(_BASE32[(bits >> shift) & 31] for shift in range(45, -1, -5))
 
 
-def public_ids_for(stem: str, key: str) -> tuple[str, str]:
-    """A new record's public id, and the one it takes if another record already has the first.
+def public_id_choices(stem: str, key: str) -> Iterator[str]:
+    """A new record's public ids, in order of preference: it takes the first no record has.
 
-    The id comes from the identity stem, without the response, so that it does not depend on when
+    The first comes from the identity stem, without the response, so that it does not depend on when
     the response arrived: a record imported as pending and answered later, and the same record
     imported answered at once, have one id on every installation. Only a recommendation that the
     State answered in two ways (two records of one stem: UPR Info's rows of one text with different
-    responses) needs the second id, made from its identity key, for the records after the first.
+    responses) needs the next, made from its identity key. That one can be taken too, by a record
+    made under the same key whose response later changed (it keeps its id); the ones after it are
+    numbered, and stay the same on every installation that imported the same files in order.
     """
-    return public_id_for(hashlib.sha256(stem.encode()).hexdigest()), public_id_for(key)
+    yield public_id_for(hashlib.sha256(stem.encode()).hexdigest())
+    yield public_id_for(key)
+    for number in count(1):
+        yield public_id_for(hashlib.sha256(f"{key}#{number}".encode()).hexdigest())
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -549,16 +554,18 @@ class _FileImport:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         new_keys = [key for key in batch if key not in existing]
         new_ids = reserve_ids(Recommendation, len(new_keys))
-        choices = {key: public_ids_for(batch[key].stem, key) for key in new_keys}
-        taken = {
-            public_id
-            for public_id, _ in rows_by_key(
-                Recommendation, "public_id", [first for first, _ in choices.values()], ["id"]
-            )
-        }
-        for key, (first, second) in choices.items():
-            self.public_ids[key] = second if first in taken else first
-            taken.add(self.public_ids[key])
+        choices = {key: public_id_choices(batch[key].stem, key) for key in new_keys}
+        preferred = {key: [next(ids), next(ids)] for key, ids in choices.items()}
+        wanted = [public_id for pair in preferred.values() for public_id in pair]
+        taken = {public_id for public_id, _ in rows_by_key(Recommendation, "public_id", wanted, ["id"])}
+        for key, pair in preferred.items():
+            public_id = next((p for p in pair if p not in taken), None)
+            while public_id is None:  # both taken: rare enough to ask the database one id at a time
+                candidate = next(choices[key])
+                if candidate not in taken and not Recommendation.objects.filter(public_id=candidate).exists():
+                    public_id = candidate
+            self.public_ids[key] = public_id
+            taken.add(public_id)
         insert_rows(
             Recommendation,
             ["id", *RECORD_FIELDS, "identity_key", "public_id", "first_import", "created_at", "updated_at"],
