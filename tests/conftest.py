@@ -141,8 +141,11 @@ def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bro
     API runs its loop in a greenlet). Left open, it kept PostgreSQL from dropping the test database
     at the end of the run ("being accessed by other users"), so it is closed here.
     """
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An assertion waits up to 30 s for the page to show what it expects (Playwright's default is 5 s):
+    # CI shares two cores with other work, and a server answer that took 6 s failed a correct journey.
+    expect.set_options(timeout=30_000)
     monkeypatch.setenv(
         "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
     )  # the live server's ORM runs beside Playwright's loop
