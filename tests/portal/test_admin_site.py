@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.test import Client
+from django.contrib.admin import ModelAdmin
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from hrcoop.core.models import AuditChainHead, DataVersion, User
@@ -43,3 +44,25 @@ def test_every_admin_list_opens(reference_data: None, client: Client) -> None:
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
+
+
+def test_the_admin_writes_our_data_only_through_the_services(reference_data: None) -> None:
+    """Services are the only writers (docs/architecture.md): an admin page of our models that lets an
+    operator add, change or delete does it through a service (so it is audited and the domain events
+    fire), or it is read-only. Users are Django's own, with their roles granted through a service."""
+    request = RequestFactory().get("/")
+    request.user = User.objects.create_superuser("operator", password="x" * 12)
+    writers = {
+        "add": ("has_add_permission", "save_model"),
+        "change": ("has_change_permission", "save_model"),
+        "delete": ("has_delete_permission", "delete_model"),
+    }
+    direct = [
+        f"{model._meta.label} ({what})"
+        for model, model_admin in admin.site._registry.items()
+        if model in our_models() and model is not User
+        for what, (permission, method) in writers.items()
+        if getattr(model_admin, permission)(request)
+        and getattr(type(model_admin), method) is getattr(ModelAdmin, method)
+    ]
+    assert direct == []

@@ -61,9 +61,15 @@ class ServiceLevelAdmin(admin.ModelAdmin):
 
 @admin.register(BoardSession)
 class BoardSessionAdmin(admin.ModelAdmin):
+    """Sessions are scheduled through ``services.schedule_board_session`` (audited); they are neither
+    changed nor deleted here, as requests on their agenda refer to them."""
+
     list_display = ["title", "fund", "starts_on"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def save_model(self, request: HttpRequest, obj: BoardSession, form: Any, change: bool) -> None:

@@ -13,7 +13,7 @@ from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.cli import print_json
 from hrcoop.core.errors import NotFound
 from hrcoop.core.models import User
-from hrcoop.reference.models import Fund
+from hrcoop.reference.selectors import fund_for
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="Requests for assistance.")
 
@@ -55,15 +55,6 @@ def _operator(username: str) -> User:
     return user
 
 
-def _fund(code: str) -> Fund:
-    fund = Fund.objects.filter(code=code).first()
-    if fund is None:
-        raise NotFound(
-            f"no fund {code!r}: funds are {', '.join(Fund.objects.values_list('code', flat=True))}"
-        )
-    return fund
-
-
 @app.command("service-level")
 def service_level(
     fund: str = typer.Argument(..., help="Fund code"),
@@ -73,7 +64,7 @@ def service_level(
 ) -> None:
     """Set a fund's service level for a stage (audited)."""
     level = services.set_service_level(
-        actor=_operator(as_user), fund=_fund(fund), stage=stage, working_days=working_days
+        actor=_operator(as_user), fund=fund_for(fund), stage=stage, working_days=working_days
     )
     print_json({"fund": level.fund_id, "stage": level.stage, "working_days": level.working_days})
 
@@ -87,6 +78,6 @@ def board_session(
 ) -> None:
     """Schedule a session of a fund's board; decisions become due by it (audited)."""
     session = services.schedule_board_session(
-        actor=_operator(as_user), fund=_fund(fund), starts_on=dt.date.fromisoformat(starts_on), title=title
+        actor=_operator(as_user), fund=fund_for(fund), starts_on=dt.date.fromisoformat(starts_on), title=title
     )
     print_json({"fund": session.fund_id, "starts_on": session.starts_on, "title": session.title})

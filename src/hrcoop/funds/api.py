@@ -20,7 +20,7 @@ from hrcoop.core.money import Money
 from hrcoop.funds import services
 from hrcoop.funds.metrics import donor_base
 from hrcoop.funds.models import Donor, Posting
-from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, fund_for
+from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances
 from hrcoop.funds.statements import (
     allocations_per_request,
     contributions_by_donor,
@@ -28,6 +28,7 @@ from hrcoop.funds.statements import (
     pledges_outstanding,
 )
 from hrcoop.reference.models import Fund
+from hrcoop.reference.selectors import fund_for
 
 _rows = serializers.ListField(child=serializers.DictField())
 _fund_fields = {

@@ -46,14 +46,6 @@ class Balance:
         return Money(getattr(self, field), self.currency)
 
 
-def fund_for(code: str) -> Fund:
-    """The fund with this code, for everyone (funds and their figures are public), or ``NotFound``."""
-    fund = Fund.objects.filter(code=code).first()
-    if fund is None:
-        raise NotFound(_("there is no fund %(code)r") % {"code": code}, where="fund")
-    return fund
-
-
 def fund_balances(fund: Fund) -> list[Balance]:
     """One ``Balance`` per currency in which the fund has any account, the fund's own currency first."""
     by_currency: dict[str, dict[str, int]] = defaultdict(dict)

@@ -33,8 +33,9 @@ from hrcoop.funds import ledger
 from hrcoop.funds.classification import is_traditional
 from hrcoop.funds.ledger import checked_input, event_service, post
 from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
-from hrcoop.funds.selectors import fund_for, live_allocations
+from hrcoop.funds.selectors import live_allocations
 from hrcoop.reference.models import Fund, Organisation, State
+from hrcoop.reference.selectors import fund_for
 
 FUNDABLE = (Status.APPROVED, Status.APPROVED_WITH_CHANGES)
 TOP_UP = (Status.FUNDED, Status.IN_IMPLEMENTATION)

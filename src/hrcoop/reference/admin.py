@@ -125,7 +125,10 @@ class SdgTargetAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FundAdmin(ReadOnlyAdmin):
+    """Funds are added by the secretariat at ``/funds/new/`` (``funds.services.create_fund``, which
+    checks the code and the currency and audits the addition); the admin only shows them."""
+
     list_display = ["code", "name", "currency"]
 
 

@@ -11,9 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hrcoop.core.money import Money
-from hrcoop.funds.selectors import donor_label, fund_for
+from hrcoop.funds.selectors import donor_label
 from hrcoop.funds.statements import contributions_by_donor, income_and_expenditure
 from hrcoop.reference.models import Fund
+from hrcoop.reference.selectors import fund_for
 from hrcoop.reports import charts
 from hrcoop.reports.builders import assistance
 from hrcoop.reports.builders.common import check_year
