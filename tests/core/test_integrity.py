@@ -53,11 +53,11 @@ def test_the_daily_check_alerts_the_administrators_only_when_something_is_wrong(
     RoleAssignment.objects.create(user=operator, role=Role.ADMIN)
     User.objects.create_user("secretary", email="sec@example.org")
 
-    assert verify_integrity.call() == {"audit": 0, "emails": 0}
+    assert verify_integrity.call() == {"audit": 0, "funds": 0, "emails": 0}
     assert mail.outbox == []
 
     AuditEvent.objects.filter(pk=events[-1].pk).delete()
-    assert verify_integrity.call() == {"audit": 1, "emails": 2}
+    assert verify_integrity.call() == {"audit": 1, "funds": 0, "emails": 2}
     [alert] = mail.outbox
     assert alert.to == ["ops@example.org", "root@example.org"]
     assert "INTEGRITY ALERT: audit" in alert.subject

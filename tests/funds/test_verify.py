@@ -75,3 +75,18 @@ def test_a_posting_edited_consistently_is_still_caught(books: Posting) -> None:
     result = verify()
     assert result.exit_code == 1
     assert f"posting {books.pk} has other lines than its audit event recorded" in result.output
+
+
+def test_the_daily_task_checks_the_books_and_alerts(books: Posting) -> None:
+    from django.core import mail
+
+    from hrcoop.core.tasks import verify_integrity
+
+    User.objects.create_superuser("root", email="root@example.org", password="x" * 12)
+    assert verify_integrity.call()["funds"] == 0
+    cash = books.lines.get(account__kind=Account.Kind.CASH)
+    Line.objects.filter(pk=cash.pk).update(amount=F("amount") + 1)
+    assert verify_integrity.call()["funds"] >= 1
+    [alert] = mail.outbox
+    assert "INTEGRITY ALERT: funds" in alert.subject
+    assert f"posting {books.pk} does not sum to zero in USD" in alert.body

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HRCOOP_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -20,6 +22,14 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_choice(name: str, choices: dict[str, str], default: str) -> str:
+    """The value ``choices`` maps the variable to; a value it does not know stops the start, naming them."""
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: one of {', '.join(sorted(choices))}")
+    return choices[value]
 
 
 def _secret_key() -> str:
@@ -61,6 +71,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
+    "django_prometheus",
     "hrcoop.core",
     "hrcoop.reference",
     "hrcoop.recommendations",
@@ -78,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: Prometheus counts every request and its latency, whatever answers it.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -93,6 +108,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout raised anywhere above into its answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "hrcoop.config.urls"
@@ -155,6 +171,7 @@ HTTPS = _env_bool("HRCOOP_HTTPS", False)
 if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe the servers over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("HRCOOP_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -216,6 +233,25 @@ else:
     # long analytic queries, not for a web request: off, the p95 of bench/search.py at a million
     # records went from 244 to 226 ms (its cost estimates crossed the JIT threshold, compiling 5-20 ms).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1 -c jit=off"
+# A read replica (HRCOOP_REPLICA_URL, e.g. PostgreSQL streaming replication): the pages and API answers
+# that only read, and are not right after the visitor's own write, read from it (core/replica.py).
+if replica_url := os.environ.get("HRCOOP_REPLICA_URL", "").strip():
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            replica_url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["hrcoop.core.replica.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
+        "hrcoop.core.replica.ReplicaMiddleware",
+    )
+# How long after a visitor's own write their reads stay on the primary (the replica's lag, with margin).
+HRCOOP_REPLICA_LAG_SECONDS = int(os.environ.get("HRCOOP_REPLICA_LAG_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Internationalisation: the six official UN languages -----------------------------------------------
@@ -251,23 +287,36 @@ EMAIL_BACKEND = os.environ.get("HRCOOP_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = os.environ.get("HRCOOP_FROM_EMAIL", "hrcoop@localhost")
 
 # --- Background tasks ----------------------------------------------------------------------------------
-# The database backend needs no extra server; "immediate" runs tasks in-process (tests, small sites).
-_TASK_BACKENDS = {
-    "database": "django_tasks_db.DatabaseBackend",
-    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-}
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("HRCOOP_TASK_BACKEND", "database")]}}
+# The database backend needs no extra server; "immediate" runs tasks in-process (tests, small sites);
+# "rq" queues them in Redis (HRCOOP_REDIS_URL) for any number of `hrcoop rqworker` processes, on any
+# machine (docs/deploy.md).
+TASK_BACKEND = _env_choice(
+    "HRCOOP_TASK_BACKEND",
+    {
+        "database": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        "rq": "django_tasks_rq.RQBackend",
+    },
+    "database",
+)
+TASKS = {"default": {"BACKEND": TASK_BACKEND, "QUEUES": ["default"]}}
+REDIS_URL = os.environ.get("HRCOOP_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A task may run for an hour (a report over the whole registry, a full reindex) before RQ stops it.
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- REST API ------------------------------------------------------------------------------------------
 # Public API answers are cached by registry version (recommendations/api.py): never stale, so the only
-# setting is how long an unused answer is kept. Per process by default; point CACHES at a shared cache
-# (Redis, memcached) when several servers answer.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+# setting is how long an unused answer is kept. Per process by default; with several servers,
+# HRCOOP_CACHE_URL names a Redis cache that every worker of every server shares (docs/deploy.md).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
 }
+if cache_url := os.environ.get("HRCOOP_CACHE_URL", "").strip():
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": cache_url,
+        "KEY_PREFIX": "hrcoop",
+    }
 HRCOOP_API_CACHE_SECONDS = int(os.environ.get("HRCOOP_API_CACHE_SECONDS", "600"))
 # Large exports (recommendations/exports.py) an anonymous address may ask for: "N/minute|hour|day".
 HRCOOP_EXPORT_RATE = os.environ.get("HRCOOP_EXPORT_RATE", "10/hour")
@@ -312,9 +361,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to standard error, as text for a person or, with HRCOOP_LOG_FORMAT=json, one JSON object per
+# line for a log collector (python-json-logger). gunicorn's own logs follow (config/gunicorn.py).
+LOG_FORMATTERS = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+_log_format = _env_choice("HRCOOP_LOG_FORMAT", {"text": "text", "json": "json"}, "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"default": LOG_FORMATTERS[_log_format]},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HRCOOP_LOG_LEVEL", "WARNING")},
 }
+# Prometheus metrics at /metrics, for a scraper that sends "Authorization: Bearer <HRCOOP_METRICS_TOKEN>";
+# without a token the page does not exist. Several worker processes: docs/deploy.md (multiprocess mode).
+HRCOOP_METRICS_TOKEN = os.environ.get("HRCOOP_METRICS_TOKEN", "").strip()

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from hrcoop.core import health, metrics
 from hrcoop.core.api import ApiRoot
 from hrcoop.portal import accounts
 
@@ -15,6 +16,9 @@ handler404 = "hrcoop.core.api.page_not_found"
 handler500 = "hrcoop.core.api.server_error"
 
 urlpatterns = [
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,7 +1,7 @@
 """The integrity checks the platform runs every day, and whom it alerts when one fails.
 
 ``core`` sits below every app (DESIGN.md §3), so it cannot call an app's own check; an app adds its check
-with ``register_check`` from its ``AppConfig.ready`` (the funds' ledger verification would do so), and
+with ``register_check`` from its ``AppConfig.ready`` (the funds register their books' check), and
 the daily task runs them all. A check returns the problems it found, first first; empty means intact.
 """
 

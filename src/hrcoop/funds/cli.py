@@ -10,7 +10,7 @@ import typer
 from hrcoop.core.cli import print_json
 from hrcoop.funds import iati
 from hrcoop.funds.models import Line, Posting
-from hrcoop.funds.selectors import ledger_problems, tampered_postings
+from hrcoop.funds.selectors import books_problems
 
 export_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="Open-data exports.")
 
@@ -41,7 +41,7 @@ def verify() -> None:
     Every posting sums to zero per currency, every balance is the sum of its lines, no rule of the
     books is broken, and every posting is as its audit event recorded it.
     """
-    problems = ledger_problems() + tampered_postings()
+    problems = books_problems()
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         typer.echo(f"the books are not sound: {problems[0]}{more}", err=True)

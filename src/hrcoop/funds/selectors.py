@@ -118,6 +118,12 @@ def ledger_problems(*, fund: Fund | None = None) -> list[str]:
     return problems
 
 
+def books_problems() -> list[str]:
+    """The whole check of the books, ``hrcoop funds verify``'s and the daily task's: the rules of the
+    ledger first, then postings that differ from their audit events."""
+    return ledger_problems() + tampered_postings()
+
+
 def tampered_postings() -> list[str]:
     """Postings that differ from what their audit events recorded (empty when none does): a line
     edited, added or removed, a posting without its event or an event without its posting.
