@@ -17,7 +17,15 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hrcoop.consultations.models import Answer, Call, Question, Submission, SubmissionAttachment
+from hrcoop.consultations.models import (
+    UN_LANGUAGES,
+    Answer,
+    Call,
+    Invitation,
+    Question,
+    Submission,
+    SubmissionAttachment,
+)
 from hrcoop.core.models import Role
 from hrcoop.core.roles import Actor, has_role, scopes_of
 from hrcoop.recommendations.search.embeddings import dequantise, encode
@@ -133,6 +141,32 @@ def contributions_received(call: Call) -> list[Contribution]:
 
 
 # --- the secretariat's desk --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """An invitation as the desk lists it, with where the invitee's submission stands."""
+
+    invitation: Invitation
+    submission: Submission | None
+
+    @property
+    def language_name(self) -> str:
+        code = self.invitation.language
+        return str(UN_LANGUAGES.get(code, code))
+
+    @property
+    def answered(self) -> bool:
+        return self.submission is not None and self.submission.status == Submission.Status.SUBMITTED
+
+
+def invitation_rows(call: Call) -> list[InvitationRow]:
+    """Who was invited to ``call``, most recent first, each with their submission (a draft or sent)."""
+    submissions = {s.author_id: s for s in call.submissions.filter(state__isnull=True)}
+    return [
+        InvitationRow(invitation=invitation, submission=submissions.get(invitation.user_id))
+        for invitation in call.invitations.select_related("user").order_by("-invited_at", "-pk")
+    ]
 
 
 @dataclass(frozen=True)
