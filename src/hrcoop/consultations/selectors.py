@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -266,10 +267,11 @@ def search_answers(call: Call, query: str, *, actor: Actor, limit: int = 20) -> 
 
 def contributions_to_report(*, year: int) -> list[tuple[str, str, str]]:
     """For the reports' annex "Contributions received": the published contributions to the calls for
-    inputs whose deadline fell in ``year``, as (contributor, kind of contributor, link), late ones said so."""
+    inputs whose deadline fell in ``year``, as (contributor, kind of contributor, link), late ones said so.
+    The link is absolute: a report is read as a PDF or a file, away from the site."""
     rows = []
     for call in Call.objects.filter(deadline__year=year).order_by("deadline", "pk"):
         for c in contributions_received(call):
             kind = _("%(kind)s (late)") % {"kind": c.kind_label} if c.late else c.kind_label
-            rows.append((c.respondent, kind, c.url))
+            rows.append((c.respondent, kind, settings.SITE_URL + c.url))
     return rows
