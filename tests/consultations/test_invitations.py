@@ -71,9 +71,11 @@ def test_inviting_a_stranger_by_email_opens_an_account_without_a_role_and_writes
 
 def test_inviting_someone_with_an_account_invites_that_account(world: World) -> None:
     stranger = world.users["stranger"]
-    desk_client(world).post(url(world), {"email": "STRANGER@example.org", "language": "en"})
+    desk_client(world).post(
+        url(world), {"email": "STRANGER@example.org", "organisation": "Ana Stranger", "language": "en"}
+    )
     assert Invitation.objects.filter(call=world.call, user=stranger).exists()
-    assert services.start_submission(world.call, actor=stranger).respondent == "stranger"
+    assert services.start_submission(world.call, actor=stranger).respondent == "Ana Stranger"
 
 
 def test_the_page_lists_who_was_invited_when_and_whether_they_answered(world: World) -> None:
@@ -95,9 +97,10 @@ def test_the_page_lists_who_was_invited_when_and_whether_they_answered(world: Wo
 @pytest.mark.parametrize(
     ("form", "status", "message"),
     [
-        ({"email": "not an address", "language": "en"}, 400, "Enter a valid email address."),
-        ({"email": "invitee@example.org", "language": "en"}, 409, "already invited to this call"),
-        ({"email": "new@example.org", "language": "de"}, 400, "Select a valid choice."),
+        ({"email": "not an address", "organisation": "X", "language": "en"}, 400, "Enter a valid email"),
+        ({"email": "invitee@example.org", "organisation": "X", "language": "en"}, 409, "already invited"),
+        ({"email": "new@example.org", "organisation": "X", "language": "de"}, 400, "Select a valid choice"),
+        ({"email": "new@example.org", "language": "en"}, 400, "This field is required."),
     ],
 )
 def test_bad_input_is_a_form_error_and_changes_nothing(
@@ -114,7 +117,9 @@ def test_bad_input_is_a_form_error_and_changes_nothing(
 def test_a_closed_call_invites_nobody_more(world: World) -> None:
     services.close_call(world.call, actor=world.users["desk"])
     before = snapshot()
-    response = desk_client(world).post(url(world), {"email": "late@example.org", "language": "fr"})
+    response = desk_client(world).post(
+        url(world), {"email": "late@example.org", "organisation": "Late Institute", "language": "fr"}
+    )
     assert response.status_code == 409
     assert "is closed: nobody more can be invited" in response.content.decode()
     assert snapshot() == before
@@ -125,12 +130,13 @@ def test_only_the_secretariat_sees_and_uses_the_invitations(world: World) -> Non
         client = Client()
         client.force_login(world.users[name])
         assert client.get(url(world)).status_code == 403
-        assert client.post(url(world), {"email": "x@example.org", "language": "en"}).status_code == 403
+        form = {"email": "x@example.org", "organisation": "X", "language": "en"}
+        assert client.post(url(world), form).status_code == 403
     assert Client().get(url(world)).status_code == 302
     with pytest.raises(Forbidden):
         services.invite_by_email(
             world.call, actor=world.users["focal"], email="x@example.org", language="en",
-            link_for=lambda user, token: token,
+            organisation="X", link_for=lambda user, token: token,
         )  # fmt: skip
     assert not User.objects.filter(email="x@example.org").exists()
 

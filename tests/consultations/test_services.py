@@ -332,3 +332,15 @@ def test_the_invitation_is_written_after_commit_in_the_invitees_language(
     assert message.to == ["stranger@example.org"]
     assert message.subject == f"[hrcoop] Invitation à répondre : {world.call.title}"
     assert "Le secrétariat vous invite" in message.body
+
+
+def test_the_focal_point_who_submits_a_colleagues_draft_is_acknowledged_too(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    colleague = make_user("colleague", Role.STATE_FOCAL_POINT, "FRA")
+    submission = services.start_submission(world.call, actor=world.users["focal"], state=world.state)
+    services.save_answer(submission, actor=colleague, question=world.questions[1], value="Yes")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(submission, actor=colleague)
+    [message] = mail.outbox
+    assert sorted(message.to) == ["colleague@example.org", "focal@example.org"]

@@ -79,10 +79,12 @@ class InvitationForm(forms.Form):
 
     email = forms.EmailField(label=_("E-mail address"))
     organisation = forms.CharField(
-        label=_("Organisation"),
-        required=False,
+        label=_("Answers for"),
         max_length=ORGANISATION_NAME_LENGTH,
-        help_text=_("The answer is published under this name; under the person's own name when empty."),
+        help_text=_(
+            "The organisation, or the person's name, the answer is published under; the e-mail address "
+            "is never published."
+        ),
     )
     language = forms.ChoiceField(
         label=_("Language of the invitation and the reminders"), choices=list(UN_LANGUAGES.items())

@@ -91,7 +91,7 @@ class Invitation(models.Model):
     organisation = models.CharField(
         max_length=ORGANISATION_NAME_LENGTH,
         blank=True,
-        help_text="Whom the invitee answers for; their own name when empty",
+        help_text="Whom the invitee answers for (an organisation, a name); their account's name if empty",
     )
     language = models.CharField(max_length=10, default="en")
     invited_at = models.DateTimeField()

@@ -223,10 +223,11 @@ def invite_by_email(
     actor: Actor,
     email: str,
     language: str,
-    organisation: str = "",
+    organisation: str,
     link_for: Callable[[User, str], str],
 ) -> Invitation:
-    """Invite whoever holds ``email``; a person without an account gets one, with no role.
+    """Invite whoever holds ``email`` to answer for ``organisation`` (or a person's name, never the
+    address: it is what the public page shows); a person without an account gets one, with no role.
 
     The new account is opened by ``core.accounts.invite`` (its e-mail carries the link to choose a
     password, built by ``link_for``); it can do nothing but answer the calls it is invited to.
@@ -239,6 +240,14 @@ def invite_by_email(
     except ValidationError as exc:
         raise InvalidInput(_("%(email)r is not an e-mail address") % {"email": email}, where="email") from exc
     organisation = organisation.strip()
+    if not organisation:
+        raise InvalidInput(
+            _(
+                "name the organisation or the person the answer is published under: an e-mail address is "
+                "never published"
+            ),
+            where="organisation",
+        )
     _check_invitation(call, language=language, organisation=organisation)
     holders = list(User.objects.filter(email__iexact=email).order_by("pk")[:2])
     if len(holders) > 1:
@@ -537,6 +546,6 @@ def submit(submission: Submission, *, actor: Actor) -> Submission:
         target=submission,
         data={"call": submission.call_id, "late": submission.late},
     )
-    submission_id = submission.pk
-    transaction.on_commit(lambda: send_acknowledgement.enqueue(submission_id))
+    submission_id, submitter_id = submission.pk, user.pk
+    transaction.on_commit(lambda: send_acknowledgement.enqueue(submission_id, submitter_id))
     return submission

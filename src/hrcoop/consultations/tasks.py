@@ -31,10 +31,13 @@ def _link(call: Call, language: str) -> str:
 
 
 @task()
-def send_acknowledgement(submission_id: int) -> int:
-    """Tell the author that the secretariat received their submission (and whether it came late)."""
+def send_acknowledgement(submission_id: int, submitter_id: int | None = None) -> int:
+    """Tell the author, and the focal point who submitted when a colleague started the State's draft,
+    that the secretariat received the submission (and whether it came late)."""
     submission = Submission.objects.select_related("call", "author").get(pk=submission_id)
-    if not submission.author.email:
+    people = [submission.author, *User.objects.filter(pk=submitter_id).exclude(pk=submission.author_id)]
+    recipients = [person.email for person in people if person.email]
+    if not recipients:
         return 0
     with translation.override(_PAGE_LANGUAGE.get(submission.language, submission.language)):
         subject = _("[hrcoop] Submission received: %(title)s") % {"title": submission.call.title}
@@ -52,7 +55,7 @@ def send_acknowledgement(submission_id: int) -> int:
         subject=subject,
         message=body + "\n\n" + _link(submission.call, submission.language),
         from_email=None,
-        recipient_list=[submission.author.email],
+        recipient_list=recipients,
     )
     return 1
 
