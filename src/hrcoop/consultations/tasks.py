@@ -35,7 +35,9 @@ def send_acknowledgement(submission_id: int, submitter_id: int | None = None) ->
     """Tell the author, and the focal point who submitted when a colleague started the State's draft,
     that the secretariat received the submission (and whether it came late)."""
     submission = Submission.objects.select_related("call", "author").get(pk=submission_id)
-    people = [submission.author, *User.objects.filter(pk=submitter_id).exclude(pk=submission.author_id)]
+    people = [submission.author]
+    if submitter_id is not None and submitter_id != submission.author_id:
+        people += User.objects.filter(pk=submitter_id)
     recipients = [person.email for person in people if person.email]
     if not recipients:
         return 0
