@@ -121,7 +121,7 @@ def test_a_closed_call_invites_nobody_more(world: World) -> None:
         url(world), {"email": "late@example.org", "organisation": "Late Institute", "language": "fr"}
     )
     assert response.status_code == 409
-    assert "is closed: nobody more can be invited" in response.content.decode()
+    assert f"call {world.call.pk} is closed: nobody more can be invited" in response.content.decode()
     assert snapshot() == before
 
 
