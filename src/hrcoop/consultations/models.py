@@ -165,6 +165,11 @@ class Answer(models.Model):
         return f"answer of {self.submission_id} to {self.question_id}"
 
     @property
+    def language_name(self) -> str:
+        """The answer's language by name, in the reader's language ("French", "français")."""
+        return str(UN_LANGUAGES.get(self.language, self.language))
+
+    @property
     def value(self) -> str:
         """The answer as a person reads it, whatever the kind of its question."""
         if self.number is not None:
