@@ -8,12 +8,13 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
 from hrcoop.consultations import selectors, services
-from hrcoop.consultations.models import Submission, SubmissionAttachment
+from hrcoop.consultations.models import Answer, Submission, SubmissionAttachment
 from hrcoop.core.models import User
 from tests.consultations.conftest import NGO_WORDS, PUBLIC_WORDS, SECRET_WORDS, World
 
@@ -92,22 +93,32 @@ def api_texts(client: Client, world: World) -> list[str]:
     return [row["value"] for row in response.json()["results"]]
 
 
-def test_the_api_shows_each_reader_what_their_role_allows(answered: World) -> None:
-    users = answered.users
-    public = api_texts(client_for(None), answered)
-    assert sorted(public) == sorted([PUBLIC_WORDS, NGO_WORDS, "Yes"])
-    # Germany's focal point reads its own draft and the published answers, never France's kept answer.
-    assert sorted(api_texts(client_for(users["other_focal"]), answered)) == sorted([*public, DRAFT_WORDS])
-    # France's focal point reads its own kept answer.
-    assert sorted(api_texts(client_for(users["focal"]), answered)) == sorted([*public, SECRET_WORDS])
-    # The secretariat reads everything, drafts included.
-    assert sorted(api_texts(client_for(users["desk"]), answered)) == sorted(
-        [*public, SECRET_WORDS, DRAFT_WORDS]
-    )
+PUBLISHED = [PUBLIC_WORDS, NGO_WORDS, "Yes"]
 
 
 @pytest.mark.parametrize(
-    ("reader", "sees_kept"), [(None, False), ("other_focal", False), ("focal", True), ("desk", True)]
+    ("reader", "also_sees"),
+    [
+        (None, []),
+        ("other_focal", [DRAFT_WORDS]),  # Germany's own draft, not France's kept answer
+        ("ngo", []),
+        ("focal", [SECRET_WORDS]),  # France's focal point reads their own kept answer
+        ("desk", [SECRET_WORDS, DRAFT_WORDS]),  # the secretariat reads everything, drafts included
+    ],
+)
+def test_the_api_shows_each_reader_what_their_role_allows(
+    answered: World, reader: str | None, also_sees: list[str]
+) -> None:
+    client = client_for(answered.users[reader] if reader else None)
+    assert sorted(api_texts(client, answered)) == sorted([*PUBLISHED, *also_sees])
+    kept = Answer.objects.get(text=SECRET_WORDS)
+    status = client.get(f"/api/consultations/answers/{kept.pk}/").status_code
+    assert status == (200 if SECRET_WORDS in also_sees else 404)
+
+
+@pytest.mark.parametrize(
+    ("reader", "sees_kept"),
+    [(None, False), ("other_focal", False), ("ngo", False), ("focal", True), ("desk", True)],
 )
 def test_a_kept_document_downloads_only_for_its_state_and_the_desk(
     answered: World, reader: str | None, sees_kept: bool
@@ -120,7 +131,17 @@ def test_a_kept_document_downloads_only_for_its_state_and_the_desk(
     assert status == (200 if sees_kept else 404)
 
 
-@pytest.mark.parametrize("reader", [None, "other_focal", "focal", "desk"])
+@pytest.mark.parametrize("reader", ["other_focal", "ngo", "invitee", "focal"])
+def test_the_answer_page_shows_a_respondent_only_their_own_submission(answered: World, reader: str) -> None:
+    page = client_for(answered.users[reader]).get(f"/consultations/{answered.call.pk}/answer/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert (SECRET_WORDS in text) == (reader == "focal")
+    assert ("budget.pdf" in text) == (reader == "focal")
+    assert (DRAFT_WORDS in text) == (reader == "other_focal")
+
+
+@pytest.mark.parametrize("reader", [None, "other_focal", "ngo", "focal", "desk"])
 def test_search_finds_a_kept_answer_only_for_those_who_may_read_it(
     answered: World, reader: str | None
 ) -> None:
@@ -130,6 +151,9 @@ def test_search_finds_a_kept_answer_only_for_those_who_may_read_it(
     }
     assert (SECRET_WORDS in found) == (reader in ("focal", "desk"))
     assert DRAFT_WORDS not in found  # a draft is not an answer yet, even for the desk's search
+    # The search box is the desk's: anyone else is turned away before a query runs.
+    response = client_for(actor).get(f"/consultations/{answered.call.pk}/desk/?q=confidential+budget")
+    assert (SECRET_WORDS in response.content.decode()) == (reader == "desk")
 
 
 @pytest.mark.parametrize("reader", [None, "other_focal", "focal", "ngo"])
@@ -164,6 +188,17 @@ def test_the_annex_lists_the_published_submissions(answered: World) -> None:
     assert france.url.endswith(f"#submission-{Submission.objects.get(state=answered.state).pk}")
 
 
+def test_the_command_line_export_holds_only_published_answers(
+    answered: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import run_cli
+
+    code, out, _err = run_cli(capsys, "consultations", "export", str(answered.call.pk))
+    assert code == 0
+    assert PUBLIC_WORDS in out and NGO_WORDS in out
+    assert SECRET_WORDS not in out and DRAFT_WORDS not in out and "budget.pdf" not in out
+
+
 def test_the_api_refuses_a_bad_filter_with_the_error_shape(answered: World) -> None:
     response = client_for(None).get("/api/consultations/answers/?call=abc")
     body: dict[str, Any] = response.json()
@@ -178,5 +213,9 @@ def test_the_para_32_reports_annex_lists_the_calls_published_contributions(answe
     assert section.no_data == ""
     [table] = section.tables
     assert [row[0] for row in table.rows] == ["France", "invitee", "Cooperation Watch"]
-    assert [row[2] for row in table.rows] == [c.url for c in selectors.contributions_received(answered.call)]
+    assert SECRET_WORDS not in repr(section) and "budget.pdf" not in repr(section)
+    assert "Germany" not in repr(section)  # a draft is not a contribution
+    assert [row[2] for row in table.rows] == [
+        settings.SITE_URL + c.url for c in selectors.contributions_received(answered.call)
+    ]
     assert contributions_annex(year=year + 1).tables == []  # another year's report: no call of its own

@@ -132,5 +132,6 @@ def test_the_desk_counts_who_answered_and_summarises_each_question(world: World)
     page = signed_in(users["desk"]).get(f"/consultations/{world.call.pk}/desk/?q=mécanisme national")
     body = page.content.decode()
     assert page.status_code == 200 and "Cooperation Watch" in body
+    assert '<td data-label="Language">English</td>' in body  # each answer's language, by name
     hits = selectors.search_answers(world.call, "mécanisme national de coordination", actor=users["desk"])
     assert NGO_WORDS not in hits[0][0].text  # a French query finds the English answers about the mechanism

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from hrcoop.consultations import services
@@ -281,3 +282,65 @@ def test_the_command_line_exports_published_answers_and_sends_reminders(
     assert out.count("\n") == 1
     code, out, _err = run_cli(capsys, "consultations", "remind", "--now")
     assert code == 0 and '"emails": 0' in out
+
+
+def test_reminders_reach_the_author_of_an_unsubmitted_draft_in_its_language(world: World) -> None:
+    Call.objects.filter(pk=world.call.pk).update(deadline=timezone.now() + dt.timedelta(days=2))
+    focal, ngo = world.users["focal"], world.users["ngo"]
+    france = services.start_submission(world.call, actor=focal, state=world.state, language="fr")
+    services.save_answer(france, actor=focal, question=world.questions[1], value="Yes")
+    services.start_submission(world.call, actor=ngo, language="en")
+    assert send_deadline_reminders.call() == {"calls": 1, "emails": 3}
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert set(subjects) == {"invitee@example.org", "focal@example.org", "ngo@example.org"}
+    assert subjects["focal@example.org"].startswith("[hrcoop] Rappel")
+    assert subjects["ngo@example.org"].startswith("[hrcoop] Reminder")
+
+    mail.outbox.clear()
+    services.submit(france, actor=focal)
+    assert send_deadline_reminders.call() == {"calls": 1, "emails": 2}
+    assert "focal@example.org" not in {m.to[0] for m in mail.outbox}
+
+
+def test_a_submission_rolled_back_sends_no_acknowledgement(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    focal = world.users["focal"]
+    submission = services.start_submission(world.call, actor=focal, state=world.state)
+    services.save_answer(submission, actor=focal, question=world.questions[1], value="Yes")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.submit(submission, actor=focal)
+        raise RuntimeError("the request failed after the submission")
+    assert callbacks == [] and mail.outbox == []
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.DRAFT
+
+
+def test_the_invitation_is_written_after_commit_in_the_invitees_language(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.invite(world.call, actor=world.users["desk"], user=world.users["stranger"], language="fr")
+    assert mail.outbox == []  # nothing leaves before the invitation is committed
+    for callback in callbacks:
+        callback()
+    [message] = mail.outbox
+    assert message.to == ["stranger@example.org"]
+    assert message.subject == f"[hrcoop] Invitation à répondre : {world.call.title}"
+    assert "Le secrétariat vous invite" in message.body
+
+
+def test_the_focal_point_who_submits_a_colleagues_draft_is_acknowledged_too(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    colleague = make_user("colleague", Role.STATE_FOCAL_POINT, "FRA")
+    submission = services.start_submission(world.call, actor=world.users["focal"], state=world.state)
+    services.save_answer(submission, actor=colleague, question=world.questions[1], value="Yes")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(submission, actor=colleague)
+    [message] = mail.outbox
+    assert sorted(message.to) == ["colleague@example.org", "focal@example.org"]

@@ -1,4 +1,4 @@
-"""The form the secretariat opens a call with; answers are read field by field in ``views.answer``."""
+"""The forms the secretariat opens a call and invites with; answers are read field by field in views."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hrcoop.consultations.models import UN_LANGUAGES, Question
+from hrcoop.consultations.models import ORGANISATION_NAME_LENGTH, UN_LANGUAGES, Question
 from hrcoop.consultations.services import QuestionSpec
 from hrcoop.mandates.models import Mandate
 
@@ -72,3 +72,24 @@ class CallForm(forms.Form):
             for n in range(1, QUESTION_ROWS + 1)
             if self.cleaned_data[f"q{n}_text"].strip()
         ]
+
+
+class InvitationForm(forms.Form):
+    """Whom the secretariat invites: an e-mail address (an account is opened when none holds it)."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    organisation = forms.CharField(
+        label=_("Answers for"),
+        max_length=ORGANISATION_NAME_LENGTH,
+        help_text=_(
+            "The organisation, or the person's name, the answer is published under; the e-mail address "
+            "is never published."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation and the reminders"), choices=list(UN_LANGUAGES.items())
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -28,6 +28,9 @@ UN_LANGUAGES = {
 }
 
 
+ORGANISATION_NAME_LENGTH = 200
+
+
 class Call(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -78,10 +81,18 @@ class Question(models.Model):
 
 
 class Invitation(models.Model):
-    """A person invited to answer whatever their role; reminders are written in ``language``."""
+    """A person invited to answer whatever their role; reminders are written in ``language``.
+
+    Revoking an invitation deletes it (the audit log keeps who invited and who revoked, and when).
+    """
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consultation_invitations")
+    organisation = models.CharField(
+        max_length=ORGANISATION_NAME_LENGTH,
+        blank=True,
+        help_text="Whom the invitee answers for (an organisation, a name); their account's name if empty",
+    )
     language = models.CharField(max_length=10, default="en")
     invited_at = models.DateTimeField()
 
@@ -152,6 +163,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer of {self.submission_id} to {self.question_id}"
+
+    @property
+    def language_name(self) -> str:
+        """The answer's language by name, in the reader's language ("French", "français")."""
+        return str(UN_LANGUAGES.get(self.language, self.language))
 
     @property
     def value(self) -> str:

@@ -13,11 +13,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hrcoop.consultations.models import Answer, Call, Question, Submission, SubmissionAttachment
+from hrcoop.consultations.models import (
+    UN_LANGUAGES,
+    Answer,
+    Call,
+    Invitation,
+    Question,
+    Submission,
+    SubmissionAttachment,
+)
 from hrcoop.core.models import Role
 from hrcoop.core.roles import Actor, has_role, scopes_of
 from hrcoop.recommendations.search.embeddings import dequantise, encode
@@ -136,6 +145,32 @@ def contributions_received(call: Call) -> list[Contribution]:
 
 
 @dataclass(frozen=True)
+class InvitationRow:
+    """An invitation as the desk lists it, with where the invitee's submission stands."""
+
+    invitation: Invitation
+    submission: Submission | None
+
+    @property
+    def language_name(self) -> str:
+        code = self.invitation.language
+        return str(UN_LANGUAGES.get(code, code))
+
+    @property
+    def answered(self) -> bool:
+        return self.submission is not None and self.submission.status == Submission.Status.SUBMITTED
+
+
+def invitation_rows(call: Call) -> list[InvitationRow]:
+    """Who was invited to ``call``, most recent first, each with their submission (a draft or sent)."""
+    submissions = {s.author_id: s for s in call.submissions.filter(state__isnull=True)}
+    return [
+        InvitationRow(invitation=invitation, submission=submissions.get(invitation.user_id))
+        for invitation in call.invitations.select_related("user").order_by("-invited_at", "-pk")
+    ]
+
+
+@dataclass(frozen=True)
 class Respondents:
     by_kind: dict[str, int]
     by_group: dict[str, int]
@@ -232,10 +267,11 @@ def search_answers(call: Call, query: str, *, actor: Actor, limit: int = 20) -> 
 
 def contributions_to_report(*, year: int) -> list[tuple[str, str, str]]:
     """For the reports' annex "Contributions received": the published contributions to the calls for
-    inputs whose deadline fell in ``year``, as (contributor, kind of contributor, link), late ones said so."""
+    inputs whose deadline fell in ``year``, as (contributor, kind of contributor, link), late ones said so.
+    The link is absolute: a report is read as a PDF or a file, away from the site."""
     rows = []
     for call in Call.objects.filter(deadline__year=year).order_by("deadline", "pk"):
         for c in contributions_received(call):
             kind = _("%(kind)s (late)") % {"kind": c.kind_label} if c.late else c.kind_label
-            rows.append((c.respondent, kind, c.url))
+            rows.append((c.respondent, kind, settings.SITE_URL + c.url))
     return rows

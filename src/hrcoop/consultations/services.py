@@ -8,10 +8,13 @@ changes nothing: the checks run before the first write.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from hrcoop.assistance.services import check_upload
 from hrcoop.consultations.languages import detect_language
 from hrcoop.consultations.models import (
+    ORGANISATION_NAME_LENGTH,
     UN_LANGUAGES,
     Answer,
     Call,
@@ -27,7 +31,8 @@ from hrcoop.consultations.models import (
     Submission,
     SubmissionAttachment,
 )
-from hrcoop.consultations.tasks import send_acknowledgement
+from hrcoop.consultations.tasks import send_acknowledgement, send_invitation
+from hrcoop.core import accounts
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.models import Role, User
@@ -162,27 +167,131 @@ def close_call(call: Call, *, actor: Actor) -> Call:
     return call
 
 
-@transaction.atomic
-def invite(call: Call, *, actor: Actor, user: User, language: str = "en") -> Invitation:
-    """Invite a person to answer, whatever their role; reminders reach them in ``language``."""
-    secretariat = _require_secretariat(actor)
-    call = _lock_call(call)
+def _check_invitation(call: Call, *, language: str, organisation: str) -> None:
+    """What an invitation must satisfy before anything is written: an open call, a UN language."""
     if call.status == Call.Status.CLOSED:
         raise Conflict(_("call %(id)s is closed: nobody more can be invited") % {"id": call.pk})
     if language not in UN_LANGUAGES:
         raise InvalidInput(_("%(code)r is not a UN language") % {"code": language}, where="language")
-    invitation, created = Invitation.objects.get_or_create(
-        call=call, user=user, defaults={"language": language, "invited_at": timezone.now()}
+    if len(organisation) > ORGANISATION_NAME_LENGTH:
+        raise InvalidInput(_("the organisation's name is too long"), where="organisation")
+
+
+def _invited(call: Call, user: User) -> bool:
+    return call.invitations.filter(user=user).exists()
+
+
+def _already_invited(user: User) -> Conflict:
+    return Conflict(
+        _("%(email)s is already invited to this call") % {"email": user.email or user.get_username()},
+        where="email",
     )
-    if not created:
-        raise Conflict(_("%(user)s is already invited to this call") % {"user": user.get_username()})
+
+
+@transaction.atomic
+def invite(
+    call: Call, *, actor: Actor, user: User, language: str = "en", organisation: str = ""
+) -> Invitation:
+    """Invite a person to answer, whatever their role, for ``organisation`` (or in their own name).
+
+    The invitation and its reminders reach them in ``language``, by a task enqueued on commit.
+    """
+    secretariat = _require_secretariat(actor)
+    call = _lock_call(call)
+    organisation = organisation.strip()
+    _check_invitation(call, language=language, organisation=organisation)
+    if _invited(call, user):
+        raise _already_invited(user)
+    invitation = Invitation.objects.create(
+        call=call, user=user, organisation=organisation, language=language, invited_at=timezone.now()
+    )
     record_event(
         actor=secretariat,
         action="consultations.invited",
         target=call,
-        data={"user": user.pk, "language": language},
+        data={"user": user.pk, "language": language, "organisation": organisation},
     )
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id))
     return invitation
+
+
+@transaction.atomic
+def invite_by_email(
+    call: Call,
+    *,
+    actor: Actor,
+    email: str,
+    language: str,
+    organisation: str,
+    link_for: Callable[[User, str], str],
+) -> Invitation:
+    """Invite whoever holds ``email`` to answer for ``organisation`` (or a person's name, never the
+    address: it is what the public page shows); a person without an account gets one, with no role.
+
+    The new account is opened by ``core.accounts.invite`` (its e-mail carries the link to choose a
+    password, built by ``link_for``); it can do nothing but answer the calls it is invited to.
+    """
+    secretariat = _require_secretariat(actor)
+    call = _lock_call(call)
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(_("%(email)r is not an e-mail address") % {"email": email}, where="email") from exc
+    organisation = organisation.strip()
+    if not organisation:
+        raise InvalidInput(
+            _(
+                "name the organisation or the person the answer is published under: an e-mail address is "
+                "never published"
+            ),
+            where="organisation",
+        )
+    _check_invitation(call, language=language, organisation=organisation)
+    holders = list(User.objects.filter(email__iexact=email).order_by("pk")[:2])
+    if len(holders) > 1:
+        raise InvalidInput(
+            _("several accounts share %(email)s: invite the person from the admin") % {"email": email},
+            where="email",
+        )
+    if holders and _invited(call, holders[0]):
+        raise _already_invited(holders[0])
+    user = (
+        holders[0]
+        if holders
+        else accounts.invite(actor=secretariat, email=email, role=None, link_for=link_for)
+    )
+    return invite(call, actor=secretariat, user=user, language=language, organisation=organisation)
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, actor: Actor) -> None:
+    """Withdraw an invitation; a draft the invitee started can then no longer change or be submitted.
+
+    An invitee who has submitted has answered: their submission stands, so revoking is refused.
+    """
+    secretariat = _require_secretariat(actor)
+    call = _lock_call(invitation.call)
+    try:
+        invitation = Invitation.objects.select_related("user").get(pk=invitation.pk, call=call)
+    except Invitation.DoesNotExist as exc:
+        raise NotFound(_("this invitation does not exist or was already revoked")) from exc
+    answered = call.submissions.filter(
+        state__isnull=True, author=invitation.user, status=Submission.Status.SUBMITTED
+    ).exists()
+    if answered:
+        raise Conflict(
+            _("%(email)s has already answered: their submission stands and the invitation cannot be revoked")
+            % {"email": invitation.user.email or invitation.user.get_username()}
+        )
+    record_event(
+        actor=secretariat,
+        action="consultations.invitation_revoked",
+        target=call,
+        data={"user": invitation.user_id, "invited_at": invitation.invited_at.isoformat()},
+    )
+    invitation.delete()
 
 
 # --- answering ---------------------------------------------------------------------------------------
@@ -198,8 +307,10 @@ def _respondent(call: Call, user: User, state: State | None) -> tuple[str, State
                 _("you are not a focal point of %(state)s and cannot answer for it") % {"state": state.name}
             )
         return Submission.Kind.STATE, state, state.name
-    if call.invitations.filter(user=user).exists():
-        return Submission.Kind.INVITEE, None, user.get_full_name() or user.get_username()
+    invitation = call.invitations.filter(user=user).first()
+    if invitation is not None:
+        name = invitation.organisation or user.get_full_name() or user.get_username()
+        return Submission.Kind.INVITEE, None, name
     if call.open_to_organisations and scopes_of(user, Role.CONTRIBUTOR):
         scope = sorted(scopes_of(user, Role.CONTRIBUTOR))[0]
         return Submission.Kind.ORGANISATION, None, scope or user.get_full_name() or user.get_username()
@@ -280,6 +391,8 @@ def _lock_own_draft(submission: Submission, user: User) -> Submission:
         mine = locked.author_id == user.pk
     if not mine:
         raise Forbidden(_("this submission is not yours to change"))
+    if locked.kind == Submission.Kind.INVITEE and not _invited(locked.call, user):
+        raise Forbidden(_("your invitation to this call was revoked: this draft can no longer change"))
     _require_open(locked.call)
     if locked.status == Submission.Status.SUBMITTED:
         raise Conflict(_("this submission was already submitted and can no longer change"))
@@ -433,6 +546,6 @@ def submit(submission: Submission, *, actor: Actor) -> Submission:
         target=submission,
         data={"call": submission.call_id, "late": submission.late},
     )
-    submission_id = submission.pk
-    transaction.on_commit(lambda: send_acknowledgement.enqueue(submission_id))
+    submission_id, submitter_id = submission.pk, user.pk
+    transaction.on_commit(lambda: send_acknowledgement.enqueue(submission_id, submitter_id))
     return submission

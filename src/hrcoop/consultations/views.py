@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hrcoop.consultations import exports, selectors, services
-from hrcoop.consultations.forms import CallForm
-from hrcoop.consultations.models import UN_LANGUAGES, Call, Submission
+from hrcoop.consultations.forms import CallForm, InvitationForm
+from hrcoop.consultations.models import UN_LANGUAGES, Call, Invitation, Submission
+from hrcoop.core import accounts
 from hrcoop.core.errors import DomainError
 from hrcoop.core.models import Role
 from hrcoop.core.roles import scopes_of
@@ -211,12 +212,64 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "figures": selectors.respondents(call),
+            "invited": call.invitations.count(),
             "summaries": selectors.desk_summaries(call, actor=request.user),
             "query": query,
             "hits": selectors.search_answers(call, query, actor=request.user) if query else [],
             "languages": UN_LANGUAGES,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The desk's invitations: invite by e-mail, see who was invited, when and whether they answered."""
+    _require_desk(request)
+    call = _call(pk)
+    form = InvitationForm(request.POST or None, initial={"language": _page_language()})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_by_email(
+                call,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+                organisation=form.cleaned_data["organisation"],
+                link_for=accounts.invitation_links(request),
+            )
+        except DomainError as error:
+            form.add_error(error.where if error.where in form.fields else None, error.message)
+            status = error.status
+        else:
+            messages.success(request, _("%(email)s is invited.") % {"email": invitation.user.email})
+            return redirect("consultations:invitations", call.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "consultations/invitations.html",
+        {"call": call, "form": form, "rows": selectors.invitation_rows(call)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    _require_desk(request)
+    call = _call(pk)
+    invitation = get_object_or_404(Invitation.objects.select_related("user"), call=call, pk=invitation_pk)
+    try:
+        services.revoke_invitation(invitation, actor=request.user)
+    except DomainError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request, _("The invitation of %(email)s is revoked.") % {"email": invitation.user.email}
+        )
+    return redirect("consultations:invitations", call.pk)
 
 
 @login_required

@@ -24,7 +24,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.encoding import force_bytes
+from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions
@@ -169,14 +170,15 @@ ROLES_ONLY_ADMINS_GRANT = frozenset({Role.SECRETARIAT, Role.ADMIN})
 
 @transaction.atomic
 def invite(
-    *, actor: User, email: str, role: Role, scope: str = "", link_for: Callable[[User, str], str]
+    *, actor: User, email: str, role: Role | None, scope: str = "", link_for: Callable[[User, str], str]
 ) -> User:
     """Open an inactive account for ``email`` holding ``role`` and e-mail it a link to set its password.
 
     ``link_for(user, token)`` builds the link (the page's address); the link works once, for
     ``PASSWORD_RESET_TIMEOUT`` seconds, like Django's password reset. The secretariat invites States'
     focal points, board members, donors and contributors; only administrators invite the secretariat
-    and other administrators.
+    and other administrators. ``role=None`` opens an account with no role, for a person an app invites
+    to one task (a call for inputs invites an expert to answer it) and grants nothing else.
     """
 
     if not has_role(actor, Role.SECRETARIAT) or (role in ROLES_ONLY_ADMINS_GRANT and not is_admin(actor)):
@@ -189,27 +191,47 @@ def invite(
     if User.objects.filter(username=email).exists() or User.objects.filter(email__iexact=email).exists():
         raise InvalidInput(_("an account for %(email)s exists already") % {"email": email}, where="email")
     user = User.objects.create_user(username=email, email=email, password=None, is_active=False)
-    grant_role(user, role, scope=scope, actor=actor)  # refuses a role that needs a scope and has none
-    record_event(actor=actor, action="accounts.invited", target=user, data={"role": role, "scope": scope})
-    link = link_for(user, default_token_generator.make_token(user))
+    if role is not None:
+        grant_role(user, role, scope=scope, actor=actor)  # refuses a role that needs a scope and has none
+    record_event(
+        actor=actor, action="accounts.invited", target=user, data={"role": role or "", "scope": scope}
+    )
+    facts = {
+        "name": actor.get_full_name() or actor.get_username(),
+        "role": role.label if role is not None else "",
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "link": link_for(user, default_token_generator.make_token(user)),
+    }
+    message = (
+        _(
+            "%(name)s invites you to hrcoop as %(role)s. Choose your password here (the link works "
+            "once, for %(days)d days):\n\n%(link)s"
+        )
+        if role is not None
+        else _(
+            "%(name)s invites you to hrcoop. Choose your password here (the link works once, for "
+            "%(days)d days):\n\n%(link)s"
+        )
+    )
     transaction.on_commit(
         lambda: send_mail(
             subject=_("You are invited to hrcoop"),
-            message=_(
-                "%(name)s invites you to hrcoop as %(role)s. Choose your password here (the link works "
-                "once, for %(days)d days):\n\n%(link)s"
-            )
-            % {
-                "name": actor.get_full_name() or actor.get_username(),
-                "role": role.label,
-                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-                "link": link,
-            },
+            message=message % facts,
             from_email=None,
             recipient_list=[email],
         )
     )
     return user
+
+
+def invitation_links(request: HttpRequest) -> Callable[[User, str], str]:
+    """The ``link_for`` of ``invite`` for a page: the full address of the link that sets the password."""
+
+    def link_for(user: User, token: str) -> str:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        return request.build_absolute_uri(reverse("accept-invitation", args=[uid, token]))
+
+    return link_for
 
 
 @transaction.atomic

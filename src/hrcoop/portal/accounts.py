@@ -14,9 +14,8 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -96,18 +95,13 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     status, error = 200, ""
     if request.method == "POST" and form.is_valid():
-
-        def link_for(user: User, token: str) -> str:
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            return request.build_absolute_uri(reverse("accept-invitation", args=[uid, token]))
-
         try:
             invited = core_accounts.invite(
                 actor=cast(User, request.user),
                 email=form.cleaned_data["email"],
                 role=Role(form.cleaned_data["role"]),
                 scope=form.cleaned_data["scope"].strip(),
-                link_for=link_for,
+                link_for=core_accounts.invitation_links(request),
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
             return redirect("invite")
