@@ -6,9 +6,12 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hrcoop.reports.building import build_report, write_report
 from hrcoop.reports.rendering import render_html
@@ -42,6 +45,26 @@ def fonts(pdf: Path) -> list[tuple[str, bool]]:
     return [(row.split()[0], row.split()[-5] == "yes") for row in rows]
 
 
+def page_footer(pdf: Path, *, page: int, rtl: bool) -> str:
+    """The words of a page's bottom margin in reading order, as the eye meets them on the page.
+
+    ``pdftotext -bbox`` gives each word where it is drawn (an Arabic word's letters in drawing order,
+    left to right); they are read from the right on a right-to-left page.
+    """
+    xhtml = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    root = ET.fromstring(xhtml)
+    [drawn] = root.iter("{http://www.w3.org/1999/xhtml}page")
+    margin = float(drawn.get("height", 0)) - 2.4 * 72 / 2.54  # the @page bottom margin, 2.4 cm
+    words = [w for w in drawn.iter("{http://www.w3.org/1999/xhtml}word") if float(w.get("yMin", 0)) > margin]
+    words.sort(key=lambda w: float(w.get("xMin", 0)), reverse=rtl)
+    return " ".join((w.text or "")[::-1] if ARABIC.search(w.text or "") else w.text or "" for w in words)
+
+
 @pytest.mark.parametrize(
     ("language", "script", "font"),
     [("ar", ARABIC, "Noto-Sans-Arabic"), ("zh-hans", CHINESE, "WenQuanYi"), ("fr", None, "DejaVu")],
@@ -68,6 +91,11 @@ def test_pdf_pages_render_with_embedded_fonts_for_the_script(
     if script is not None:
         assert len(script.findall(text)) > 100  # titles, headings, columns, the Council's labels
     assert "2021" in text
+
+    # The page counter reads "page 1 of N" in the language, from the right in Arabic ("4 / 1" it was).
+    with translation.override(language):
+        counter = _("Page %(n)s of %(total)s") % {"n": 1, "total": len(pages)}
+    assert page_footer(output.pdf, page=1, rtl=language == "ar") == counter
 
 
 def test_the_same_data_gives_the_same_document_apart_from_its_date(year_2021: Year, tmp_path: Path) -> None:
@@ -100,3 +128,4 @@ def test_a_new_figure_changes_the_data_version(year_2021: Year) -> None:
         actor=year_2021.secretariat,
     )
     assert build_report("fund-update", year=2021, language="en").data_version() != before
+
