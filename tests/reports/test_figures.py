@@ -109,6 +109,8 @@ def test_fund_update_figures_match_the_ledger_and_the_register(year_2021: Year, 
         income["Allocations to requests"] == Money(int(sums["allocations"]), "USD") == Money(4_900_000, "USD")
     )
     assert income["Cash received"] == Money(int(sums["cash"]), "USD")  # no disbursement this year
+    received = Money(int(sums["cash"]), "USD").major()
+    assert report.section("introduction").paragraphs[0].endswith(f"the fund received {received:,.2f} USD.")
 
     # Requests by step reached in the year (Geneva time), drafts never counted.
     reached = dict(
@@ -213,6 +215,14 @@ def test_cooperation_report_figures_match_the_registry(year_2021: Year, sql: Any
     )
     assert responses(report.table("recommendations_by_group")) == by_group
     assert sum(sum(c.values()) for c in by_group.values()) == 9  # sessions 37 and 38 of the scenario
+    [[of_year]] = sql(
+        """
+        SELECT COUNT(*) FROM recommendations_recommendation r
+        JOIN reference_uprsession s ON s.number = r.session_id WHERE s.year = %s
+        """,
+        [2021],
+    )
+    assert report.section("recommendations").paragraphs[0].startswith(f"{of_year} recommendations were made")
 
     by_issue = grouped(
         sql,
@@ -265,18 +275,28 @@ def test_cooperation_report_figures_match_the_registry(year_2021: Year, sql: Any
         """
     )
     years: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for donor, pledged_on, amount, _traditional in pledges:
+    traditional: dict[int, bool] = {}
+    for donor, pledged_on, amount, is_traditional in pledges:
         years[dt.date.fromisoformat(str(pledged_on)).year][donor] += amount
+        traditional[donor] = bool(is_traditional)
     base = rows_by_label(report.table("donor_base"))
     seen: set[int] = set()
     for year in sorted(years):
-        row = base[str(year)]
+        row, amounts = base[str(year)], years[year]
+        total = sum(amounts.values())
+        others = [donor for donor in amounts if not traditional[donor]]
+        largest = sorted(amounts.values(), reverse=True)[:5]
         assert (row["Donors"], row["New"], row["Returning"]) == (
-            len(years[year]),
-            len(years[year].keys() - seen),
-            len(years[year].keys() & seen),
+            len(amounts),
+            len(amounts.keys() - seen),
+            len(amounts.keys() & seen),
         )
-        seen |= years[year].keys()
+        assert row["Non-traditional donors (%)"] == Share(len(others), len(amounts))
+        assert row["Non-traditional amount (%)"] == Share(sum(amounts[d] for d in others), total)
+        assert row["Concentration (HHI)"] == round(sum((a / total) ** 2 for a in amounts.values()) * 10_000)
+        assert row["Five largest (%)"] == round(Decimal(100 * sum(largest)) / total, 1)
+        seen |= amounts.keys()
+    assert base["2021"]["Concentration (HHI)"] == 5_677  # Norway 500,000, Qatar 200,000, 15,000 anonymous
 
     if not year_2021.resolution_imported:
         pytest.skip("the seed resolution is not present in ../shared/seed: its mandates cannot be checked")

@@ -13,7 +13,11 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hrcoop.core.money import Money
+from hrcoop.funds import services as funds
+from hrcoop.reports import charts
 from hrcoop.reports.building import build_report, write_report
+from hrcoop.reports.document import Table
 from hrcoop.reports.rendering import render_html
 from tests.reports.conftest import Year
 
@@ -129,3 +133,52 @@ def test_a_new_figure_changes_the_data_version(year_2021: Year) -> None:
     )
     assert build_report("fund-update", year=2021, language="en").data_version() != before
 
+
+@pytest.mark.parametrize(
+    ("language", "pledged", "received"),
+    [
+        ("en", "1,234,567.00 USD", "1,984,567.00 USD"),
+        ("fr", "1\u00a0234\u00a0567,00 USD", "1\u00a0984\u00a0567,00 USD"),
+        ("ar", "1.234.567,00 USD", "1.984.567,00 USD"),
+        ("zh-hans", "1,234,567.00 USD", "1,984,567.00 USD"),
+    ],
+)
+def test_amounts_are_written_with_the_separators_of_the_reports_language(
+    year_2021: Year, language: str, pledged: str, received: str
+) -> None:
+    """In the tables and in the text alike; Django's Arabic and Chinese formats grouped nothing."""
+    donor = funds.register_donor(
+        name="Ireland", kind="member_state", state_iso3="IRL", actor=year_2021.secretariat
+    )
+    pledge = funds.record_pledge(
+        fund_code="VFTC",
+        donor_id=donor.pk,
+        amount=Money(123_456_700, "USD"),
+        pledged_on=dt.date(2021, 5, 3),
+        idempotency_key="ireland",
+        actor=year_2021.secretariat,
+    )
+    funds.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(123_456_700, "USD"),
+        received_on=dt.date(2021, 6, 3),
+        idempotency_key="ireland-paid",
+        actor=year_2021.secretariat,
+    )
+    html = render_html(
+        build_report("fund-update", year=2021, language=language), built_on=dt.date(2026, 12, 6)
+    )
+    contributions = html.split('id="table-contributions_by_donor"')[1].split("</table>")[0]
+    assert f'<td class="n">{pledged}</td>' in contributions
+    introduction = html.split('id="section-introduction"')[1].split("</section>")[0]
+    assert received in introduction
+
+
+def test_chart_axes_write_numbers_as_the_text_does() -> None:
+    table = Table(
+        key="t", caption="", columns=["Row", "Count"], rows=[["a", 12_000], ["b", 3_000]], methods=""
+    )
+    for language, written in (("en", "12,000"), ("fr", "12\u00a0000"), ("ar", "12.000")):
+        with translation.override(language):
+            svg = charts.bars(table, column="Count", key="k", caption="", methods="").svg
+        assert f">{written}</text>" in svg, language

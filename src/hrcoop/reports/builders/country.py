@@ -22,6 +22,7 @@ from hrcoop.reports.builders import registry
 from hrcoop.reports.builders.common import check_year, group_name
 from hrcoop.reports.builders.elsewhere import cooperation_section, progress_section
 from hrcoop.reports.document import Report, Section, Table, Value
+from hrcoop.reports.templatetags.reports_tags import cell
 
 ISSUES_SHOWN = 10
 
@@ -107,7 +108,7 @@ def requests_section(state: State, year: int) -> Section:
     if withheld:
         table.footnotes.append(
             _("%(n)s allocations are not shown: the State keeps the amount of the request confidential.")
-            % {"n": len(withheld)}
+            % {"n": cell(len(withheld))}
         )
     section.tables.append(table)
     return section
