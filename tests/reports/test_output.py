@@ -182,3 +182,12 @@ def test_chart_axes_write_numbers_as_the_text_does() -> None:
         with translation.override(language):
             svg = charts.bars(table, column="Count", key="k", caption="", methods="").svg
         assert f">{written}</text>" in svg, language
+
+
+def test_names_kept_in_english_are_isolated_on_a_right_to_left_page(year_2021: Year) -> None:
+    """The bidirectional algorithm would reorder an English title's quotes and words with the Arabic."""
+    english, arabic = (
+        build_report("country", year=2021, language=language, state="FJI") for language in ("en", "ar")
+    )
+    assert english.title == "Country profile: Fiji"
+    assert "\u2068Fiji\u2069" in arabic.title and "\u2068Fiji\u2069" in arabic.sections[0].paragraphs[0]

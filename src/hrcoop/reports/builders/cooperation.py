@@ -22,7 +22,7 @@ from hrcoop.recommendations.models import Recommendation
 from hrcoop.reports import charts
 from hrcoop.reports.builders import registry
 from hrcoop.reports.builders.assistance import assistance_uptake
-from hrcoop.reports.builders.common import check_year
+from hrcoop.reports.builders.common import check_year, in_english
 from hrcoop.reports.builders.elsewhere import contributions_annex, cooperation_section
 from hrcoop.reports.document import Report, Section, Share, Table, Value
 from hrcoop.reports.templatetags.reports_tags import cell
@@ -53,9 +53,9 @@ def mandates_section(year: int, *, as_of: dt.date) -> Section:
         _('Resolution %(number)s, "%(title)s", adopted at session %(session)s of the %(body)s.')
         % {
             "number": resolution.number or resolution.symbol,
-            "title": resolution.title,
+            "title": in_english(resolution.title),
             "session": resolution.session,
-            "body": resolution.body,
+            "body": in_english(resolution.body),
         }
     )
     rows: list[list[Value]] = []
@@ -65,7 +65,8 @@ def mandates_section(year: int, *, as_of: dt.date) -> Section:
         .order_by("paragraph__sequence", "id")
     ):
         deadline = (
-            _("%(body)s session %(session)s") % {"body": mandate.due_body, "session": mandate.due_session}
+            _("%(body)s session %(session)s")
+            % {"body": in_english(mandate.due_body), "session": mandate.due_session}
             if mandate.due_session
             else _("no deadline")
         )

@@ -14,7 +14,7 @@ from django import template
 from django.utils.formats import number_format
 
 from hrcoop.core.money import Money, minor_units
-from hrcoop.reports.document import Share, Value
+from hrcoop.reports.document import Share, Value, is_figure
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def cell(value: Value) -> str:
 
 @register.filter
 def numeric(value: Value) -> bool:
-    return isinstance(value, int | Decimal | Money | Share)
+    return is_figure(value)
 
 
 @register.filter
