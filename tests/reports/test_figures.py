@@ -103,8 +103,35 @@ def test_fund_update_figures_match_the_ledger_and_the_register(year_2021: Year, 
             ["VFTC", day(dt.date(2021, 1, 1)), day(dt.date(2022, 1, 1))],
         )
     )
+    cash = dict(
+        sql(
+            """
+            SELECT p.kind, SUM(l.amount) FROM funds_line l
+            JOIN funds_posting p ON p.id = l.posting_id JOIN funds_account a ON a.id = l.account_id
+            WHERE a.fund_id = %s AND a.kind = 'cash' AND p.occurred_on >= %s AND p.occurred_on < %s
+            GROUP BY p.kind
+            """,
+            ["VFTC", day(dt.date(2021, 1, 1)), day(dt.date(2022, 1, 1))],
+        )
+    )
     income = report.table("income_and_expenditure").column("USD")
-    assert income["Contributions (pledges made)"] == Money(-int(sums["contributions"]), "USD")
+    kinds = ("contributions", "write_offs", "refunds", "allocations", "expenditure")
+    usd = {kind: int(sums.get(kind) or 0) for kind in kinds}
+    net = -usd["contributions"] - usd["write_offs"] - usd["refunds"]
+    spent = usd["allocations"] + usd["expenditure"]
+    expected_income = {
+        "Contributions (pledges made)": -usd["contributions"],
+        "Pledges written off": usd["write_offs"],
+        "Refunds to donors": usd["refunds"],
+        "Net income": net,
+        "Allocations to requests": usd["allocations"],
+        "Direct expenditure": usd["expenditure"],
+        "Total expenditure": spent,
+        "Surplus (deficit)": net - spent,
+        "Cash received": int(cash.get("receipt") or 0),
+        "Cash disbursed": -int(cash.get("disbursement") or 0),
+    }
+    assert income == {label: Money(amount, "USD") for label, amount in expected_income.items()}
     assert (
         income["Allocations to requests"] == Money(int(sums["allocations"]), "USD") == Money(4_900_000, "USD")
     )
@@ -333,6 +360,20 @@ def test_country_profile_figures_match_the_registry_and_ledger(year_2021: Year, 
         label=lambda cycle: f"Cycle {cycle}",
     )
     assert responses(report.table("recommendations_by_cycle")) == by_cycle
+    by_issue = grouped(
+        sql,
+        """
+        SELECT l.name, r.response, COUNT(*) FROM recommendations_classification c
+        JOIN recommendations_label l ON l.id = c.label_id
+        JOIN recommendations_recommendation r ON r.id = c.recommendation_id
+        JOIN reference_uprsession s ON s.number = r.session_id
+        JOIN reference_state st ON st.id = r.state_under_review_id
+        WHERE c.kind = 'issue' AND c.status = 'accepted' AND st.iso3 = %s AND s.year <= %s
+        GROUP BY l.name, r.response
+        """,
+        ["FJI", 2021],
+    )
+    assert responses(report.table("recommendations_by_issue")) == by_issue
 
     allocated = dict(
         sql(
