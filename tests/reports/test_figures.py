@@ -103,12 +103,41 @@ def test_fund_update_figures_match_the_ledger_and_the_register(year_2021: Year, 
             ["VFTC", day(dt.date(2021, 1, 1)), day(dt.date(2022, 1, 1))],
         )
     )
+    cash = dict(
+        sql(
+            """
+            SELECT p.kind, SUM(l.amount) FROM funds_line l
+            JOIN funds_posting p ON p.id = l.posting_id JOIN funds_account a ON a.id = l.account_id
+            WHERE a.fund_id = %s AND a.kind = 'cash' AND p.occurred_on >= %s AND p.occurred_on < %s
+            GROUP BY p.kind
+            """,
+            ["VFTC", day(dt.date(2021, 1, 1)), day(dt.date(2022, 1, 1))],
+        )
+    )
     income = report.table("income_and_expenditure").column("USD")
-    assert income["Contributions (pledges made)"] == Money(-int(sums["contributions"]), "USD")
+    kinds = ("contributions", "write_offs", "refunds", "allocations", "expenditure")
+    usd = {kind: int(sums.get(kind) or 0) for kind in kinds}
+    net = -usd["contributions"] - usd["write_offs"] - usd["refunds"]
+    spent = usd["allocations"] + usd["expenditure"]
+    expected_income = {
+        "Contributions (pledges made)": -usd["contributions"],
+        "Pledges written off": usd["write_offs"],
+        "Refunds to donors": usd["refunds"],
+        "Net income": net,
+        "Allocations to requests": usd["allocations"],
+        "Direct expenditure": usd["expenditure"],
+        "Total expenditure": spent,
+        "Surplus (deficit)": net - spent,
+        "Cash received": int(cash.get("receipt") or 0),
+        "Cash disbursed": -int(cash.get("disbursement") or 0),
+    }
+    assert income == {label: Money(amount, "USD") for label, amount in expected_income.items()}
     assert (
         income["Allocations to requests"] == Money(int(sums["allocations"]), "USD") == Money(4_900_000, "USD")
     )
     assert income["Cash received"] == Money(int(sums["cash"]), "USD")  # no disbursement this year
+    received = Money(int(sums["cash"]), "USD").major()
+    assert report.section("introduction").paragraphs[0].endswith(f"the fund received {received:,.2f} USD.")
 
     # Requests by step reached in the year (Geneva time), drafts never counted.
     reached = dict(
@@ -213,6 +242,14 @@ def test_cooperation_report_figures_match_the_registry(year_2021: Year, sql: Any
     )
     assert responses(report.table("recommendations_by_group")) == by_group
     assert sum(sum(c.values()) for c in by_group.values()) == 9  # sessions 37 and 38 of the scenario
+    [[of_year]] = sql(
+        """
+        SELECT COUNT(*) FROM recommendations_recommendation r
+        JOIN reference_uprsession s ON s.number = r.session_id WHERE s.year = %s
+        """,
+        [2021],
+    )
+    assert report.section("recommendations").paragraphs[0].startswith(f"{of_year} recommendations were made")
 
     by_issue = grouped(
         sql,
@@ -265,18 +302,28 @@ def test_cooperation_report_figures_match_the_registry(year_2021: Year, sql: Any
         """
     )
     years: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for donor, pledged_on, amount, _traditional in pledges:
+    traditional: dict[int, bool] = {}
+    for donor, pledged_on, amount, is_traditional in pledges:
         years[dt.date.fromisoformat(str(pledged_on)).year][donor] += amount
+        traditional[donor] = bool(is_traditional)
     base = rows_by_label(report.table("donor_base"))
     seen: set[int] = set()
     for year in sorted(years):
-        row = base[str(year)]
+        row, amounts = base[str(year)], years[year]
+        total = sum(amounts.values())
+        others = [donor for donor in amounts if not traditional[donor]]
+        largest = sorted(amounts.values(), reverse=True)[:5]
         assert (row["Donors"], row["New"], row["Returning"]) == (
-            len(years[year]),
-            len(years[year].keys() - seen),
-            len(years[year].keys() & seen),
+            len(amounts),
+            len(amounts.keys() - seen),
+            len(amounts.keys() & seen),
         )
-        seen |= years[year].keys()
+        assert row["Non-traditional donors (%)"] == Share(len(others), len(amounts))
+        assert row["Non-traditional amount (%)"] == Share(sum(amounts[d] for d in others), total)
+        assert row["Concentration (HHI)"] == round(sum((a / total) ** 2 for a in amounts.values()) * 10_000)
+        assert row["Five largest (%)"] == round(Decimal(100 * sum(largest)) / total, 1)
+        seen |= amounts.keys()
+    assert base["2021"]["Concentration (HHI)"] == 5_677  # Norway 500,000, Qatar 200,000, 15,000 anonymous
 
     if not year_2021.resolution_imported:
         pytest.skip("the seed resolution is not present in ../shared/seed: its mandates cannot be checked")
@@ -313,6 +360,20 @@ def test_country_profile_figures_match_the_registry_and_ledger(year_2021: Year, 
         label=lambda cycle: f"Cycle {cycle}",
     )
     assert responses(report.table("recommendations_by_cycle")) == by_cycle
+    by_issue = grouped(
+        sql,
+        """
+        SELECT l.name, r.response, COUNT(*) FROM recommendations_classification c
+        JOIN recommendations_label l ON l.id = c.label_id
+        JOIN recommendations_recommendation r ON r.id = c.recommendation_id
+        JOIN reference_uprsession s ON s.number = r.session_id
+        JOIN reference_state st ON st.id = r.state_under_review_id
+        WHERE c.kind = 'issue' AND c.status = 'accepted' AND st.iso3 = %s AND s.year <= %s
+        GROUP BY l.name, r.response
+        """,
+        ["FJI", 2021],
+    )
+    assert responses(report.table("recommendations_by_issue")) == by_issue
 
     allocated = dict(
         sql(

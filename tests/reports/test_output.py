@@ -6,11 +6,18 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from hrcoop.core.money import Money
+from hrcoop.funds import services as funds
+from hrcoop.reports import charts
 from hrcoop.reports.building import build_report, write_report
+from hrcoop.reports.document import Table
 from hrcoop.reports.rendering import render_html
 from tests.reports.conftest import Year
 
@@ -42,6 +49,26 @@ def fonts(pdf: Path) -> list[tuple[str, bool]]:
     return [(row.split()[0], row.split()[-5] == "yes") for row in rows]
 
 
+def page_footer(pdf: Path, *, page: int, rtl: bool) -> str:
+    """The words of a page's bottom margin in reading order, as the eye meets them on the page.
+
+    ``pdftotext -bbox`` gives each word where it is drawn (an Arabic word's letters in drawing order,
+    left to right); they are read from the right on a right-to-left page.
+    """
+    xhtml = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    root = ET.fromstring(xhtml)
+    [drawn] = root.iter("{http://www.w3.org/1999/xhtml}page")
+    margin = float(drawn.get("height", 0)) - 2.4 * 72 / 2.54  # the @page bottom margin, 2.4 cm
+    words = [w for w in drawn.iter("{http://www.w3.org/1999/xhtml}word") if float(w.get("yMin", 0)) > margin]
+    words.sort(key=lambda w: float(w.get("xMin", 0)), reverse=rtl)
+    return " ".join((w.text or "")[::-1] if ARABIC.search(w.text or "") else w.text or "" for w in words)
+
+
 @pytest.mark.parametrize(
     ("language", "script", "font"),
     [("ar", ARABIC, "Noto-Sans-Arabic"), ("zh-hans", CHINESE, "WenQuanYi"), ("fr", None, "DejaVu")],
@@ -68,6 +95,11 @@ def test_pdf_pages_render_with_embedded_fonts_for_the_script(
     if script is not None:
         assert len(script.findall(text)) > 100  # titles, headings, columns, the Council's labels
     assert "2021" in text
+
+    # The page counter reads "page 1 of N" in the language, from the right in Arabic ("4 / 1" it was).
+    with translation.override(language):
+        counter = _("Page %(n)s of %(total)s") % {"n": 1, "total": len(pages)}
+    assert page_footer(output.pdf, page=1, rtl=language == "ar") == counter
 
 
 def test_the_same_data_gives_the_same_document_apart_from_its_date(year_2021: Year, tmp_path: Path) -> None:
@@ -100,3 +132,62 @@ def test_a_new_figure_changes_the_data_version(year_2021: Year) -> None:
         actor=year_2021.secretariat,
     )
     assert build_report("fund-update", year=2021, language="en").data_version() != before
+
+
+@pytest.mark.parametrize(
+    ("language", "pledged", "received"),
+    [
+        ("en", "1,234,567.00 USD", "1,984,567.00 USD"),
+        ("fr", "1\u00a0234\u00a0567,00 USD", "1\u00a0984\u00a0567,00 USD"),
+        ("ar", "1.234.567,00 USD", "1.984.567,00 USD"),
+        ("zh-hans", "1,234,567.00 USD", "1,984,567.00 USD"),
+    ],
+)
+def test_amounts_are_written_with_the_separators_of_the_reports_language(
+    year_2021: Year, language: str, pledged: str, received: str
+) -> None:
+    """In the tables and in the text alike; Django's Arabic and Chinese formats grouped nothing."""
+    donor = funds.register_donor(
+        name="Ireland", kind="member_state", state_iso3="IRL", actor=year_2021.secretariat
+    )
+    pledge = funds.record_pledge(
+        fund_code="VFTC",
+        donor_id=donor.pk,
+        amount=Money(123_456_700, "USD"),
+        pledged_on=dt.date(2021, 5, 3),
+        idempotency_key="ireland",
+        actor=year_2021.secretariat,
+    )
+    funds.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(123_456_700, "USD"),
+        received_on=dt.date(2021, 6, 3),
+        idempotency_key="ireland-paid",
+        actor=year_2021.secretariat,
+    )
+    html = render_html(
+        build_report("fund-update", year=2021, language=language), built_on=dt.date(2026, 12, 6)
+    )
+    contributions = html.split('id="table-contributions_by_donor"')[1].split("</table>")[0]
+    assert f'<td class="n">{pledged}</td>' in contributions
+    introduction = html.split('id="section-introduction"')[1].split("</section>")[0]
+    assert received in introduction
+
+
+def test_chart_axes_write_numbers_as_the_text_does() -> None:
+    table = Table(
+        key="t", caption="", columns=["Row", "Count"], rows=[["a", 12_000], ["b", 3_000]], methods=""
+    )
+    for language, written in (("en", "12,000"), ("fr", "12\u00a0000"), ("ar", "12.000")):
+        with translation.override(language):
+            svg = charts.bars(table, column="Count", key="k", caption="", methods="").svg
+        assert f">{written}</text>" in svg, language
+
+
+def test_names_kept_in_english_are_isolated_on_a_right_to_left_page(year_2021: Year) -> None:
+    """The bidirectional algorithm would reorder an English title's quotes and words with the Arabic."""
+    english, arabic = (
+        build_report("country", year=2021, language=language, state="FJI") for language in ("en", "ar")
+    )
+    assert english.title == "Country profile: Fiji"
+    assert "\u2068Fiji\u2069" in arabic.title and "\u2068Fiji\u2069" in arabic.sections[0].paragraphs[0]

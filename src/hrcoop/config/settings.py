@@ -265,6 +265,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Where Django's number formats leave large numbers ungrouped (Arabic, Chinese): config/formats/.
+FORMAT_MODULE_PATH = ["hrcoop.config.formats"]
 USE_I18N = True
 # Times are stored in UTC; pages, exports and the API show them in the zone of the office that runs the
 # funds (Geneva by default), where the working-day clocks of the requests run too.

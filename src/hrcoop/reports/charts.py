@@ -1,10 +1,11 @@
 """SVG charts drawn from a report's tables, byte for byte the same for the same table.
 
 Determinism: ``svg.hashsalt`` fixes the ids matplotlib would draw at random, and the metadata carry no
-date. The charts hold no words, only digits: every label (series, categories, axis) is written by the
-page beside the chart, in the report's language. Neither matplotlib nor an SVG renderer shapes Arabic
-reliably (matplotlib draws letters unjoined and left to right; WeasyPrint's SVG text places marks apart
-from their letters), while the page's HTML text is shaped properly in every language.
+date. The charts hold no words, only numbers, written as the text writes them (grouped, in the report's
+language); every label (series, categories, axis) is written by the page beside the chart. Neither
+matplotlib nor an SVG renderer shapes Arabic reliably (matplotlib draws letters unjoined and left to
+right; WeasyPrint's SVG text places marks apart from their letters), while the page's HTML text is
+shaped properly in every language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 from typing import Any
 
 from hrcoop.reports.document import Chart, Table
+from hrcoop.reports.templatetags.reports_tags import cell
 
 PALETTE = ["#0b5394", "#6fa8dc", "#e69138", "#999999", "#93c47d", "#cc4125", "#674ea7"]
 STYLE: Any = {  # matplotlib types its keys as literals
@@ -27,6 +29,14 @@ def _svg(figure: Any) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+def _localised_ticks(axes: Any) -> None:
+    """Write the value axis's numbers as the report's text does: in the active language, grouped."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: cell(int(value))))
 
 
 def _categories(table: Table) -> list[tuple[str, str]]:
@@ -50,6 +60,7 @@ def stacked_bars(table: Table, *, series: list[str], key: str, caption: str, met
             values = [int(v or 0) for v in table.values(name)]  # type: ignore[arg-type]
             axes.bar(ticks, values, bottom=bottom, color=colour)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        _localised_ticks(axes)
         svg = _svg(figure)
     return Chart(
         key=key,
@@ -65,7 +76,6 @@ def bars(table: Table, *, column: str, key: str, caption: str, methods: str) -> 
     """One bar per row of ``table``: the value of ``column``."""
     import matplotlib
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     categories = _categories(table)
     with matplotlib.rc_context(STYLE):
@@ -73,7 +83,7 @@ def bars(table: Table, *, column: str, key: str, caption: str, methods: str) -> 
         axes = figure.add_subplot()
         values = [int(v or 0) for v in table.values(column)]  # type: ignore[arg-type]
         axes.bar([number for number, _label in categories], values, color=PALETTE[0])
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _localised_ticks(axes)
         svg = _svg(figure)
     return Chart(
         key=key,

@@ -35,6 +35,11 @@ class Share:
 Value = str | int | Decimal | Money | Share | None
 
 
+def is_figure(value: Value) -> bool:
+    """A number of the report (as opposed to a label or an empty cell): set flush to the end."""
+    return isinstance(value, int | Decimal | Money | Share)
+
+
 @dataclass
 class Table:
     """A table of figures. ``key`` names it for tests and the methods annex; ``methods`` says how
@@ -46,6 +51,11 @@ class Table:
     rows: list[list[Value]]
     methods: str
     footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[tuple[str, bool]]:
+        """Each column's name, and whether it holds figures (its heading then aligns with them)."""
+        return [(name, any(is_figure(row[i]) for row in self.rows)) for i, name in enumerate(self.columns)]
 
     def values(self, name: str) -> list[Value]:
         index = self.columns.index(name)

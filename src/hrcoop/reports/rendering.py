@@ -9,6 +9,7 @@ output that is not a function of the data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,29 @@ def _number(report: Report) -> tuple[list[Numbered], list[Numbered], list[dict[s
     return sections, annexes, methods
 
 
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string, its quotes, backslashes and angle brackets escaped (it sits in <style>)."""
+    return '"' + re.sub(r'[\\"<>\n]', lambda m: f"\\{ord(m.group()):06x}", text) + '"'
+
+
+def page_counter() -> str:
+    """The CSS ``content`` of the page counter, worded in the active language.
+
+    A bare "1 / 4" reads "4 / 1" on a right-to-left page (the bidirectional algorithm lays the two
+    numbers out from right to left), so the counter is the translated sentence "Page 1 of 4", whose
+    words hold each number in its place in every script.
+    """
+    content = []
+    for part in re.split(r"(%\((?:n|total)\)s)", _("Page %(n)s of %(total)s")):
+        if part == "%(n)s":
+            content.append("counter(page)")
+        elif part == "%(total)s":
+            content.append("counter(pages)")
+        elif part:
+            content.append(_css_string(part))
+    return " ".join(content)
+
+
 def render_html(report: Report, *, built_on: dt.date) -> str:
     """The whole document as one HTML page with its charts inline and its print CSS."""
     with translation.override(report.language):
@@ -82,6 +106,7 @@ def render_html(report: Report, *, built_on: dt.date) -> str:
                 "built_on": built_on,
                 "data_version": report.data_version(),
                 "rtl": get_language_bidi(),
+                "page_counter": page_counter(),
             },
         )
 

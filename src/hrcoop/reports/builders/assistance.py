@@ -28,6 +28,7 @@ from hrcoop.assistance.models import (
 from hrcoop.reference.models import Fund, State
 from hrcoop.reports.builders.common import group_name, year_bounds
 from hrcoop.reports.document import Share, Table, Value
+from hrcoop.reports.templatetags.reports_tags import cell
 
 # The steps an annual update counts, in the order of the process.
 STEPS = [
@@ -216,6 +217,6 @@ def assistance_uptake(asking: set[int], *, key: str) -> Table:
     if withheld:
         table.footnotes.append(
             _("%(n)s links of requests whose State keeps its recommendations confidential are not counted.")
-            % {"n": withheld}
+            % {"n": cell(withheld)}
         )
     return table

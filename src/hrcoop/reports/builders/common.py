@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.errors import InvalidInput
@@ -45,3 +46,13 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 def group_name(code: str | None) -> str:
     return str(REGIONAL_GROUP_NAMES.get(code or "", code or ""))
+
+
+def in_english(name: str) -> str:
+    """A name the registers hold in English only, set inside a sentence of the report's language.
+
+    On a right-to-left page it goes between Unicode direction isolates (FSI ... PDI): without them the
+    bidirectional algorithm reorders its words and punctuation with the Arabic around it (a resolution's
+    quoted title came out with its quotes and the sentence's full stop in the wrong places).
+    """
+    return f"\u2068{name}\u2069" if get_language_bidi() else name

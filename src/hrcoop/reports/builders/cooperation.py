@@ -9,6 +9,7 @@ received in answer to the call for inputs.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,9 +22,10 @@ from hrcoop.recommendations.models import Recommendation
 from hrcoop.reports import charts
 from hrcoop.reports.builders import registry
 from hrcoop.reports.builders.assistance import assistance_uptake
-from hrcoop.reports.builders.common import check_year
+from hrcoop.reports.builders.common import check_year, in_english
 from hrcoop.reports.builders.elsewhere import contributions_annex, cooperation_section
 from hrcoop.reports.document import Report, Section, Share, Table, Value
+from hrcoop.reports.templatetags.reports_tags import cell
 
 SUBJECT = "international cooperation in the field of human rights"
 ISSUES_SHOWN = 15
@@ -51,9 +53,9 @@ def mandates_section(year: int, *, as_of: dt.date) -> Section:
         _('Resolution %(number)s, "%(title)s", adopted at session %(session)s of the %(body)s.')
         % {
             "number": resolution.number or resolution.symbol,
-            "title": resolution.title,
+            "title": in_english(resolution.title),
             "session": resolution.session,
-            "body": resolution.body,
+            "body": in_english(resolution.body),
         }
     )
     rows: list[list[Value]] = []
@@ -63,7 +65,8 @@ def mandates_section(year: int, *, as_of: dt.date) -> Section:
         .order_by("paragraph__sequence", "id")
     ):
         deadline = (
-            _("%(body)s session %(session)s") % {"body": mandate.due_body, "session": mandate.due_session}
+            _("%(body)s session %(session)s")
+            % {"body": in_english(mandate.due_body), "session": mandate.due_session}
             if mandate.due_session
             else _("no deadline")
         )
@@ -107,7 +110,7 @@ def recommendations_section(year: int) -> Section:
     of_year = registry.in_year(year)
     section.paragraphs.append(
         _("%(count)s recommendations were made at the sessions of the UPR Working Group held in %(year)s.")
-        % {"count": of_year.count(), "year": year}
+        % {"count": cell(of_year.count()), "year": year}
     )
     cycles = registry.by_cycle(
         Recommendation.objects.filter(session__year__lte=year), key="recommendations_by_cycle"
@@ -150,8 +153,8 @@ def donor_base_section(year: int, *, currency: str = "USD") -> Section:
             m.returning,
             Share(m.non_traditional, m.donors),
             Share(m.non_traditional_amount, m.amount),
-            f"{m.hhi:.0f}",
-            f"{100 * m.top_five_share:.1f}",
+            round(m.hhi),
+            Decimal(100 * m.top_five_share).quantize(Decimal("0.1")),
         ]
         for m in donor_base(currency=currency)
         if m.year <= year

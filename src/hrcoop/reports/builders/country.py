@@ -19,9 +19,10 @@ from hrcoop.recommendations.models import Recommendation
 from hrcoop.reference.models import State
 from hrcoop.reports import charts
 from hrcoop.reports.builders import registry
-from hrcoop.reports.builders.common import check_year, group_name
+from hrcoop.reports.builders.common import check_year, group_name, in_english
 from hrcoop.reports.builders.elsewhere import cooperation_section, progress_section
 from hrcoop.reports.document import Report, Section, Table, Value
+from hrcoop.reports.templatetags.reports_tags import cell
 
 ISSUES_SHOWN = 10
 
@@ -45,7 +46,7 @@ def recommendations_section(state: State, year: int) -> Section:
         section.no_data = _(
             "No recommendation to %(state)s from a UPR session up to %(year)s is in the registry."
         ) % {
-            "state": state.name,
+            "state": in_english(state.name),
             "year": year,
         }
         section.tables = []
@@ -72,7 +73,7 @@ def requests_section(state: State, year: int) -> Section:
     )
     if not requests:
         section.no_data = _("%(state)s has made no request for assistance up to %(year)s.") % {
-            "state": state.name,
+            "state": in_english(state.name),
             "year": year,
         }
         return section
@@ -96,7 +97,7 @@ def requests_section(state: State, year: int) -> Section:
         )
     table = Table(
         key="requests",
-        caption=_("Requests for assistance of %(state)s") % {"state": state.name},
+        caption=_("Requests for assistance of %(state)s") % {"state": in_english(state.name)},
         columns=[_("Request"), _("Title"), _("Fund"), _("Status"), _("Allocated"), _("Disbursed")],
         rows=rows,
         methods=_(
@@ -107,7 +108,7 @@ def requests_section(state: State, year: int) -> Section:
     if withheld:
         table.footnotes.append(
             _("%(n)s allocations are not shown: the State keeps the amount of the request confidential.")
-            % {"n": len(withheld)}
+            % {"n": cell(len(withheld))}
         )
     section.tables.append(table)
     return section
@@ -126,13 +127,13 @@ def build_country_profile(*, iso3: str, year: int) -> Report:
         title=_("Introduction"),
         paragraphs=[
             _("Profile of %(state)s (%(facts)s) up to %(year)s, generated from the registers of the Office.")
-            % {"state": state.name, "facts": "; ".join(str(f) for f in facts), "year": year}
+            % {"state": in_english(state.name), "facts": "; ".join(str(f) for f in facts), "year": year}
         ],
         footnotes=[_("State names are given as the registry holds them, in English.")],
     )
     return Report(
         kind="country",
-        title=_("Country profile: %(state)s") % {"state": state.name},
+        title=_("Country profile: %(state)s") % {"state": in_english(state.name)},
         subtitle=_("International cooperation in the field of human rights, %(year)s") % {"year": year},
         year=year,
         language=get_language(),

@@ -17,7 +17,7 @@ from hrcoop.reference.models import Fund
 from hrcoop.reference.selectors import fund_for
 from hrcoop.reports import charts
 from hrcoop.reports.builders import assistance
-from hrcoop.reports.builders.common import check_year
+from hrcoop.reports.builders.common import check_year, in_english
 from hrcoop.reports.document import Report, Section, Table, Value
 from hrcoop.reports.templatetags.reports_tags import cell
 
@@ -128,7 +128,7 @@ def build_fund_update(*, year: int, fund_code: str = DEFAULT_FUND) -> Report:
                 "ledger and from the public register of requests for assistance. In %(year)s the fund "
                 "received %(received)s."
             )
-            % {"fund": fund.name, "year": year, "received": cell(total_received)}
+            % {"fund": in_english(fund.name), "year": year, "received": cell(total_received)}
         ],
         footnotes=[_("The fund's name is given as registered, in English.")],
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
 from hrcoop.reports.builders.common import group_name
 from hrcoop.reports.document import Share, Table, Value
+from hrcoop.reports.templatetags.reports_tags import cell
 
 RESPONSES = [Response.SUPPORTED, Response.SUPPORTED_IN_PART, Response.NOTED, Response.PENDING]
 TECHNICAL_ASSISTANCE_ISSUE = "technical-assistance-and-cooperation"
@@ -103,7 +104,7 @@ def by_issue(recommendations: QuerySet[Recommendation], *, key: str, limit: int)
     ranked = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))[:limit]
     return Table(
         key=key,
-        caption=_("Recommendations by issue (the %(limit)s most frequent)") % {"limit": limit},
+        caption=_("Recommendations by issue (the %(limit)s most frequent)") % {"limit": cell(limit)},
         columns=[_("Issue"), *_response_columns()],
         rows=[[name, *_response_cells(c)] for name, c in ranked],
         methods=_(

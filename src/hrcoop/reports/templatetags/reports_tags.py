@@ -1,4 +1,9 @@
-"""How a report's values are written: numbers in the page's language, money with its currency."""
+"""How a report's values are written: numbers in the page's language, money with its currency.
+
+Every number of a report goes through ``cell``, in its tables and in its sentences alike (builders call
+it for the figures they put in a text), so that each is written by Django's localisation of the active
+language, thousands grouped: "1,234,567" in English, "1 234 567" in French.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from django import template
 from django.utils.formats import number_format
 
 from hrcoop.core.money import Money, minor_units
-from hrcoop.reports.document import Share, Value
+from hrcoop.reports.document import Share, Value, is_figure
 
 register = template.Library()
 
@@ -25,7 +30,7 @@ def cell(value: Value) -> str:
     if isinstance(value, int):
         return number_format(value, force_grouping=True)
     if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=max(0, -int(value.as_tuple().exponent)))
+        return number_format(value, decimal_pos=max(0, -int(value.as_tuple().exponent)), force_grouping=True)
     if isinstance(value, Money):
         decimals = minor_units(value.currency)
         return f"{number_format(value.major(), decimal_pos=decimals, force_grouping=True)} {value.currency}"
@@ -37,7 +42,7 @@ def cell(value: Value) -> str:
 
 @register.filter
 def numeric(value: Value) -> bool:
-    return isinstance(value, int | Decimal | Money | Share)
+    return is_figure(value)
 
 
 @register.filter
