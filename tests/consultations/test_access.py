@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from hrcoop.consultations import selectors, services
 from hrcoop.consultations.models import Answer, Submission, SubmissionAttachment
 from hrcoop.core.models import User
+from hrcoop.mandates.models import Resolution
 from tests.consultations.conftest import NGO_WORDS, PUBLIC_WORDS, SECRET_WORDS, World
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +210,8 @@ def test_the_para_32_reports_annex_lists_the_calls_published_contributions(answe
     from hrcoop.reports.builders.elsewhere import contributions_annex
 
     year = answered.call.deadline.year
-    section = contributions_annex(year=year)
+    resolution = answered.call.mandate.resolution_id
+    section = contributions_annex(year=year, resolution_id=resolution)
     assert section.no_data == ""
     [table] = section.tables
     assert [row[0] for row in table.rows] == ["France", "invitee", "Cooperation Watch"]
@@ -218,4 +220,9 @@ def test_the_para_32_reports_annex_lists_the_calls_published_contributions(answe
     assert [row[2] for row in table.rows] == [
         settings.SITE_URL + c.url for c in selectors.contributions_received(answered.call)
     ]
-    assert contributions_annex(year=year + 1).tables == []  # another year's report: no call of its own
+    assert contributions_annex(year=year + 1, resolution_id=resolution).tables == []  # another year's
+    assert contributions_annex(year=year, resolution_id=None).tables == []  # a report on no resolution
+    other = Resolution.objects.create(
+        key="hrc-99-test", number="99/1", kind="resolution", body="HRC", session=99, title="Another subject"
+    )
+    assert contributions_annex(year=year, resolution_id=other.pk).tables == []  # another report's call

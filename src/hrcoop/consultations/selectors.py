@@ -265,12 +265,14 @@ def search_answers(call: Call, query: str, *, actor: Actor, limit: int = 20) -> 
     return [(candidates[i], float(scores[i])) for i in order]
 
 
-def contributions_to_report(*, year: int) -> list[tuple[str, str, str]]:
+def contributions_to_report(*, year: int, resolution_id: int) -> list[tuple[str, str, str]]:
     """For the reports' annex "Contributions received": the published contributions to the calls for
-    inputs whose deadline fell in ``year``, as (contributor, kind of contributor, link), late ones said so.
+    inputs that serve a mandate of the report's resolution and closed in ``year``, as (contributor,
+    kind of contributor, link), late ones said so; a call for another report is not this report's.
     The link is absolute: a report is read as a PDF or a file, away from the site."""
     rows = []
-    for call in Call.objects.filter(deadline__year=year).order_by("deadline", "pk"):
+    calls = Call.objects.filter(deadline__year=year, mandate__resolution_id=resolution_id)
+    for call in calls.order_by("deadline", "pk"):
         for c in contributions_received(call):
             kind = _("%(kind)s (late)") % {"kind": c.kind_label} if c.late else c.kind_label
             rows.append((c.respondent, kind, settings.SITE_URL + c.url))

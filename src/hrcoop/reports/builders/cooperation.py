@@ -197,6 +197,7 @@ def build_cooperation_report(*, year: int, as_of: dt.date | None = None) -> Repo
     """The para-32 report for ``year``; mandate status as of ``as_of`` (today by default)."""
     check_year(year)
     as_of = as_of or timezone.localdate()
+    resolution = resolution_of(year)
     introduction = Section(
         key="introduction",
         title=_("Introduction"),
@@ -225,6 +226,6 @@ def build_cooperation_report(*, year: int, as_of: dt.date | None = None) -> Repo
             cooperation_section(year=year),
             donor_base_section(year),
         ],
-        annexes=[contributions_annex(year=year)],
+        annexes=[contributions_annex(year=year, resolution_id=resolution.pk if resolution else None)],
         parameters={"as_of": as_of.isoformat()},
     )

@@ -28,8 +28,8 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     #   The State's *published* implementation progress at the end of ``year``: [(progress status label
     #   in the active language, number of recommendations), ...] in the tracker's order; [] if none.
     "implementation_progress": ("hrcoop.tracking", "hrcoop.tracking.selectors:implementation_progress"),
-    # contributions_received(*, year: int) -> list[tuple[str, str, str]]
-    #   Published contributions to the call for inputs of the para-32 report of ``year``:
+    # contributions_received(*, year: int, resolution_id: int) -> list[tuple[str, str, str]]
+    #   Published contributions to the calls for inputs of the report of ``year`` on that resolution:
     #   [(contributor, kind of contributor in the active language, link to the text), ...].
     "contributions_received": (
         "hrcoop.consultations",
@@ -110,7 +110,14 @@ def progress_section(*, state_iso3: str, year: int) -> Section:
     )
 
 
-def contributions_annex(*, year: int) -> Section:
+def contributions_annex(*, year: int, resolution_id: int | None) -> Section:
+    """The calls for inputs that serve a mandate of the report's resolution (none without one)."""
+    if resolution_id is None:
+        section = Section(key="contributions_received", title=_("Contributions received"))
+        section.no_data = _("No contribution to the call for inputs for %(year)s has been published.") % {
+            "year": year
+        }
+        return section
     return _counted_section(
         key="contributions_received",
         title=_("Contributions received"),
@@ -123,4 +130,5 @@ def contributions_annex(*, year: int) -> Section:
         ),
         empty=_("No contribution to the call for inputs for %(year)s has been published.") % {"year": year},
         year=year,
+        resolution_id=resolution_id,
     )
