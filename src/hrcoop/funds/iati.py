@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from lxml import etree
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.money import Money
-from hrcoop.funds.models import Account, Allocation, Line, Posting
+from hrcoop.funds.disclosure import public_expenditure
+from hrcoop.funds.models import Account, Allocation, Posting
 from hrcoop.recommendations.models import Classification, LabelKind
 from hrcoop.reference.models import Fund
 
@@ -249,7 +249,11 @@ def _year_bounds(year: int) -> dict[str, str]:
 
 
 def organisation_file(fund: Fund, *, now: dt.datetime | None = None) -> bytes:
-    """The fund as an IATI organisation, with its expenditure per year in its currency of account."""
+    """The fund as an IATI organisation, with its expenditure per year in its currency of account.
+
+    The years are those the public's statement shows alone (``funds/disclosure.py``): a year whose
+    total would reveal an amount a State keeps confidential is left out, as on the fund's page.
+    """
     now = now or timezone.now()
     root = etree.Element(
         "iati-organisations",
@@ -268,33 +272,22 @@ def organisation_file(fund: Fund, *, now: dt.datetime | None = None) -> bytes:
     etree.SubElement(organisation, "organisation-identifier").text = fund_identifier(fund)
     _text(organisation, "name", fund.name)
     _reporting_org(organisation)
-    spent: dict[int, dict[str, int]] = {}
-    for row in (
-        Line.objects.filter(
-            account__fund=fund,
-            account__currency=fund.currency,
-            account__kind__in=[Account.Kind.ALLOCATIONS, Account.Kind.EXPENDITURE],
-        )
-        .annotate(year=ExtractYear("posting__occurred_on"))
-        .values("year", "account__kind")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        spent.setdefault(row["year"], {})[row["account__kind"]] = int(row["total"])
-    for year in sorted(spent):
-        bounds = _year_bounds(year)
+    for row in public_expenditure(fund):
+        if row.last_year or not (row.allocations or row.expenditure):
+            continue  # IATI periods are one year at most; a run of years is on the fund's page only
+        bounds = _year_bounds(row.year)
         end = dt.date.fromisoformat(bounds["end"])
         expenditure = etree.SubElement(organisation, "total-expenditure")
         etree.SubElement(expenditure, "period-start", **{"iso-date": bounds["start"]})
         etree.SubElement(expenditure, "period-end", **{"iso-date": bounds["end"]})
-        _value(expenditure, Money(sum(spent[year].values()), fund.currency), end)
-        for kind, label in (
-            (Account.Kind.ALLOCATIONS, "Allocations to requests for assistance"),
-            (Account.Kind.EXPENDITURE, "Direct expenditure"),
+        _value(expenditure, Money(row.total_expenditure, fund.currency), end)
+        for amount, kind, label in (
+            (row.allocations, Account.Kind.ALLOCATIONS, "Allocations to requests for assistance"),
+            (row.expenditure, Account.Kind.EXPENDITURE, "Direct expenditure"),
         ):
-            if kind in spent[year]:
+            if amount:
                 line = etree.SubElement(expenditure, "expense-line", ref=kind)
-                _value(line, Money(spent[year][kind], fund.currency), end)
+                _value(line, Money(amount, fund.currency), end)
                 etree.SubElement(line, "narrative").text = label
     return _serialise(root)
 

@@ -115,6 +115,11 @@ def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
     return fund
 
 
+# Who may give without being named to the public (docs/funds.md, "Donors"): public bodies give public
+# money, of which the Council and IATI are told by name.
+ANONYMOUS_KINDS = (Donor.Kind.FOUNDATION, Donor.Kind.PRIVATE)
+
+
 @transaction.atomic
 def register_donor(
     *,
@@ -135,6 +140,14 @@ def register_donor(
             _("unknown donor kind %(kind)r: one of %(kinds)s")
             % {"kind": kind, "kinds": ", ".join(Donor.Kind.values)},
             where="kind",
+        )
+    if anonymous and kind not in ANONYMOUS_KINDS:
+        raise InvalidInput(
+            _(
+                "a State or an intergovernmental organisation gives in its own name: only foundations and "
+                "private donors may stay anonymous"
+            ),
+            where="anonymous",
         )
     state = organisation = None
     if kind in (Donor.Kind.MEMBER_STATE, Donor.Kind.OTHER_STATE):

@@ -27,16 +27,18 @@ from hrcoop.core.money import Money
 from hrcoop.core.roles import has_role
 from hrcoop.core.spreadsheets import csv_lines
 from hrcoop.funds import services
+from hrcoop.funds.disclosure import public_balances, public_income_and_expenditure
 from hrcoop.funds.forms import AllocationForm, DonorForm, FundForm, PledgeForm, ReceiptForm
 from hrcoop.funds.metrics import donor_base, donor_base_chart
 from hrcoop.funds.models import Donor, Pledge
-from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, may_see_donor
-from hrcoop.funds.statements import (
-    allocations_per_request,
-    contributions_by_donor,
-    income_and_expenditure,
-    pledges_outstanding,
+from hrcoop.funds.selectors import (
+    amounts_withheld,
+    donor_for,
+    donor_label,
+    donors_in_public_order,
+    may_see_donor,
 )
+from hrcoop.funds.statements import allocations_per_request, contributions_by_donor, pledges_outstanding
 from hrcoop.reference.models import Fund
 
 
@@ -47,7 +49,7 @@ def _funded_rows(request: HttpRequest, fund: Fund | None) -> list[dict[str, Any]
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
-    funds = [(fund, fund_balances(fund)) for fund in Fund.objects.order_by("code")]
+    funds = [(fund, public_balances(fund, actor=request.user)) for fund in Fund.objects.order_by("code")]
     return render(
         request,
         "funds/fund_list.html",
@@ -75,8 +77,8 @@ def fund_page(request: HttpRequest, code: str) -> HttpResponse:
         "funds/fund.html",
         {
             "fund": fund,
-            "balances": fund_balances(fund),
-            "statement": income_and_expenditure(fund),
+            "balances": public_balances(fund, actor=request.user),
+            "statement": public_income_and_expenditure(fund, actor=request.user),
             "donors": donors,
             "outstanding": outstanding,
             "funded": _funded_rows(request, fund),
@@ -136,26 +138,28 @@ def fund_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
     return response
 
 
-def _major(amount: int, currency: str) -> str:
-    return str(Money(amount, currency).major())
+def _major(amount: int | None, currency: str) -> str:
+    """An amount in major units, or an empty cell for a figure withheld from the reader."""
+    return "" if amount is None else str(Money(amount, currency).major())
 
 
 def _table_rows(request: HttpRequest, fund: Fund, table: str) -> Iterator[list[Any]]:
     if table == "statement":
-        names = ["year", "currency", "contributions", "write_offs", "refunds", "net_income", "allocations"]
-        names += ["expenditure", "total_expenditure", "surplus", "received", "disbursed"]
+        names = ["year", "last_year", "currency", "contributions", "write_offs", "refunds", "net_income"]
+        names += ["allocations", "expenditure", "total_expenditure", "surplus", "received", "disbursed"]
         yield names
-        for r in (r.as_dict() for r in income_and_expenditure(fund)):
-            yield [r["year"], r["currency"], *(_major(r[n], r["currency"]) for n in names[2:])]
+        for r in (r.as_dict() for r in public_income_and_expenditure(fund, actor=request.user)):
+            shown = [_major(r[n], r["currency"]) for n in names[3:]]
+            yield [r["year"], r["last_year"], r["currency"], *shown]
     elif table == "donors":
         amounts = ("pledged", "paid", "written_off", "outstanding")
         yield ["donor", "kind", "traditional", "currency", *amounts]
         for c in contributions_by_donor(fund=fund):
-            label = donor_label(request.user, c.donor)
+            named = may_see_donor(request.user, c.donor)
             yield [
-                label,
-                c.donor.kind,
-                c.donor.traditional,
+                donor_label(request.user, c.donor),
+                c.donor.kind if named else "",
+                c.donor.traditional if named else "",
                 c.currency,
                 *(_major(getattr(c, n), c.currency) for n in amounts),
             ]
@@ -340,10 +344,7 @@ def new_donor(request: HttpRequest) -> HttpResponse:
 
 
 def donors_list(request: HttpRequest) -> HttpResponse:
-    donors = [
-        (d, donor_label(request.user, d), may_see_donor(request.user, d))
-        for d in Donor.objects.select_related("state__regional_group")
-    ]
+    donors = donors_in_public_order(request.user, Donor.objects.select_related("state__regional_group"))
     return render(
         request,
         "funds/donor_list.html",
