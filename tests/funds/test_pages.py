@@ -85,7 +85,7 @@ def test_secretariat_sees_what_the_public_does_not(
     assert "A Generous Family" in page and ">7,777.00 USD" in page and "Record a pledge" in page
     assert "32,223.00 USD" in page  # the books as they are: available = 50,000 - 10,000 - 7,777
     statement = client.get("/funds/VFTC/statement.csv").content.decode("utf-8-sig")
-    assert list(csv.DictReader(io.StringIO(statement)))[0]["allocations"] == "17777.00"
+    assert next(csv.DictReader(io.StringIO(statement)))["allocations"] == "17777.00"
 
 
 def test_csv_export(client: Client, books: dict[str, Any]) -> None:
