@@ -30,6 +30,14 @@ from hrcoop.reports import opendata
 from hrcoop.reports.builders.fund_update import build_fund_update
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_storage(settings: Any, tmp_path: Path) -> None:
+    """Published files (IATI, open data) go to the test's own folder, not the project's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 PLANTED = 4_321_987  # 43,219.87 USD: Fiji's allocation, its amount confidential
 USD = "USD"
 

@@ -16,11 +16,15 @@ names the first line that breaks the schema and says why, so that a rejected fil
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from lxml import etree
@@ -28,6 +32,7 @@ from lxml import etree
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.money import Money
+from hrcoop.core.storage import current, switch_current
 from hrcoop.funds.disclosure import public_expenditure
 from hrcoop.funds.models import Account, Allocation, Posting
 from hrcoop.recommendations.models import Classification, LabelKind
@@ -338,28 +343,109 @@ def _schema(path: Path) -> etree.XMLSchema:
     return _schemas[path]
 
 
-def export(
-    directory: Path, *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None
-) -> dict[str, Any]:
-    """Write ``iati-activities.xml`` and ``iati-organisations-<FUND>.xml``, validated when schemas are given.
+@dataclass(frozen=True)
+class Files:
+    """One run of the publication: the files by name, and what was left out of the activity file."""
 
-    Nothing is written unless every file is valid.
-    """
-    now = timezone.now()
+    files: dict[str, bytes]
+    activities: int
+    left_out: list[str]
+
+    @property
+    def note(self) -> str:
+        """What a person needs to know when the activity file is not among the files."""
+        if self.activities:
+            return ""
+        reason = (
+            f"the {len(self.left_out)} funded request(s) keep their amount confidential"
+            if self.left_out
+            else "no request has been funded yet"
+        )
+        return f"no activity is publishable ({reason}): only the organisation files are written"
+
+
+def build(
+    *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None, now: dt.datetime | None = None
+) -> Files:
+    """Every file, validated when schemas are given. With no publishable activity there is no activity
+    file: an empty ``iati-activities`` is not an IATI file, and saying so beats a schema error."""
+    now = now or timezone.now()
     activities = activities_file(now=now)
-    files = {"iati-activities.xml": activities.xml}
+    files = {"iati-activities.xml": activities.xml} if activities.activities else {}
     for fund in funds if funds is not None else Fund.objects.order_by("code"):
         files[f"iati-organisations-{fund.code}.xml"] = organisation_file(fund, now=now)
     if schema_dir is not None:
         for name, xml in files.items():
             validate(xml, schema_dir=schema_dir, name=name)
+    return Files(files, activities.activities, activities.left_out)
+
+
+def export(
+    directory: Path, *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None
+) -> dict[str, Any]:
+    """Write ``iati-activities.xml`` and ``iati-organisations-<FUND>.xml``, validated when schemas are given.
+
+    Nothing is written unless every file is valid; an activity file of an earlier run is removed when no
+    activity is publishable now (it could hold a request that has since become confidential).
+    """
+    built = build(schema_dir=schema_dir, funds=funds)
     directory.mkdir(parents=True, exist_ok=True)
-    for name, xml in files.items():
+    for name, xml in built.files.items():
         (directory / name).write_bytes(xml)
-    return {
-        "directory": str(directory),
-        "files": sorted(files),
-        "activities": activities.activities,
-        "left_out_confidential_amount": activities.left_out,
-        "validated": schema_dir is not None,
+    if not built.activities:
+        (directory / "iati-activities.xml").unlink(missing_ok=True)
+    return _summary(built, directory=str(directory), validated=schema_dir is not None)
+
+
+def _summary(built: Files, **extra: Any) -> dict[str, Any]:
+    summary = {
+        **extra,
+        "files": sorted(built.files),
+        "activities": built.activities,
+        "left_out_confidential_amount": built.left_out,
     }
+    if built.note:
+        summary["note"] = built.note
+    return summary
+
+
+# --- the files the site offers (/funds/iati/) ---------------------------------------------------------
+
+SITE_FOLDER = "iati"
+
+
+def site_schemas() -> Path:
+    """The schemas the site validates against (``HRCOOP_IATI_SCHEMAS``), or ``InvalidInput`` saying so."""
+    if not settings.IATI_SCHEMAS:
+        raise InvalidInput(
+            "set HRCOOP_IATI_SCHEMAS to the folder of the IATI 2.03 schemas: the site offers only "
+            "validated files",
+            where="HRCOOP_IATI_SCHEMAS",
+        )
+    return Path(settings.IATI_SCHEMAS)
+
+
+def publish(*, schema_dir: Path) -> dict[str, Any]:
+    """Build and validate every file, save them to a new folder of the default storage with a
+    ``manifest.json`` (their date, what they hold), then point ``iati/CURRENT`` at it: the site never
+    offers a half-written or unvalidated set. ``InvalidInput`` (a file that breaks the schema) leaves the
+    files on offer as they were."""
+    now = timezone.now()
+    built = build(schema_dir=schema_dir, now=now)
+    folder = f"{SITE_FOLDER}/{now:%Y%m%dT%H%M%S%f}"
+    for name, xml in built.files.items():
+        default_storage.save(f"{folder}/{name}", ContentFile(xml))
+    manifest = _summary(built, built_at=now.isoformat(), validated=True, version=IATI_VERSION)
+    default_storage.save(f"{folder}/manifest.json", ContentFile(json.dumps(manifest, indent=1).encode()))
+    switch_current(SITE_FOLDER, folder)
+    return manifest
+
+
+def published() -> dict[str, Any] | None:
+    """The manifest of the files on offer, or None before the first publication."""
+    folder = current(SITE_FOLDER)
+    if folder is None:
+        return None
+    with default_storage.open(f"{folder}/manifest.json") as handle:
+        manifest: dict[str, Any] = json.load(handle)
+    return {**manifest, "built_at": dt.datetime.fromisoformat(manifest["built_at"]), "folder": folder}

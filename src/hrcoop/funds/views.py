@@ -13,20 +13,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.assistance.selectors import requests_visible_to
-from hrcoop.core.errors import DomainError
+from hrcoop.core.errors import DomainError, Forbidden
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import has_role
 from hrcoop.core.spreadsheets import csv_lines
-from hrcoop.funds import services
+from hrcoop.funds import iati, services
 from hrcoop.funds.disclosure import public_balances, public_income_and_expenditure
 from hrcoop.funds.forms import AllocationForm, DonorForm, FundForm, PledgeForm, ReceiptForm
 from hrcoop.funds.metrics import donor_base, donor_base_chart
@@ -53,8 +55,37 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "funds/fund_list.html",
-        {"funds": funds, "is_secretariat": has_role(request.user, Role.SECRETARIAT)},
+        {
+            "funds": funds,
+            "is_secretariat": has_role(request.user, Role.SECRETARIAT),
+            "iati": iati.published(),
+        },
     )
+
+
+def iati_file(request: HttpRequest, name: str) -> FileResponse:
+    """One of the IATI files on offer: the latest set that passed the IATI 2.03 schemas."""
+    manifest = iati.published()
+    if manifest is None or name not in manifest["files"]:
+        raise Http404(_("there is no IATI file %(name)s") % {"name": name})
+    handle = default_storage.open(f"{manifest['folder']}/{name}", "rb")
+    return FileResponse(handle, filename=name, content_type="application/xml")
+
+
+@require_POST
+@login_required
+def rebuild_iati(request: HttpRequest) -> HttpResponse:
+    try:
+        services.request_iati_publication(actor=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The IATI files are being rebuilt; the new files replace the old ones when done.")
+        )
+    return redirect("funds:list")
 
 
 def fund_page(request: HttpRequest, code: str) -> HttpResponse:
