@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.test import Client
+from playwright.sync_api import Browser, Locator, expect
 
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.core.models import User
@@ -28,6 +29,7 @@ from hrcoop.funds.models import Donor
 from hrcoop.reference.models import Fund
 from hrcoop.reports import opendata
 from hrcoop.reports.builders.fund_update import build_fund_update
+from tests.conftest import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +270,56 @@ def test_a_backdated_confidential_allocation_does_not_change_a_year_already_show
     assert after.runs == [Run(2025, 2025, 0)] and after.withheld_years == [2026]
     statement = {row.period: row for row in public_income_and_expenditure(fund, actor=AnonymousUser())}
     assert statement["2025"].allocations == 0 and statement["2026"].withheld
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("language", "width"), [("", 1366), ("/fr", 390)])
+def test_a_visitor_in_chromium_cannot_recompute_the_planted_amount(
+    planted: dict[str, AssistanceRequest], live_server: Any, browser: Browser, language: str, width: int
+) -> None:
+    """The visitor's journey of issue 20's first "Done when" point: the funds, a fund, its downloads, the
+    register and Fiji's request, the IATI files the site offers, the feed and the API; at 1,366 px in
+    English and 390 px in French (the other two pairings are the same pages), never scrolling sideways."""
+    iati.publish(schema_dir=shared_data("iati_schemas"))
+    base = live_server.url + language
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(90_000)  # the test machine is shared and often busy
+    page = context.new_page()
+    texts: list[str] = []
+
+    def visit(name: str) -> None:
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width, (name, page.url)
+        page.screenshot(
+            path=f"/tmp/disclosure-{name}-{width}{language.replace('/', '-')}.png", full_page=True
+        )
+        texts.append(page.content())
+
+    def download(link: Locator) -> None:
+        with page.expect_download() as info:
+            link.click()
+        texts.append(Path(info.value.path()).read_text(encoding="utf-8-sig"))
+
+    page.goto(f"{base}/funds/")
+    visit("funds")
+    for link in page.locator('a[href*="/funds/iati/"]').all():
+        download(link)
+    page.locator('a[href$="/funds/VFTC/"]').first.click()
+    visit("fund")
+    expect(page.locator("#withheld-note")).to_be_visible()
+    for link in page.locator('a[href$=".csv"]').all():
+        download(link)
+    page.goto(f"{base}/funds/donors/")
+    visit("donors")
+    page.goto(f"{base}/assistance/")
+    visit("register")
+    page.locator(f'a[href$="/requests/{planted["fiji"].public_id}/"]').first.click()
+    visit("fiji")
+    for path in ("/assistance/feed/", "/assistance/register.csv"):
+        texts.append(page.request.get(f"{base}{path}").text())
+    for path in ("/api/funds/", "/api/funds/VFTC/", f"/api/assistance/requests/{planted['fiji'].public_id}/"):
+        texts.append(page.request.get(f"{live_server.url}{path}").text())
+    context.close()
+    figures = set().union(*(_figures(text) for text in texts))
+    assert len(texts) >= 15 and len(figures) > 50
+    assert _recomputations(figures, PLANTED) == []

@@ -59,6 +59,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
             "funds": funds,
             "is_secretariat": has_role(request.user, Role.SECRETARIAT),
             "iati": iati.published(),
+            "withholding": any(b.as_of or b.cash is None for _fund, balances in funds for b in balances),
         },
     )
 
@@ -103,13 +104,17 @@ def fund_page(request: HttpRequest, code: str) -> HttpResponse:
         for item in pledges_outstanding(fund=fund)
     ]
     is_secretariat = has_role(request.user, Role.SECRETARIAT, scope=fund.code)
+    balances = public_balances(fund, actor=request.user)
+    statement = public_income_and_expenditure(fund, actor=request.user)
     return render(
         request,
         "funds/fund.html",
         {
             "fund": fund,
-            "balances": public_balances(fund, actor=request.user),
-            "statement": public_income_and_expenditure(fund, actor=request.user),
+            "balances": balances,
+            "statement": statement,
+            "withholding": any(b.as_of or b.cash is None for b in balances)
+            or any(r.withheld or r.last_year for r in statement),
             "donors": donors,
             "outstanding": outstanding,
             "funded": _funded_rows(request, fund),
