@@ -59,6 +59,9 @@ DONOR_SUMMARY = inline_serializer(
     "DonorSummary",
     {
         **_donor_fields,
+        # null for a donor that asked for anonymity: nothing that would place it
+        "kind": serializers.CharField(allow_null=True),
+        "traditional": serializers.BooleanField(allow_null=True),
         "regional_group": serializers.CharField(allow_null=True),
         "ldc": serializers.BooleanField(allow_null=True),
         "sids": serializers.BooleanField(allow_null=True),
