@@ -7,6 +7,7 @@ assistance app's business and is tested there; here it is only the starting poin
 from __future__ import annotations
 
 import csv
+import datetime
 import itertools
 from collections.abc import Callable
 
@@ -15,10 +16,12 @@ from django.utils import timezone
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.models import Role, User
+from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds import services
-from hrcoop.funds.models import Donor
-from hrcoop.reference.models import Fund, Organisation, RegionalGroup, State
+from hrcoop.funds.models import Donor, Posting
+from hrcoop.recommendations.models import Classification, Label, Recommendation
+from hrcoop.reference.models import Fund, Mechanism, Organisation, RegionalGroup, State
 from hrcoop.reference.services import DATA_DIR, REGIONAL_GROUPS
 
 _numbers = itertools.count(1)
@@ -100,3 +103,79 @@ def donors(secretariat: User) -> dict[str, Donor]:
             name="Open Rights Foundation", kind="foundation", actor=secretariat
         ),
     }
+
+
+IATI_DAY = datetime.date(2025, 9, 1)  # the funded requests of the IATI tests (test_iati, test_iati_site)
+
+
+@pytest.fixture
+def funded(
+    secretariat: User, donors: dict[str, Donor], make_request: Callable[..., AssistanceRequest]
+) -> list[AssistanceRequest]:
+    pledge = services.record_pledge(
+        fund_code="VFTC",
+        donor_id=donors["norway"].pk,
+        amount=Money(50_000_000, "USD"),
+        pledged_on=IATI_DAY,
+        idempotency_key="p",
+        actor=secretariat,
+    )
+    services.record_receipt(
+        pledge_id=pledge.pk,
+        amount=Money(50_000_000, "USD"),
+        received_on=IATI_DAY,
+        idempotency_key="r",
+        actor=secretariat,
+    )
+    services.record_expenditure(
+        fund_code="VFTC",
+        amount=Money(12_345, "USD"),
+        spent_on=IATI_DAY,
+        description="bank charges",
+        idempotency_key="e",
+        actor=secretariat,
+    )
+    requests = [make_request(iso3=iso3) for iso3 in ("MDV", "HTI", "SEN")]
+    requests[1].implementing_partners = "National Human Rights Commission"
+    requests[1].save()
+    recommendation = Recommendation.objects.create(
+        public_id="R-TEST-1",
+        identity_key="k" * 64,
+        mechanism=Mechanism.objects.create(code="UPR", kind="upr", name="Universal Periodic Review"),
+        state_under_review=requests[1].requesting_state,
+        text="Strengthen access to justice for women",
+    )
+    for kind, code in (("sdg_goal", "5"), ("sdg_target", "16.3")):
+        Classification.objects.create(
+            recommendation=recommendation,
+            label=Label.objects.create(kind=kind, code=code, name=code),
+            kind=kind,
+            provenance="imported",
+        )
+    requests[1].recommendations.add(recommendation)
+    requests[2].confidential_fields = ["amount"]
+    requests[2].save()
+    for n, request in enumerate(requests):
+        allocation = services.allocate(
+            request_id=request.public_id,
+            amount=Money(1_000_000, "USD"),
+            allocated_on=IATI_DAY,
+            idempotency_key=f"a{n}",
+            actor=secretariat,
+        )
+        services.disburse(
+            allocation_id=allocation.pk,
+            amount=Money(400_000, "USD"),
+            disbursed_on=IATI_DAY,
+            idempotency_key=f"d{n}",
+            actor=secretariat,
+        )
+    wrong = Posting.objects.get(idempotency_key="d0")
+    services.reverse(
+        posting_id=wrong.pk,
+        reason="paid twice",
+        reversed_on=IATI_DAY,
+        idempotency_key="x0",
+        actor=secretariat,
+    )
+    return requests

@@ -153,6 +153,7 @@ def test_statements(secretariat: User, donors: dict[str, Donor], make_request: C
     y2025, y2026 = income_and_expenditure(Fund.objects.get(code="VFTC"))
     assert y2025.as_dict() == {
         "year": 2025,
+        "last_year": 2025,
         "currency": "USD",
         "contributions": 150_000,
         "write_offs": 0,

@@ -39,6 +39,7 @@ from hrcoop.assistance.models import (
     TransitionRecord,
     is_focal_point_for,
 )
+from hrcoop.assistance.reasons import amounts_in
 from hrcoop.assistance.workflow import TRANSITIONS, WorkflowStep
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -554,6 +555,15 @@ def _apply(
     reason = reason.strip()
     if step.reason_required and not reason:
         raise InvalidInput(_("%(step)s: give the reasons") % {"step": step.label}, where="reason")
+    if step.public_reason and (money := amounts_in(reason, request)):
+        raise InvalidInput(
+            _(
+                "%(step)s: the register publishes these reasons and the State keeps the amount of its "
+                "request confidential; take out %(found)s"
+            )
+            % {"step": step.label, "found": ", ".join(f"\u201c{m}\u201d" for m in money)},
+            where="reason",
+        )
     source = request.status
     if name == "put_on_hold":
         request.held_from = source

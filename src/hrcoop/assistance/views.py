@@ -174,6 +174,11 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "is_state": has_role(request.user, Role.STATE_FOCAL_POINT, scope=target.requesting_state.iso3),
             "editable": target.status in services.EDITABLE_STATUSES,
             "consent_open": target.status in services.CONSENT_STATUSES,
+            "amount_confidential": target.is_confidential(ConfidentialField.AMOUNT),
+            # A refused step keeps what was typed, so that the reasons can be corrected, not rewritten.
+            "refused": {"step": request.POST.get("action", ""), "reason": request.POST.get("reason", "")}
+            if status != 200
+            else {},
         },
         status=status,
     )

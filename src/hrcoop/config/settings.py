@@ -52,6 +52,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HRCOOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRCOOP_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("HRCOOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The IATI 2.03 XSDs (e.g. ../shared/data/iati_schemas): the site offers IATI files only once validated.
+IATI_SCHEMAS = os.environ.get("HRCOOP_IATI_SCHEMAS", "").strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

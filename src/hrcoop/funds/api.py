@@ -18,15 +18,16 @@ from rest_framework.views import APIView
 
 from hrcoop.core.money import Money
 from hrcoop.funds import services
+from hrcoop.funds.disclosure import public_balances, public_income_and_expenditure
 from hrcoop.funds.metrics import donor_base
 from hrcoop.funds.models import Donor, Posting
-from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances
-from hrcoop.funds.statements import (
-    allocations_per_request,
-    contributions_by_donor,
-    income_and_expenditure,
-    pledges_outstanding,
+from hrcoop.funds.selectors import (
+    amounts_withheld,
+    donor_for,
+    donor_label,
+    donors_in_public_order,
 )
+from hrcoop.funds.statements import allocations_per_request, contributions_by_donor, pledges_outstanding
 from hrcoop.reference.models import Fund
 from hrcoop.reference.selectors import fund_for
 
@@ -58,6 +59,9 @@ DONOR_SUMMARY = inline_serializer(
     "DonorSummary",
     {
         **_donor_fields,
+        # null for a donor that asked for anonymity: nothing that would place it
+        "kind": serializers.CharField(allow_null=True),
+        "traditional": serializers.BooleanField(allow_null=True),
         "regional_group": serializers.CharField(allow_null=True),
         "ldc": serializers.BooleanField(allow_null=True),
         "sids": serializers.BooleanField(allow_null=True),
@@ -77,7 +81,9 @@ DONOR_BASE = inline_serializer(
 CREATED = inline_serializer("Created", {"id": serializers.IntegerField()})
 
 
-def _balances(fund: Fund) -> list[dict[str, Any]]:
+def _balances(fund: Fund, request: Request) -> list[dict[str, Any]]:
+    """Balances as the caller may see them: cash and commitments withheld (null) or ``as_of`` a past day
+    when they would reveal an amount a State keeps confidential (funds/disclosure.py)."""
     return [
         {
             "currency": b.currency,
@@ -85,8 +91,9 @@ def _balances(fund: Fund) -> list[dict[str, Any]]:
             "open_commitments": b.open_commitments,
             "available": b.available,
             "pledges_outstanding": b.pledges_outstanding,
+            "as_of": b.as_of,
         }
-        for b in fund_balances(fund)
+        for b in public_balances(fund, actor=request.user)
     ]
 
 
@@ -97,7 +104,7 @@ class FundListView(APIView):
     def get(self, request: Request) -> Response:
         return Response(
             [
-                {"code": f.code, "name": f.name, "currency": f.currency, "balances": _balances(f)}
+                {"code": f.code, "name": f.name, "currency": f.currency, "balances": _balances(f, request)}
                 for f in Fund.objects.order_by("code")
             ]
         )
@@ -118,8 +125,10 @@ class FundDetailView(APIView):
                 "code": fund.code,
                 "name": fund.name,
                 "currency": fund.currency,
-                "balances": _balances(fund),
-                "income_and_expenditure": [r.as_dict() for r in income_and_expenditure(fund)],
+                "balances": _balances(fund, request),
+                "income_and_expenditure": [
+                    r.as_dict() for r in public_income_and_expenditure(fund, actor=request.user)
+                ],
                 "donors": [
                     {**c.as_dict(), "name": donor_label(request.user, c.donor)}
                     for c in contributions_by_donor(fund=fund)
@@ -144,6 +153,21 @@ class FundDetailView(APIView):
         )
 
 
+_CLASSIFICATION = ("kind", "traditional", "regional_group", "ldc", "sids")
+
+
+def _classification(donor: Donor) -> dict[str, Any]:
+    """What places a donor; none of it is given for a donor that asked for anonymity."""
+    state = donor.state
+    return {
+        "kind": donor.kind,
+        "traditional": donor.traditional,
+        "regional_group": state.regional_group_id if state else None,
+        "ldc": state.ldc if state else None,
+        "sids": state.sids if state else None,
+    }
+
+
 class DonorListView(APIView):
     @extend_schema(
         summary="Donors with their classification (anonymous donors hidden from the public)",
@@ -151,18 +175,15 @@ class DonorListView(APIView):
         operation_id="funds_donors_list",
     )
     def get(self, request: Request) -> Response:
+        donors = donors_in_public_order(request.user, Donor.objects.select_related("state"))
         return Response(
             [
                 {
                     "id": d.pk,
-                    "name": donor_label(request.user, d),
-                    "kind": d.kind,
-                    "traditional": d.traditional,
-                    "regional_group": d.state.regional_group_id if d.state else None,
-                    "ldc": d.state.ldc if d.state else None,
-                    "sids": d.state.sids if d.state else None,
+                    "name": label,
+                    **(_classification(d) if named else dict.fromkeys(_CLASSIFICATION)),
                 }
-                for d in Donor.objects.select_related("state")
+                for d, label, named in donors
             ]
         )
 

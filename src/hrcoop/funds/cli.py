@@ -26,9 +26,22 @@ def export_iati(
         envvar="HRCOOP_IATI_SCHEMAS",
         help="Folder with the IATI 2.03 XSDs (e.g. ../shared/data/iati_schemas): validate before writing",
     ),
+    site: bool = typer.Option(
+        False, "--site", help="Also offer the validated files on the site's /funds/ page (needs --schemas)"
+    ),
 ) -> None:
-    """Write the IATI activity file (one activity per funded request) and one organisation file per fund."""
-    print_json(iati.export(directory, schema_dir=schemas))
+    """Write the IATI activity file (one activity per funded request) and one organisation file per fund.
+
+    With no publishable activity, only the organisation files are written and the output says why.
+    """
+    if site and schemas is None:
+        raise typer.BadParameter("the site offers only validated files: give --schemas", param_hint="--site")
+    summary = iati.export(directory, schema_dir=schemas)
+    if site and schemas is not None:
+        summary["site"] = iati.publish(schema_dir=schemas)["built_at"]
+    print_json(summary)
+    if "note" in summary:
+        typer.echo(summary["note"], err=True)
 
 
 funds_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="The funds' books.")

@@ -71,4 +71,8 @@ class DonorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Donor.Kind.choices)
     state = forms.CharField(label=_("State (ISO alpha-3)"), max_length=3, required=False)
     organisation = forms.CharField(label=_("Organisation code"), max_length=20, required=False)
-    anonymous = forms.BooleanField(label=_("Anonymous to the public"), required=False)
+    anonymous = forms.BooleanField(
+        label=_("Anonymous to the public"),
+        required=False,
+        help_text=_("Foundations and private donors only: States and organisations give in their own name."),
+    )

@@ -16,20 +16,25 @@ names the first line that breaks the schema and says why, so that a rejected fil
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from lxml import etree
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.money import Money
-from hrcoop.funds.models import Account, Allocation, Line, Posting
+from hrcoop.core.storage import current, switch_current
+from hrcoop.funds.disclosure import public_expenditure
+from hrcoop.funds.models import Account, Allocation, Posting
 from hrcoop.recommendations.models import Classification, LabelKind
 from hrcoop.reference.models import Fund
 
@@ -249,7 +254,11 @@ def _year_bounds(year: int) -> dict[str, str]:
 
 
 def organisation_file(fund: Fund, *, now: dt.datetime | None = None) -> bytes:
-    """The fund as an IATI organisation, with its expenditure per year in its currency of account."""
+    """The fund as an IATI organisation, with its expenditure per year in its currency of account.
+
+    The years are those the public's statement shows alone (``funds/disclosure.py``): a year whose
+    total would reveal an amount a State keeps confidential is left out, as on the fund's page.
+    """
     now = now or timezone.now()
     root = etree.Element(
         "iati-organisations",
@@ -268,33 +277,22 @@ def organisation_file(fund: Fund, *, now: dt.datetime | None = None) -> bytes:
     etree.SubElement(organisation, "organisation-identifier").text = fund_identifier(fund)
     _text(organisation, "name", fund.name)
     _reporting_org(organisation)
-    spent: dict[int, dict[str, int]] = {}
-    for row in (
-        Line.objects.filter(
-            account__fund=fund,
-            account__currency=fund.currency,
-            account__kind__in=[Account.Kind.ALLOCATIONS, Account.Kind.EXPENDITURE],
-        )
-        .annotate(year=ExtractYear("posting__occurred_on"))
-        .values("year", "account__kind")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        spent.setdefault(row["year"], {})[row["account__kind"]] = int(row["total"])
-    for year in sorted(spent):
-        bounds = _year_bounds(year)
+    for row in public_expenditure(fund):
+        if row.last_year or not (row.allocations or row.expenditure):
+            continue  # IATI periods are one year at most; a run of years is on the fund's page only
+        bounds = _year_bounds(row.year)
         end = dt.date.fromisoformat(bounds["end"])
         expenditure = etree.SubElement(organisation, "total-expenditure")
         etree.SubElement(expenditure, "period-start", **{"iso-date": bounds["start"]})
         etree.SubElement(expenditure, "period-end", **{"iso-date": bounds["end"]})
-        _value(expenditure, Money(sum(spent[year].values()), fund.currency), end)
-        for kind, label in (
-            (Account.Kind.ALLOCATIONS, "Allocations to requests for assistance"),
-            (Account.Kind.EXPENDITURE, "Direct expenditure"),
+        _value(expenditure, Money(row.total_expenditure, fund.currency), end)
+        for amount, kind, label in (
+            (row.allocations, Account.Kind.ALLOCATIONS, "Allocations to requests for assistance"),
+            (row.expenditure, Account.Kind.EXPENDITURE, "Direct expenditure"),
         ):
-            if kind in spent[year]:
+            if amount:
                 line = etree.SubElement(expenditure, "expense-line", ref=kind)
-                _value(line, Money(spent[year][kind], fund.currency), end)
+                _value(line, Money(amount, fund.currency), end)
                 etree.SubElement(line, "narrative").text = label
     return _serialise(root)
 
@@ -345,28 +343,109 @@ def _schema(path: Path) -> etree.XMLSchema:
     return _schemas[path]
 
 
-def export(
-    directory: Path, *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None
-) -> dict[str, Any]:
-    """Write ``iati-activities.xml`` and ``iati-organisations-<FUND>.xml``, validated when schemas are given.
+@dataclass(frozen=True)
+class Files:
+    """One run of the publication: the files by name, and what was left out of the activity file."""
 
-    Nothing is written unless every file is valid.
-    """
-    now = timezone.now()
+    files: dict[str, bytes]
+    activities: int
+    left_out: list[str]
+
+    @property
+    def note(self) -> str:
+        """What a person needs to know when the activity file is not among the files."""
+        if self.activities:
+            return ""
+        reason = (
+            f"the {len(self.left_out)} funded request(s) keep their amount confidential"
+            if self.left_out
+            else "no request has been funded yet"
+        )
+        return f"no activity is publishable ({reason}): only the organisation files are written"
+
+
+def build(
+    *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None, now: dt.datetime | None = None
+) -> Files:
+    """Every file, validated when schemas are given. With no publishable activity there is no activity
+    file: an empty ``iati-activities`` is not an IATI file, and saying so beats a schema error."""
+    now = now or timezone.now()
     activities = activities_file(now=now)
-    files = {"iati-activities.xml": activities.xml}
+    files = {"iati-activities.xml": activities.xml} if activities.activities else {}
     for fund in funds if funds is not None else Fund.objects.order_by("code"):
         files[f"iati-organisations-{fund.code}.xml"] = organisation_file(fund, now=now)
     if schema_dir is not None:
         for name, xml in files.items():
             validate(xml, schema_dir=schema_dir, name=name)
+    return Files(files, activities.activities, activities.left_out)
+
+
+def export(
+    directory: Path, *, schema_dir: Path | None = None, funds: Iterable[Fund] | None = None
+) -> dict[str, Any]:
+    """Write ``iati-activities.xml`` and ``iati-organisations-<FUND>.xml``, validated when schemas are given.
+
+    Nothing is written unless every file is valid; an activity file of an earlier run is removed when no
+    activity is publishable now (it could hold a request that has since become confidential).
+    """
+    built = build(schema_dir=schema_dir, funds=funds)
     directory.mkdir(parents=True, exist_ok=True)
-    for name, xml in files.items():
+    for name, xml in built.files.items():
         (directory / name).write_bytes(xml)
-    return {
-        "directory": str(directory),
-        "files": sorted(files),
-        "activities": activities.activities,
-        "left_out_confidential_amount": activities.left_out,
-        "validated": schema_dir is not None,
+    if not built.activities:
+        (directory / "iati-activities.xml").unlink(missing_ok=True)
+    return _summary(built, directory=str(directory), validated=schema_dir is not None)
+
+
+def _summary(built: Files, **extra: Any) -> dict[str, Any]:
+    summary = {
+        **extra,
+        "files": sorted(built.files),
+        "activities": built.activities,
+        "left_out_confidential_amount": built.left_out,
     }
+    if built.note:
+        summary["note"] = built.note
+    return summary
+
+
+# --- the files the site offers (/funds/iati/) ---------------------------------------------------------
+
+SITE_FOLDER = "iati"
+
+
+def site_schemas() -> Path:
+    """The schemas the site validates against (``HRCOOP_IATI_SCHEMAS``), or ``InvalidInput`` saying so."""
+    if not settings.IATI_SCHEMAS:
+        raise InvalidInput(
+            "set HRCOOP_IATI_SCHEMAS to the folder of the IATI 2.03 schemas: the site offers only "
+            "validated files",
+            where="HRCOOP_IATI_SCHEMAS",
+        )
+    return Path(settings.IATI_SCHEMAS)
+
+
+def publish(*, schema_dir: Path) -> dict[str, Any]:
+    """Build and validate every file, save them to a new folder of the default storage with a
+    ``manifest.json`` (their date, what they hold), then point ``iati/CURRENT`` at it: the site never
+    offers a half-written or unvalidated set. ``InvalidInput`` (a file that breaks the schema) leaves the
+    files on offer as they were."""
+    now = timezone.now()
+    built = build(schema_dir=schema_dir, now=now)
+    folder = f"{SITE_FOLDER}/{now:%Y%m%dT%H%M%S%f}"
+    for name, xml in built.files.items():
+        default_storage.save(f"{folder}/{name}", ContentFile(xml))
+    manifest = _summary(built, built_at=now.isoformat(), validated=True, version=IATI_VERSION)
+    default_storage.save(f"{folder}/manifest.json", ContentFile(json.dumps(manifest, indent=1).encode()))
+    switch_current(SITE_FOLDER, folder)
+    return manifest
+
+
+def published() -> dict[str, Any] | None:
+    """The manifest of the files on offer, or None before the first publication."""
+    folder = current(SITE_FOLDER)
+    if folder is None:
+        return None
+    with default_storage.open(f"{folder}/manifest.json") as handle:
+        manifest: dict[str, Any] = json.load(handle)
+    return {**manifest, "built_at": dt.datetime.fromisoformat(manifest["built_at"]), "folder": folder}

@@ -9,6 +9,7 @@ its amount confidential (seen by those who see the request's confidential fields
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,6 +185,13 @@ def may_see_donor(actor: Actor, donor: Donor) -> bool:
 
 def donor_label(actor: Actor, donor: Donor) -> str:
     return donor.name if may_see_donor(actor, donor) else _("Anonymous donor")
+
+
+def donors_in_public_order(actor: Actor, donors: Iterable[Donor]) -> list[tuple[Donor, str, bool]]:
+    """Each donor with the name ``actor`` may read and whether it may see who it is, ordered by that
+    name (then by id): ordered by the real names, a list would place an anonymous donor among them."""
+    rows = [(d, donor_label(actor, d), may_see_donor(actor, d)) for d in donors]
+    return sorted(rows, key=lambda row: (row[1].casefold(), row[0].pk))
 
 
 def donor_for(actor: Actor, donor_id: int) -> Donor:

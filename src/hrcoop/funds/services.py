@@ -29,7 +29,7 @@ from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import Conversion, Money, check_currency, convert
 from hrcoop.core.roles import Actor, has_role
-from hrcoop.funds import ledger
+from hrcoop.funds import iati, ledger
 from hrcoop.funds.classification import is_traditional
 from hrcoop.funds.ledger import checked_input, event_service, post
 from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
@@ -116,6 +116,11 @@ def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
     return fund
 
 
+# Who may give without being named to the public (docs/funds.md, "Donors"): public bodies give public
+# money, of which the Council and IATI are told by name.
+ANONYMOUS_KINDS = (Donor.Kind.FOUNDATION, Donor.Kind.PRIVATE)
+
+
 @transaction.atomic
 def register_donor(
     *,
@@ -136,6 +141,14 @@ def register_donor(
             _("unknown donor kind %(kind)r: one of %(kinds)s")
             % {"kind": kind, "kinds": ", ".join(Donor.Kind.values)},
             where="kind",
+        )
+    if anonymous and kind not in ANONYMOUS_KINDS:
+        raise InvalidInput(
+            _(
+                "a State or an intergovernmental organisation gives in its own name: only foundations and "
+                "private donors may stay anonymous"
+            ),
+            where="anonymous",
         )
     state = organisation = None
     if kind in (Donor.Kind.MEMBER_STATE, Donor.Kind.OTHER_STATE):
@@ -569,3 +582,15 @@ def reverse(
         then=then,
         audit={"reverses": original.pk, "reason": reason},
     )
+
+
+def request_iati_publication(*, actor: Actor) -> None:
+    """The secretariat asks for the IATI files on /funds/ to be rebuilt now (a daily task does the same)."""
+    user = _require_secretariat(actor)
+    if user is None:
+        raise Forbidden(_("only the secretariat asks for the IATI files to be rebuilt"))
+    iati.site_schemas()  # refused now, with what to set, rather than failing later in the background
+    record_event(actor=user, action="funds.iati_requested", target=user, data={})
+    from hrcoop.funds.tasks import publish_iati
+
+    transaction.on_commit(lambda: publish_iati.enqueue())

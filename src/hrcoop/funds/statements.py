@@ -6,16 +6,20 @@
 * ``allocations_per_request``: what each request was allocated, what was disbursed, what is still open.
 
 Each is one or two grouped queries over ``Line``; sums are of integer minor units on every engine.
-Years are those of the posting's ``occurred_on`` date (a reversal counts in the year it is posted).
+Years are those of the posting's ``occurred_on`` date (a reversal counts in the year it is posted). The
+public's statement (``funds/disclosure.py``) counts the money of a request whose amount is confidential in
+the later of the year it is dated and the year it was recorded (``year_of_lines``), so that a backdated
+posting never changes a year already shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Func, QuerySet, Sum, When
+from django.db.models.functions import ExtractYear, Greatest
 
 from hrcoop.core.money import Money
 from hrcoop.funds.models import Account, Donor, Line, Pledge, Posting
@@ -23,6 +27,21 @@ from hrcoop.reference.models import Fund
 
 K = Account.Kind
 P = Posting.Kind
+
+
+def year_of_lines(late: Collection[int] = ()) -> Func | Case:
+    """The year a line counts in: its posting's date; for the money of the requests ``late`` (ids), the
+    year it was recorded when that is later."""
+    dated = ExtractYear("posting__occurred_on")
+    if not late:
+        return dated
+    recorded = Greatest(dated, ExtractYear("posting__recorded_at"))
+    return Case(When(posting__allocation__request_id__in=list(late), then=recorded), default=dated)
+
+
+# What a statement row says of the money committed to requests: withheld together from the public when
+# the row would reveal a confidential amount (``funds/disclosure.py``).
+ALLOCATION_SIDE = ("allocations", "total_expenditure", "surplus", "disbursed")
 
 
 def _lines(fund: Fund | None, year: int | None = None) -> QuerySet[Line]:
@@ -40,6 +59,8 @@ class IncomeExpenditure:
 
     year: int
     currency: str
+    last_year: int | None = None  # a row of several years (the public's statement merges some)
+    withheld: bool = False  # the allocation side is withheld from the public
     contributions: int = 0
     write_offs: int = 0
     refunds: int = 0
@@ -60,21 +81,36 @@ class IncomeExpenditure:
     def surplus(self) -> int:
         return self.net_income - self.total_expenditure
 
+    @property
+    def period(self) -> str:
+        return f"{self.year}\u2013{self.last_year}" if self.last_year else str(self.year)
+
+    def shown(self, name: str) -> int | None:
+        """The figure, or None when the public may not see it."""
+        return None if self.withheld and name in ALLOCATION_SIDE else int(getattr(self, name))
+
     def as_dict(self) -> dict[str, Any]:
         fields = ["contributions", "write_offs", "refunds", "net_income", "allocations", "expenditure"]
         fields += ["total_expenditure", "surplus", "received", "disbursed"]
-        return {"year": self.year, "currency": self.currency, **{f: getattr(self, f) for f in fields}}
+        return {
+            "year": self.year,
+            "last_year": self.last_year or self.year,
+            "currency": self.currency,
+            **{f: self.shown(f) for f in fields},
+        }
 
-    def money(self, name: str) -> Money:
-        return Money(getattr(self, name), self.currency)
+    def money(self, name: str) -> Money | None:
+        value = self.shown(name)
+        return None if value is None else Money(value, self.currency)
 
 
-def income_and_expenditure(fund: Fund) -> list[IncomeExpenditure]:
-    """Rows by year (oldest first), then currency (the fund's own first)."""
+def income_and_expenditure(fund: Fund, *, late: Collection[int] = ()) -> list[IncomeExpenditure]:
+    """Rows by year (oldest first), then currency (the fund's own first); the money of the requests
+    ``late`` counts in the year it was recorded when that is later than its date (``year_of_lines``)."""
     rows: dict[tuple[int, str], IncomeExpenditure] = {}
     grouped = (
         _lines(fund)
-        .annotate(year=ExtractYear("posting__occurred_on"))
+        .annotate(year=year_of_lines(late))
         .values("year", "account__kind", "account__currency", "posting__kind")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -163,7 +199,8 @@ def contributions_by_donor(
     )
     for g in refunds:
         row(g["posting__pledge__donor_id"], g["account__currency"]).refunded += int(g["total"])
-    return sorted(rows.values(), key=lambda r: (r.currency, -r.pledged, r.donor.name))
+    # Ties are broken by the donor's id, not its name: the name of an anonymous donor must not place it.
+    return sorted(rows.values(), key=lambda r: (r.currency, -r.pledged, r.donor.pk))
 
 
 @dataclass(frozen=True)

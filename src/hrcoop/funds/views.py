@@ -13,30 +13,34 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.assistance.selectors import requests_visible_to
-from hrcoop.core.errors import DomainError
+from hrcoop.core.errors import DomainError, Forbidden
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import has_role
 from hrcoop.core.spreadsheets import csv_lines
-from hrcoop.funds import services
+from hrcoop.funds import iati, services
+from hrcoop.funds.disclosure import public_balances, public_income_and_expenditure
 from hrcoop.funds.forms import AllocationForm, DonorForm, FundForm, PledgeForm, ReceiptForm
 from hrcoop.funds.metrics import donor_base, donor_base_chart
 from hrcoop.funds.models import Donor, Pledge
-from hrcoop.funds.selectors import amounts_withheld, donor_for, donor_label, fund_balances, may_see_donor
-from hrcoop.funds.statements import (
-    allocations_per_request,
-    contributions_by_donor,
-    income_and_expenditure,
-    pledges_outstanding,
+from hrcoop.funds.selectors import (
+    amounts_withheld,
+    donor_for,
+    donor_label,
+    donors_in_public_order,
+    may_see_donor,
 )
+from hrcoop.funds.statements import allocations_per_request, contributions_by_donor, pledges_outstanding
 from hrcoop.reference.models import Fund
 
 
@@ -47,12 +51,42 @@ def _funded_rows(request: HttpRequest, fund: Fund | None) -> list[dict[str, Any]
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
-    funds = [(fund, fund_balances(fund)) for fund in Fund.objects.order_by("code")]
+    funds = [(fund, public_balances(fund, actor=request.user)) for fund in Fund.objects.order_by("code")]
     return render(
         request,
         "funds/fund_list.html",
-        {"funds": funds, "is_secretariat": has_role(request.user, Role.SECRETARIAT)},
+        {
+            "funds": funds,
+            "is_secretariat": has_role(request.user, Role.SECRETARIAT),
+            "iati": iati.published(),
+            "withholding": any(b.as_of or b.cash is None for _fund, balances in funds for b in balances),
+        },
     )
+
+
+def iati_file(request: HttpRequest, name: str) -> FileResponse:
+    """One of the IATI files on offer: the latest set that passed the IATI 2.03 schemas."""
+    manifest = iati.published()
+    if manifest is None or name not in manifest["files"]:
+        raise Http404(_("there is no IATI file %(name)s") % {"name": name})
+    handle = default_storage.open(f"{manifest['folder']}/{name}", "rb")
+    return FileResponse(handle, filename=name, content_type="application/xml")
+
+
+@require_POST
+@login_required
+def rebuild_iati(request: HttpRequest) -> HttpResponse:
+    try:
+        services.request_iati_publication(actor=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The IATI files are being rebuilt; the new files replace the old ones when done.")
+        )
+    return redirect("funds:list")
 
 
 def fund_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -70,13 +104,17 @@ def fund_page(request: HttpRequest, code: str) -> HttpResponse:
         for item in pledges_outstanding(fund=fund)
     ]
     is_secretariat = has_role(request.user, Role.SECRETARIAT, scope=fund.code)
+    balances = public_balances(fund, actor=request.user)
+    statement = public_income_and_expenditure(fund, actor=request.user)
     return render(
         request,
         "funds/fund.html",
         {
             "fund": fund,
-            "balances": fund_balances(fund),
-            "statement": income_and_expenditure(fund),
+            "balances": balances,
+            "statement": statement,
+            "withholding": any(b.as_of or b.cash is None for b in balances)
+            or any(r.withheld or r.last_year for r in statement),
             "donors": donors,
             "outstanding": outstanding,
             "funded": _funded_rows(request, fund),
@@ -136,26 +174,28 @@ def fund_csv(request: HttpRequest, code: str, table: str) -> HttpResponse:
     return response
 
 
-def _major(amount: int, currency: str) -> str:
-    return str(Money(amount, currency).major())
+def _major(amount: int | None, currency: str) -> str:
+    """An amount in major units, or an empty cell for a figure withheld from the reader."""
+    return "" if amount is None else str(Money(amount, currency).major())
 
 
 def _table_rows(request: HttpRequest, fund: Fund, table: str) -> Iterator[list[Any]]:
     if table == "statement":
-        names = ["year", "currency", "contributions", "write_offs", "refunds", "net_income", "allocations"]
-        names += ["expenditure", "total_expenditure", "surplus", "received", "disbursed"]
+        names = ["year", "last_year", "currency", "contributions", "write_offs", "refunds", "net_income"]
+        names += ["allocations", "expenditure", "total_expenditure", "surplus", "received", "disbursed"]
         yield names
-        for r in (r.as_dict() for r in income_and_expenditure(fund)):
-            yield [r["year"], r["currency"], *(_major(r[n], r["currency"]) for n in names[2:])]
+        for r in (r.as_dict() for r in public_income_and_expenditure(fund, actor=request.user)):
+            shown = [_major(r[n], r["currency"]) for n in names[3:]]
+            yield [r["year"], r["last_year"], r["currency"], *shown]
     elif table == "donors":
         amounts = ("pledged", "paid", "written_off", "outstanding")
         yield ["donor", "kind", "traditional", "currency", *amounts]
         for c in contributions_by_donor(fund=fund):
-            label = donor_label(request.user, c.donor)
+            named = may_see_donor(request.user, c.donor)
             yield [
-                label,
-                c.donor.kind,
-                c.donor.traditional,
+                donor_label(request.user, c.donor),
+                c.donor.kind if named else "",
+                c.donor.traditional if named else "",
                 c.currency,
                 *(_major(getattr(c, n), c.currency) for n in amounts),
             ]
@@ -340,10 +380,7 @@ def new_donor(request: HttpRequest) -> HttpResponse:
 
 
 def donors_list(request: HttpRequest) -> HttpResponse:
-    donors = [
-        (d, donor_label(request.user, d), may_see_donor(request.user, d))
-        for d in Donor.objects.select_related("state__regional_group")
-    ]
+    donors = donors_in_public_order(request.user, Donor.objects.select_related("state__regional_group"))
     return render(
         request,
         "funds/donor_list.html",

@@ -24,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from hrcoop.assistance.selectors import request_record, requests_visible_to
+from hrcoop.core.storage import current, switch_current
 from hrcoop.funds.models import Posting
 from hrcoop.funds.selectors import amounts_withheld, donor_label
 from hrcoop.funds.statements import allocations_per_request, contributions_by_donor
@@ -324,26 +325,9 @@ def build_bundle() -> dict[str, Any]:
         "resources": resources,
     }
     default_storage.save(f"{folder}/datapackage.json", ContentFile(json.dumps(package, indent=1).encode()))
-    _point_current_at(folder)
+    switch_current(FOLDER, folder)
     return package
 
 
-def _point_current_at(folder: str) -> None:
-    """``opendata/CURRENT`` names the latest complete bundle; older bundles are removed."""
-    previous = current_folder()
-    name = f"{FOLDER}/CURRENT"
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    default_storage.save(name, ContentFile(folder.encode()))
-    if previous and previous != folder:
-        _, files = default_storage.listdir(previous)
-        for file in files:
-            default_storage.delete(f"{previous}/{file}")
-
-
 def current_folder() -> str | None:
-    name = f"{FOLDER}/CURRENT"
-    if not default_storage.exists(name):
-        return None
-    with default_storage.open(name) as handle:
-        return handle.read().decode().strip() or None
+    return current(FOLDER)

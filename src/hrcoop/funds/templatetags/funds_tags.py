@@ -13,7 +13,9 @@ register = template.Library()
 
 @register.filter
 def money(row: Any, field: str) -> str:
-    return str(Money(int(getattr(row, field)), row.currency))
+    """The amount, or a dash where the reader may not see it (rows with ``shown``: funds/disclosure.py)."""
+    value = row.shown(field) if hasattr(row, "shown") else getattr(row, field)
+    return "\u2014" if value is None else str(Money(int(value), row.currency))
 
 
 @register.filter

@@ -11,8 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hrcoop.core.money import Money
+from hrcoop.funds.disclosure import public_year
 from hrcoop.funds.selectors import donor_label
-from hrcoop.funds.statements import contributions_by_donor, income_and_expenditure
+from hrcoop.funds.statements import contributions_by_donor
 from hrcoop.reference.models import Fund
 from hrcoop.reference.selectors import fund_for
 from hrcoop.reports import charts
@@ -61,7 +62,9 @@ def money_section(fund: Fund, year: int) -> Section:
         ("received", _("Cash received")),
         ("disbursed", _("Cash disbursed")),
     ]
-    years = [row for row in income_and_expenditure(fund) if row.year == year]
+    # The public's statement (funds/disclosure.py): a year shown only with others, or not yet, has its
+    # money committed to requests withheld, so that the report reveals no confidential amount.
+    years = public_year(fund, year)
     columns = [_("Item")] + [row.currency for row in years]
     rows: list[list[Value]] = [[label, *(row.money(name) for row in years)] for name, label in labels]
     section.tables.append(
@@ -78,6 +81,15 @@ def money_section(fund: Fund, year: int) -> Section:
             ),
         )
     )
+    if any(row.withheld for row in years):
+        section.footnotes.append(
+            _(
+                "Some States keep the amount of their request confidential: the money committed to "
+                "requests in %(year)s is shown only with that of other years, or later, so that no total "
+                "reveals one of them (\u2014)."
+            )
+            % {"year": year}
+        )
     if not years:
         section.footnotes.append(_("Nothing was posted to the fund's ledger in %(year)s.") % {"year": year})
     return section
@@ -112,11 +124,7 @@ def build_fund_update(*, year: int, fund_code: str = DEFAULT_FUND) -> Report:
     check_year(year)
     fund = fund_for(fund_code)
     total_received = sum(
-        (
-            row.money("received")
-            for row in income_and_expenditure(fund)
-            if row.year == year and row.currency == fund.currency
-        ),
+        (Money(r.received, r.currency) for r in public_year(fund, year) if r.currency == fund.currency),
         Money(0, fund.currency),
     )
     introduction = Section(
