@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hrcoop.assistance.clocks import is_overdue
 from hrcoop.assistance.models import (
     ACTOR_LABELS,
+    AWAITING_ALLOCATION,
     AssistanceRequest,
     BoardSession,
     ConfidentialField,
@@ -273,6 +274,12 @@ def sessions_scheduled_by(actor: Actor) -> QuerySet[BoardSession]:
     if not is_admin(actor) and "" not in funds:
         sessions = sessions.filter(fund__code__in=funds)
     return sessions.order_by("starts_on", "fund__code")
+
+
+def awaiting_allocation(actor: Actor) -> QuerySet[AssistanceRequest]:
+    """Requests the board approved in the actor's funds, still awaiting money, longest waiting first."""
+    queryset = _base().filter(status__in=AWAITING_ALLOCATION, fund__in=funds_of_secretariat(actor))
+    return queryset.order_by("status_changed_at", "pk")
 
 
 def funds_of_secretariat(actor: Actor) -> QuerySet[Fund]:
