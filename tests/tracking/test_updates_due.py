@@ -23,3 +23,11 @@ def test_the_desk_lists_the_updates_due_as_the_reminder_does(world: World) -> No
         client.force_login(world.users[who])  # type: ignore[arg-type]
         page = client.get(reverse("portal:desk")).content.decode()
         assert "Progress updates due" in page and JUSTICE_ACTION in page and OMBUDSMAN_ACTION not in page, who
+
+
+def test_an_institution_member_sees_the_actions_assigned_to_its_institution_only(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["institution member"])  # type: ignore[arg-type]
+    page = client.get(reverse("portal:desk")).content.decode()
+    assigned = page[page.index("Actions assigned to your institution") : page.index("Progress updates due")]
+    assert JUSTICE_ACTION in assigned and OMBUDSMAN_ACTION not in assigned

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from hrcoop.assistance import selectors as assistance
@@ -17,7 +18,8 @@ from hrcoop.core.models import Role, User
 from hrcoop.core.roles import held_roles, scopes_of
 from hrcoop.funds.models import Donor
 from hrcoop.funds.statements import contributions_by_donor
-from hrcoop.tracking.selectors import member_institutions, updates_due
+from hrcoop.tracking.models import Action
+from hrcoop.tracking.selectors import actions_visible_to, member_institutions, updates_due
 
 SHOWN = 10  # rows of a queue shown on the home page; the queue's own page has them all
 
@@ -55,8 +57,16 @@ def focal_point(user: User) -> dict[str, Any]:
 
 
 def institution_member(user: User) -> dict[str, Any]:
+    institutions = member_institutions(user)
+    assigned = (
+        actions_visible_to(user)
+        .filter(institution__in=institutions)
+        .exclude(status=Action.Status.COMPLETED)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
     return {
-        "institutions": list(member_institutions(user)),
+        "institutions": list(institutions),
+        "assigned": list(assigned[:SHOWN]),
         "updates_due": updates_due(user, today=local_date(timezone.now())),
     }
 
