@@ -119,3 +119,9 @@ def test_the_allocation_form_shows_the_approved_amount_and_what_the_fund_has(wor
         "assistance:detail", args=[request.public_id]
     )
     assert AssistanceRequest.objects.get(pk=request.pk).status == Status.FUNDED
+
+
+def test_the_public_register_keeps_the_state_on_a_phone(world: World) -> None:
+    make_request(world, status=Status.SUBMITTED, due_date=TODAY)
+    page = Client().get(reverse("assistance:register")).content.decode()
+    assert '<th scope="col">State</th>' in page and '<th scope="col" class="wide">State</th>' not in page
