@@ -6,6 +6,7 @@ import datetime as dt
 from unittest.mock import patch
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -160,8 +161,9 @@ def test_the_secretariat_sets_service_levels_and_board_sessions_with_an_audit_tr
     set_service_level(actor=world.users["secretariat"], fund=world.fund, stage="assessment", working_days=20)
     set_service_level(actor=world.users["secretariat"], fund=world.fund, stage="assessment", working_days=25)
     assert ServiceLevel.objects.get().working_days == 25
+    next_month = local_date(timezone.now()) + dt.timedelta(days=30)  # ahead: never in the past
     schedule_board_session(
-        actor=world.users["secretariat"], fund=world.fund, starts_on=dt.date(2026, 10, 5), title="Board 42"
+        actor=world.users["secretariat"], fund=world.fund, starts_on=next_month, title="Board 42"
     )
     actions = list(AuditEvent.objects.exclude(action="core.role_granted").values_list("action", flat=True))
     assert actions == ["assistance.service_level", "assistance.service_level", "assistance.board_session"]

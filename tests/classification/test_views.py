@@ -132,3 +132,15 @@ def test_a_decision_on_decided_suggestions_is_refused_in_french_on_the_french_qu
     page = html.unescape(response.content.decode())
     assert f"ids: il a déjà été statué sur les suggestions [{first.pk}] ; rechargez la file d'attente" in page
     assert Classification.objects.get(pk=first.pk).status == Classification.Status.REJECTED
+
+
+def test_the_review_queue_and_the_methods_page_never_tell_a_person_to_run_a_command(
+    reviewer: User,
+) -> None:
+    client = Client()
+    client.force_login(reviewer)
+    queue = client.get(QUEUE).content.decode()
+    assert "No model has been trained on this site yet" in queue
+    methods = Client().get("/classification/").content.decode()
+    for page in (queue, methods):
+        assert "`hrcoop" not in page and "<code>hrcoop" not in page and "<pre>hrcoop" not in page

@@ -178,8 +178,9 @@ def test_only_the_owner_or_an_administrator_creates_a_token() -> None:
 
 
 def test_the_secretariat_invites_a_focal_point_who_sets_a_password_once(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.SITE_URL = "https://hrcoop.example.org"
     _user("clerk", Role.SECRETARIAT)
     client = Client()
     client.force_login(User.objects.get(username="clerk"))
@@ -193,7 +194,8 @@ def test_the_secretariat_invites_a_focal_point_who_sets_a_password_once(
     assert not invited.is_active and not invited.has_usable_password()
     assert RoleAssignment.objects.filter(user=invited, role="state_focal_point", scope="FJI").exists()
     [message] = mail.outbox
-    link = re.search(r"http://testserver(/accounts/invitation/\S+/)", message.body)
+    # The site's public address, never the host the request came in on.
+    link = re.search(r"https://hrcoop\.example\.org(/accounts/invitation/\S+/)", message.body)
     assert link is not None
 
     person = Client()

@@ -90,3 +90,13 @@ class NewRequestForm(RequestForm):
     fund = forms.ChoiceField(label=_("Fund"))
 
     field_order = ["state", "fund"]
+
+
+class BoardSessionForm(forms.Form):
+    """A session of a fund's board. The service checks the day and the name; the form only reads them."""
+
+    fund = forms.ChoiceField(label=_("Fund"))
+    starts_on = forms.DateField(label=_("First day of the session"), widget=forms.DateInput({"type": "date"}))
+    title = forms.CharField(
+        label=_("Name of the session"), help_text=_("e.g. Board of Trustees, 42nd session"), max_length=200
+    )

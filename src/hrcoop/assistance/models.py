@@ -84,6 +84,8 @@ BEFORE_FUNDING = [
     Status.APPROVED_WITH_CHANGES,
     Status.ON_HOLD,
 ]
+# Decided by the board and awaiting money: the secretariat allocates from the request's page.
+AWAITING_ALLOCATION = frozenset({Status.APPROVED, Status.APPROVED_WITH_CHANGES})
 HOLDABLE = [
     Status.SUBMITTED,
     Status.ACKNOWLEDGED,

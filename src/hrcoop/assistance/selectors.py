@@ -15,13 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance.clocks import is_overdue
 from hrcoop.assistance.models import (
     ACTOR_LABELS,
+    AWAITING_ALLOCATION,
     AssistanceRequest,
     BoardSession,
     ConfidentialField,
@@ -40,7 +41,7 @@ from hrcoop.core.models import AuditEvent, Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import Actor, is_admin, scopes_of
 from hrcoop.recommendations.models import Recommendation, Response
-from hrcoop.reference.models import State
+from hrcoop.reference.models import Fund, State
 
 # Which keys of the record each confidential field hides.
 HIDDEN_KEYS: dict[str, tuple[str, ...]] = {
@@ -226,7 +227,7 @@ def history(request: AssistanceRequest, actor: Actor) -> QuerySet[AuditEvent] | 
 
 
 def secretariat_queue(actor: Actor) -> QuerySet[AssistanceRequest]:
-    """Requests awaiting the secretariat, soonest due first (paused ones last)."""
+    """Requests awaiting the secretariat, overdue first, then soonest due (paused ones last)."""
     waiting = [
         s
         for s in Status.values
@@ -236,7 +237,16 @@ def secretariat_queue(actor: Actor) -> QuerySet[AssistanceRequest]:
     queryset = _base().filter(status__in=[*waiting, Status.INFORMATION_REQUESTED])
     if not is_admin(actor) and "" not in funds:
         queryset = queryset.filter(fund__code__in=funds)
-    return queryset.order_by("due_date", "submitted_at")
+    return soonest_due_first(queryset)
+
+
+def soonest_due_first(queryset: QuerySet[AssistanceRequest]) -> QuerySet[AssistanceRequest]:
+    """By due date, so the overdue come first; a request with no due date (a paused clock) last.
+
+    NULL's place is spelled out: databases disagree on it (SQLite sorts it first, PostgreSQL last),
+    and on SQLite the requests with nothing due stood above the overdue ones.
+    """
+    return queryset.order_by(F("due_date").asc(nulls_last=True), "submitted_at", "pk")
 
 
 def board_agenda(actor: Actor) -> QuerySet[AssistanceRequest]:
@@ -245,7 +255,7 @@ def board_agenda(actor: Actor) -> QuerySet[AssistanceRequest]:
     queryset = _base().filter(status=Status.RECOMMENDED)
     if not is_admin(actor) and "" not in funds:
         queryset = queryset.filter(fund__code__in=funds)
-    return queryset.order_by("due_date", "submitted_at")
+    return soonest_due_first(queryset)
 
 
 def upcoming_sessions(actor: Actor) -> QuerySet[BoardSession]:
@@ -255,6 +265,29 @@ def upcoming_sessions(actor: Actor) -> QuerySet[BoardSession]:
     if not is_admin(actor) and "" not in funds:
         sessions = sessions.filter(fund__code__in=funds)
     return sessions[:5]
+
+
+def sessions_scheduled_by(actor: Actor) -> QuerySet[BoardSession]:
+    """The coming board sessions of the funds whose secretariat the actor is."""
+    funds = scopes_of(actor, Role.SECRETARIAT)
+    sessions = BoardSession.objects.filter(starts_on__gte=local_date(timezone.now())).select_related("fund")
+    if not is_admin(actor) and "" not in funds:
+        sessions = sessions.filter(fund__code__in=funds)
+    return sessions.order_by("starts_on", "fund__code")
+
+
+def awaiting_allocation(actor: Actor) -> QuerySet[AssistanceRequest]:
+    """Requests the board approved in the actor's funds, still awaiting money, longest waiting first."""
+    queryset = _base().filter(status__in=AWAITING_ALLOCATION, fund__in=funds_of_secretariat(actor))
+    return queryset.order_by("status_changed_at", "pk")
+
+
+def funds_of_secretariat(actor: Actor) -> QuerySet[Fund]:
+    """The funds whose secretariat the actor is (every fund for an unscoped secretariat role)."""
+    funds = scopes_of(actor, Role.SECRETARIAT)
+    if is_admin(actor) or "" in funds:
+        return Fund.objects.order_by("code")
+    return Fund.objects.filter(code__in=funds).order_by("code")
 
 
 def state_dashboard(actor: Actor) -> list[dict[str, Any]]:

@@ -42,6 +42,7 @@ from hrcoop.assistance.models import (
 from hrcoop.assistance.reasons import amounts_in
 from hrcoop.assistance.workflow import TRANSITIONS, WorkflowStep
 from hrcoop.core.audit import record_event
+from hrcoop.core.calendar import local_date
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.models import Role, RoleAssignment, User
 from hrcoop.core.money import EARLIEST_DAY, Money
@@ -49,6 +50,9 @@ from hrcoop.core.roles import Actor, has_role
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.models import Response as RecommendationResponse
 from hrcoop.reference.models import Fund, State
+
+BOARD_SESSION_TITLE_MAX = 200  # BoardSession.title's length
+BOARD_SESSION_YEARS_AHEAD = 5
 
 # Far above any single grant these funds make (each disburses a few million a year), far below an
 # amount that could only be a typing error.
@@ -500,13 +504,45 @@ def set_service_level(*, actor: Actor, fund: Fund, stage: str, working_days: int
 
 
 @transaction.atomic
+@transaction.atomic
 def schedule_board_session(*, actor: Actor, fund: Fund, starts_on: dt.date, title: str) -> BoardSession:
-    """The secretariat schedules a session of a fund's board; decisions become due by it."""
+    """The secretariat schedules a session of a fund's board; decisions become due by it.
+
+    A day already past, or years ahead, is a typing error rather than a plan, and a second session of
+    one board on one day a duplicate: all are refused with the field to correct.
+    """
     if not has_role(actor, Role.SECRETARIAT, scope=fund.code):
-        raise Forbidden(f"only the secretariat of {fund.code} schedules its board sessions")
-    if not title.strip():
-        raise InvalidInput("name the session", where="title")
-    session = BoardSession.objects.create(fund=fund, starts_on=starts_on, title=title.strip())
+        raise Forbidden(
+            _("only the secretariat of %(fund)s schedules its board sessions") % {"fund": fund.code}
+        )
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput(_("name the session, e.g. “Board of Trustees, 42nd session”"), where="title")
+    if len(title) > BOARD_SESSION_TITLE_MAX:
+        raise InvalidInput(
+            _("the session's name has %(length)d characters; it may have %(max)d")
+            % {"length": len(title), "max": BOARD_SESSION_TITLE_MAX},
+            where="title",
+        )
+    today = local_date(timezone.now())
+    if starts_on < today:
+        raise InvalidInput(
+            _("%(day)s is past: a session is scheduled from today on") % {"day": starts_on.isoformat()},
+            where="starts_on",
+        )
+    if starts_on.year > today.year + BOARD_SESSION_YEARS_AHEAD:
+        raise InvalidInput(
+            _("%(day)s is more than %(years)d years ahead: check the year")
+            % {"day": starts_on.isoformat(), "years": BOARD_SESSION_YEARS_AHEAD},
+            where="starts_on",
+        )
+    if BoardSession.objects.filter(fund=fund, starts_on=starts_on).exists():
+        raise Conflict(
+            _("the board of %(fund)s already meets on %(day)s")
+            % {"fund": fund.code, "day": starts_on.isoformat()},
+            where="starts_on",
+        )
+    session = BoardSession.objects.create(fund=fund, starts_on=starts_on, title=title)
     record_event(
         actor=_user(actor), action="assistance.board_session", target=session, data={"starts_on": starts_on}
     )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("queue/", views.queue, name="queue"),
     path("agenda/", views.agenda, name="agenda"),
+    path("board-sessions/", views.board_sessions, name="board-sessions"),
     path("requests/<str:public_id>/", views.detail, name="detail"),
     path("requests/<str:public_id>/edit/", views.edit_request, name="edit"),
     path("requests/<str:public_id>/documents/<int:pk>/", views.attachment, name="attachment"),

@@ -25,9 +25,10 @@ from django.views.decorators.http import require_http_methods
 from hrcoop.assistance import selectors, services
 from hrcoop.assistance.clocks import service_level
 from hrcoop.assistance.diagram import workflow_svg
-from hrcoop.assistance.forms import NewRequestForm, RequestForm
+from hrcoop.assistance.forms import BoardSessionForm, NewRequestForm, RequestForm
 from hrcoop.assistance.models import (
     ACTOR_LABELS,
+    AWAITING_ALLOCATION,
     CONDITION_MESSAGES,
     DEFAULT_SERVICE_LEVELS,
     PAUSED_STATUSES,
@@ -37,6 +38,7 @@ from hrcoop.assistance.models import (
     ConfidentialField,
     Stage,
     Status,
+    is_secretariat_for,
 )
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.calendar import GENEVA
@@ -179,6 +181,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "refused": {"step": request.POST.get("action", ""), "reason": request.POST.get("reason", "")}
             if status != 200
             else {},
+            "may_allocate": target.status in AWAITING_ALLOCATION and is_secretariat_for(target, request.user),
         },
         status=status,
     )
@@ -378,6 +381,42 @@ def agenda(request: HttpRequest) -> HttpResponse:
     sessions = selectors.upcoming_sessions(request.user)
     return _listing(
         request, selectors.board_agenda(request.user), "assistance/agenda.html", sessions=sessions
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_sessions(request: HttpRequest) -> HttpResponse:
+    """The secretariat schedules its boards' sessions here; the coming ones are listed below the form."""
+    if not has_role(request.user, Role.SECRETARIAT):
+        raise PermissionDenied(_("Only the secretariat schedules board sessions."))
+    funds = selectors.funds_of_secretariat(request.user)
+    form = BoardSessionForm(request.POST or None)
+    cast(forms.ChoiceField, form.fields["fund"]).choices = [(f.code, f"{f.code} · {f.name}") for f in funds]
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.schedule_board_session(
+                actor=request.user,
+                fund=funds.get(code=form.cleaned_data["fund"]),
+                starts_on=form.cleaned_data["starts_on"],
+                title=form.cleaned_data["title"],
+            )
+            messages.success(
+                request,
+                _("%(title)s of %(fund)s is scheduled.") % {"title": session.title, "fund": session.fund_id},
+            )
+            return redirect("assistance:board-sessions")
+        except DomainError as error:
+            status = error.status
+            form.add_error(error.where if error.where in form.fields else None, error.message)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "assistance/board_sessions.html",
+        {"form": form, "sessions": selectors.sessions_scheduled_by(request.user)},
+        status=status,
     )
 
 

@@ -117,7 +117,7 @@ ROOT_URLCONF = "hrcoop.config.urls"
 WSGI_APPLICATION = "hrcoop.config.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "portal:desk"  # each person lands on what awaits them (portal/desk.py)
 
 # --- Accounts: hashing, passwords, lockout -------------------------------------------------------------
 # Argon2 (memory-hard) for new and changed passwords; the others still read hashes made before.
@@ -289,6 +289,8 @@ WHITENOISE_USE_FINDERS = True
 # --- E-mail: the console backend unless an operator configures SMTP ------------------------------------
 EMAIL_BACKEND = os.environ.get("HRCOOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HRCOOP_FROM_EMAIL", "hrcoop@localhost")
+# Where people write to the secretariat, e.g. to ask for an account (the "getting an account" page).
+CONTACT_EMAIL = os.environ.get("HRCOOP_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Background tasks ----------------------------------------------------------------------------------
 # The database backend needs no extra server; "immediate" runs tasks in-process (tests, small sites);

@@ -48,6 +48,14 @@ urlpatterns += i18n_patterns(
         "accounts/invitation/<uidb64>/<token>/", accounts.AcceptInvitation.as_view(), name="accept-invitation"
     ),
     path("accounts/invite/", accounts.invite, name="invite"),
+    path("accounts/password_reset/", accounts.PasswordReset.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", accounts.PasswordResetDone.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", accounts.PasswordResetComplete.as_view(), name="password_reset_complete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("classification/", include("hrcoop.recommendations.classification.urls")),
     path("recommendations/", include("hrcoop.recommendations.urls")),

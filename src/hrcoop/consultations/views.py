@@ -237,7 +237,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 language=form.cleaned_data["language"],
                 organisation=form.cleaned_data["organisation"],
-                link_for=accounts.invitation_links(request),
+                link_for=accounts.invitation_link,
             )
         except DomainError as error:
             form.add_error(error.where if error.where in form.fields else None, error.message)

@@ -224,14 +224,11 @@ def invite(
     return user
 
 
-def invitation_links(request: HttpRequest) -> Callable[[User, str], str]:
-    """The ``link_for`` of ``invite`` for a page: the full address of the link that sets the password."""
-
-    def link_for(user: User, token: str) -> str:
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        return request.build_absolute_uri(reverse("accept-invitation", args=[uid, token]))
-
-    return link_for
+def invitation_link(user: User, token: str) -> str:
+    """The ``link_for`` of ``invite`` for the pages: the full address of the link that sets the password,
+    on the site's public address (``HRCOOP_SITE_URL``), never on whatever host the request came through."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return settings.SITE_URL + reverse("accept-invitation", args=[uid, token])
 
 
 @transaction.atomic

@@ -56,7 +56,10 @@ class AllocationForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount allocated"), help_text=_("In major units of the request's currency")
     )
-    allocated_on = forms.DateField(label=_("Allocated on"), widget=forms.DateInput({"type": "date"}))
+    # A date input reads only ISO dates: the localised "06/12/2026" of a French page left it empty.
+    allocated_on = forms.DateField(
+        label=_("Allocated on"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_new_key)
 
 

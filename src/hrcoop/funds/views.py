@@ -6,7 +6,7 @@ refused event's message next to the form, so that nothing is written behind the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,9 +36,11 @@ from hrcoop.funds.metrics import donor_base, donor_base_chart
 from hrcoop.funds.models import Donor, Pledge
 from hrcoop.funds.selectors import (
     amounts_withheld,
+    available,
     donor_for,
     donor_label,
     donors_in_public_order,
+    live_allocations,
     may_see_donor,
 )
 from hrcoop.funds.statements import allocations_per_request, contributions_by_donor, pledges_outstanding
@@ -246,6 +249,7 @@ def _service_form(
     act: Callable[[dict[str, Any]], _Done],
     title: str,
     fund: Fund | None = None,
+    facts: Sequence[tuple[str, object]] = (),
 ) -> HttpResponse:
     """Every secretariat form: a valid POST goes to ``act``, which calls the service; a refusal is
     shown on the form, against the field the service names."""
@@ -258,7 +262,8 @@ def _service_form(
             if done.message:
                 messages.success(request, done.message)
             return redirect(done.url)
-    return render(request, "funds/form.html", {"form": form, "title": title, "fund": fund})
+    context = {"form": form, "title": title, "fund": fund, "facts": facts}
+    return render(request, "funds/form.html", context)
 
 
 def _fund_url(fund: Fund) -> str:
@@ -297,17 +302,32 @@ def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
 def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
     """The secretariat commits money to an approved request; the first allocation funds it.
 
-    The request is looked up among those the person may see, so that another State's draft answers
-    the same 404 as a request that does not exist.
+    The form states what the decision needs beside it: the amount approved, what is allocated already
+    and what the fund has available in the request's currency; the amount still to allocate is filled
+    in. The request is looked up among those the person may see, so that another State's draft
+    answers the same 404 as a request that does not exist.
     """
     assistance_request = get_object_or_404(requests_visible_to(request.user), public_id=public_id)
     fund = assistance_request.fund
     _require_secretariat(request, fund)
+    currency = assistance_request.currency
+    allocated = Money(sum(a.amount for a in live_allocations(assistance_request)), currency)
+    approved = (
+        Money(assistance_request.amount_requested, currency) if assistance_request.amount_requested else None
+    )
+    facts = [
+        (_("Amount approved"), approved or "—"),
+        (_("Allocated already"), allocated),
+        (_("Available in the fund"), available(fund, currency)),
+    ]
+    initial: dict[str, Any] = {"allocated_on": timezone.localdate()}
+    if approved is not None and approved.amount > allocated.amount:
+        initial["amount"] = f"{(approved - allocated).major()}"
 
     def act(data: dict[str, Any]) -> _Done:
         allocation = services.allocate(
             request_id=assistance_request.public_id,
-            amount=Money.parse(data["amount"], assistance_request.currency, as_typed=True),
+            amount=Money.parse(data["amount"], currency, as_typed=True),
             allocated_on=data["allocated_on"],
             idempotency_key=data["idempotency_key"],
             actor=request.user,
@@ -316,14 +336,15 @@ def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
             "amount": allocation.money,
             "id": assistance_request.public_id,
         }
-        return _Done(_fund_url(fund), message)
+        return _Done(reverse("assistance:detail", args=[assistance_request.public_id]), message)
 
     title = _("Allocate money of %(fund)s to request %(id)s (%(currency)s)") % {
         "fund": fund.code,
         "id": assistance_request.public_id,
-        "currency": assistance_request.currency,
+        "currency": currency,
     }
-    return _service_form(request, AllocationForm(request.POST or None), act=act, title=title, fund=fund)
+    form = AllocationForm(request.POST or None, initial=initial)
+    return _service_form(request, form, act=act, title=title, fund=fund, facts=facts)
 
 
 @login_required

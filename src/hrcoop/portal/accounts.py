@@ -1,4 +1,5 @@
-"""The account pages beyond Django's sign-in: the second factor (enrol, verify) and a locked-out account."""
+"""The account pages beyond Django's sign-in: the second factor (enrol, verify), a locked-out account,
+invitations, and the password reset whose e-mail links to the site's public address."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ from typing import cast
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.views import (
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -101,7 +108,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=Role(form.cleaned_data["role"]),
                 scope=form.cleaned_data["scope"].strip(),
-                link_for=core_accounts.invitation_links(request),
+                link_for=core_accounts.invitation_link,
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
             return redirect("invite")
@@ -124,3 +131,37 @@ class AcceptInvitation(PasswordResetConfirmView):
         messages.success(self.request, _("Your password is set: sign in."))
         del self.request.session["_password_reset_token"]
         return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordReset(PasswordResetView):
+    """Django's password reset, its e-mail in the language of the page the person asked from.
+
+    The link is built on ``HRCOOP_SITE_URL`` rather than on the request's host: behind a proxy the
+    host the application sees is an internal one (127.0.0.1), and the Host header is the asker's to
+    choose, so a link built on it could send the token to a stranger's server. The templates live
+    under ``accounts/``: under ``registration/`` the admin's own would win (it comes first in
+    INSTALLED_APPS).
+    """
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {
+            "site_url": settings.SITE_URL,
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetDone(PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirm(PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+
+
+class PasswordResetComplete(PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,9 +1,13 @@
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hrcoop.core.models import User
+from hrcoop.portal.desk import sections_for
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.selectors import cycle_response_table, kept_per_version, registry_stats
 from hrcoop.reference.models import State
@@ -34,4 +38,21 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {"stats": figures["stats"], "cycles": figures["cycles"], "states": states},
+    )
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """Where a person lands after signing in: what awaits them in each role they hold."""
+    user = request.user
+    assert isinstance(user, User)
+    return render(request, "portal/desk.html", {"sections": sections_for(user)})
+
+
+def getting_an_account(request: HttpRequest) -> HttpResponse:
+    """Who gives accounts and what to write to them: the site has no self-registration, by design."""
+    return render(
+        request,
+        "portal/getting_an_account.html",
+        {"contact": settings.CONTACT_EMAIL, "days": settings.PASSWORD_RESET_TIMEOUT // 86400},
     )

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -296,6 +296,27 @@ def plan_record(plan: Plan, actor: Actor) -> dict[str, Any]:
         ],
         "unclustered": [recommendation(t) for t in tracked if t.cluster_id is None],
     }
+
+
+def update_is_due(action: Action, *, last_update: dt.date | None, today: dt.date) -> bool:
+    """An action not completed, started, with no update for its plan's interval (counted from its start
+    when it has none) owes an update: the rule of the daily reminder and of each person's home page."""
+    since = last_update or action.starts_on or action.cluster.plan.created_at.date()
+    return since <= today and (today - since).days >= action.cluster.plan.update_interval_days
+
+
+def updates_due(actor: Actor, *, today: dt.date) -> list[Action]:
+    """The actions whose progress update the actor owes: those of its State's plans (a focal point) and
+    those assigned to its institution (a member), soonest due first."""
+    institutions = member_institution_ids(actor)
+    actions = (
+        Action.objects.exclude(status=Action.Status.COMPLETED)
+        .filter(_own_state(actor, "cluster__plan__") | Q(institution__in=institutions))
+        .select_related("institution", "cluster__plan__state")
+        .annotate(last_update=Max("updates__reported_on"))
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    return [a for a in actions if update_is_due(a, last_update=a.last_update, today=today)]  # type: ignore[attr-defined]
 
 
 def member_institutions(actor: Actor) -> QuerySet[Institution]:

@@ -22,6 +22,7 @@ from django_tasks import task
 
 from hrcoop.core.models import Role, RoleAssignment
 from hrcoop.tracking.models import Action, Institution
+from hrcoop.tracking.selectors import update_is_due
 
 
 def due_actions(today: dt.date) -> dict[Institution, list[Action]]:
@@ -34,10 +35,7 @@ def due_actions(today: dt.date) -> dict[Institution, list[Action]]:
     )
     due: dict[Institution, list[Action]] = defaultdict(list)
     for action in actions:
-        since = action.last_update or action.starts_on or action.cluster.plan.created_at.date()
-        if since > today:
-            continue
-        if (today - since).days >= action.cluster.plan.update_interval_days:
+        if update_is_due(action, last_update=action.last_update, today=today):  # type: ignore[attr-defined]
             due[action.institution].append(action)
     return due
 

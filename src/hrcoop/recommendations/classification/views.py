@@ -169,5 +169,6 @@ def review(request: HttpRequest) -> HttpResponse:
             },
             "query": params.urlencode(),
             "preview": preview,
+            "trained": selectors.active_versions().exists(),
         },
     )
