@@ -42,6 +42,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("HRCOOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRCOOP_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("HRCOOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Whom a State writes to about requests for assistance (the funds' secretariat): shown on "How to request
+# assistance". Empty: the page says to write through the State's Permanent Mission in Geneva.
+ASSISTANCE_CONTACT = os.environ.get("HRCOOP_ASSISTANCE_CONTACT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
