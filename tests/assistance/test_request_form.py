@@ -80,6 +80,11 @@ def test_ticked_recommendations_are_linked_and_shown_with_their_text(searchable:
     assert "Ratify the Convention against Torture" in Client().get(detail).content.decode()
     csv = Client().get(reverse("assistance:register-csv")).content.decode("utf-8-sig")
     assert "R-torture: Ratify the Convention against Torture" in csv
+    api = Client().get(f"/api/assistance/requests/{request.public_id}/").json()
+    assert [r["text"] for r in api["linked_recommendations"]] == [
+        "Improve conditions of detention in prisons",
+        "Ratify the Convention against Torture",
+    ]
     services.update_request(
         request, actor=searchable.users["focal_point"], data={"confidential_fields": ["recommendations"]}
     )
@@ -87,6 +92,8 @@ def test_ticked_recommendations_are_linked_and_shown_with_their_text(searchable:
     assert "Ratify the Convention" not in public and "R-torture" not in public
     csv = Client().get(reverse("assistance:register-csv")).content.decode("utf-8-sig")
     assert "Ratify the Convention" not in csv
+    api = Client().get(f"/api/assistance/requests/{request.public_id}/").json()
+    assert api["linked_recommendations"] is None
 
 
 def test_a_record_of_another_state_posted_by_hand_is_refused_and_nothing_changes(searchable: World) -> None:
