@@ -60,6 +60,7 @@ def test_without_javascript_find_keeps_what_was_typed_and_saves_nothing(searchab
     assert response.status_code == 200
     assert 'value="Training of the national mechanism"' in html
     assert 'value="R-torture" checked' in html and 'value="R-prisons">' in html
+    assert "Not saved yet" in html
     assert not AssistanceRequest.objects.exists()
 
 

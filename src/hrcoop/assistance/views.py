@@ -343,9 +343,15 @@ def _form_context(form: RequestForm, *, state: State, data: Any, **extra: Any) -
 
 
 def _finding(request: HttpRequest) -> bool:
-    """Whether the form was sent by its "Find" button (the picker without JavaScript): nothing is saved,
-    the page comes back with what was typed and ticked, and the recommendations found."""
-    return request.method == "POST" and "find" in request.POST
+    """Whether the form was sent by its "Find" button (the picker without JavaScript, or Enter pressed
+    in a field, which browsers send as the form's first button): nothing is saved, the page comes back
+    with what was typed and ticked, the recommendations found, and a word that it is not saved yet."""
+    finding = request.method == "POST" and "find" in request.POST
+    if finding:
+        messages.info(
+            request, _("Not saved yet: press Save at the end of the form when the request is ready.")
+        )
+    return finding
 
 
 def _as_typed(form_class: type[RequestForm], data: Any) -> dict[str, Any]:
