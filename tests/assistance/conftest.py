@@ -12,7 +12,9 @@ from django.utils import timezone
 from hrcoop.assistance.models import AssistanceRequest, ProgressReport, Status
 from hrcoop.core.models import Role, User
 from hrcoop.core.services import grant_role
+from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Recommendation, Response
+from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.search.services import index_recommendations
 from hrcoop.reference.models import Fund, Mechanism, State, UprCycle, UprSession
 
@@ -97,6 +99,7 @@ def searchable(world: World) -> World:
             text=text,
             response=Response.SUPPORTED,
         )
+    bump_version(REGISTRY)  # written directly, not through an import: raise the version as one would
     index_recommendations(embed_later=False)
     return world
 
