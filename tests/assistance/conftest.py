@@ -12,8 +12,11 @@ from django.utils import timezone
 from hrcoop.assistance.models import AssistanceRequest, ProgressReport, Status
 from hrcoop.core.models import Role, User
 from hrcoop.core.services import grant_role
+from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Recommendation, Response
-from hrcoop.reference.models import Fund, Mechanism, State
+from hrcoop.recommendations.registry_version import REGISTRY
+from hrcoop.recommendations.search.services import index_recommendations
+from hrcoop.reference.models import Fund, Mechanism, State, UprCycle, UprSession
 
 
 @dataclass
@@ -71,6 +74,33 @@ def world(db: None) -> World:
             text=f"Strengthen the national mechanism ({key})",
             response=response,
         )
+    return world
+
+
+@pytest.fixture
+def searchable(world: World) -> World:
+    """Recommendations of two cycles to Fiji, one on the same subject to Ghana, all in the search index."""
+    upr = Mechanism.objects.get(code="UPR")
+    for number, session in ((1, 7), (2, 20)):
+        cycle = UprCycle.objects.create(number=number, first_session=session, last_session=session + 11)
+        UprSession.objects.create(number=session, cycle=cycle, year=2006 + 4 * number)
+    for public_id, state, cycle, session, text in (
+        ("R-prisons", world.state, 1, 7, "Improve conditions of detention in prisons"),
+        ("R-torture", world.state, 2, 20, "Ratify the Convention against Torture"),
+        ("R-torture-gha", world.other_state, 2, 20, "Ratify the Convention against Torture promptly"),
+    ):
+        world.recommendations[public_id] = Recommendation.objects.create(
+            public_id=public_id,
+            identity_key=f"key-{public_id}",
+            mechanism=upr,
+            state_under_review=state,
+            cycle_id=cycle,
+            session_id=session,
+            text=text,
+            response=Response.SUPPORTED,
+        )
+    bump_version(REGISTRY)  # written directly, not through an import: raise the version as one would
+    index_recommendations(embed_later=False)
     return world
 
 

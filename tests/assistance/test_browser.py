@@ -56,7 +56,7 @@ def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
     form.locator('[name="need"]').fill("No tool tracks implementation today")
     form.locator('[name="amount"]').fill("60,000")
     form.locator('[name="budget"]').fill("Software; 45,000\nTraining; 15,000")
-    form.locator('[name="recommendations"]').fill("R-supported")
+    state.locator('input[name="recommendations"][value="R-supported"]').check()  # the State's latest
     form.locator('[name="implementing_partners"]').fill("Confidential partner QXPARTNER")
     state.locator('input[name="confidential_fields"][value="implementing_partners"]').check()
     state.get_by_role("button", name="Save").click()
@@ -68,7 +68,8 @@ def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
     state.get_by_label("Date").fill("2026-01-05")
     state.get_by_label("Reference of the note verbale or letter").fill("NV/2026/7")
     state.get_by_role("button", name="Record consent").click()
-    state.get_by_role("button", name="Submit", exact=True).click()
+    state.get_by_role("link", name="Submit", exact=True).click()
+    state.get_by_role("button", name="Yes, submit the request").click()
     expect(state.locator("#status")).to_have_text("Submitted")
 
     def act(page: Any, step: str, reason: str = "") -> None:
@@ -81,7 +82,11 @@ def test_state_secretariat_and_board_take_a_request_from_draft_to_closed(
     act(secretariat, "Acknowledge")
     act(secretariat, "Start assessment")
     act(secretariat, "Request information", "Who will maintain the database?")
-    act(state, "Provide information", "The national mechanism's data unit")
+    state.goto(url)
+    expect(state.locator("#question")).to_contain_text("Who will maintain the database?")
+    state.get_by_label("Your answer").fill("The national mechanism's data unit")
+    state.get_by_role("button", name="Send the answer").click()
+    expect(state.locator("#status")).to_have_text("Under assessment")
     act(secretariat, "Recommend to the board", "Sound and consented plan")
     board.goto(url)
     expect(board.get_by_role("button", name="Decline", exact=True)).to_be_visible()

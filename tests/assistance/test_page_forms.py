@@ -126,9 +126,10 @@ def test_the_steps_are_named_in_the_readers_language(world: World) -> None:
     request = make_request(world)
     client = _as(world, "focal_point")
     page = f"/fr/assistance/requests/{request.public_id}/"
-    assert 'value="submit">Soumettre</button>' in client.get(page).content.decode()
+    confirm = f"/fr/assistance/requests/{request.public_id}/confirm/submit/"
+    assert f'href="{confirm}">Soumettre</a>' in client.get(page).content.decode()
 
-    client.post(page, {"action": "submit", "version": request.version})
+    client.post(page, {"action": "submit", "version": request.version, "confirmed": "1"})
 
     timeline = client.get(page).content.decode().split('id="step-')[1]
     assert "Soumettre → <strong>Soumise</strong>" in timeline
@@ -189,7 +190,7 @@ def test_a_version_that_is_not_a_number_is_refused_and_changes_nothing(world: Wo
     assert response.status_code == 400
     assert "version: the page sent no valid version" in response.content.decode()
     detail = reverse("assistance:detail", args=[request.public_id])
-    response = client.post(detail, {"action": "submit", "version": "1e3"})
+    response = client.post(detail, {"action": "submit", "version": "1e3", "confirmed": "1"})
     assert response.status_code == 400
     request.refresh_from_db()
     assert (request.title, request.status, request.version) == (

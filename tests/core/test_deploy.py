@@ -30,6 +30,7 @@ def test_check_deploy_is_clean_with_a_key_the_hosts_and_https(tmp_path: Path) ->
         HRCOOP_SECRET_KEY=secrets.token_urlsafe(50),
         HRCOOP_ALLOWED_HOSTS="hrcoop.example.org",
         HRCOOP_HTTPS="1",
+        HRCOOP_SITE_URL="https://hrcoop.example.org",
     )
     result = subprocess.run(
         [HRCOOP, "check", "--deploy", "--fail-level", "WARNING"],
@@ -37,6 +38,20 @@ def test_check_deploy_is_clean_with_a_key_the_hosts_and_https(tmp_path: Path) ->
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_links_in_e_mail_would_point_at_this_machine(tmp_path: Path) -> None:
+    env = _env(
+        tmp_path,
+        HRCOOP_SECRET_KEY=secrets.token_urlsafe(50),
+        HRCOOP_ALLOWED_HOSTS="hrcoop.example.org",
+        HRCOOP_HTTPS="1",
+    )
+    result = subprocess.run(
+        [HRCOOP, "check", "--deploy"], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert "hrcoop.W001" in result.stderr + result.stdout
+    assert "HRCOOP_SITE_URL is http://127.0.0.1:8000" in result.stderr + result.stdout
 
 
 def test_without_https_check_deploy_names_what_it_turns_on(tmp_path: Path) -> None:

@@ -81,6 +81,16 @@ class TimelineEntrySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class LinkedRecommendationSerializer(serializers.Serializer):
+    public_id = serializers.CharField()
+    text = serializers.CharField()
+    language = serializers.CharField()
+    cycle = serializers.IntegerField(allow_null=True)
+    session = serializers.IntegerField(allow_null=True)
+    response = serializers.CharField()
+    response_label = serializers.CharField()
+
+
 class RecordSerializer(serializers.Serializer):
     """A request as its reader may see it: confidential values are null."""
 
@@ -110,6 +120,9 @@ class RecordSerializer(serializers.Serializer):
     duration_months = serializers.IntegerField(allow_null=True)
     implementing_partners = serializers.CharField(allow_null=True)
     recommendations = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    linked_recommendations = serializers.ListField(
+        child=LinkedRecommendationSerializer(), allow_null=True, help_text="The linked recommendations' texts"
+    )
     consent_given_by = serializers.CharField(allow_null=True)
     consent_given_at = serializers.DateTimeField(allow_null=True)
     consent_reference = serializers.CharField(allow_null=True)

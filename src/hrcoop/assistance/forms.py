@@ -14,6 +14,15 @@ from hrcoop.core.errors import InvalidInput
 from hrcoop.core.money import Money
 
 
+class RecommendationIds(forms.Field):
+    """The ids of the ticked recommendations, as posted: several values of one name."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(v).strip() for v in value or [] if str(v).strip()]
+
+
 class RequestForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     need = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -41,11 +50,9 @@ class RequestForm(forms.Form):
     implementing_partners = forms.CharField(
         label=_("Implementing partners"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    recommendations = forms.CharField(
-        label=_("Linked recommendations (their ids, one per line)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    # Ticked in the picker of the form's page (``assistance/_picker.html``), one value per box; the
+    # service checks that each is the State's own and says which is not.
+    recommendations = RecommendationIds(label=_("Linked recommendations"), required=False)
     confidential_fields = forms.MultipleChoiceField(
         label=_("Keep these fields out of the public register"),
         choices=ConfidentialField.choices,
@@ -80,7 +87,7 @@ class RequestForm(forms.Form):
             "budget_lines": budget,
             "duration_months": data["duration_months"],
             "implementing_partners": data["implementing_partners"],
-            "recommendations": [r for r in data["recommendations"].split() if r.strip()],
+            "recommendations": data["recommendations"],
             "confidential_fields": list(data["confidential_fields"]),
         }
 

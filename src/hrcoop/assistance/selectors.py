@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,10 +37,11 @@ from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.audit import events_for
 from hrcoop.core.calendar import local_date, working_days_between
 from hrcoop.core.errors import NotFound
-from hrcoop.core.models import AuditEvent, Role
+from hrcoop.core.models import AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.money import Money
-from hrcoop.core.roles import Actor, is_admin, scopes_of
+from hrcoop.core.roles import Actor, holders, is_admin, scopes_of
 from hrcoop.recommendations.models import Recommendation, Response
+from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.reference.models import Fund, State
 
 # Which keys of the record each confidential field hides.
@@ -52,7 +53,7 @@ HIDDEN_KEYS: dict[str, tuple[str, ...]] = {
     ConfidentialField.AMOUNT: ("amount", "amount_minor_units", "budget_lines"),
     ConfidentialField.DURATION: ("duration_months",),
     ConfidentialField.PARTNERS: ("implementing_partners",),
-    ConfidentialField.RECOMMENDATIONS: ("recommendations",),
+    ConfidentialField.RECOMMENDATIONS: ("recommendations", "linked_recommendations"),
     ConfidentialField.CONSENT: ("consent_given_by", "consent_given_at", "consent_reference"),
     ConfidentialField.ATTACHMENTS: ("attachments",),
     ConfidentialField.PROGRESS: ("progress_reports",),
@@ -63,10 +64,83 @@ AWAITING_STATE = frozenset(
 )
 
 
+# How many of its State's recommendations the picker of the request form lists at once.
+PICKER_LIMIT = 25
+
+
 def _base() -> QuerySet[AssistanceRequest]:
     return AssistanceRequest.objects.select_related("requesting_state", "fund").prefetch_related(
-        "recommendations", "attachments", "progress_reports"
+        Prefetch("recommendations", queryset=_linkable()), "attachments", "progress_reports"
     )
+
+
+def _linkable() -> QuerySet[Recommendation]:
+    return Recommendation.objects.select_related("session", "cycle").order_by("public_id")
+
+
+def linked_recommendation(recommendation: Recommendation) -> dict[str, Any]:
+    """A recommendation as a request shows it: its id, its text (in its language) and where it came from."""
+    return {
+        "public_id": recommendation.public_id,
+        "text": recommendation.text,
+        "language": recommendation.language,
+        "cycle": recommendation.cycle_id,
+        "session": recommendation.session_id,
+        "response": recommendation.response,
+        "response_label": str(Response(recommendation.response).label),
+    }
+
+
+def recommendations_to_link(
+    state: State, *, words: str = "", chosen: list[str] | None = None
+) -> tuple[list[Recommendation], list[Recommendation]]:
+    """(chosen, found) for the picker of the request form: the chosen recommendations of ``state`` that
+    exist, and up to ``PICKER_LIMIT`` others of ``state`` (every cycle) that match ``words``.
+
+    Words go through the registry's search (stemmed, boolean, ``docs/search.md``) and the result is
+    limited to the State's own records again here, so no query can list another State's records. A
+    chosen id of another State is dropped from the list; the service refuses it with its reason when
+    the form is saved.
+    """
+    own = _linkable().filter(state_under_review=state)
+    picked = list(own.filter(public_id__in=chosen or []))
+    others = own.exclude(pk__in=[r.pk for r in picked])
+    words = words.strip()[:200]
+    if words:
+        result = search(SearchParams(q=words, filters={"state": [state.iso3]}))
+        others = others.filter(pk__in=result.queryset.values("pk")) if result.indexed else others.none()
+    found = list(others.order_by("-session_id", "public_id")[:PICKER_LIMIT])
+    return picked, found
+
+
+def open_question(request: AssistanceRequest) -> TransitionRecord | None:
+    """The secretariat's question the State has yet to answer: the step that asked for information."""
+    if request.status != Status.INFORMATION_REQUESTED:
+        return None
+    return (
+        TransitionRecord.objects.filter(request=request, name="request_information")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _emails(role: Role, scopes: list[str]) -> list[str]:
+    rows = RoleAssignment.objects.filter(role=role).filter(Q(scope__in=scopes) | Q(scope=""))
+    return sorted({e for e in rows.values_list("user__email", flat=True) if e})
+
+
+def recipients(request: AssistanceRequest, actor_kind: str) -> list[str]:
+    """E-mail addresses of the people who act next: the State's focal points, the secretariat, the board."""
+    if actor_kind == "state":
+        return _emails(Role.STATE_FOCAL_POINT, [request.requesting_state.iso3])[:50]
+    if actor_kind == "board":
+        return _emails(Role.BOARD, [request.fund_id])
+    return _emails(Role.SECRETARIAT, [request.fund_id])
+
+
+def focal_points(request: AssistanceRequest) -> QuerySet[User]:
+    """The people who act for the requesting State and have an address to write to."""
+    return holders(Role.STATE_FOCAL_POINT, scope=request.requesting_state.iso3).exclude(email="")
 
 
 def public_requests() -> QuerySet[AssistanceRequest]:
@@ -169,6 +243,7 @@ def request_record(
         "duration_months": request.duration_months,
         "implementing_partners": request.implementing_partners,
         "recommendations": sorted(r.public_id for r in request.recommendations.all()),
+        "linked_recommendations": [linked_recommendation(r) for r in request.recommendations.all()],
         "consent_given_by": request.consent_given_by,
         "consent_given_at": request.consent_given_at,
         "consent_reference": request.consent_reference,

@@ -20,10 +20,10 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hrcoop.assistance import selectors
 from hrcoop.assistance.clocks import move_clocks
 from hrcoop.assistance.models import (
     BEFORE_FUNDING,
@@ -40,11 +40,12 @@ from hrcoop.assistance.models import (
     is_focal_point_for,
 )
 from hrcoop.assistance.reasons import amounts_in
+from hrcoop.assistance.tasks import send_information_request
 from hrcoop.assistance.workflow import TRANSITIONS, WorkflowStep
 from hrcoop.core.audit import record_event
 from hrcoop.core.calendar import local_date
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hrcoop.core.models import Role, RoleAssignment, User
+from hrcoop.core.models import Role, User
 from hrcoop.core.money import EARLIEST_DAY, Money
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.recommendations.models import Recommendation
@@ -631,7 +632,10 @@ def _apply(
         target=request,
         data={"from": source, "to": request.status, "reason": reason, **(extra or {})},
     )
-    transaction.on_commit(lambda: _notify(record))
+    if name == "request_information":  # the question itself, to each focal point in their language
+        transaction.on_commit(lambda: send_information_request.enqueue(record.pk))
+    else:
+        transaction.on_commit(lambda: _notify(record))
     return request
 
 
@@ -708,27 +712,13 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _emails(role: Role, scopes: list[str]) -> list[str]:
-    rows = RoleAssignment.objects.filter(role=role).filter(Q(scope__in=scopes) | Q(scope=""))
-    return sorted({e for e in rows.values_list("user__email", flat=True) if e})
-
-
-def recipients(request: AssistanceRequest, actor_kind: str) -> list[str]:
-    """E-mail addresses of the people who act next: the State's focal points, the secretariat, the board."""
-    if actor_kind == "state":
-        return _emails(Role.STATE_FOCAL_POINT, [request.requesting_state.iso3])[:50]
-    if actor_kind == "board":
-        return _emails(Role.BOARD, [request.fund_id])
-    return _emails(Role.SECRETARIAT, [request.fund_id])
-
-
 def _notify(record: TransitionRecord) -> None:
     """Tell whoever acts next (or the State, when someone else moved its request)."""
     request = record.request
     kinds = {step.actor for step in TRANSITIONS.values() if request.status in step.sources}
     if TRANSITIONS[record.name].actor != "state":
         kinds.add("state")
-    to = sorted({address for kind in kinds for address in recipients(request, kind)})
+    to = sorted({address for kind in kinds for address in selectors.recipients(request, kind)})
     if not to:
         return
     send_mail(

@@ -1,8 +1,14 @@
-"""The daily reminder of what is due and overdue (run it once a day: ``hrcoop assistance remind``).
+"""E-mail that leaves from the background worker: the daily reminder of what is due and overdue, and the
+secretariat's question to a State.
 
-Each person who acts next on a request whose running clock is due within ``SOON`` working days, or is
-past due, gets one e-mail listing them (Django's mail; the console backend unless SMTP is configured).
-Requests whose clock is paused are the State's to move and carry no due date, so they are not listed.
+The reminder (run it once a day: ``hrcoop assistance remind``): each person who acts next on a request
+whose running clock is due within ``SOON`` working days, or is past due, gets one e-mail listing them
+(Django's mail; the console backend unless SMTP is configured). Requests whose clock is paused are the
+State's to move and carry no due date, so they are not listed.
+
+The question (enqueued when the secretariat asks for information, once that step is committed): each
+focal point of the State gets it quoted, in their own language and time zone (``User.language``,
+``User.time_zone``), with a link to the request at the site's public address (``HRCOOP_SITE_URL``).
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from hrcoop.assistance.models import AssistanceRequest
-from hrcoop.assistance.services import recipients
+from hrcoop.assistance.models import AssistanceRequest, TransitionRecord
+from hrcoop.assistance.selectors import focal_points, recipients
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.calendar import add_working_days, local_date
 
@@ -56,3 +63,41 @@ def send_service_level_reminders() -> dict[str, int]:
             recipient_list=[address],
         )
     return {"requests": len(due), "emails": len(lines)}
+
+
+@task()
+def send_information_request(record_id: int) -> int:
+    """Write the secretariat's question to each focal point of the requesting State; returns how many."""
+    record = TransitionRecord.objects.select_related("request__requesting_state", "request__fund").get(
+        pk=record_id
+    )
+    request = record.request
+    sent = 0
+    for user in focal_points(request):
+        zone = user.mail_time_zone
+        with translation.override(user.mail_language), timezone.override(zone):
+            asked = formats.date_format(timezone.localtime(record.at), "DATETIME_FORMAT")
+            subject = _("[hrcoop] A question on your request %(id)s") % {"id": request.public_id}
+            intro = _(
+                "On %(date)s (%(zone)s) the secretariat of %(fund)s asked a question about the request"
+                ' "%(title)s" of %(state)s:'
+            ) % {
+                "date": asked,
+                "zone": zone.key,
+                "fund": request.fund_id,
+                "title": request.title,
+                "state": request.requesting_state,
+            }
+            outro = _(
+                "Answer it on the request's page. The service-level clock stays stopped until you answer."
+            )
+            link = settings.SITE_URL + reverse("assistance:detail", args=[request.public_id]) + "#question"
+        quoted = "\n".join(f"> {line}" for line in record.reason.splitlines())
+        send_mail(
+            subject=subject,
+            message=f"{intro}\n\n{quoted}\n\n{outro}\n{link}\n",
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        sent += 1
+    return sent

@@ -8,14 +8,16 @@ message on the page with its HTTP status (400, 403, 404 or 409).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -41,7 +43,7 @@ from hrcoop.assistance.models import (
     is_secretariat_for,
 )
 from hrcoop.assistance.workflow import TRANSITIONS
-from hrcoop.core.calendar import GENEVA
+from hrcoop.core.calendar import GENEVA, add_working_days
 from hrcoop.core.errors import DomainError, InvalidInput, NotFound
 from hrcoop.core.models import AuditEvent, Role
 from hrcoop.core.roles import has_role, scopes_of
@@ -65,6 +67,8 @@ def _request_for(request: HttpRequest, public_id: str) -> AssistanceRequest:
 
 
 def process(request: HttpRequest) -> HttpResponse:
+    """How to request assistance, for the people who ask: the steps, what to prepare and how long it
+    takes, with the diagram and the tables read from the workflow and the funds' service levels."""
     steps = [
         {
             "step": step,
@@ -74,7 +78,7 @@ def process(request: HttpRequest) -> HttpResponse:
         }
         for step in TRANSITIONS.values()
     ]
-    funds = Fund.objects.order_by("code")
+    funds = list(Fund.objects.order_by("code"))
     levels = [
         {
             "stage": Stage(stage).label,
@@ -92,11 +96,43 @@ def process(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "funds": funds,
             "levels": levels,
+            "stage_days": {stage: _span(service_level(f, stage) for f in funds) for stage in Stage.values},
+            "typical": _typical_times(funds),
             "paused": [Status(s).label for s in PAUSED_STATUSES],
             "actors": ACTOR_LABELS,
             "confidential": ConfidentialField.choices,
+            "contact": settings.ASSISTANCE_CONTACT,
         },
     )
+
+
+def _span(days: Iterable[int]) -> str:
+    """One figure when every fund allows the same number of working days, else their range."""
+    values = sorted(set(days))
+    if not values:
+        return ""
+    return str(values[0]) if len(values) == 1 else f"{values[0]}\u2013{values[-1]}"
+
+
+def _typical_times(funds: list[Fund]) -> list[dict[str, Any]]:
+    """Per fund, the working days from submission to the board's decision (the sum of its service levels,
+    not counting the time the State takes to answer questions), and the last day a decision on a request
+    submitted today would be due, on the Geneva calendar."""
+    today = timezone.now().astimezone(GENEVA).date()
+    rows = []
+    for fund in funds:
+        days = [service_level(fund, stage) for stage in Stage.values]
+        total = sum(days)
+        rows.append(
+            {
+                "fund": fund,
+                "days": days,
+                "total": total,
+                "weeks": math.ceil(total / 5),
+                "decided_by": add_working_days(today, total),
+            }
+        )
+    return rows
 
 
 def process_svg(request: HttpRequest) -> HttpResponse:
@@ -136,16 +172,21 @@ def register_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _register_rows(request: HttpRequest) -> Iterator[list[Any]]:
-    yield [*CSV_COLUMNS, "confidential_fields"]
+    yield [*CSV_COLUMNS, "recommendation_texts", "confidential_fields"]
     queryset = selectors.filter_register(selectors.public_requests(), request.GET).order_by("submitted_at")
     for row in queryset.iterator(chunk_size=500):
         record = selectors.request_record(row, full=False)
         values = [record[c] for c in CSV_COLUMNS]
         values = [" ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in values]
-        yield [*values, " ".join(record["confidential_fields"])]
+        texts = "\n".join(f"{r['public_id']}: {r['text']}" for r in record["linked_recommendations"] or [])
+        yield [*values, texts, " ".join(record["confidential_fields"])]
 
 
 # --- one request -------------------------------------------------------------------------------------
+
+
+# Steps that cannot be undone by the person who takes them: the page asks before taking them.
+CONFIRMED_STEPS = ("submit", "withdraw")
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,6 +194,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     target = _request_for(request, public_id)
     status = 200
     if request.method == "POST":
+        step = request.POST.get("action", "")
+        if step in CONFIRMED_STEPS and request.POST.get("confirmed") != "1":
+            return redirect("assistance:confirm", public_id=public_id, step=step)
         try:
             _act(request, target)
             return redirect("assistance:detail", public_id=public_id)
@@ -161,6 +205,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         target.refresh_from_db()
     full = selectors.sees_confidential(target, request.user)
     record = selectors.request_record(target, full=full)
+    steps = services.allowed_steps(target, request.user)
     return render(
         request,
         "assistance/detail.html",
@@ -172,7 +217,12 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "timeline": selectors.timeline(target, full=full),
             "history": _readable_history(selectors.history(target, request.user)),
             "kept_out": [ConfidentialField(code).label for code in target.confidential_fields],
-            "steps": services.allowed_steps(target, request.user),
+            "question": selectors.open_question(target) if full else None,
+            "may_answer": any(step.name == "provide_information" for step in steps),
+            # The answer has its box under the question; submitting and withdrawing stand apart.
+            "steps": [step for step in steps if step.name not in (*CONFIRMED_STEPS, "provide_information")],
+            "submit_step": next((step for step in steps if step.name == "submit"), None),
+            "withdraw_step": next((step for step in steps if step.name == "withdraw"), None),
             "is_state": has_role(request.user, Role.STATE_FOCAL_POINT, scope=target.requesting_state.iso3),
             "editable": target.status in services.EDITABLE_STATUSES,
             "consent_open": target.status in services.CONSENT_STATUSES,
@@ -263,6 +313,22 @@ def _act(request: HttpRequest, target: AssistanceRequest) -> None:
         )
 
 
+def confirm(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
+    """Ask before submitting or withdrawing: neither can be undone by the State. The page posts back to
+    the request with ``confirmed``; it works without JavaScript and from the keyboard."""
+    target = _request_for(request, public_id)
+    allowed = {s.name: s for s in services.allowed_steps(target, request.user)}
+    if step not in CONFIRMED_STEPS or step not in allowed:
+        raise Http404(
+            _("No step %(step)s that you may take on request %(id)s now.") % {"step": step, "id": public_id}
+        )
+    return render(
+        request,
+        "assistance/confirm.html",
+        {"req": target, "step": allowed[step], "recommendations": target.recommendations.count()},
+    )
+
+
 def attachment(request: HttpRequest, public_id: str, pk: int) -> FileResponse:
     target = _request_for(request, public_id)
     if target.is_confidential(ConfidentialField.ATTACHMENTS) and not selectors.sees_confidential(
@@ -275,8 +341,48 @@ def attachment(request: HttpRequest, public_id: str, pk: int) -> FileResponse:
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
-def _form_context(form: RequestForm, **extra: Any) -> dict[str, Any]:
-    return {"form": form, **extra}
+def _form_context(form: RequestForm, *, state: State, data: Any, **extra: Any) -> dict[str, Any]:
+    """The form and its recommendation picker: what is ticked in ``data`` and what its words find."""
+    words = str(data.get("find_words", ""))
+    chosen, found = selectors.recommendations_to_link(
+        state, words=words, chosen=data.getlist("recommendations") if data else []
+    )
+    return {"form": form, "state": state, "words": words, "chosen": chosen, "found": found, **extra}
+
+
+def _finding(request: HttpRequest) -> bool:
+    """Whether the form was sent by its "Find" button (the picker without JavaScript, or Enter pressed
+    in a field, which browsers send as the form's first button): nothing is saved, the page comes back
+    with what was typed and ticked, the recommendations found, and a word that it is not saved yet."""
+    finding = request.method == "POST" and "find" in request.POST
+    if finding:
+        messages.info(
+            request, _("Not saved yet: press Save at the end of the form when the request is ready.")
+        )
+    return finding
+
+
+def _as_typed(form_class: type[RequestForm], data: Any) -> dict[str, Any]:
+    """What was posted, as the initial values of a fresh form (a bound one would show errors for the
+    fields not yet filled in)."""
+    multiple = {"confidential_fields", "recommendations"}
+    return {
+        name: data.getlist(name) if name in multiple else data.get(name)
+        for name in form_class.base_fields
+        if name in data
+    }
+
+
+@login_required
+def recommendation_picker(request: HttpRequest) -> HttpResponse:
+    """The picker's lists for the words typed so far (htmx replaces them as the focal point types)."""
+    iso3 = str(request.GET.get("state", "")).upper()
+    if not has_role(request.user, Role.STATE_FOCAL_POINT, scope=iso3):
+        raise Http404(_("No State %(state)s that you act for.") % {"state": iso3 or "-"})
+    state = State.objects.get(iso3=iso3)
+    return render(
+        request, "assistance/_picker_lists.html", _form_context(RequestForm(), state=state, data=request.GET)
+    )
 
 
 @login_required
@@ -285,13 +391,19 @@ def new_request(request: HttpRequest) -> HttpResponse:
     states = State.objects.filter(iso3__in=scopes_of(request.user, Role.STATE_FOCAL_POINT))
     if not states:
         raise PermissionDenied(_("Only a State's focal point drafts requests for assistance."))
-    form = NewRequestForm(request.POST or None)
+    finding = _finding(request)
+    if finding:
+        form = NewRequestForm(initial=_as_typed(NewRequestForm, request.POST))
+    else:
+        form = NewRequestForm(request.POST or None)
     cast(forms.ChoiceField, form.fields["state"]).choices = [(s.iso3, s.name) for s in states]
     cast(forms.ChoiceField, form.fields["fund"]).choices = [
         (f.code, f.name) for f in Fund.objects.order_by("code")
     ]
+    state = states.filter(iso3=request.POST.get("state", "")).first() or states.order_by("name").first()
+    assert state is not None
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not finding and form.is_valid():
         try:
             outcome = services.create_request(
                 actor=request.user,
@@ -305,9 +417,10 @@ def new_request(request: HttpRequest) -> HttpResponse:
             return redirect("assistance:detail", public_id=outcome.request.public_id)
         except DomainError as error:
             status = _fail(request, error)
-    elif request.method == "POST":
+    elif request.method == "POST" and not finding:
         status = 400
-    return render(request, "assistance/form.html", _form_context(form, creating=True), status=status)
+    context = _form_context(form, state=state, data=request.POST, creating=True)
+    return render(request, "assistance/form.html", context, status=status)
 
 
 @login_required
@@ -328,12 +441,19 @@ def edit_request(request: HttpRequest, public_id: str) -> HttpResponse:
             f"{line['item']}; {line['amount'].rsplit(' ', 1)[0]}" for line in record["budget_lines"]
         ),
         "duration_months": target.duration_months,
-        "recommendations": "\n".join(record["recommendations"]),
         "confidential_fields": target.confidential_fields,
     }
-    form = RequestForm(request.POST or None, initial=initial)
+    finding = _finding(request)
+    if finding:
+        form = RequestForm(initial=_as_typed(RequestForm, request.POST))
+    else:
+        form = RequestForm(request.POST or None, initial=initial)
+    # The picker starts from the linked recommendations; once the form is sent, from what it ticked.
+    ticked = request.POST if request.method == "POST" else QueryDict(mutable=True)
+    if request.method == "GET":
+        ticked.setlist("recommendations", record["recommendations"])
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not finding and form.is_valid():
         try:
             version = _posted_version(request)
             outcome = services.update_request(
@@ -348,9 +468,10 @@ def edit_request(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("assistance:detail", public_id=public_id)
         except DomainError as error:
             status = _fail(request, error)
-    elif request.method == "POST":
+    elif request.method == "POST" and not finding:
         status = 400
-    return render(request, "assistance/form.html", _form_context(form, req=target), status=status)
+    context = _form_context(form, state=target.requesting_state, data=ticked, req=target)
+    return render(request, "assistance/form.html", context, status=status)
 
 
 # --- one page per role -------------------------------------------------------------------------------

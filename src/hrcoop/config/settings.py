@@ -54,6 +54,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRCOOP_CSRF_TRUSTED_ORIGINS",
 SITE_URL = os.environ.get("HRCOOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The IATI 2.03 XSDs (e.g. ../shared/data/iati_schemas): the site offers IATI files only once validated.
 IATI_SCHEMAS = os.environ.get("HRCOOP_IATI_SCHEMAS", "").strip()
+# Whom a State writes to about requests for assistance (the funds' secretariat): shown on "How to request
+# assistance". Empty: the page says to write through the State's Permanent Mission in Geneva.
+ASSISTANCE_CONTACT = os.environ.get("HRCOOP_ASSISTANCE_CONTACT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

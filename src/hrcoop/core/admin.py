@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.models import ApiToken, AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.services import grant_role, revoke_role
@@ -60,6 +61,7 @@ class ApiTokenInline(admin.TabularInline):
 @admin.register(User)
 class HrcoopUserAdmin(UserAdmin):
     inlines = [RoleAssignmentInline, ApiTokenInline]
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("E-mail"), {"fields": ("language", "time_zone")}))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Roles through the services, so that each grant and revocation is audited; a changed row is
@@ -73,7 +75,7 @@ class HrcoopUserAdmin(UserAdmin):
             revoke_role(assignment, actor=actor)
         for assignment, _fields in formset.changed_objects:
             revoke_role(RoleAssignment.objects.get(pk=assignment.pk), actor=actor)
-        for assignment in [*formset.new_objects, *(a for a, _ in formset.changed_objects)]:
+        for assignment in [*formset.new_objects, *(a for a, _changed in formset.changed_objects)]:
             grant_role(form.instance, Role(assignment.role), scope=assignment.scope, actor=actor)
 
 

@@ -7,6 +7,7 @@ anyone who reads it), so commands that sign nothing still run without one, and t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -34,3 +35,16 @@ def refuse_to_serve_without_a_secret_key() -> None:
 @checks.register(checks.Tags.security, deploy=True)
 def secret_key_is_set(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     return [] if _has_secret_key() else [checks.Error(NO_KEY, id="hrcoop.E001")]
+
+
+LOOPBACK_SITE_URL = (
+    "HRCOOP_SITE_URL is %s: links in e-mail (a question to a State, a reminder) would point at this "
+    "machine rather than at the site. Set it to the public address, e.g. https://hrcoop.example.org"
+)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_is_public(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    loopback = host == "localhost" or host.startswith("127.") or host == "::1"
+    return [checks.Warning(LOOPBACK_SITE_URL % settings.SITE_URL, id="hrcoop.W001")] if loopback else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,10 +13,43 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in. What they may do comes from their ``RoleAssignment`` rows."""
+    """A person who signs in. What they may do comes from their ``RoleAssignment`` rows.
+
+    ``language`` and ``time_zone`` are how the platform writes to them when no page is open: the
+    e-mail a task sends after someone else acted is in their language, its times in their zone (empty:
+    the site's defaults, ``LANGUAGE_CODE`` and ``TIME_ZONE``).
+    """
+
+    language = models.CharField(
+        _("language of e-mail"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    time_zone = models.CharField(
+        _("time zone of e-mail"),
+        max_length=64,
+        blank=True,
+        help_text=_("IANA name, e.g. Pacific/Fiji; empty for the site's zone"),
+    )
 
     class Meta:
         db_table = "core_user"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.time_zone and self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError(
+                {
+                    "time_zone": _("%(zone)s is not an IANA time zone, e.g. Pacific/Fiji")
+                    % {"zone": self.time_zone}
+                }
+            )
+
+    @property
+    def mail_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
+
+    @property
+    def mail_time_zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
 
 class Role(models.TextChoices):

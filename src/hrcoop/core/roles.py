@@ -8,6 +8,7 @@ such as "an admin may do everything" lives here only. Roles are granted and revo
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from hrcoop.core.models import Role, RoleAssignment, User
 
@@ -62,3 +63,11 @@ def scopes_of(actor: Actor, role: Role) -> set[str]:
     if user is None:
         return set()
     return set(RoleAssignment.objects.filter(user=user, role=role).values_list("scope", flat=True))
+
+
+def holders(role: Role, *, scope: str) -> QuerySet[User]:
+    """The active people who hold ``role`` within ``scope`` (an unscoped secretariat or board role
+    covers every scope), e.g. whom to write to when a request needs its State's focal point."""
+    allowed = [scope, ""] if role in ROLES_OVER_EVERY_SCOPE else [scope]
+    assignments = RoleAssignment.objects.filter(role=role, scope__in=allowed).values("user")
+    return User.objects.filter(pk__in=assignments, is_active=True).order_by("pk")
