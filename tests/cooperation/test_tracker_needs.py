@@ -181,6 +181,7 @@ def test_the_tracker_page_links_an_action_that_needs_support_to_its_ranked_offer
     assert response.status_code == 302 and response["Location"] == reverse(
         "cooperation:match", args=[match.pk]
     )
+    assert link in client.get(response["Location"]).content.decode()  # the match names its need
 
 
 def test_the_api_hides_an_unpublished_action_from_others(world: World) -> None:
