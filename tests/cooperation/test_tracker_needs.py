@@ -200,3 +200,15 @@ def test_the_api_hides_an_unpublished_action_from_others(world: World) -> None:
         content_type="application/json",
     )
     assert created.status_code == 201 and created.json()["need_kind"] == "action"
+
+
+def test_the_needs_page_lists_the_states_own_actions_that_need_support(world: World) -> None:
+    action = _action(world)
+    link = reverse("cooperation:need", args=["action", action.pk])
+    fiji, ghana = Client(), Client()
+    fiji.force_login(world.users["focal_point"])
+    ghana.force_login(world.users["other_focal_point"])
+    assert link in fiji.get(reverse("cooperation:needs")).content.decode()
+    assert link not in ghana.get(reverse("cooperation:needs")).content.decode()
+    tracking.set_action_status(action, actor=world.users["focal_point"], status="completed")
+    assert link not in fiji.get(reverse("cooperation:needs")).content.decode()

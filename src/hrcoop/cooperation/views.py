@@ -34,6 +34,8 @@ from hrcoop.core.errors import DomainError, Forbidden, NotFound
 from hrcoop.core.models import Role
 from hrcoop.core.roles import has_role
 from hrcoop.reference.models import RegionalGroup
+from hrcoop.tracking.models import Action
+from hrcoop.tracking.selectors import actions_visible_to
 
 View = Callable[..., HttpResponse]
 
@@ -193,12 +195,23 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
 
 
 def needs_page(request: HttpRequest) -> HttpResponse:
-    """Where a State finds offers: its own requests listed, or any request or recommendation by id."""
+    """Where a State finds offers: its own requests and tracker actions that need support listed, or
+    any need by its id."""
     kind, public_id = request.GET.get("kind", ""), request.GET.get("id", "").strip()
     if kind in NeedKind.values and public_id:
         return redirect("cooperation:need", kind=kind, public_id=public_id)
-    own = requests_visible_to(request.user).filter(requesting_state__iso3__in=focal_states(request.user))
-    return render(request, "cooperation/needs.html", {"own_requests": own, "kinds": NeedKind.choices})
+    states = focal_states(request.user)
+    own = requests_visible_to(request.user).filter(requesting_state__iso3__in=states)
+    own_actions = (
+        actions_visible_to(request.user)
+        .filter(needs_support=True, cluster__plan__state__iso3__in=states)
+        .exclude(status=Action.Status.COMPLETED)
+    )
+    return render(
+        request,
+        "cooperation/needs.html",
+        {"own_requests": own, "own_actions": own_actions, "kinds": NeedKind.choices},
+    )
 
 
 @_domain_errors
