@@ -615,7 +615,12 @@ def may_complete(actor: Actor, follow_up: FollowUpAction) -> bool:
 @transaction.atomic
 def complete_follow_up(follow_up: FollowUpAction, *, actor: Actor) -> FollowUpAction:
     """Its owner, or the secretariat, marks a follow-up action of a dialogue done."""
-    follow_up = FollowUpAction.objects.select_for_update().select_related("owner_state").get(pk=follow_up.pk)
+    # Only the follow-up's row is locked: PostgreSQL locks no row of an optional owner State.
+    follow_up = (
+        FollowUpAction.objects.select_for_update(of=("self",))
+        .select_related("owner_state")
+        .get(pk=follow_up.pk)
+    )
     if not may_complete(actor, follow_up):
         raise Forbidden(_("only the owner of this follow-up action or the secretariat may mark it done"))
     if follow_up.done:
