@@ -16,6 +16,8 @@ from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
 from hrcoop.recommendations.services import sync_vocabularies
 from hrcoop.reference.models import Fund, Mechanism, State
+from hrcoop.tracking import services as tracking
+from hrcoop.tracking.models import Action, TrackedRecommendation
 
 
 @dataclass
@@ -107,3 +109,39 @@ def make_request(state: State, *, title: str, need: str, status: str = Status.SU
     return AssistanceRequest.objects.create(
         public_id=f"AR-T{count:04d}", requesting_state=state, fund=fund, title=title, need=need, status=status
     )
+
+
+def tracker_action(
+    world: World,
+    *,
+    iso3: str = "FJI",
+    focal_point: str = "focal_point",
+    key: str,
+    recommendation_text: str,
+    action: str,
+    status: str = "not_started",
+    needs_support: bool = True,
+    published: bool = False,
+) -> Action:
+    """A State's plan (through the tracker's own services) holding one recommendation at ``status``, in a
+    cluster with one action, which needs support unless told; published only when asked."""
+    actor = world.users[focal_point]
+    state = world.state(iso3)
+    record = recommendation(key, state, recommendation_text, themes=("A27",))
+    plan = tracking.create_plan(actor=actor, state=state, title=f"Implementation plan of {state.name}")
+    tracking.add_recommendations(plan, actor=actor, public_ids=[record.public_id])
+    cluster = tracking.create_cluster(
+        plan, actor=actor, title="Follow-up of recommendations", public_ids=[record.public_id]
+    )
+    institution = tracking.create_institution(
+        actor=actor, state=state, name=f"Ministry of Justice {key}", kind="ministry"
+    )
+    made = tracking.add_action(
+        cluster, actor=actor, description=action, institution=institution, needs_support=needs_support
+    )
+    if status != "not_started":
+        tracked = TrackedRecommendation.objects.get(plan=plan, recommendation=record)
+        tracking.set_status(tracked, actor=actor, status=status)
+    if published:
+        tracking.publish_plan(plan, actor=actor)
+    return made

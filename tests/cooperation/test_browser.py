@@ -1,7 +1,8 @@
 """In Debian's Chromium: a contributor offers a tool, a moderator publishes it, and Fiji's focal point
 finds it from Fiji's request (written in French) and confirms the match; the contributor confirms its
-side and the match is a cooperation record. Screenshots in English and French at 1,366 and 390 px go
-to /tmp/coop-shots/ for a person to look at."""
+side and the match is a cooperation record. And the tracker's path: Fiji's focal point opens an action
+of its (unpublished) plan that needs support, sees the ranked offers and proposes a match. Screenshots
+in English and French at 1,366 and 390 px go to /tmp/coop-shots/ for a person to look at."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from hrcoop.cooperation import services
+from hrcoop.cooperation.models import Match
 from tests.conftest import session_cookie
-from tests.cooperation.conftest import World, make_request
+from tests.cooperation.conftest import World, make_offer, make_request, tracker_action
 
 SHOTS = Path("/tmp/coop-shots")
 TITLE = "SIMORE: a public system to monitor recommendations"
@@ -92,3 +95,56 @@ def test_an_offer_goes_from_contributor_to_moderator_to_a_confirmed_match(
         page.goto(f"{base}/fr{need_path}")
         expect(page.get_by_role("heading", level=1)).to_have_text("Offres pour un besoin")
         page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_focal_point_finds_offers_for_a_tracker_action_that_needs_support(
+    world: World, live_server: Any, browser: Browser
+) -> None:
+    base = live_server.url
+    offer = services.moderate_offer(make_offer(world), actor=world.users["secretariat"], publish=True)
+    unrelated = make_offer(
+        world,
+        title="Voter registration software",
+        description="A biometric electoral register and training for electoral commissions.",
+        themes=[],
+    )
+    services.moderate_offer(unrelated, actor=world.users["secretariat"], publish=True)
+    action = tracker_action(
+        world,
+        key="fji-plan",
+        recommendation_text="Establish a national mechanism for reporting and follow-up of recommendations",
+        action="Set up the national mechanism for reporting and follow-up, with a public tracking database",
+    )
+    plan_path = f"/tracking/plans/{action.cluster.plan_id}/"
+    need_path = f"/cooperation/needs/action/{action.pk}/"
+
+    fiji = _page(browser, world, "focal_point", base)
+    fiji.goto(f"{base}{plan_path}")
+    fiji.locator(f"#action-{action.pk}").get_by_role(
+        "link", name="Offers of cooperation for this action"
+    ).click()
+    expect(fiji.get_by_role("heading", level=1)).to_have_text("Offers for a need")
+    expect(fiji.locator(".lead")).to_contain_text("Implementation action that needs support")
+    ranked = fiji.locator("li.offer-match")
+    expect(ranked.first).to_contain_text(offer.title)
+    expect(ranked.last).to_contain_text("Voter registration software")  # about something else: ranked below
+    expect(ranked.first).to_contain_text("South-South")
+    SHOTS.mkdir(exist_ok=True)
+    for width in (1366, 390):
+        page = _page(browser, world, "focal_point", base, width)
+        for language, prefix in (("en", ""), ("fr", "/fr")):
+            for name, path in (("tracker-plan", plan_path), ("tracker-need", need_path)):
+                page.goto(f"{base}{prefix}{path}")
+                page.screenshot(path=str(SHOTS / f"{name}-{language}-{width}.png"), full_page=True)
+        page.goto(f"{base}/fr{need_path}")
+        expect(page.locator(".lead")).to_contain_text("Action de mise en œuvre qui a besoin d'appui")
+        page.context.close()
+
+    ranked.first.get_by_role("button", name="Confirm this match").click()
+    expect(fiji.locator("#status")).to_have_text("Proposed")
+    match = Match.objects.get(action=action)
+    assert (match.offer_id, match.beneficiary.iso3) == (offer.pk, "FJI")
+    fiji.goto(f"{base}{need_path}")
+    expect(fiji.locator("li.offer-match").first.get_by_role("link", name="See the match")).to_be_visible()

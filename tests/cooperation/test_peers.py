@@ -1,16 +1,19 @@
-"""Peers who did it: funded assistance for a similar recommendation, Southern peers first."""
+"""Peers who did it: a similar recommendation reported implemented in a published plan, or funded
+assistance for one; Southern peers first; nothing unpublished or confidential is read."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from hrcoop.assistance.models import AssistanceRequest, ConfidentialField, Status
 from hrcoop.cooperation.needs import from_recommendations
 from hrcoop.cooperation.peers import peers_for
 from hrcoop.funds.models import Allocation
-from tests.cooperation.conftest import World, make_request, recommendation
+from tests.cooperation.conftest import World, make_request, recommendation, tracker_action
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,74 @@ def test_a_link_the_state_kept_confidential_is_not_read(world: World) -> None:
     request.save()
     [need] = from_recommendations([world.recommendations["mechanism"]])
     assert peers_for(need) == []
+
+
+def test_states_that_report_a_similar_recommendation_implemented_in_a_published_plan_are_peers(
+    world: World,
+) -> None:
+    published = tracker_action(
+        world,
+        iso3="PRY",
+        focal_point="provider_focal_point",
+        key="pry-plan",
+        recommendation_text=SIMILAR_TEXT,
+        action="Run SIMORE",
+        status="implemented",
+        published=True,
+    )
+    tracker_action(  # Ghana implemented it too, but keeps its plan to itself
+        world,
+        iso3="GHA",
+        focal_point="other_focal_point",
+        key="gha-plan",
+        recommendation_text=SIMILAR_TEXT,
+        action="Run a tracker",
+        status="implemented",
+    )
+    [need] = from_recommendations([world.recommendations["mechanism"]])
+    [peer] = peers_for(need)
+    assert (peer.state.iso3, peer.evidence, peer.plan_id, peer.south_south) == (
+        "PRY",
+        "implemented",
+        published.cluster.plan_id,
+        True,
+    )
+    assert peer.recommendation_id == "R-pry-plan" and peer.request_id == ""
+
+
+def test_a_similar_recommendation_not_yet_implemented_makes_no_peer(world: World) -> None:
+    tracker_action(
+        world,
+        iso3="PRY",
+        focal_point="provider_focal_point",
+        key="pry-plan",
+        recommendation_text=SIMILAR_TEXT,
+        action="Run SIMORE",
+        status="in_progress",
+        published=True,
+    )
+    [need] = from_recommendations([world.recommendations["mechanism"]])
+    assert peers_for(need) == []
+
+
+def test_the_need_page_and_api_show_a_tracker_peer_but_never_an_unpublished_plan(world: World) -> None:
+    for iso3, focal_point, published in (
+        ("PRY", "provider_focal_point", True),
+        ("GHA", "other_focal_point", False),
+    ):
+        tracker_action(
+            world,
+            iso3=iso3,
+            focal_point=focal_point,
+            key=f"{iso3.lower()}-plan",
+            recommendation_text=SIMILAR_TEXT,
+            action="Run a tracker",
+            status="implemented",
+            published=published,
+        )
+    client = Client()
+    page = client.get(reverse("cooperation:need", args=["recommendation", "R-mechanism"])).content.decode()
+    assert "Paraguay" in page and "reports it implemented" in page
+    assert "Ghana" not in page
+    peers = client.get("/api/cooperation/needs/recommendation/R-mechanism/offers/").json()["peers"]
+    assert [(p["state"], p["evidence"]) for p in peers] == [("PRY", "implemented")]

@@ -1,24 +1,15 @@
 """Read-only views for operators: offers, matches and dialogues are written through ``services``
 (the pages at /cooperation/ and the API), which check who acts and write the audit event."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from hrcoop.cooperation.models import Dialogue, FollowUpAction, Match, Offer
-from hrcoop.core.admin import ReadOnlyAdmin
+from hrcoop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class FollowUpInline(admin.TabularInline):  # type: ignore[type-arg]
+class FollowUpInline(ReadOnlyInline):
     model = FollowUpAction
-    fields = ["action", "owner", "due_on", "done"]
-    readonly_fields = ["action", "owner", "due_on", "done"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    fields = ["action", "owner", "owner_state", "owner_user", "due_on", "done", "done_by", "done_at"]
 
 
 @admin.register(Offer)
@@ -39,7 +30,7 @@ class OfferAdmin(ReadOnlyAdmin):
 
 @admin.register(Match)
 class MatchAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "offer", "need_kind", "beneficiary", "modality", "status", "proposed_at"]
+    list_display = ["pk", "offer", "need_kind", "need_id", "beneficiary", "modality", "status", "proposed_at"]
     list_filter = ["status", "modality", "need_kind"]
 
 

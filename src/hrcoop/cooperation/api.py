@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,6 +18,7 @@ from hrcoop.cooperation.lookups import need_by_kind
 from hrcoop.cooperation.matching import Ranked
 from hrcoop.cooperation.models import (
     Dialogue,
+    FollowUpAction,
     Match,
     Modality,
     NeedKind,
@@ -25,6 +28,7 @@ from hrcoop.cooperation.models import (
     ProviderKind,
 )
 from hrcoop.cooperation.peers import peers_for
+from hrcoop.core.errors import NotFound
 
 # --- shapes ------------------------------------------------------------------------------------------
 
@@ -76,6 +80,7 @@ class OfferOut(serializers.Serializer):
     cost_sharing = serializers.CharField()
     evidence = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
 
 
 class ExplanationOut(serializers.Serializer):
@@ -109,7 +114,13 @@ class RankedNeedOut(serializers.Serializer):
 class PeerOut(serializers.Serializer):
     state = serializers.CharField()
     recommendation = serializers.CharField()
-    request = serializers.CharField()
+    evidence = serializers.ChoiceField(
+        choices=["implemented", "funded"],
+        help_text="implemented: reported implemented in the State's published plan; funded: a fund "
+        "allocated money to the State's request for it",
+    )
+    request = serializers.CharField(help_text="The funded request (evidence funded), else empty")
+    plan = serializers.IntegerField(allow_null=True, help_text="The published plan (evidence implemented)")
     similarity = serializers.FloatField()
     south_south = serializers.BooleanField()
 
@@ -128,7 +139,9 @@ class ModerationInput(serializers.Serializer):
 class MatchInput(serializers.Serializer):
     offer = serializers.IntegerField()
     need_kind = serializers.ChoiceField(choices=NeedKind.choices)
-    need = serializers.CharField(help_text="The public id of the request or recommendation")
+    need = serializers.CharField(
+        help_text="The public id of the request or recommendation; the number of the action or cluster"
+    )
 
 
 class MatchOut(serializers.Serializer):
@@ -148,10 +161,22 @@ class MatchOut(serializers.Serializer):
 
 
 class FollowUpIO(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
     action = serializers.CharField()
-    owner = serializers.CharField()
+    owner = serializers.CharField(help_text="The owner as the participants name it")
+    owner_state = serializers.CharField(
+        required=False, allow_blank=True, help_text="ISO alpha-3: its focal points may mark it done"
+    )
+    owner_user = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="User name of an owner who may mark it done",
+    )
     due_on = serializers.DateField()
     done = serializers.BooleanField(read_only=True)
+    done_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    overdue = serializers.BooleanField(read_only=True, help_text="Not done and past its due date")
 
 
 class DialogueInput(serializers.Serializer):
@@ -209,6 +234,7 @@ def offer_record(offer: Offer) -> dict[str, Any]:
         "cost_sharing": offer.cost_sharing,
         "evidence": offer.evidence,
         "published_at": offer.published_at,
+        "withdrawn_at": offer.withdrawn_at,
     }
 
 
@@ -249,10 +275,20 @@ def dialogue_record(dialogue: Dialogue) -> dict[str, Any]:
         "requests": [r.public_id for r in dialogue.requests.all()],
         "recommendations": [r.public_id for r in dialogue.recommendations.all()],
         "offers": [o.pk for o in dialogue.offers.all()],
-        "follow_ups": [
-            {"action": f.action, "owner": f.owner, "due_on": f.due_on, "done": f.done}
-            for f in dialogue.follow_ups.all()
-        ],
+        "follow_ups": [follow_up_record(f) for f in dialogue.follow_ups.all()],
+    }
+
+
+def follow_up_record(follow_up: FollowUpAction) -> dict[str, Any]:
+    return {
+        "id": follow_up.pk,
+        "action": follow_up.action,
+        "owner": follow_up.owner,
+        "owner_state": follow_up.owner_state.iso3 if follow_up.owner_state else "",
+        "due_on": follow_up.due_on,
+        "done": follow_up.done,
+        "done_at": follow_up.done_at,
+        "overdue": not follow_up.done and follow_up.due_on < timezone.localdate(),
     }
 
 
@@ -315,6 +351,39 @@ class OfferDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(offer_record(selectors.offer_for(request.user, pk)))
 
+    @extend_schema(
+        summary="Change your offer: the fields given replace the offer's; a material change to a "
+        "published offer awaits moderation again",
+        request=OfferInput,
+        responses=OfferOut,
+        operation_id="cooperation_offer_edit",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        offer = selectors.offer_for(request.user, pk)
+        serializer = OfferInput(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {**services.offer_values(offer), **serializer.validated_data}
+        return Response(offer_record(services.edit_offer(offer, actor=request.user, data=data)))
+
+
+class WithdrawalInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OfferWithdrawalView(APIView):
+    @extend_schema(
+        summary="Withdraw your offer: no longer shown or matched; confirmed cooperation stays on record",
+        request=WithdrawalInput,
+        responses=OfferOut,
+        operation_id="cooperation_offer_withdraw",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(WithdrawalInput, request)
+        offer = services.withdraw_offer(
+            selectors.offer_for(request.user, pk), actor=request.user, reason=data["reason"]
+        )
+        return Response(offer_record(offer))
+
 
 class OfferModerationView(APIView):
     @extend_schema(
@@ -356,7 +425,8 @@ class OfferNeedsView(APIView):
 
 class OffersForNeedView(APIView):
     @extend_schema(
-        summary="Published offers for a request or a recommendation, ranked and explained; peers who did it",
+        summary="Published offers for a need (request, recommendation, tracker action or cluster), "
+        "ranked and explained; peers who did it",
         parameters=FILTERS,
         responses=OffersForNeedOut,
         operation_id="cooperation_need_offers",
@@ -382,7 +452,9 @@ class OffersForNeedView(APIView):
                     {
                         "state": p.state.iso3,
                         "recommendation": p.recommendation_id,
+                        "evidence": p.evidence,
                         "request": p.request_id,
+                        "plan": p.plan_id,
                         "similarity": p.similarity,
                         "south_south": p.south_south,
                     }
@@ -415,8 +487,7 @@ class MatchListView(APIView):
         match = services.propose_match(
             offer,
             actor=request.user,
-            request=need.request,
-            recommendation=need.recommendation,
+            **need.links(),
             score=assessed.score,
             explanation=assessed.explanation(),
         )
@@ -466,3 +537,18 @@ class DialogueDetailView(APIView):
     @extend_schema(summary="One dialogue", responses=DialogueOut, operation_id="cooperation_dialogue")
     def get(self, request: Request, pk: int) -> Response:
         return Response(dialogue_record(selectors.dialogue_for(request.user, pk)))
+
+
+class FollowUpDoneView(APIView):
+    @extend_schema(
+        summary="Mark a follow-up action done (its owner or the secretariat)",
+        request=None,
+        responses=FollowUpIO,
+        operation_id="cooperation_follow_up_done",
+    )
+    def post(self, request: Request, pk: int, follow_up_pk: int) -> Response:
+        dialogue = selectors.dialogue_for(request.user, pk)
+        follow_up = dialogue.follow_ups.filter(pk=follow_up_pk).first()
+        if follow_up is None:
+            raise NotFound(_("no follow-up action %(id)s in this dialogue") % {"id": follow_up_pk})
+        return Response(follow_up_record(services.complete_follow_up(follow_up, actor=request.user)))

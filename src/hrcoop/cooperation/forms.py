@@ -111,7 +111,10 @@ class DialogueForm(forms.Form):
         label=_("Follow-up actions"),
         required=False,
         widget=forms.Textarea({"rows": 3}),
-        help_text=_("One per line: action; owner; due date (YYYY-MM-DD)"),
+        help_text=_(
+            "One per line: action; owner; due date (YYYY-MM-DD); optionally the owner's State (ISO "
+            "alpha-3) and the owner's user name, who may mark it done"
+        ),
     )
     requests = forms.CharField(
         label=_("Linked requests"), required=False, help_text=_("Their ids, e.g. AR-1A2B3C4D")
@@ -127,8 +130,14 @@ class DialogueForm(forms.Form):
         follow_ups = []
         for line in str(data.pop("follow_ups") or "").splitlines():
             if line.strip():
-                action, owner, due_on = ([*line.split(";"), "", ""])[:3]
+                action, owner, due_on, owner_state, owner_user = ([*line.split(";"), "", "", "", ""])[:5]
                 follow_ups.append(
-                    {"action": action.strip(), "owner": owner.strip(), "due_on": due_on.strip()}
+                    {
+                        "action": action.strip(),
+                        "owner": owner.strip(),
+                        "due_on": due_on.strip(),
+                        "owner_state": owner_state.strip(),
+                        "owner_user": owner_user.strip(),
+                    }
                 )
         return {**data, "follow_ups": follow_ups, "states": [s for s in data["states"] if s]}

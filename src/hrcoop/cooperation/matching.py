@@ -21,7 +21,14 @@ from django.db.models import QuerySet
 
 from hrcoop.cooperation.modality import offer_modality
 from hrcoop.cooperation.models import Match, MatchStatus, Offer
-from hrcoop.cooperation.needs import Need, from_recommendations, from_requests, open_needs
+from hrcoop.cooperation.needs import (
+    Need,
+    from_actions,
+    from_clusters,
+    from_recommendations,
+    from_requests,
+    open_needs,
+)
 from hrcoop.cooperation.selectors import published_offers
 from hrcoop.cooperation.vectors import stored_vector
 
@@ -75,15 +82,22 @@ def _past_needs(offers: list[Offer]) -> dict[int, list[Need]]:
     """The needs each offer already served in confirmed cooperation."""
     matches = list(
         Match.objects.filter(offer__in=offers, status=MatchStatus.CONFIRMED).select_related(
-            "request__requesting_state", "recommendation__state_under_review"
+            "request__requesting_state",
+            "recommendation__state_under_review",
+            "action__cluster__plan__state",
+            "cluster__plan__state",
         )
     )
-    requests = from_requests(m.request for m in matches if m.request)
-    records = from_recommendations(m.recommendation for m in matches if m.recommendation)
-    by_key = {n.key: n for n in requests + records}
+    needs = (
+        from_requests(m.request for m in matches if m.request)
+        + from_recommendations(m.recommendation for m in matches if m.recommendation)
+        + from_actions(m.action for m in matches if m.action)
+        + from_clusters(m.cluster for m in matches if m.cluster)
+    )
+    by_identity = {n.identity: n for n in needs}
     out: dict[int, list[Need]] = {}
     for match in matches:
-        out.setdefault(match.offer_id, []).append(by_key[match.need_id])
+        out.setdefault(match.offer_id, []).append(by_identity[(match.need_kind, match.need_id)])
     return out
 
 
@@ -101,7 +115,9 @@ def _rank_pair(offer: Offer, need: Need, offer_vec: np.ndarray, past_needs: list
             "similarity": round(float(p.vector @ need.vector), 3),
         }
         for p in past_needs
-        if p.key != need.key and p.vector is not None and float(p.vector @ need.vector) >= PAST_SIMILARITY
+        if p.identity != need.identity
+        and p.vector is not None
+        and float(p.vector @ need.vector) >= PAST_SIMILARITY
     ]
     modality, reason = offer_modality(offer, need.state)
     return Ranked(

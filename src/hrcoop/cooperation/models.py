@@ -6,11 +6,12 @@ before they are published; an offer of a State made by its own focal point, or e
 secretariat, is published at once. The published good practices, with their evidence of results, are
 the good-practice library.
 
-A **match** pairs an offer with a need: a request for assistance or a recommendation (and, once the
-tracker is merged, an implementation action that needs support). It is proposed by one party and
-becomes a **cooperation record** when both sides have confirmed it: the beneficiary (a focal point of
-the State in need) and the provider (whoever submitted the offer, or a focal point of the providing
-State). Its modality (North-South, South-South, triangular) is derived and kept with its explanation.
+A **match** pairs an offer with a need: a request for assistance, a recommendation, an action of a
+State's implementation tracker that needs support, or a cluster of the tracker. It is proposed by one
+party and becomes a **cooperation record** when both sides have confirmed it: the beneficiary (a focal
+point of the State in need) and the provider (whoever submitted the offer, or a focal point of the
+providing State). Its modality (North-South, South-South, triangular) is derived and kept with its
+explanation.
 
 A **dialogue** records a consultation or dialogue (para 24): date, participants, topics, outcomes and
 follow-up actions with owners and due dates, linked to requests, offers and recommendations.
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.recommendations.models import Label, Recommendation
 from hrcoop.reference.models import RegionalGroup, SdgGoal, State
+from hrcoop.tracking.models import Action, Cluster
 
 
 class ProviderKind(models.TextChoices):
@@ -46,6 +48,7 @@ class OfferStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting moderation")
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Not published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Modality(models.TextChoices):
@@ -98,6 +101,7 @@ class Offer(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     vector = models.BinaryField(default=b"", help_text="Sentence vector of title and description (int8)")
 
     class Meta:
@@ -118,6 +122,21 @@ class Offer(models.Model):
 class NeedKind(models.TextChoices):
     REQUEST = "request", _("Request for assistance")
     RECOMMENDATION = "recommendation", _("Recommendation")
+    ACTION = "action", _("Implementation action that needs support")
+    CLUSTER = "cluster", _("Cluster of recommendations in an implementation plan")
+
+
+# Each kind of need is a foreign key of ``Match`` by the same name; exactly one is set, the one its
+# ``need_kind`` names (``cooperation_match_one_need``).
+NEED_FIELDS = tuple(NeedKind.values)
+
+
+def _one_need(kind: str) -> models.Q:
+    """The match's kind is ``kind``, its foreign key of that kind is set and the others are empty."""
+    return models.Q(
+        need_kind=kind,
+        **{f"{field}__isnull": field != kind for field in NEED_FIELDS},
+    )
 
 
 class MatchStatus(models.TextChoices):
@@ -135,6 +154,12 @@ class Match(models.Model):
     )
     recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="cooperation_matches"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.PROTECT, related_name="cooperation_matches"
+    )
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.PROTECT, related_name="cooperation_matches"
     )
     beneficiary = models.ForeignKey(State, on_delete=models.PROTECT, related_name="cooperation_received")
     score = models.FloatField(help_text="The matcher's score when the match was proposed")
@@ -164,15 +189,17 @@ class Match(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="cooperation_match_one_need",
-                condition=(
-                    models.Q(need_kind="request", request__isnull=False, recommendation__isnull=True)
-                    | models.Q(need_kind="recommendation", recommendation__isnull=False, request__isnull=True)
-                ),
+                condition=_one_need("request")
+                | _one_need("recommendation")
+                | _one_need("action")
+                | _one_need("cluster"),
             ),
             models.UniqueConstraint(fields=["offer", "request"], name="cooperation_match_offer_request"),
             models.UniqueConstraint(
                 fields=["offer", "recommendation"], name="cooperation_match_offer_recommendation"
             ),
+            models.UniqueConstraint(fields=["offer", "action"], name="cooperation_match_offer_action"),
+            models.UniqueConstraint(fields=["offer", "cluster"], name="cooperation_match_offer_cluster"),
         ]
 
     def __str__(self) -> str:
@@ -180,9 +207,12 @@ class Match(models.Model):
 
     @property
     def need_id(self) -> str:
+        """The public id of the need: a request's or recommendation's own, an action's or cluster's number."""
         if self.request is not None:
             return self.request.public_id
-        return self.recommendation.public_id if self.recommendation else ""
+        if self.recommendation is not None:
+            return self.recommendation.public_id
+        return str(self.action_id or self.cluster_id or "")
 
 
 class Dialogue(models.Model):
@@ -214,11 +244,25 @@ class Dialogue(models.Model):
 
 
 class FollowUpAction(models.Model):
+    """What a dialogue agreed someone would do, by when. ``owner`` names the owner as the participants
+    wrote it; ``owner_state`` (its focal points act for it) or ``owner_user`` says who may mark it done,
+    besides the secretariat."""
+
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="follow_ups")
     action = models.TextField()
     owner = models.CharField(max_length=200)
+    owner_state = models.ForeignKey(
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="cooperation_follow_ups"
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_on = models.DateField()
     done = models.BooleanField(default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

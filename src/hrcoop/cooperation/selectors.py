@@ -10,10 +10,12 @@ secretariat.
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.cooperation.models import (
     Dialogue,
+    FollowUpAction,
     Match,
     MatchStatus,
     Modality,
@@ -101,7 +103,9 @@ def cooperation_records() -> QuerySet[Match]:
 
 
 def dialogues_visible_to(actor: Actor) -> QuerySet[Dialogue]:
-    base = Dialogue.objects.prefetch_related("states", "follow_ups", "requests", "offers", "recommendations")
+    base = Dialogue.objects.prefetch_related(
+        "states", "follow_ups__owner_state", "requests", "offers", "recommendations"
+    )
     if has_role(actor, Role.SECRETARIAT):
         return base
     seen = Q(is_public=True)
@@ -117,6 +121,18 @@ def dialogue_for(actor: Actor, pk: int) -> Dialogue:
     if dialogue is None:
         raise NotFound(_("no dialogue %(id)s that you may see") % {"id": pk})
     return dialogue
+
+
+def overdue_follow_ups(actor: Actor) -> QuerySet[FollowUpAction]:
+    """Follow-up actions not done by their due date (in the platform's time zone), of the dialogues the
+    actor may see, the most overdue first."""
+    return (
+        FollowUpAction.objects.filter(
+            dialogue__in=dialogues_visible_to(actor).values("pk"), done=False, due_on__lt=timezone.localdate()
+        )
+        .select_related("dialogue", "owner_state")
+        .order_by("due_on", "id")
+    )
 
 
 def cooperation_by_modality(*, year: int, state_iso3: str | None = None) -> list[tuple[str, int]]:

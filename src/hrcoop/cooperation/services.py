@@ -8,6 +8,7 @@ sentence vector in the same transaction so that a published offer is always matc
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -36,9 +37,29 @@ from hrcoop.core.models import Role, User
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.recommendations.models import Label, LabelKind, Recommendation
 from hrcoop.reference.models import RegionalGroup, SdgGoal, State
+from hrcoop.tracking.models import Action, Cluster
 
 UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 OFFER_TEXT_FIELDS = ("provider_name", "facilitator_organisation", "capacity", "cost_sharing", "evidence")
+# What an offer is and claims: a change to a published offer's substance is read by a moderator again
+# before the public sees it. Capacity, cost-sharing, working languages and regions are practical details
+# the provider keeps up to date without moderation.
+MATERIAL_FIELDS = frozenset(
+    {
+        "provider_kind",
+        "provider_state",
+        "provider_name",
+        "facilitator_state",
+        "facilitator_organisation",
+        "kind",
+        "title",
+        "description",
+        "language",
+        "themes",
+        "sdg_goals",
+        "evidence",
+    }
+)
 
 
 def _user(actor: Actor) -> User | None:
@@ -124,13 +145,25 @@ def _may_publish_directly(actor: Actor, offer: Offer) -> bool:
     )
 
 
-@transaction.atomic
-def submit_offer(*, actor: Actor, data: dict[str, Any]) -> Offer:
-    """A contributor, a focal point or the secretariat offers cooperation; see ``_may_publish_directly``."""
+@dataclass
+class _OfferInput:
+    """An offer's fields as checked from the submitted data, before anything is written."""
+
+    fields: dict[str, Any]
+    themes: list[Label]
+    sdgs: list[SdgGoal]
+    regions: list[RegionalGroup]
+
+
+def _may_offer(actor: Actor) -> None:
     if not (
         has_role(actor, Role.CONTRIBUTOR) or has_role(actor, Role.SECRETARIAT) or parties.focal_states(actor)
     ):
         raise Forbidden(_("only contributors, State focal points and the secretariat may offer cooperation"))
+
+
+def _offer_input(actor: Actor, data: dict[str, Any]) -> _OfferInput:
+    """Check every field of an offer (a new one or an edit) and name the first wrong one."""
     kind = str(data.get("provider_kind") or "")
     if kind not in ProviderKind.values:
         raise InvalidInput(
@@ -171,31 +204,134 @@ def submit_offer(*, actor: Actor, data: dict[str, Any]) -> Offer:
         raise InvalidInput(_("the description's language must be ar, en, es, fr, ru or zh"), where="language")
     themes, sdgs = _themes(data.get("themes")), _sdgs(data.get("sdg_goals"))
     regions, languages = _regions(data.get("regions")), _languages(data.get("languages"))
-    offer = Offer(
-        provider_kind=kind,
-        provider_state=provider_state,
-        facilitator_state=_state(data.get("facilitator_state"), "facilitator_state"),
-        kind=offer_kind,
-        title=title,
-        description=description,
-        language=language,
-        languages=languages or [language],
-        submitted_by=_user(actor),
+    fields = {
+        "provider_kind": kind,
+        "provider_state": provider_state,
+        "facilitator_state": _state(data.get("facilitator_state"), "facilitator_state"),
+        "kind": offer_kind,
+        "title": title,
+        "description": description,
+        "language": language,
+        "languages": languages or [language],
         **{field: str(data.get(field) or "").strip() for field in OFFER_TEXT_FIELDS},
-    )
+    }
+    return _OfferInput(fields=fields, themes=themes, sdgs=sdgs, regions=regions)
+
+
+@transaction.atomic
+def submit_offer(*, actor: Actor, data: dict[str, Any]) -> Offer:
+    """A contributor, a focal point or the secretariat offers cooperation; see ``_may_publish_directly``."""
+    _may_offer(actor)
+    checked = _offer_input(actor, data)
+    offer = Offer(submitted_by=_user(actor), **checked.fields)
     if _may_publish_directly(actor, offer):
         offer.status = OfferStatus.PUBLISHED
         offer.published_at = timezone.now()
     offer.vector = offer_vector(offer)
     offer.save()
-    offer.themes.set(themes)
-    offer.sdg_goals.set(sdgs)
-    offer.regions.set(regions)
+    offer.themes.set(checked.themes)
+    offer.sdg_goals.set(checked.sdgs)
+    offer.regions.set(checked.regions)
     record_event(
         actor=_user(actor),
         action="cooperation.offer_submitted",
         target=offer,
         data={"status": offer.status, "provider": offer.provider_label, "kind": offer.kind},
+    )
+    return offer
+
+
+def offer_values(offer: Offer) -> dict[str, Any]:
+    """The offer as the data ``submit_offer`` and ``edit_offer`` read: what an edit form starts from,
+    and what a partial edit through the API is laid over."""
+    return {
+        "provider_kind": offer.provider_kind,
+        "provider_state": offer.provider_state.iso3 if offer.provider_state else "",
+        "facilitator_state": offer.facilitator_state.iso3 if offer.facilitator_state else "",
+        "kind": offer.kind,
+        "title": offer.title,
+        "description": offer.description,
+        "language": offer.language,
+        "languages": list(offer.languages),
+        "themes": [t.code for t in offer.themes.all()],
+        "sdg_goals": [str(g.number) for g in offer.sdg_goals.all()],
+        "regions": [r.code for r in offer.regions.all()],
+        **{field: getattr(offer, field) for field in OFFER_TEXT_FIELDS},
+    }
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as sets where order does not matter, so reordering themes is no change."""
+    return {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in values.items()}
+
+
+@transaction.atomic
+def edit_offer(offer: Offer, *, actor: Actor, data: dict[str, Any]) -> Offer:
+    """The provider changes its offer; every field is checked as for a new offer.
+
+    A published offer whose substance changes (``MATERIAL_FIELDS``: who provides and facilitates it,
+    what it is, what it says, its themes, SDG goals and evidence) goes back to the moderators, unless
+    the editor may publish it directly (``_may_publish_directly``); practical details (capacity,
+    cost-sharing, working languages, regions) change at once. A declined offer, once edited, awaits
+    moderation again. A withdrawn offer is not edited.
+    """
+    offer = _locked_offer(offer)
+    if not parties.is_provider(actor, offer):
+        raise Forbidden(_("only the offer's provider may change it"))
+    if offer.status == OfferStatus.WITHDRAWN:
+        raise Conflict(_("this offer was withdrawn; offer it anew instead"))
+    before = _comparable(offer_values(offer))
+    checked = _offer_input(actor, data)
+    for name, value in checked.fields.items():
+        setattr(offer, name, value)
+    after = _comparable(
+        {
+            **offer_values(offer),
+            "themes": [t.code for t in checked.themes],
+            "sdg_goals": [str(g.number) for g in checked.sdgs],
+            "regions": [r.code for r in checked.regions],
+        }
+    )
+    changed = sorted(name for name in after if after[name] != before[name])
+    if not changed:
+        return offer
+    material = [name for name in changed if name in MATERIAL_FIELDS]
+    if offer.status == OfferStatus.REJECTED or (material and offer.status == OfferStatus.PUBLISHED):
+        if _may_publish_directly(actor, offer):
+            offer.status, offer.published_at = OfferStatus.PUBLISHED, offer.published_at or timezone.now()
+        else:
+            offer.status, offer.published_at = OfferStatus.SUBMITTED, None
+    if {"title", "description"} & set(changed):
+        offer.vector = offer_vector(offer)
+    offer.save()
+    offer.themes.set(checked.themes)
+    offer.sdg_goals.set(checked.sdgs)
+    offer.regions.set(checked.regions)
+    record_event(
+        actor=_user(actor),
+        action="cooperation.offer_edited",
+        target=offer,
+        data={"changed": changed, "material": material, "status": offer.status},
+    )
+    return offer
+
+
+@transaction.atomic
+def withdraw_offer(offer: Offer, *, actor: Actor, reason: str = "") -> Offer:
+    """The provider withdraws its offer: it is no longer shown or matched; confirmed cooperation stays
+    on record, and matches still awaiting a side can no longer be confirmed."""
+    offer = _locked_offer(offer)
+    if not parties.is_provider(actor, offer):
+        raise Forbidden(_("only the offer's provider may withdraw it"))
+    if offer.status == OfferStatus.WITHDRAWN:
+        raise Conflict(_("this offer is already withdrawn"))
+    offer.status, offer.withdrawn_at = OfferStatus.WITHDRAWN, timezone.now()
+    offer.save(update_fields=["status", "withdrawn_at"])
+    record_event(
+        actor=_user(actor),
+        action="cooperation.offer_withdrawn",
+        target=offer,
+        data={"reason": reason.strip()},
     )
     return offer
 
@@ -233,6 +369,28 @@ def moderate_offer(offer: Offer, *, actor: Actor, publish: bool, note: str = "")
 # --- matches ---------------------------------------------------------------------------------------------
 
 
+def _beneficiary(
+    request: AssistanceRequest | None,
+    recommendation: Recommendation | None,
+    action: Action | None,
+    cluster: Cluster | None,
+) -> State:
+    """The State in need, and a refusal of needs that cannot be matched (drafts, actions not in need)."""
+    if request is not None:
+        if request.status == RequestStatus.DRAFT:
+            raise Conflict(_("submit the request before matching it: drafts are not matched"))
+        return request.requesting_state
+    if recommendation is not None:
+        return recommendation.state_under_review
+    if action is not None:
+        action = Action.objects.select_related("cluster__plan__state").get(pk=action.pk)
+        if not action.needs_support:
+            raise Conflict(_("this action does not need support: its State has not asked for it"))
+        return action.cluster.plan.state
+    assert cluster is not None
+    return Cluster.objects.select_related("plan__state").get(pk=cluster.pk).plan.state
+
+
 @transaction.atomic
 def propose_match(
     offer: Offer,
@@ -240,22 +398,27 @@ def propose_match(
     actor: Actor,
     request: AssistanceRequest | None = None,
     recommendation: Recommendation | None = None,
+    action: Action | None = None,
+    cluster: Cluster | None = None,
     score: float,
     explanation: dict[str, Any],
 ) -> Match:
     """A party proposes an offer for a need; the proposal is that side's confirmation.
 
-    Only published offers are matched, and only requests that left draft (the public register), so a
-    cooperation record never reveals a draft.
+    Only published offers are matched, only requests that left draft (the public register) and only
+    tracker actions that need support, so a cooperation record never reveals a draft. Who may see an
+    action or a cluster is the tracker's rule, asked by the caller (``lookups.need_by_kind``).
     """
-    if (request is None) == (recommendation is None):
-        raise InvalidInput(_("a match is for one request or one recommendation"), where="need")
+    links = {"request": request, "recommendation": recommendation, "action": action, "cluster": cluster}
+    given = [kind for kind, need in links.items() if need is not None]
+    if len(given) != 1:
+        raise InvalidInput(
+            _("a match is for one need: a request, a recommendation, an action or a cluster"), where="need"
+        )
     offer = Offer.objects.select_related("provider_state", "facilitator_state").get(pk=offer.pk)
     if offer.status != OfferStatus.PUBLISHED:
         raise Conflict(_("only a published offer can be matched"))
-    if request is not None and request.status == RequestStatus.DRAFT:
-        raise Conflict(_("submit the request before matching it: drafts are not matched"))
-    beneficiary = request.requesting_state if request else recommendation.state_under_review  # type: ignore[union-attr]
+    beneficiary = _beneficiary(request, recommendation, action, cluster)
     on_beneficiary_side = parties.is_beneficiary(actor, beneficiary)
     on_provider_side = parties.is_provider(actor, offer)
     if not (on_beneficiary_side or on_provider_side):
@@ -263,7 +426,7 @@ def propose_match(
             _("only a focal point of %(state)s or the offer's provider may propose this match")
             % {"state": beneficiary}
         )
-    existing = Match.objects.filter(offer=offer, request=request, recommendation=recommendation).first()
+    existing = Match.objects.filter(offer=offer, **{given[0]: links[given[0]]}).first()
     if existing is not None:
         raise Conflict(_("this offer is already matched to this need (match %(id)s)") % {"id": existing.pk})
     with translation.override("en"):  # stored, like the audit log, in one language; pages translate it
@@ -272,9 +435,8 @@ def propose_match(
     user = _user(actor)
     match = Match.objects.create(
         offer=offer,
-        need_kind=NeedKind.REQUEST if request else NeedKind.RECOMMENDATION,
-        request=request,
-        recommendation=recommendation,
+        need_kind=NeedKind(given[0]),
+        **links,
         beneficiary=beneficiary,
         score=score,
         explanation=explanation,
@@ -317,6 +479,8 @@ def confirm_match(match: Match, *, actor: Actor) -> Match:
         raise Forbidden(_("only the parties to this match may confirm it"))
     if match.status == MatchStatus.CONFIRMED:
         raise Conflict(_("this match is already confirmed"))
+    if match.offer.status == OfferStatus.WITHDRAWN:
+        raise Conflict(_("the provider withdrew this offer; the match can no longer be confirmed"))
     now, user = timezone.now(), _user(actor)
     sides = []
     if on_beneficiary_side and not match.beneficiary_confirmed_at:
@@ -357,6 +521,15 @@ def _date(value: Any, field: str) -> dt.date:
         raise InvalidInput(_("give the date as YYYY-MM-DD"), where=field) from None
 
 
+def _owner_user(username: Any, field: str) -> User | None:
+    if username in (None, ""):
+        return None
+    user = User.objects.filter(username=str(username).strip(), is_active=True).first()
+    if user is None:
+        raise InvalidInput(_("there is no user %(name)s") % {"name": username}, where=field)
+    return user
+
+
 @transaction.atomic
 def record_dialogue(*, actor: Actor, data: dict[str, Any]) -> Dialogue:
     """The secretariat, or a focal point of a participating State, records a consultation or dialogue."""
@@ -395,6 +568,8 @@ def record_dialogue(*, actor: Actor, data: dict[str, Any]) -> Dialogue:
             FollowUpAction(
                 action=str(item["action"]).strip(),
                 owner=str(item["owner"]).strip(),
+                owner_state=_state(item.get("owner_state"), f"{where}.owner_state"),
+                owner_user=_owner_user(item.get("owner_user"), f"{where}.owner_user"),
                 due_on=_date(item.get("due_on"), f"{where}.due_on"),
             )
         )
@@ -422,3 +597,40 @@ def record_dialogue(*, actor: Actor, data: dict[str, Any]) -> Dialogue:
         data={"public": dialogue.is_public, "follow_ups": len(follow_ups)},
     )
     return dialogue
+
+
+def may_complete(actor: Actor, follow_up: FollowUpAction) -> bool:
+    """The owner marks its follow-up action done: the named user, or a focal point of the named State;
+    and the secretariat, which keeps the record of dialogue."""
+    if has_role(actor, Role.SECRETARIAT):
+        return True
+    user = _user(actor)
+    if user is not None and follow_up.owner_user_id == user.pk:
+        return True
+    return follow_up.owner_state is not None and has_role(
+        actor, Role.STATE_FOCAL_POINT, scope=follow_up.owner_state.iso3
+    )
+
+
+@transaction.atomic
+def complete_follow_up(follow_up: FollowUpAction, *, actor: Actor) -> FollowUpAction:
+    """Its owner, or the secretariat, marks a follow-up action of a dialogue done."""
+    # Only the follow-up's row is locked: PostgreSQL locks no row of an optional owner State.
+    follow_up = (
+        FollowUpAction.objects.select_for_update(of=("self",))
+        .select_related("owner_state")
+        .get(pk=follow_up.pk)
+    )
+    if not may_complete(actor, follow_up):
+        raise Forbidden(_("only the owner of this follow-up action or the secretariat may mark it done"))
+    if follow_up.done:
+        raise Conflict(_("this follow-up action is already done"))
+    follow_up.done, follow_up.done_by, follow_up.done_at = True, _user(actor), timezone.now()
+    follow_up.save(update_fields=["done", "done_by", "done_at"])
+    record_event(
+        actor=_user(actor),
+        action="cooperation.follow_up_done",
+        target=follow_up,
+        data={"dialogue": follow_up.dialogue_id, "due_on": follow_up.due_on.isoformat()},
+    )
+    return follow_up

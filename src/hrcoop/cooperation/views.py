@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,8 @@ from hrcoop.core.errors import DomainError, Forbidden, NotFound
 from hrcoop.core.models import Role
 from hrcoop.core.roles import has_role
 from hrcoop.reference.models import RegionalGroup
+from hrcoop.tracking.models import Action
+from hrcoop.tracking.selectors import actions_visible_to
 
 View = Callable[..., HttpResponse]
 
@@ -123,12 +126,46 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
             "offer": offer,
             "ranked": ranked,
             "provider_side": provider_side,
+            "withdrawn": offer.status == OfferStatus.WITHDRAWN,
             "matches": selectors.matches_visible_to(request.user).filter(offer=offer),
             "moderation": ModerationForm()
             if offer.status == OfferStatus.SUBMITTED and has_role(request.user, Role.SECRETARIAT)
             else None,
         },
     )
+
+
+@login_required
+@_domain_errors
+def edit_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_for(request.user, pk)
+    if not is_provider(request.user, offer):
+        raise PermissionDenied(_("only the offer's provider may change it"))
+    form = OfferForm(request.POST or None, initial=services.offer_values(offer))
+
+    def act() -> str:
+        edited = services.edit_offer(offer, actor=request.user, data=form.cleaned_data)
+        if edited.status == OfferStatus.SUBMITTED:
+            messages.success(request, _("The offer is changed; a moderator will read it before it is shown."))
+        else:
+            messages.success(request, _("The offer is changed."))
+        return reverse("cooperation:offer", args=[offer.pk])
+
+    return _form_page(request, form, _("Change the offer"), act)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def withdraw_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_for(request.user, pk)
+    try:
+        services.withdraw_offer(offer, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The offer is withdrawn."))
+    return redirect("cooperation:offer", pk=offer.pk)
 
 
 @login_required
@@ -158,12 +195,23 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
 
 
 def needs_page(request: HttpRequest) -> HttpResponse:
-    """Where a State finds offers: its own requests listed, or any request or recommendation by id."""
+    """Where a State finds offers: its own requests and tracker actions that need support listed, or
+    any need by its id."""
     kind, public_id = request.GET.get("kind", ""), request.GET.get("id", "").strip()
     if kind in NeedKind.values and public_id:
         return redirect("cooperation:need", kind=kind, public_id=public_id)
-    own = requests_visible_to(request.user).filter(requesting_state__iso3__in=focal_states(request.user))
-    return render(request, "cooperation/needs.html", {"own_requests": own, "kinds": NeedKind.choices})
+    states = focal_states(request.user)
+    own = requests_visible_to(request.user).filter(requesting_state__iso3__in=states)
+    own_actions = (
+        actions_visible_to(request.user)
+        .filter(needs_support=True, cluster__plan__state__iso3__in=states)
+        .exclude(status=Action.Status.COMPLETED)
+    )
+    return render(
+        request,
+        "cooperation/needs.html",
+        {"own_requests": own, "own_actions": own_actions, "kinds": NeedKind.choices},
+    )
 
 
 @_domain_errors
@@ -173,12 +221,7 @@ def need_page(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
     ranked = matching.rank_offers(
         need, language=filters["language"], region=filters["region"], modality=filters["modality"]
     )
-    matched = {
-        m.offer_id: m
-        for m in selectors.matches_visible_to(request.user).filter(
-            request=need.request, recommendation=need.recommendation
-        )
-    }
+    matched = {m.offer_id: m for m in selectors.matches_visible_to(request.user).filter(**need.links())}
     return render(
         request,
         "cooperation/need.html",
@@ -206,8 +249,7 @@ def propose(request: HttpRequest, kind: str, public_id: str, offer_pk: int) -> H
         match = services.propose_match(
             offer,
             actor=request.user,
-            request=need.request,
-            recommendation=need.recommendation,
+            **need.links(),
             score=assessed.score,
             explanation=assessed.explanation(),
         )
@@ -257,7 +299,11 @@ def dialogues_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cooperation/dialogues.html",
-        {"dialogues": selectors.dialogues_visible_to(request.user), "may_record": may_record},
+        {
+            "dialogues": selectors.dialogues_visible_to(request.user),
+            "may_record": may_record,
+            "overdue": selectors.overdue_follow_ups(request.user),
+        },
     )
 
 
@@ -275,6 +321,27 @@ def new_dialogue(request: HttpRequest) -> HttpResponse:
 
 @_domain_errors
 def dialogue_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(
-        request, "cooperation/dialogue.html", {"dialogue": selectors.dialogue_for(request.user, pk)}
-    )
+    dialogue = selectors.dialogue_for(request.user, pk)
+    today = timezone.localdate()
+    follow_ups = [
+        (f, not f.done and f.due_on < today, services.may_complete(request.user, f) and not f.done)
+        for f in dialogue.follow_ups.all()
+    ]
+    return render(request, "cooperation/dialogue.html", {"dialogue": dialogue, "follow_ups": follow_ups})
+
+
+@login_required
+@require_POST
+@_domain_errors
+def complete_follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    dialogue = selectors.dialogue_for(request.user, pk)
+    follow_up = dialogue.follow_ups.filter(pk=follow_up_pk).first()
+    if follow_up is None:
+        raise Http404(_("no follow-up action %(id)s in this dialogue") % {"id": follow_up_pk})
+    try:
+        services.complete_follow_up(follow_up, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The follow-up action is marked done."))
+    return redirect("cooperation:dialogue", pk=pk)
