@@ -54,13 +54,24 @@ DEFAULT_PAGE_SIZE = CursorPagination.page_size
 # quarter of a search request (tests/search/test_api_serializers.py holds the two to the same output).
 
 
+def _names_field(**source: str) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        **source,
+        help_text='The name in the other UN languages, by language code ("ar", "es", "fr", "ru", "zh-hans")',
+    )
+
+
 class StateRefSerializer(serializers.ModelSerializer[State]):
+    names = _names_field()
+
     class Meta:
         model = State
-        fields = ["iso3", "name"]
+        fields = ["iso3", "name", "names"]
 
     def to_representation(self, instance: State) -> dict[str, Any]:
-        return {"iso3": instance.iso3, "name": instance.name}
+        return {"iso3": instance.iso3, "name": instance.name, "names": instance.names}
 
 
 def _kind_field(choices: Any) -> serializers.CharField:
@@ -72,17 +83,19 @@ class ClassificationSerializer(serializers.ModelSerializer[Classification]):
     kind = _kind_field(LabelKind)
     code = serializers.CharField(source="label.code")
     name = serializers.CharField(source="label.name")
+    names = _names_field(source="label.names")
     source = serializers.CharField()  # type: ignore[assignment]  # the model property, not Field.source
 
     class Meta:
         model = Classification
-        fields = ["kind", "code", "name", "provenance", "source", "confidence"]
+        fields = ["kind", "code", "name", "names", "provenance", "source", "confidence"]
 
     def to_representation(self, instance: Classification) -> dict[str, Any]:
         return {
             "kind": instance.kind,
             "code": instance.label.code,
             "name": instance.label.name,
+            "names": instance.label.names,
             "provenance": instance.provenance,
             "source": instance.source,
             "confidence": instance.confidence,

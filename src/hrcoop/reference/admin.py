@@ -93,7 +93,7 @@ class StateNameInline(admin.TabularInline):  # type: ignore[type-arg]
 class StateAdmin(ReferenceAdmin):
     list_display = ["name", "iso3", "iso2", "m49", "status", "regional_group", "ldc", "lldc", "sids"]
     list_filter = ["status", "regional_group", "ldc", "lldc", "sids"]
-    search_fields = ["name", "iso3", "iso2", "names__name"]
+    search_fields = ["name", "iso3", "iso2", "aliases__name"]
     inlines = [StateNameInline]
 
 

@@ -1,4 +1,5 @@
-"""``{{ row|money:"contributions" }}``: an integer field of a statement row shown as money."""
+"""``{{ row|money:"contributions" }}``: an integer field of a statement row shown as money, and
+``{{ share|percent }}``, both written in the page's language (``core.formatting``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from hrcoop.core import formatting
 from hrcoop.core.money import Money
 
 register = template.Library()
@@ -13,9 +15,9 @@ register = template.Library()
 
 @register.filter
 def money(row: Any, field: str) -> str:
-    return str(Money(int(getattr(row, field)), row.currency))
+    return formatting.money(Money(int(getattr(row, field)), row.currency))
 
 
 @register.filter
 def percent(value: float) -> str:
-    return f"{100 * value:.1f} %"
+    return formatting.percent(value)

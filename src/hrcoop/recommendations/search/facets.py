@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.errors import InvalidInput
+from hrcoop.core.formatting import session_name
 from hrcoop.recommendations.models import Label, LabelKind, Response
 from hrcoop.recommendations.reference_cache import ReferenceRows
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
@@ -210,7 +211,9 @@ def _classification(kind: LabelKind) -> Any:
         labels = rows.all(Label).values()
         return [token(LABEL, label.pk) for label in labels if label.kind == kind and label.code in wanted]
 
-    labels = _named(Label, lambda label: label.code if label.kind == kind else None, lambda label: label.name)
+    labels = _named(
+        Label, lambda label: label.code if label.kind == kind else None, lambda label: label.display_name
+    )
     return {"tokens": tokens, "labels": labels, "key": kind.value}
 
 
@@ -225,17 +228,20 @@ def _named(model: type[Model], value: Callable[[Any], str | None], name: Callabl
     return labels
 
 
-_states = _named(State, lambda state: state.iso3, lambda state: state.name)
-_groups = _named(RegionalGroup, lambda group: group.code, lambda group: group.name)
+# Names in the page's language (``NamedInLanguages.display_name``), sessions as "UPR 16" / "EPU 16".
+_states = _named(State, lambda state: state.iso3, lambda state: state.display_name)
+_groups = _named(RegionalGroup, lambda group: group.code, lambda group: group.display_name)
 _organisations = _named(
-    Organisation, lambda organisation: organisation.code, lambda organisation: organisation.name
+    Organisation, lambda organisation: organisation.code, lambda organisation: organisation.display_name
 )
-_mechanisms = _named(Mechanism, lambda mechanism: mechanism.code, lambda mechanism: mechanism.name)
+_mechanisms = _named(Mechanism, lambda mechanism: mechanism.code, lambda mechanism: mechanism.display_name)
 _cycles = _named(
     UprCycle, lambda cycle: str(cycle.number), lambda cycle: str(_("Cycle %(n)s") % {"n": cycle.number})
 )
 _sessions = _named(
-    UprSession, lambda session: str(session.number), lambda session: f"{session.number} ({session.year})"
+    UprSession,
+    lambda session: str(session.number),
+    lambda session: f"{session_name('UPR', session.number)} ({session.year})",
 )
 
 

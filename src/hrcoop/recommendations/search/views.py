@@ -23,7 +23,7 @@ from hrcoop.recommendations.models import Classification, LabelKind, Recommendat
 from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES
 from hrcoop.recommendations.search.selectors import SEMANTIC_LIMIT, SearchParams, search
 from hrcoop.recommendations.selectors import kept_per_version
-from hrcoop.reference.models import State, StateName
+from hrcoop.reference.models import State, StateName, localised_name
 from hrcoop.reference.names import name_key
 
 PAGE_SIZE = 20
@@ -53,16 +53,16 @@ def _check_parameters(request: HttpRequest) -> int:
 
 
 def _labels_of(record: Recommendation, kind: LabelKind) -> list[str]:
-    return sorted(c.label.name for c in record.accepted_classifications if c.kind == kind)
+    return sorted(c.label.display_name for c in record.accepted_classifications if c.kind == kind)
 
 
 def _state_named(q: str) -> State | None:
-    """The State whose name (or another of its names) is the whole query, if any."""
+    """The State whose name in any UN language (or another of its names) is the whole query, if any."""
     key = name_key(q) if len(q) <= 100 else ""
     if not key:
         return None
     for state in State.objects.all():
-        if name_key(state.name) == key:
+        if key in {name_key(state.name), *map(name_key, state.names.values())}:
             return state
     other = StateName.objects.filter(key=key).select_related("state").first()
     return other.state if other else None
@@ -176,13 +176,13 @@ def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
             kind=LabelKind.ISSUE,
             status=Classification.Status.ACCEPTED,
         )
-        .values("label__code", "label__name")
+        .values("label__code", "label__name", "label__names")
         .annotate(n=Count("recommendation", distinct=True))
         .order_by("-n", "label__name")[:15]
     )
     groups = (
         Recommendation.recommending_states.through.objects.filter(recommendation__state_under_review=state)
-        .values("state__regional_group", "state__regional_group__name")
+        .values("state__regional_group", "state__regional_group__name", "state__regional_group__names")
         .annotate(n=Count("recommendation", distinct=True))
         .order_by("-n")
     )
@@ -198,7 +198,17 @@ def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
         )
         if cycles
         else "",
-        "issues": issues,
-        "groups": groups,
+        "issues": [
+            {**row, "name": localised_name(row["label__name"], row["label__names"])} for row in issues
+        ],
+        "groups": [
+            {
+                **row,
+                "name": localised_name(
+                    row["state__regional_group__name"] or "", row["state__regional_group__names"] or {}
+                ),
+            }
+            for row in groups
+        ],
     }
     return render(request, "search/country.html", context)
