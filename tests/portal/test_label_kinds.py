@@ -315,3 +315,45 @@ def test_the_api_returns_the_names_beside_the_codes(registry: Any, client: Clien
         "Death penalty",
         "Peine de mort",
     )
+
+
+@pytest.mark.django_db
+def test_the_secretariat_names_an_organisation_in_each_language_in_the_admin(
+    reference_data: None, client: Client
+) -> None:
+    from hrcoop.core.audit import events_for
+    from hrcoop.core.models import User
+
+    client.force_login(User.objects.create_superuser("admin", "admin@example.org", "x"))
+    form = client.get("/admin/reference/organisation/add/").content.decode()
+    assert 'name="name_fr"' in form and 'name="name_zh_hans"' in form and 'name="names"' not in form
+    names = {
+        "ar": "منظمة الدول الأمريكية",
+        "fr": "Organisation des États américains",
+        "zh_hans": "美洲国家组织",
+    }
+    response = client.post(
+        "/admin/reference/organisation/add/",
+        {
+            "code": "OAS2",
+            "name": "Organization of American States",
+            **{f"name_{k}": v for k, v in names.items()},
+        },
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(code="OAS2")
+    assert organisation.names == {"ar": names["ar"], "fr": names["fr"], "zh-hans": names["zh_hans"]}
+    with translation.override("fr"):
+        assert organisation.display_name == "Organisation des États américains"
+    with translation.override("ru"):  # no Russian name given: the English one
+        assert organisation.display_name == "Organization of American States"
+
+    change = f"/admin/reference/organisation/{organisation.pk}/change/"
+    assert "Organisation des États américains" in client.get(change).content.decode()
+    client.post(
+        change, {"code": "OAS2", "name": organisation.name, "name_ru": "Организация американских государств"}
+    )
+    organisation.refresh_from_db()
+    assert organisation.names == {"ru": "Организация американских государств"}
+    [_created, changed] = events_for(organisation).order_by("pk")
+    assert changed.data["after"]["names"] == {"ru": "Организация американских государств"}

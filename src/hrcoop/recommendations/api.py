@@ -54,12 +54,12 @@ DEFAULT_PAGE_SIZE = CursorPagination.page_size
 # quarter of a search request (tests/search/test_api_serializers.py holds the two to the same output).
 
 
-def _names_field(**source: str) -> serializers.DictField:
+def _names_field(source: str | None = None) -> serializers.DictField:
+    help_text = 'The name in the other UN languages, by language code ("ar", "es", "fr", "ru", "zh-hans")'
+    if source is None:  # DRF refuses a source that repeats the field's name
+        return serializers.DictField(child=serializers.CharField(), read_only=True, help_text=help_text)
     return serializers.DictField(
-        child=serializers.CharField(),
-        read_only=True,
-        **source,
-        help_text='The name in the other UN languages, by language code ("ar", "es", "fr", "ru", "zh-hans")',
+        child=serializers.CharField(), read_only=True, help_text=help_text, source=source
     )
 
 
@@ -83,7 +83,7 @@ class ClassificationSerializer(serializers.ModelSerializer[Classification]):
     kind = _kind_field(LabelKind)
     code = serializers.CharField(source="label.code")
     name = serializers.CharField(source="label.name")
-    names = _names_field(source="label.names")
+    names = _names_field("label.names")
     source = serializers.CharField()  # type: ignore[assignment]  # the model property, not Field.source
 
     class Meta:
