@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from typing import Any
 from urllib.parse import urlencode
 
@@ -131,6 +132,7 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     its column (a phone of 390 px included) instead of pushing the page sideways.
     """
     # Imported here: matplotlib costs about 1.5 s, and every process would pay it to route URLs.
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -148,12 +150,18 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of recommendations is whole
     figure.legend(loc="outside lower center", ncols=3, fontsize="small", frameon=False)
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    # Words stay text, drawn by the browser with the page's fonts: matplotlib's own font has no
+    # Chinese, and it draws Arabic letters unjoined and left to right.
+    with rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     # matplotlib sets the line joins and caps in a <style> element, which the site's Content-Security-
     # Policy refuses inline; the same as attributes of the root element are inherited alike.
     svg = svg[svg.index("<svg") :].replace(MATPLOTLIB_STYLE, "", 1)
-    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    # direction="ltr": matplotlib anchors each text at its start from the left, which a right-to-left
+    # page would otherwise flip (Arabic words are still shaped and read right to left within).
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" direction="ltr" ', 1)
     # Width and height in points would fix its size; the viewBox keeps its proportions as it scales.
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
 
