@@ -5,6 +5,7 @@ responses, request statuses and sessions; then the pages, exports and API that s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -357,3 +358,19 @@ def test_the_secretariat_names_an_organisation_in_each_language_in_the_admin(
     assert organisation.names == {"ru": "Организация американских государств"}
     [_created, changed] = events_for(organisation).order_by("pk")
     assert changed.data["after"]["names"] == {"ru": "Организация американских государств"}
+
+
+@pytest.mark.django_db
+def test_facet_values_with_equal_counts_follow_their_names_in_the_page_language(
+    registry: Any, client: Client
+) -> None:
+    """Norway and New Zealand have five recommendations each: "New Zealand" comes first in English,
+    "Norvège" before "Nouvelle-Zélande" in French."""
+
+    def states(prefix: str) -> list[str]:
+        html = client.get(f"{prefix}/recommendations/search/").content.decode()
+        return re.findall(r'name="state" value="([A-Z]{3})"', html)
+
+    english, french = states(""), states("/fr")
+    assert english.index("NZL") < english.index("NOR")
+    assert french.index("NOR") < french.index("NZL")

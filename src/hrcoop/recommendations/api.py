@@ -216,6 +216,7 @@ class StateSerializer(serializers.ModelSerializer[State]):
     organisations: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="code"
     )
+    names = _names_field()
 
     class Meta:
         model = State
@@ -224,6 +225,7 @@ class StateSerializer(serializers.ModelSerializer[State]):
             "iso2",
             "m49",
             "name",
+            "names",
             "status",
             "regional_group",
             "organisations",
@@ -234,27 +236,31 @@ class StateSerializer(serializers.ModelSerializer[State]):
 
 
 class RegionalGroupSerializer(serializers.ModelSerializer[RegionalGroup]):
+    names = _names_field()
+
     class Meta:
         model = RegionalGroup
-        fields = ["code", "name"]
+        fields = ["code", "name", "names"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     members: serializers.SlugRelatedField[State] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="iso3"
     )
+    names = _names_field()
 
     class Meta:
         model = Organisation
-        fields = ["code", "name", "members"]
+        fields = ["code", "name", "names", "members"]
 
 
 class MechanismSerializer(serializers.ModelSerializer[Mechanism]):
     kind = _kind_field(Mechanism.Kind)
+    names = _names_field()
 
     class Meta:
         model = Mechanism
-        fields = ["code", "kind", "name"]
+        fields = ["code", "kind", "name", "names"]
 
 
 class CycleSerializer(serializers.ModelSerializer[UprCycle]):
@@ -273,10 +279,11 @@ class SessionSerializer(serializers.ModelSerializer[UprSession]):
 
 class LabelSerializer(serializers.ModelSerializer[Label]):
     kind = _kind_field(LabelKind)
+    names = _names_field()
 
     class Meta:
         model = Label
-        fields = ["kind", "code", "name"]
+        fields = ["kind", "code", "name", "names"]
 
 
 FacetCountsSerializer = inline_serializer(

@@ -16,6 +16,7 @@ tokens (``values_counted``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,15 +77,29 @@ class Facet:
     def counts(
         self, counted: Mapping[str, int], selected: list[str], rows: ReferenceRows
     ) -> list[FacetValue]:
-        """The values with their counts (from ``values_counted``), most frequent first.
+        """The values with their counts (from ``values_counted``), most frequent first, then in the
+        order of their names in the page's language (numbers in their order).
 
         A chosen value that nothing counted (none of its records is left, or no record carries it) is
         kept with 0, so that it stays ticked and can be unticked.
         """
         counted = {**dict.fromkeys(selected, 0), **counted}
-        ordered = sorted(counted.items(), key=lambda r: (-r[1], r[0]))
-        names = self.labels([v for v, _ in ordered], rows)
-        return [FacetValue(v, names.get(v, v), n, v in selected) for v, n in ordered]
+        names = self.labels(list(counted), rows)
+
+        def order(item: tuple[str, int]) -> tuple[int, int, str]:
+            value, n = item
+            return (-n, int(value) if self.integer else 0, _sort_key(names.get(value, value)))
+
+        return [
+            FacetValue(v, names.get(v, v), n, v in selected) for v, n in sorted(counted.items(), key=order)
+        ]
+
+
+def _sort_key(name: str) -> str:
+    """A name folded for ordering in any script: accents set aside ("États" beside "Etats"), case folded.
+    Not a full collation (no library here has one), but it keeps "Égypte" among the E's."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 # --- facet tokens ----------------------------------------------------------------------------------
