@@ -262,11 +262,14 @@ def test_the_search_page_names_facet_values_and_hits_in_french(registry: Any, cl
 
 
 @pytest.mark.django_db
-def test_a_french_state_name_typed_in_the_box_offers_its_recommendations(
+def test_a_state_name_typed_in_any_un_language_offers_its_recommendations(
     registry: Any, client: Client
 ) -> None:
     html = client.get("/fr/recommendations/search/", {"q": "Fidji"}).content.decode()
     assert 'href="?state=FJI" id="made-to"' in html
+    for language, name in (("ar", "فيجي"), ("zh-hans", "斐济"), ("ru", "фиджи")):
+        html = client.get(f"/{language}/recommendations/search/", {"q": name}).content.decode()
+        assert 'href="?state=FJI" id="made-to"' in html, language
 
 
 @pytest.mark.django_db

@@ -58,14 +58,20 @@ def _labels_of(record: Recommendation, kind: LabelKind) -> list[str]:
 
 
 def _state_named(q: str) -> State | None:
-    """The State whose name in any UN language (or another of its names) is the whole query, if any."""
-    key = name_key(q) if len(q) <= 100 else ""
-    if not key:
+    """The State whose name in any UN language (or another of its names) is the whole query, if any.
+
+    Latin-script names are compared folded (``name_key``: "cote d ivoire"); names in Arabic, Chinese
+    and Russian, which that folding empties, are compared as typed, case aside ("фиджи", "斐济").
+    """
+    if len(q) > 100 or not q.strip():
         return None
+    key, typed = name_key(q), q.strip().casefold()
     for state in State.objects.all():
-        if key in {name_key(state.name), *map(name_key, state.names.values())}:
+        if typed in {name.casefold() for name in state.names.values()}:
             return state
-    other = StateName.objects.filter(key=key).select_related("state").first()
+        if key and key in {name_key(state.name), *map(name_key, state.names.values())}:
+            return state
+    other = StateName.objects.filter(key=key).select_related("state").first() if key else None
     return other.state if other else None
 
 
