@@ -93,7 +93,7 @@ def test_consent_keeps_the_day_the_state_gave_it(world: World) -> None:
 
     response = client.post(detail, {**form, "given_on": "2026-12-01"}, follow=True)
 
-    assert "Minister of Justice, 2026-12-01, NV 123/2026" in response.content.decode()
+    assert "Minister of Justice, 1 December 2026, NV 123/2026" in response.content.decode()
     api = client.get(f"/api/assistance/requests/{request.public_id}/").json()
     assert api["consent_given_at"] == "2026-12-01T00:00:00+01:00"
 

@@ -183,7 +183,7 @@ def test_the_dialogue_form_records_follow_ups_one_per_line(world: World) -> None
     )
     assert answer.status_code == 302
     page = _client(world, "anonymous").get(answer["Location"]).content.decode()
-    assert "Pilot in two ministries" in page and "2026-09-30" in page
+    assert "Pilot in two ministries" in page and "30 September 2026" in page
     refused = client.post(
         "/cooperation/dialogues/new/",
         {

@@ -67,8 +67,8 @@ def test_tracker_and_mandate_pages(client: Client, seed: Resolution) -> None:
     mandate = Mandate.objects.get(paragraph__number="32")
     assert f"/mandates/mandate/{mandate.pk}/" in tracker.content.decode()
     page = client.get(f"/mandates/mandate/{mandate.pk}/").content.decode()
-    assert "High Commissioner for Human Rights" in page and "HRC session 50" in page
-    assert "2022-06-13" in page or "June 13, 2022" in page
+    assert "High Commissioner for Human Rights" in page and "HRC 50" in page
+    assert "13 June 2022" in page
 
 
 def test_tracker_summary_shows_each_deadline_once(client: Client, report_path: Path) -> None:

@@ -276,7 +276,7 @@ def test_an_arabic_record_page_keeps_the_texts_direction_and_links_the_states(
     page = client.get(f"/ar/recommendations/{record.public_id}/").content.decode()
     assert f'<blockquote class="text" lang="{record.language}" dir="auto">' in page
     state = record.state_under_review
-    assert f'<a href="/ar/recommendations/countries/{state.iso3}/">{state.name}</a>' in page
+    assert f'<a href="/ar/recommendations/countries/{state.iso3}/">{state.names["ar"]}</a>' in page
     results = client.get("/ar/recommendations/search/", {"q": "torture"}).content.decode()
     assert f'<p lang="{record.language}" dir="auto">' in results
 

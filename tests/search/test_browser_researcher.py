@@ -26,7 +26,9 @@ WORDS = {
         "filters": "Filters",
         "four": "4 recommendations",
         "one": "1 recommendation",
-        "noted": "noted",
+        "typed": "fij",
+        "norway": "Norway",
+        "file": "fiji-cycle2-noted-death-penalty",
         "sheets": ["Recommendations", "Source"],
         "header": ["Record ID", "State under review", "Recommending State(s)", "Session"],
         "query": "State under review: Fiji; Cycle: Cycle 2; Response: Noted; Issue: Death penalty",
@@ -35,7 +37,9 @@ WORDS = {
         "filters": "Filtres",
         "four": "4 recommandations",
         "one": "1 recommandation",
-        "noted": "prise-en-note",
+        "typed": "fidj",  # Fiji is "Fidji" on a French page
+        "norway": "Norvège",
+        "file": "fidji-cycle2-prise-en-note-peine-de-mort",
         "sheets": ["Recommandations", "Source"],
         "header": [
             "Identifiant de la fiche",
@@ -43,7 +47,7 @@ WORDS = {
             "État(s) auteur(s) de la recommandation",
             "Session",
         ],
-        "query": "État examiné: Fiji; Cycle: Cycle 2; Réponse: Prise en note; Thème: Death penalty",
+        "query": "État examiné: Fidji; Cycle: Cycle 2; Réponse: Prise en note; Thème: Peine de mort",
     },
 }
 
@@ -88,7 +92,7 @@ def test_researcher_picks_fiji_cycle_2_noted_an_issue_and_downloads_a_citable_xl
     # Fiji is not among the States shown first: the type-ahead box finds it.
     fiji = page.locator('input[name="state"][value="FJI"]')
     expect(fiji).to_be_hidden()
-    page.locator('[data-facet-filter="state"]').fill("fij")
+    page.locator('[data-facet-filter="state"]').fill(words["typed"])
     expect(fiji).to_be_visible()
     expect(page.locator('input[name="state"][value="KEN"]')).to_be_hidden()
     shot(page, f"{name}-2-type-ahead")
@@ -102,7 +106,7 @@ def test_researcher_picks_fiji_cycle_2_noted_an_issue_and_downloads_a_citable_xl
     assert "state=FJI" in page.url and "cycle=2" in page.url and "issue=death-penalty" in page.url
     hit = page.locator("ol.hits li").first
     expect(hit).to_contain_text("Abolish the death penalty for all crimes")
-    expect(hit).to_contain_text("Norway")
+    expect(hit).to_contain_text(words["norway"])
     assert_no_sideways_scroll(page, f"{name}: filtered results")
     shot(page, f"{name}-3-filtered")
 
@@ -110,7 +114,7 @@ def test_researcher_picks_fiji_cycle_2_noted_an_issue_and_downloads_a_citable_xl
         page.locator("#export-xlsx").click()
     download = info.value
     today = timezone.localdate().isoformat()
-    expected = f"recommendations-fiji-cycle2-{words['noted']}-death-penalty-{today}.xlsx"
+    expected = f"recommendations-{words['file']}-{today}.xlsx"
     assert download.suggested_filename == expected
     path = tmp_path / expected
     download.save_as(path)

@@ -77,7 +77,7 @@ def test_sorts_by_state_session_and_recommending_state(registry: Any, client: Cl
     names = dict(Recommendation.objects.values_list("state_under_review__iso3", "state_under_review__name"))
     assert [names[s] for s in by_state] == sorted(names[s] for s in by_state)
     by_session = client.get(SEARCH, {"sort": "session", "response": "noted"}).content.decode()
-    sessions = [int(n) for n in re.findall(r"session (\d+) \(", by_session)]
+    sessions = [int(n) for n in re.findall(r"· UPR (\d+) \(", by_session)]
     assert sessions == sorted(sessions) and sessions[0] == 20
     by_recommending = client.get(SEARCH, {"sort": "recommending_state", "state": "FJI"}).content.decode()
     recommending = re.findall(r"Recommended by</dt><dd>([^<]+)</dd>", by_recommending)

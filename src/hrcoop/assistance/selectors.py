@@ -211,10 +211,10 @@ def request_record(
     amount = Money(request.amount_requested, request.currency) if request.amount_requested else None
     record: dict[str, Any] = {
         "public_id": request.public_id,
-        "state": request.requesting_state.name,
+        "state": request.requesting_state.display_name,
         "state_iso3": request.requesting_state.iso3,
         "fund": request.fund_id,
-        "fund_name": request.fund.name,
+        "fund_name": request.fund.display_name,
         "title": request.title,
         "status": request.status,
         "status_label": str(Status(request.status).label),

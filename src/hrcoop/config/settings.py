@@ -273,6 +273,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # Where Django's number formats leave large numbers ungrouped (Arabic, Chinese): config/formats/.
 FORMAT_MODULE_PATH = ["hrcoop.config.formats"]
 USE_I18N = True
+# Numbers and dates follow the page's language; where Django's formats differ from the CLDR or UN
+# practice, hrcoop's own win (config/formats/, docs/languages.md).
+FORMAT_MODULE_PATH = ["hrcoop.config.formats"]
 # Times are stored in UTC; pages, exports and the API show them in the zone of the office that runs the
 # funds (Geneva by default), where the working-day clocks of the requests run too.
 TIME_ZONE = os.environ.get("HRCOOP_TIME_ZONE", "Europe/Zurich")

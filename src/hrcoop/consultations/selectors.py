@@ -128,7 +128,7 @@ def contributions_received(call: Call) -> list[Contribution]:
                 kind=submission.kind,
                 kind_label=str(Submission.Kind(submission.kind).label),
                 regional_group=(
-                    submission.state.regional_group.name
+                    submission.state.regional_group.display_name
                     if submission.state is not None and submission.state.regional_group is not None
                     else ""
                 ),
@@ -188,7 +188,7 @@ def respondents(call: Call) -> Respondents:
     for submission in submitted:
         if submission.state is not None:
             group = submission.state.regional_group
-            by_group[group.name if group is not None else "—"] += 1
+            by_group[group.display_name if group is not None else "—"] += 1
     return Respondents(
         by_kind=dict(Counter(str(Submission.Kind(s.kind).label) for s in submitted)),
         by_group=dict(sorted(by_group.items())),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hrcoop.cooperation.models import Dialogue, OfferKind, ProviderKind
 from hrcoop.recommendations.models import Label, LabelKind
 from hrcoop.reference.models import RegionalGroup, SdgGoal, State
+from hrcoop.reference.translations import name_in_language
 
 LANGUAGE_CHOICES = [
     ("ar", _("Arabic")),
@@ -22,7 +23,11 @@ LANGUAGE_CHOICES = [
 
 
 def _states() -> list[tuple[str, str]]:
-    return [("", "---------"), *State.objects.order_by("name").values_list("iso3", "name")]
+    """Every State by its name in the page's language, in that language's order."""
+    return [
+        ("", "---------"),
+        *State.objects.order_by(name_in_language()).values_list("iso3", name_in_language()),
+    ]
 
 
 def _themes() -> list[tuple[str, str]]:
@@ -39,7 +44,7 @@ def _sdgs() -> list[tuple[str, str]]:
 
 
 def _regions() -> list[tuple[str, str]]:
-    return list(RegionalGroup.objects.order_by("code").values_list("code", "name"))
+    return list(RegionalGroup.objects.order_by("code").values_list("code", name_in_language()))
 
 
 class OfferForm(forms.Form):

@@ -30,9 +30,14 @@ def init(
 
     Safe to rerun. The demo loads only into a database that holds no real records; once loaded,
     running it again changes nothing."""
+    from django.db import transaction
+
+    from hrcoop.recommendations.services import sync_vocabularies
     from hrcoop.reference.cli import init as prepare
 
     prepare()
+    with transaction.atomic():  # the labels' names in six languages, before any import brings labels
+        sync_vocabularies()
     if not demo:
         return
     from hrcoop.core.errors import Conflict

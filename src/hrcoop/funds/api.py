@@ -32,9 +32,12 @@ from hrcoop.reference.models import Fund
 from hrcoop.reference.selectors import fund_for
 
 _rows = serializers.ListField(child=serializers.DictField())
-_fund_fields = {
+_fund_fields: dict[str, serializers.Field] = {
     "code": serializers.CharField(),
     "name": serializers.CharField(),
+    "names": serializers.DictField(
+        child=serializers.CharField(), help_text="The name in the other UN languages, by language code"
+    ),
     "currency": serializers.CharField(),
 }
 FUND_SUMMARY = inline_serializer("FundSummary", {**_fund_fields, "balances": _rows}, many=True)
@@ -104,7 +107,13 @@ class FundListView(APIView):
     def get(self, request: Request) -> Response:
         return Response(
             [
-                {"code": f.code, "name": f.name, "currency": f.currency, "balances": _balances(f, request)}
+                {
+                    "code": f.code,
+                    "name": f.name,
+                    "names": f.names,
+                    "currency": f.currency,
+                    "balances": _balances(f, request),
+                }
                 for f in Fund.objects.order_by("code")
             ]
         )
@@ -124,6 +133,7 @@ class FundDetailView(APIView):
             {
                 "code": fund.code,
                 "name": fund.name,
+                "names": fund.names,
                 "currency": fund.currency,
                 "balances": _balances(fund, request),
                 "income_and_expenditure": [

@@ -54,13 +54,24 @@ DEFAULT_PAGE_SIZE = CursorPagination.page_size
 # quarter of a search request (tests/search/test_api_serializers.py holds the two to the same output).
 
 
+def _names_field(source: str | None = None) -> serializers.DictField:
+    help_text = 'The name in the other UN languages, by language code ("ar", "es", "fr", "ru", "zh-hans")'
+    if source is None:  # DRF refuses a source that repeats the field's name
+        return serializers.DictField(child=serializers.CharField(), read_only=True, help_text=help_text)
+    return serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text=help_text, source=source
+    )
+
+
 class StateRefSerializer(serializers.ModelSerializer[State]):
+    names = _names_field()
+
     class Meta:
         model = State
-        fields = ["iso3", "name"]
+        fields = ["iso3", "name", "names"]
 
     def to_representation(self, instance: State) -> dict[str, Any]:
-        return {"iso3": instance.iso3, "name": instance.name}
+        return {"iso3": instance.iso3, "name": instance.name, "names": instance.names}
 
 
 def _kind_field(choices: Any) -> serializers.CharField:
@@ -72,17 +83,19 @@ class ClassificationSerializer(serializers.ModelSerializer[Classification]):
     kind = _kind_field(LabelKind)
     code = serializers.CharField(source="label.code")
     name = serializers.CharField(source="label.name")
+    names = _names_field("label.names")
     source = serializers.CharField()  # type: ignore[assignment]  # the model property, not Field.source
 
     class Meta:
         model = Classification
-        fields = ["kind", "code", "name", "provenance", "source", "confidence"]
+        fields = ["kind", "code", "name", "names", "provenance", "source", "confidence"]
 
     def to_representation(self, instance: Classification) -> dict[str, Any]:
         return {
             "kind": instance.kind,
             "code": instance.label.code,
             "name": instance.label.name,
+            "names": instance.label.names,
             "provenance": instance.provenance,
             "source": instance.source,
             "confidence": instance.confidence,
@@ -203,6 +216,7 @@ class StateSerializer(serializers.ModelSerializer[State]):
     organisations: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="code"
     )
+    names = _names_field()
 
     class Meta:
         model = State
@@ -211,6 +225,7 @@ class StateSerializer(serializers.ModelSerializer[State]):
             "iso2",
             "m49",
             "name",
+            "names",
             "status",
             "regional_group",
             "organisations",
@@ -221,27 +236,31 @@ class StateSerializer(serializers.ModelSerializer[State]):
 
 
 class RegionalGroupSerializer(serializers.ModelSerializer[RegionalGroup]):
+    names = _names_field()
+
     class Meta:
         model = RegionalGroup
-        fields = ["code", "name"]
+        fields = ["code", "name", "names"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     members: serializers.SlugRelatedField[State] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="iso3"
     )
+    names = _names_field()
 
     class Meta:
         model = Organisation
-        fields = ["code", "name", "members"]
+        fields = ["code", "name", "names", "members"]
 
 
 class MechanismSerializer(serializers.ModelSerializer[Mechanism]):
     kind = _kind_field(Mechanism.Kind)
+    names = _names_field()
 
     class Meta:
         model = Mechanism
-        fields = ["code", "kind", "name"]
+        fields = ["code", "kind", "name", "names"]
 
 
 class CycleSerializer(serializers.ModelSerializer[UprCycle]):
@@ -260,10 +279,11 @@ class SessionSerializer(serializers.ModelSerializer[UprSession]):
 
 class LabelSerializer(serializers.ModelSerializer[Label]):
     kind = _kind_field(LabelKind)
+    names = _names_field()
 
     class Meta:
         model = Label
-        fields = ["kind", "code", "name"]
+        fields = ["kind", "code", "name", "names"]
 
 
 FacetCountsSerializer = inline_serializer(

@@ -27,7 +27,7 @@ import xlsxwriter
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -35,44 +35,55 @@ from rest_framework.throttling import AnonRateThrottle
 
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.core.spreadsheets import csv_lines
-from hrcoop.recommendations.models import LabelKind, Recommendation
+from hrcoop.recommendations.models import LabelKind, Recommendation, Response
 from hrcoop.recommendations.search.facets import FACETS_BY_KEY
 from hrcoop.recommendations.search.selectors import SearchParams, SearchResult, search
 
 
-def _labels(kind: LabelKind) -> Callable[[Recommendation], str]:
+def _labels(kind: LabelKind, *, codes: bool) -> Callable[[Recommendation], str]:
+    """A record's accepted labels of ``kind``: their codes, or their names in the export's language."""
+
     def read(r: Recommendation) -> str:
         accepted = [c.label for c in r.accepted_classifications if c.kind == kind]
-        return "; ".join(
-            sorted(f"{label.code}" if kind == LabelKind.ACTION_CATEGORY else label.name for label in accepted)
-        )
+        return "; ".join(sorted(label.code if codes else label.display_name for label in accepted))
 
     return read
 
 
-# column name -> how to read it from a record (the link is added with the site's address)
+def _response_label(r: Recommendation) -> str:
+    return str(Response(r.response).label)
+
+
+# column name -> how to read it from a record (the link is added with the site's address). Codes stay
+# machine codes; each has a column beside it with the names in the language of the page that asked
+# for the export (States, mechanism, session, response, labels: docs/languages.md).
 COLUMNS: dict[str, Callable[[Recommendation], Any]] = {
     "public_id": lambda r: r.public_id,
     "text": lambda r: r.text,
     "language": lambda r: r.language,
-    "state_under_review": lambda r: r.state_under_review.name,
+    "state_under_review": lambda r: r.state_under_review.display_name,
     "state_under_review_iso3": lambda r: r.state_under_review.iso3,
-    "recommending_states": lambda r: "; ".join(s.name for s in r.recommending_states.all()),
+    "recommending_states": lambda r: "; ".join(s.display_name for s in r.recommending_states.all()),
     "recommending_states_iso3": lambda r: "; ".join(s.iso3 for s in r.recommending_states.all()),
     "mechanism": lambda r: r.mechanism_id,
+    "mechanism_name": lambda r: r.mechanism.display_name,
     "cycle": lambda r: r.cycle_id,
     "session": lambda r: r.session_id,
+    "session_name": lambda r: r.session.display_name if r.session else None,
     "date": lambda r: r.date.isoformat() if r.date else None,
     "document_symbol": lambda r: r.document_symbol,
     "paragraph": lambda r: r.paragraph,
     "source_id": lambda r: r.source_id,
     "response": lambda r: r.response,
-    "action_category": _labels(LabelKind.ACTION_CATEGORY),
-    "issues": _labels(LabelKind.ISSUE),
-    "themes": _labels(LabelKind.THEME),
-    "affected_persons": _labels(LabelKind.AFFECTED_PERSONS),
-    "sdg_goals": _labels(LabelKind.SDG_GOAL),
-    "sdg_targets": _labels(LabelKind.SDG_TARGET),
+    "response_label": _response_label,
+    "action_category": _labels(LabelKind.ACTION_CATEGORY, codes=True),
+    "action_category_name": _labels(LabelKind.ACTION_CATEGORY, codes=False),
+    "issues": _labels(LabelKind.ISSUE, codes=False),
+    "issue_codes": _labels(LabelKind.ISSUE, codes=True),
+    "themes": _labels(LabelKind.THEME, codes=False),
+    "affected_persons": _labels(LabelKind.AFFECTED_PERSONS, codes=False),
+    "sdg_goals": _labels(LabelKind.SDG_GOAL, codes=False),
+    "sdg_targets": _labels(LabelKind.SDG_TARGET, codes=False),
 }
 # column name -> the header a reader sees
 HEADERS: dict[str, Any] = {
@@ -83,16 +94,21 @@ HEADERS: dict[str, Any] = {
     "state_under_review_iso3": gettext_lazy("State under review (ISO code)"),
     "recommending_states": gettext_lazy("Recommending State(s)"),
     "recommending_states_iso3": gettext_lazy("Recommending State(s) (ISO codes)"),
-    "mechanism": gettext_lazy("Mechanism"),
+    "mechanism": gettext_lazy("Mechanism (code)"),
+    "mechanism_name": gettext_lazy("Mechanism"),
     "cycle": gettext_lazy("UPR cycle"),
-    "session": gettext_lazy("Session"),
+    "session": gettext_lazy("Session (number)"),
+    "session_name": gettext_lazy("Session"),
     "date": gettext_lazy("Date"),
     "document_symbol": gettext_lazy("Document symbol"),
     "paragraph": gettext_lazy("Paragraph"),
     "source_id": gettext_lazy("Identifier at the source"),
-    "response": gettext_lazy("Response"),
-    "action_category": gettext_lazy("Action category"),
+    "response": gettext_lazy("Response (code)"),
+    "response_label": gettext_lazy("Response"),
+    "action_category": gettext_lazy("Action category (code)"),
+    "action_category_name": gettext_lazy("Action category"),
     "issues": gettext_lazy("Issues"),
+    "issue_codes": gettext_lazy("Issues (codes)"),
     "themes": gettext_lazy("Themes"),
     "affected_persons": gettext_lazy("Affected persons"),
     "sdg_goals": gettext_lazy("SDG goals"),
@@ -109,8 +125,11 @@ TERMS = gettext_lazy(
     "The classifications (issues, action categories) are hrcoop's and are reused on the same terms."
 )
 DEFAULT_COLUMNS = [
-    "public_id", "state_under_review", "recommending_states", "session", "date", "text", "response",
-    "action_category", "issues",
+    "public_id", "state_under_review", "recommending_states", "session_name", "date", "text",
+    "response_label", "action_category_name", "issues",
+    # the same values as codes, for programs
+    "state_under_review_iso3", "recommending_states_iso3", "session", "response", "action_category",
+    "issue_codes",
 ]  # fmt: skip
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson", "xlsx": None}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -191,6 +210,17 @@ def rows(
 ) -> Iterator[list[Any]]:
     for record in records:
         yield [link(record.public_id) if name == "url" else COLUMNS[name](record) for name in columns]
+
+
+def _in_language(language: str, data: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The rows, named in ``language`` however late the server reads them: a streamed response is
+    read after the view returned, when the request's language may no longer be the active one."""
+    while True:
+        with translation.override(language):
+            row = next(data, None)
+        if row is None:
+            return
+        yield row
 
 
 def _jsonl(columns: list[str], data: Iterator[list[Any]], note: Note) -> Iterator[str]:
@@ -289,7 +319,7 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpR
     def link(public_id: str) -> str:
         return address.replace("PUBLIC-ID", public_id)
 
-    data = rows(result.iterate(), columns, link)
+    data = _in_language(translation.get_language(), rows(result.iterate(), columns, link))
     day = timezone.localdate().isoformat()
     search_address = request.build_absolute_uri(reverse("recommendations:search"))
     query = request.GET.urlencode()

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
+from hrcoop.reference.models import Mechanism, NamedInLanguages, State, UprCycle, UprSession
 
 
 class Response(models.TextChoices):
@@ -110,19 +110,21 @@ class LabelKind(models.TextChoices):
     SDG_TARGET = "sdg_target", _("SDG target")
 
 
-class Label(models.Model):
-    """One value of a classification vocabulary: an issue, a UHRI theme, an SDG target, ..."""
+class Label(NamedInLanguages):
+    """One value of a classification vocabulary: an issue, a UHRI theme, an SDG target, ...
+
+    Its ``names`` in the other UN languages come from ``data/label_names.csv`` (docs/languages.md).
+    """
 
     kind = models.CharField(max_length=20, choices=LabelKind.choices)
     code = models.CharField(max_length=120, help_text="Stable code: '5', 'womens-rights', 'A12', '16.2'")
-    name = models.CharField(max_length=200)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="recommendations_label_unique")]
         ordering = ["kind", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class LabelAlias(models.Model):

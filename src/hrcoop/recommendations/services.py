@@ -60,6 +60,7 @@ from hrcoop.recommendations.models import (
 )
 from hrcoop.reference.models import Mechanism, State, UprSession
 from hrcoop.reference.names import StateIndex, name_key
+from hrcoop.reference.translations import names_file
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "data"
 BATCH_SIZE = 2000
@@ -173,28 +174,31 @@ def create_labels(labels: Sequence[Label]) -> list[Label]:
 
 
 def sync_vocabularies() -> int:
-    """Create the labels and aliases of ``data/labels_*.csv`` that are missing; rename changed ones.
+    """Create the labels and aliases of ``data/labels_*.csv`` that are missing; rename changed ones,
+    in English and in the other UN languages (``data/label_names.csv``).
 
     Runs inside each import's transaction (two queries when nothing changed). Returns how many labels
     and aliases it created or renamed.
     """
     labels = {
-        (kind, code): (pk, name)
-        for pk, kind, code, name in Label.objects.values_list("pk", "kind", "code", "name")
+        (kind, code): (pk, name, names)
+        for pk, kind, code, name, names in Label.objects.values_list("pk", "kind", "code", "name", "names")
     }
+    translated = names_file(VOCABULARY_DIR / "label_names.csv")
     aliases = set(LabelAlias.objects.values_list("kind", "key"))
     renamed = 0
     rows = list(_vocabulary_rows())
     new_labels: list[Label] = []
     for row in rows:
         current = labels.get((row["kind"], row["code"]))
+        names = translated.get((row["kind"], row["code"]), {})
         if current is None:
-            new_labels.append(Label(kind=row["kind"], code=row["code"], name=row["name"]))
-        elif current[1] != row["name"]:
-            Label.objects.filter(pk=current[0]).update(name=row["name"])
+            new_labels.append(Label(kind=row["kind"], code=row["code"], name=row["name"], names=names))
+        elif current[1:] != (row["name"], names):
+            Label.objects.filter(pk=current[0]).update(name=row["name"], names=names)
             renamed += 1
     for label in create_labels(new_labels):
-        labels[(label.kind, label.code)] = (label.pk, label.name)
+        labels[(label.kind, label.code)] = (label.pk, label.name, label.names)
     new_aliases: list[LabelAlias] = []
     for row in rows:
         label_id = labels[(row["kind"], row["code"])][0]

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from hrcoop.core.admin import ReadOnlyAdmin
 from hrcoop.core.models import User
+from hrcoop.reference.forms import NamesForm
 from hrcoop.reference.models import (
     Fund,
     Mechanism,
@@ -89,16 +90,23 @@ class StateNameInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class NamedAdmin(ReferenceAdmin):
+    """A row named in six languages: one field per language in place of the JSON of ``names``."""
+
+    form = NamesForm
+    exclude = ["names"]
+
+
 @admin.register(State)
-class StateAdmin(ReferenceAdmin):
+class StateAdmin(NamedAdmin):
     list_display = ["name", "iso3", "iso2", "m49", "status", "regional_group", "ldc", "lldc", "sids"]
     list_filter = ["status", "regional_group", "ldc", "lldc", "sids"]
-    search_fields = ["name", "iso3", "iso2", "names__name"]
+    search_fields = ["name", "iso3", "iso2", "aliases__name"]
     inlines = [StateNameInline]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReferenceAdmin):
+class OrganisationAdmin(NamedAdmin):
     list_display = ["code", "name"]
     filter_horizontal = ["members"]
 
@@ -113,7 +121,12 @@ class UprSessionAdmin(ReferenceAdmin):
     list_filter = ["cycle"]
 
 
-@admin.register(RegionalGroup, Mechanism, UprCycle)
+@admin.register(RegionalGroup, Mechanism)
+class NamedReferenceAdmin(NamedAdmin):
+    pass
+
+
+@admin.register(UprCycle)
 class PlainReferenceAdmin(ReferenceAdmin):
     pass
 
@@ -130,6 +143,8 @@ class FundAdmin(ReadOnlyAdmin):
     checks the code and the currency and audits the addition); the admin only shows them."""
 
     list_display = ["code", "name", "currency"]
+    form = NamesForm
+    exclude = ["names"]
 
 
 admin.site.register([SdgGoal, SdgIndicator], ReadOnlyAdmin)

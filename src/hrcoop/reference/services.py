@@ -37,6 +37,7 @@ from hrcoop.reference.models import (
     UprSession,
 )
 from hrcoop.reference.names import name_key
+from hrcoop.reference.translations import names_file, state_names
 
 M = TypeVar("M", bound=Model)
 
@@ -88,11 +89,15 @@ def load_reference_data() -> dict[str, int]:
     needs States, and a deployment's ``hrcoop init`` runs it at each start.
     """
     shown_before = _shown_rows()
+    translated = names_file(DATA_DIR / "names.csv")
     _upsert(
         RegionalGroup,
-        [RegionalGroup(code=code, name=name) for code, name in REGIONAL_GROUPS.items()],
+        [
+            RegionalGroup(code=code, name=name, names=translated.get(("regional_group", code), {}))
+            for code, name in REGIONAL_GROUPS.items()
+        ],
         key="code",
-        fields=["name"],
+        fields=["name", "names"],
     )
     state_rows = list(_rows("states.csv"))
     groups_before = dict(State.objects.values_list("pk", "regional_group_id"))
@@ -104,6 +109,7 @@ def load_reference_data() -> dict[str, int]:
                 iso2=row["iso2"],
                 m49=row["m49"],
                 name=row["name"],
+                names=state_names(row["iso3"], row["iso2"]),
                 status=row["status"],
                 regional_group_id=row["regional_group"] or None,
                 ldc=row["ldc"] == "1",
@@ -113,7 +119,7 @@ def load_reference_data() -> dict[str, int]:
             for row in state_rows
         ],
         key="iso3",
-        fields=["iso2", "m49", "name", "status", "regional_group", "ldc", "lldc", "sids"],
+        fields=["iso2", "m49", "name", "names", "status", "regional_group", "ldc", "lldc", "sids"],
     )
     states = dict(State.objects.values_list("iso3", "pk"))
     names = {
@@ -125,9 +131,14 @@ def load_reference_data() -> dict[str, int]:
     org_rows = list(_rows("organisations.csv"))
     _upsert(
         Organisation,
-        [Organisation(code=row["code"], name=row["name"]) for row in org_rows],
+        [
+            Organisation(
+                code=row["code"], name=row["name"], names=translated.get(("organisation", row["code"]), {})
+            )
+            for row in org_rows
+        ],
         key="code",
-        fields=["name"],
+        fields=["name", "names"],
     )
     membership = Organisation.members.through
     wanted = {(row["code"], states[iso3]) for row in org_rows for iso3 in row["members"].split("|") if iso3}
@@ -148,9 +159,17 @@ def load_reference_data() -> dict[str, int]:
         memberships_changed.send(state_ids=sorted(moved))
     _upsert(
         Mechanism,
-        [Mechanism(code=row["code"], kind=row["kind"], name=row["name"]) for row in _rows("mechanisms.csv")],
+        [
+            Mechanism(
+                code=row["code"],
+                kind=row["kind"],
+                name=row["name"],
+                names=translated.get(("mechanism", row["code"]), {}),
+            )
+            for row in _rows("mechanisms.csv")
+        ],
         key="code",
-        fields=["kind", "name"],
+        fields=["kind", "name", "names"],
     )
     _upsert(
         UprCycle,
@@ -183,9 +202,17 @@ def load_reference_data() -> dict[str, int]:
     _upsert(SdgTarget, targets, key="code", fields=["goal", "position"])
     _upsert(
         Fund,
-        [Fund(code=row["code"], name=row["name"], currency=row["currency"]) for row in _rows("funds.csv")],
+        [
+            Fund(
+                code=row["code"],
+                name=row["name"],
+                names=translated.get(("fund", row["code"]), {}),
+                currency=row["currency"],
+            )
+            for row in _rows("funds.csv")
+        ],
         key="code",
-        fields=["name", "currency"],
+        fields=["name", "names", "currency"],
     )
     if _shown_rows() != shown_before:
         reference_changed.send()

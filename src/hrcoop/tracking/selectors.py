@@ -277,7 +277,7 @@ def plan_record(plan: Plan, actor: Actor) -> dict[str, Any]:
     return {
         "id": plan.pk,
         "title": plan.title,
-        "state": plan.state.name,
+        "state": plan.state.display_name,
         "state_iso3": plan.state.iso3,
         "published_at": plan.published_at,
         "coordinator": full,

@@ -1,7 +1,7 @@
-"""Number formats where Django's own leave large numbers ungrouped (``FORMAT_MODULE_PATH``).
+"""hrcoop's own localisation formats (``FORMAT_MODULE_PATH``), where Django's differ from the CLDR
+(Unicode's locale data, as Babel ships it) or from UN practice; every other format is Django's.
 
-Django looks here first and falls back to its own module of the language for every name not set here,
-so each file holds only what it changes. Reports, ledgers and statistics write amounts with the
-thousands grouped in every UN language (``number_format(..., force_grouping=True)``); Django's Arabic
-module sets no grouping and its Chinese one an empty separator, which printed "5000000" in both.
+- English: dates as the UN writes them, "6 December 2026" (Django's default is "Dec. 6, 2026").
+- Arabic and Chinese: numbers grouped by three with "," and a "." decimal mark, as the CLDR has it
+  (Django groups neither).
 """

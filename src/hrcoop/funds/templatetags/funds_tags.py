@@ -1,4 +1,5 @@
-"""``{{ row|money:"contributions" }}``: an integer field of a statement row shown as money."""
+"""``{{ row|money:"contributions" }}``: an integer field of a statement row shown as money, and
+``{{ share|percent }}``, both written in the page's language (``core.formatting``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from hrcoop.core import formatting
 from hrcoop.core.money import Money
 
 register = template.Library()
@@ -15,9 +17,9 @@ register = template.Library()
 def money(row: Any, field: str) -> str:
     """The amount, or a dash where the reader may not see it (rows with ``shown``: funds/disclosure.py)."""
     value = row.shown(field) if hasattr(row, "shown") else getattr(row, field)
-    return "\u2014" if value is None else str(Money(int(value), row.currency))
+    return "\u2014" if value is None else formatting.money(Money(int(value), row.currency))
 
 
 @register.filter
 def percent(value: float) -> str:
-    return f"{100 * value:.1f} %"
+    return formatting.percent(value)

@@ -16,6 +16,7 @@ tokens (``values_counted``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.errors import InvalidInput
+from hrcoop.core.formatting import session_name
 from hrcoop.recommendations.models import Label, LabelKind, Response
 from hrcoop.recommendations.reference_cache import ReferenceRows
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
@@ -75,15 +77,29 @@ class Facet:
     def counts(
         self, counted: Mapping[str, int], selected: list[str], rows: ReferenceRows
     ) -> list[FacetValue]:
-        """The values with their counts (from ``values_counted``), most frequent first.
+        """The values with their counts (from ``values_counted``), most frequent first, then in the
+        order of their names in the page's language (numbers in their order).
 
         A chosen value that nothing counted (none of its records is left, or no record carries it) is
         kept with 0, so that it stays ticked and can be unticked.
         """
         counted = {**dict.fromkeys(selected, 0), **counted}
-        ordered = sorted(counted.items(), key=lambda r: (-r[1], r[0]))
-        names = self.labels([v for v, _ in ordered], rows)
-        return [FacetValue(v, names.get(v, v), n, v in selected) for v, n in ordered]
+        names = self.labels(list(counted), rows)
+
+        def order(item: tuple[str, int]) -> tuple[int, int, str]:
+            value, n = item
+            return (-n, int(value) if self.integer else 0, _sort_key(names.get(value, value)))
+
+        return [
+            FacetValue(v, names.get(v, v), n, v in selected) for v, n in sorted(counted.items(), key=order)
+        ]
+
+
+def _sort_key(name: str) -> str:
+    """A name folded for ordering in any script: accents set aside ("États" beside "Etats"), case folded.
+    Not a full collation (no library here has one), but it keeps "Égypte" among the E's."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 # --- facet tokens ----------------------------------------------------------------------------------
@@ -210,7 +226,9 @@ def _classification(kind: LabelKind) -> Any:
         labels = rows.all(Label).values()
         return [token(LABEL, label.pk) for label in labels if label.kind == kind and label.code in wanted]
 
-    labels = _named(Label, lambda label: label.code if label.kind == kind else None, lambda label: label.name)
+    labels = _named(
+        Label, lambda label: label.code if label.kind == kind else None, lambda label: label.display_name
+    )
     return {"tokens": tokens, "labels": labels, "key": kind.value}
 
 
@@ -225,17 +243,20 @@ def _named(model: type[Model], value: Callable[[Any], str | None], name: Callabl
     return labels
 
 
-_states = _named(State, lambda state: state.iso3, lambda state: state.name)
-_groups = _named(RegionalGroup, lambda group: group.code, lambda group: group.name)
+# Names in the page's language (``NamedInLanguages.display_name``), sessions as "UPR 16" / "EPU 16".
+_states = _named(State, lambda state: state.iso3, lambda state: state.display_name)
+_groups = _named(RegionalGroup, lambda group: group.code, lambda group: group.display_name)
 _organisations = _named(
-    Organisation, lambda organisation: organisation.code, lambda organisation: organisation.name
+    Organisation, lambda organisation: organisation.code, lambda organisation: organisation.display_name
 )
-_mechanisms = _named(Mechanism, lambda mechanism: mechanism.code, lambda mechanism: mechanism.name)
+_mechanisms = _named(Mechanism, lambda mechanism: mechanism.code, lambda mechanism: mechanism.display_name)
 _cycles = _named(
     UprCycle, lambda cycle: str(cycle.number), lambda cycle: str(_("Cycle %(n)s") % {"n": cycle.number})
 )
 _sessions = _named(
-    UprSession, lambda session: str(session.number), lambda session: f"{session.number} ({session.year})"
+    UprSession,
+    lambda session: str(session.number),
+    lambda session: f"{session_name('UPR', session.number)} ({session.year})",
 )
 
 

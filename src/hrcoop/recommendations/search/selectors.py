@@ -27,6 +27,7 @@ from hrcoop.recommendations.search.engines import FacetTokens, engine
 from hrcoop.recommendations.search.facets import FACETS, FACETS_BY_KEY, FacetValue, values_counted
 from hrcoop.recommendations.search.text import _CJK, base_language, fold, stem
 from hrcoop.recommendations.selectors import kept_per_version, records_in_order
+from hrcoop.reference.translations import name_in_language
 
 SORTS = ("relevance", "newest", "oldest", "state", "session", "recommending_state")
 MODES = ("text", "semantic")
@@ -197,15 +198,15 @@ class SearchResult:
         if self.indexed and not self.nothing and self.count >= MANY_MATCHES:
             queryset = self._matching(many=True)
         # session_id, not session: ordering by the relation would join the sessions and sort every match.
+        # States sort by their name in the page's language (``name_in_language``).
+        state_name = name_in_language("state_under_review")
         if self.params.sort == "state":
-            return queryset.order_by("state_under_review__name", F("date").desc(nulls_last=True), "-pk")
+            return queryset.order_by(state_name, F("date").desc(nulls_last=True), "-pk")
         if self.params.sort == "session":
-            return queryset.order_by(
-                F("session__number").asc(nulls_last=True), "state_under_review__name", "pk"
-            )
+            return queryset.order_by(F("session__number").asc(nulls_last=True), state_name, "pk")
         if self.params.sort == "recommending_state":
             # A joint recommendation sorts under the first of its States in alphabetical order.
-            first = Min("recommending_states__name")
+            first = Min(name_in_language("recommending_states"))
             return queryset.annotate(first_by=first).order_by(F("first_by").asc(nulls_last=True), "pk")
         if self.params.sort == "oldest":
             return queryset.order_by(F("date").asc(nulls_last=True), "session_id", "pk")

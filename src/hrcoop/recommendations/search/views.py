@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from hrcoop.recommendations.models import Classification, LabelKind, Recommendat
 from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES
 from hrcoop.recommendations.search.selectors import SEMANTIC_LIMIT, SearchParams, search
 from hrcoop.recommendations.selectors import kept_per_version
-from hrcoop.reference.models import State, StateName
+from hrcoop.reference.models import State, StateName, localised_name
 from hrcoop.reference.names import name_key
 
 PAGE_SIZE = 20
@@ -53,18 +54,24 @@ def _check_parameters(request: HttpRequest) -> int:
 
 
 def _labels_of(record: Recommendation, kind: LabelKind) -> list[str]:
-    return sorted(c.label.name for c in record.accepted_classifications if c.kind == kind)
+    return sorted(c.label.display_name for c in record.accepted_classifications if c.kind == kind)
 
 
 def _state_named(q: str) -> State | None:
-    """The State whose name (or another of its names) is the whole query, if any."""
-    key = name_key(q) if len(q) <= 100 else ""
-    if not key:
+    """The State whose name in any UN language (or another of its names) is the whole query, if any.
+
+    Latin-script names are compared folded (``name_key``: "cote d ivoire"); names in Arabic, Chinese
+    and Russian, which that folding empties, are compared as typed, case aside ("фиджи", "斐济").
+    """
+    if len(q) > 100 or not q.strip():
         return None
+    key, typed = name_key(q), q.strip().casefold()
     for state in State.objects.all():
-        if name_key(state.name) == key:
+        if typed in {name.casefold() for name in state.names.values()}:
             return state
-    other = StateName.objects.filter(key=key).select_related("state").first()
+        if key and key in {name_key(state.name), *map(name_key, state.names.values())}:
+            return state
+    other = StateName.objects.filter(key=key).select_related("state").first() if key else None
     return other.state if other else None
 
 
@@ -131,6 +138,7 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     its column (a phone of 390 px included) instead of pushing the page sideways.
     """
     # Imported here: matplotlib costs about 1.5 s, and every process would pay it to route URLs.
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -148,12 +156,18 @@ def _chart(rows: list[dict[str, Any]]) -> str:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of recommendations is whole
     figure.legend(loc="outside lower center", ncols=3, fontsize="small", frameon=False)
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    # Words stay text, drawn by the browser with the page's fonts: matplotlib's own font has no
+    # Chinese, and it draws Arabic letters unjoined and left to right.
+    with rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     # matplotlib sets the line joins and caps in a <style> element, which the site's Content-Security-
     # Policy refuses inline; the same as attributes of the root element are inherited alike.
     svg = svg[svg.index("<svg") :].replace(MATPLOTLIB_STYLE, "", 1)
-    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    # direction="ltr": matplotlib anchors each text at its start from the left, which a right-to-left
+    # page would otherwise flip (Arabic words are still shaped and read right to left within).
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" direction="ltr" ', 1)
     # Width and height in points would fix its size; the viewBox keeps its proportions as it scales.
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
 
@@ -176,13 +190,13 @@ def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
             kind=LabelKind.ISSUE,
             status=Classification.Status.ACCEPTED,
         )
-        .values("label__code", "label__name")
+        .values("label__code", "label__name", "label__names")
         .annotate(n=Count("recommendation", distinct=True))
         .order_by("-n", "label__name")[:15]
     )
     groups = (
         Recommendation.recommending_states.through.objects.filter(recommendation__state_under_review=state)
-        .values("state__regional_group", "state__regional_group__name")
+        .values("state__regional_group", "state__regional_group__name", "state__regional_group__names")
         .annotate(n=Count("recommendation", distinct=True))
         .order_by("-n")
     )
@@ -198,7 +212,17 @@ def country_page(request: HttpRequest, iso3: str) -> HttpResponse:
         )
         if cycles
         else "",
-        "issues": issues,
-        "groups": groups,
+        "issues": [
+            {**row, "name": localised_name(row["label__name"], row["label__names"])} for row in issues
+        ],
+        "groups": [
+            {
+                **row,
+                "name": localised_name(
+                    row["state__regional_group__name"] or "", row["state__regional_group__names"] or {}
+                ),
+            }
+            for row in groups
+        ],
     }
     return render(request, "search/country.html", context)

@@ -1,7 +1,9 @@
-"""Arabic: Django's separators (decimal comma, thousands full stop), grouped by three.
+"""Arabic: dates as "6 ديسمبر 2026"; numbers grouped by three with "," and a "." decimal mark, as the
+Unicode CLDR writes Arabic with Latin digits (Django groups none). Both marks are bidirectional "common
+separators", so a grouped number stays one number on a right-to-left page."""
 
-Both separators are bidirectional "common separators", so a grouped number stays one number on a
-right-to-left page (a space would let the groups swap places).
-"""
-
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y، H:i"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3

@@ -1,0 +1,29 @@
+"""Template filters that write for the reader in the page's language (``core.formatting``).
+
+``{{ mandate.due_session|session:mandate.due_body }}`` is "HRC 50" in English and "CDH 50" in
+French; ``{{ pledge.money|amount }}`` is "1,250.00 USD" or "1 250,00 USD"; ``{{ share|percent }}`` "12.5 %".
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from hrcoop.core import formatting
+from hrcoop.core.money import Money
+
+register = template.Library()
+
+
+@register.filter
+def session(number: int | None, body: str) -> str:
+    return "" if number is None else formatting.session_name(body, number)
+
+
+@register.filter
+def amount(value: Money | None) -> str:
+    return "" if value is None else formatting.money(value)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    return "" if share is None else formatting.percent(share)
