@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, SetCookieParam
+    from playwright.sync_api import Browser, Page, SetCookieParam
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("HRCOOP_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -154,6 +154,29 @@ def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bro
         yield chromium
         chromium.close()
         connections.close_all()
+
+
+def assert_no_sideways_scroll(page: Page, where: str) -> None:
+    """The page is no wider than the window (a phone at 390 px must never scroll sideways)."""
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    inner = page.evaluate("window.innerWidth")
+    assert width <= inner, f"{where}: the page is {width} px wide in a window of {inner} px"
+
+
+def assert_accessible(page: Page, where: str) -> None:
+    """axe-core finds no violation of WCAG 2.1 A and AA on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    assert results.violations_count == 0, f"{where}: {results.generate_report()}"
+
+
+def assert_fits_and_accessible(page: Page, where: str) -> None:
+    """What every page of a person's journey is held to: no sideways scroll, no axe-core violation."""
+    assert_no_sideways_scroll(page, where)
+    assert_accessible(page, where)
 
 
 def session_cookie(user: Any, base: str) -> SetCookieParam:

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from hrcoop.assistance import services
 from hrcoop.assistance.models import AssistanceRequest
 from tests.assistance.conftest import World
-from tests.conftest import session_cookie
+from tests.conftest import assert_accessible, assert_no_sideways_scroll, session_cookie
 
 SHOTS = Path("/tmp/focal-point-shots")
 WIDTHS = {"laptop": (1366, 800), "phone": (390, 844)}
@@ -38,20 +37,6 @@ WORDS = {
         "ticked": "2 recommandations cochées",
     },
 }
-
-
-def assert_no_sideways_scroll(page: Page, where: str) -> None:
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    inner = page.evaluate("window.innerWidth")
-    assert width <= inner, f"{where}: the page is {width} px wide in a window of {inner} px"
-
-
-def assert_accessible(page: Page, where: str) -> None:
-    """axe-core finds no violation of WCAG 2.1 A and AA on the page as it stands."""
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
-    assert results.violations_count == 0, f"{where}: {results.generate_report()}"
 
 
 def shot(page: Page, name: str) -> None:

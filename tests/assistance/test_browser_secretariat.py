@@ -22,16 +22,11 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from tests.assistance.conftest import World, make_request
+from tests.conftest import assert_fits_and_accessible
 
 SHOTS = Path(os.environ.get("HRCOOP_SHOTS", "/tmp/hrcoop-shots"))
 WIDTHS = (1366, 390)
 LANGUAGES = {"": "Funded", "/fr": "Financée"}
-
-
-def _no_sideways_scroll(page: Page, where: str) -> None:
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    inner = page.evaluate("window.innerWidth")
-    assert width <= inner, f"{where}: the page is {width} px wide in a window of {inner} px"
 
 
 def _look(page: Page, name: str) -> None:
@@ -100,20 +95,20 @@ def test_the_secretariat_sees_overdue_first_and_allocates_from_the_request(
             expect(first.locator("th a")).to_have_text(overdue.public_id)
             expect(first.locator("td.due")).to_be_visible()
             expect(page.locator("#overdue-count strong")).to_be_visible()
-            _no_sideways_scroll(page, f"home {run}")
+            assert_fits_and_accessible(page, f"home {run}")
             _look(page, f"secretariat-home-{run}")
 
             # The approved request, then Allocate from it.
             page.locator(f"a[href='{prefix}/assistance/requests/{approved.public_id}/']").first.click()
             page.locator("p.allocate a.button").click()
             expect(page.locator("#facts")).to_contain_text("60,000.00 USD")
-            _no_sideways_scroll(page, f"allocation form {run}")
+            assert_fits_and_accessible(page, f"allocation form {run}")
             _look(page, f"secretariat-allocate-{run}")
             expect(page.locator("input[name=amount]")).to_have_value("60000.00")
             page.locator("main form button[type=submit]").click()
             expect(page).to_have_url(f"{base}{prefix}/assistance/requests/{approved.public_id}/")
             expect(page.locator("#status")).to_have_text(funded)
-            _no_sideways_scroll(page, f"funded request {run}")
+            assert_fits_and_accessible(page, f"funded request {run}")
             _look(page, f"secretariat-funded-{run}")
             context.close()
             assert AssistanceRequest.objects.get(pk=approved.pk).status == Status.FUNDED

@@ -29,7 +29,7 @@ from hrcoop.funds.models import Donor
 from hrcoop.reference.models import Fund
 from hrcoop.reports import opendata
 from hrcoop.reports.builders.fund_update import build_fund_update
-from tests.conftest import shared_data
+from tests.conftest import assert_fits_and_accessible, shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +289,7 @@ def test_a_visitor_in_chromium_cannot_recompute_the_planted_amount(
     texts: list[str] = []
 
     def visit(name: str) -> None:
-        assert page.evaluate("document.scrollingElement.scrollWidth") <= width, (name, page.url)
+        assert_fits_and_accessible(page, f"{name} ({page.url})")
         page.screenshot(
             path=f"/tmp/disclosure-{name}-{width}{language.replace('/', '-')}.png", full_page=True
         )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from hrcoop.reports.models import ReportBuild
-from tests.conftest import session_cookie
+from tests.conftest import assert_no_sideways_scroll, session_cookie
 from tests.reports.conftest import Year
 
 SHOTS = Path("/tmp/reports-shots")
@@ -44,12 +44,6 @@ WORDS = {
         "title": "تنفيذ وتعزيز التعاون الدولي في ميدان حقوق الإنسان",
     },
 }
-
-
-def assert_no_sideways_scroll(page: Page, where: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    inner = page.evaluate("window.innerWidth")
-    assert width <= inner, f"{where}: the page is {width} px wide in a window of {inner} px"
 
 
 def shot(page: Page, name: str) -> None:

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from tests.conftest import assert_fits_and_accessible, assert_no_sideways_scroll
 from tests.search.registry_fixture import import_registry
 
 SHOTS = Path("/tmp/research-shots")
@@ -52,12 +53,6 @@ WORDS = {
 }
 
 
-def assert_no_sideways_scroll(page: Page, where: str) -> None:
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    inner = page.evaluate("window.innerWidth")
-    assert width <= inner, f"{where}: the page is {width} px wide in a window of {inner} px"
-
-
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
@@ -78,7 +73,7 @@ def test_researcher_picks_fiji_cycle_2_noted_an_issue_and_downloads_a_citable_xl
     page.goto(f"{live_server.url}{prefix}/recommendations/search/")
     name = f"{language}-{device}"
     heading = page.locator("#results-heading")
-    assert_no_sideways_scroll(page, f"{name}: search page")
+    assert_fits_and_accessible(page, f"{name}: search page")
 
     panel = page.locator("#filters-panel")
     if device == "phone":
@@ -107,7 +102,7 @@ def test_researcher_picks_fiji_cycle_2_noted_an_issue_and_downloads_a_citable_xl
     hit = page.locator("ol.hits li").first
     expect(hit).to_contain_text("Abolish the death penalty for all crimes")
     expect(hit).to_contain_text(words["norway"])
-    assert_no_sideways_scroll(page, f"{name}: filtered results")
+    assert_fits_and_accessible(page, f"{name}: filtered results")
     shot(page, f"{name}-3-filtered")
 
     with page.expect_download() as info:
@@ -130,7 +125,7 @@ def test_researcher_picks_fiji_cycle_2_noted_an_issue_and_downloads_a_citable_xl
 
     page.goto(f"{live_server.url}{prefix}/recommendations/countries/fji/")
     expect(page.locator("figure.chart svg")).to_be_visible()
-    assert_no_sideways_scroll(page, f"{name}: country page")
+    assert_fits_and_accessible(page, f"{name}: country page")
     shot(page, f"{name}-4-country")
     page.close()
 
