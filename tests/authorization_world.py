@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from hrcoop.assistance import services as assistance
-from hrcoop.assistance.models import ConfidentialField
+from hrcoop.assistance.models import AssistanceRequest, ConfidentialField
 from hrcoop.consultations import services as consultations
 from hrcoop.consultations.services import QuestionSpec
 from hrcoop.cooperation import services as cooperation
@@ -29,6 +29,7 @@ from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.recommendations.services import sync_vocabularies
 from hrcoop.reference.models import Fund, Mechanism, State
 from hrcoop.reference.services import load_reference_data
+from hrcoop.reports import opendata
 from hrcoop.reports.models import ReportBuild
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Plan
@@ -152,6 +153,7 @@ def build_world() -> World:
     secretariat = _user("secretariat", Role.SECRETARIAT)
     focal_point = _user("fiji", Role.STATE_FOCAL_POINT, STATE)
     contributor = _user("ngo", Role.CONTRIBUTOR)
+    board = _user("board", Role.BOARD, FUND)
     world = World()
     ids = world.ids
 
@@ -169,13 +171,43 @@ def build_world() -> World:
 
     anonymous = funds.register_donor(name="QXANONDONOR", kind="foundation", anonymous=True, actor=secretariat)
     named = funds.register_donor(name="QXNAMEDDONOR", kind="foundation", actor=secretariat)
-    for n, donor in enumerate((anonymous, named)):
+    pledges = [
         funds.record_pledge(
             fund_code=FUND,
             donor_id=donor.pk,
-            amount=Money(100_000, "USD"),
+            amount=Money(amount, "USD"),
             pledged_on=dt.date(2026, 1, 5),
             idempotency_key=f"authz-pledge-{n}",
+            actor=secretariat,
+        )
+        for n, (donor, amount) in enumerate(((anonymous, 100_000), (named, 200_000_000)))
+    ]
+    funds.record_receipt(
+        pledge_id=pledges[1].pk,
+        amount=Money(200_000_000, "USD"),
+        received_on=dt.date(2026, 2, 5),
+        idempotency_key="authz-receipt",
+        actor=secretariat,
+    )
+    # The confidential request is approved and funded, so its amount also reaches the fund's page and
+    # CSV; a second funded request keeps the fund's totals from equalling its allocation.
+    funded = _request(
+        focal_point, "Request with a public amount", submit=True, amount=Money(1_000_000, "USD")
+    )
+    for n, public_id in enumerate((ids["confidential"], funded)):
+        request = AssistanceRequest.objects.get(public_id=public_id)
+        for name, actor in (
+            ("acknowledge", secretariat),
+            ("start_assessment", secretariat),
+            ("recommend", secretariat),
+            ("approve", board),
+        ):
+            assistance.apply_transition(request, name, actor=actor, reason="Meets the fund's criteria")
+        funds.allocate(
+            request_id=public_id,
+            amount=Money(request.amount_requested, "USD"),
+            allocated_on=dt.date(2026, 3, 2),
+            idempotency_key=f"authz-allocation-{n}",
             actor=secretariat,
         )
     ids["donor_anonymous"], ids["donor_named"] = anonymous.pk, named.pk
@@ -252,13 +284,14 @@ def build_world() -> World:
     ids["report_draft"] = _report(ReportBuild.Status.BUILT, "QXREPORTDRAFT", secretariat).pk
     ids["report_public"] = _report(ReportBuild.Status.PUBLISHED, "QXREPORTPUBLIC", secretariat).pk
 
+    opendata.build_bundle()
     world.users = {
         "public": AnonymousUser(),
         "focal point": focal_point,
         "other focal point": _user("ghana", Role.STATE_FOCAL_POINT, OTHER_STATE),
         "institution member": _user("justice", Role.INSTITUTION_MEMBER, str(institution.pk)),
         "secretariat": secretariat,
-        "board": _user("board", Role.BOARD, FUND),
+        "board": board,
         "donor": _user("donor", Role.DONOR, str(anonymous.pk)),
         "contributor": contributor,
         "admin": _user("admin", Role.ADMIN),
