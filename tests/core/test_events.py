@@ -260,7 +260,7 @@ def test_each_reference_service_writes_exactly_one_audit_event_of_its_kind(refer
     assert members.data == {"before": [], "after": ["GHA", "KEN"]}
     delete_reference_row(organisation, actor=None)
     [deleted] = _audited("reference.deleted")
-    assert deleted.data["before"] == {"code": "TO", "name": "Test org"}
+    assert deleted.data["before"] == {"code": "TO", "name": "Test org", "names": {}}
     assert not Organisation.objects.filter(code="TO").exists()
 
 

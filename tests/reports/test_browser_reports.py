@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from playwright.sync_api import Browser, Page, expect
 
 from hrcoop.reports.models import ReportBuild
@@ -120,7 +120,9 @@ def test_the_secretariat_builds_previews_publishes_and_a_visitor_downloads(
     visitor.goto(f"{base}{prefix}/reports/")
     row = visitor.locator("tbody tr", has_text=build.data_version)
     expect(row).to_have_count(1)
-    expect(row.locator("time")).to_have_text(timezone.localdate().isoformat())
+    with translation.override(language):
+        built_on = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    expect(row.locator("time")).to_have_text(built_on)
     assert_no_sideways_scroll(visitor, f"{name}: published reports")
     shot(visitor, f"{name}-4-published")
     with visitor.expect_download() as info:

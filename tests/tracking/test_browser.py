@@ -121,7 +121,7 @@ def test_focal_point_member_and_public_follow_up_slovenias_cycle_3(
     # A public visitor reads the progress page in French.
     visitor = browser.new_context().new_page()
     visitor.goto(f"{base}/fr/tracking/states/SVN/")
-    expect(visitor.locator("h1")).to_have_text("Avancement de la mise en œuvre : Slovenia")
+    expect(visitor.locator("h1")).to_have_text("Avancement de la mise en œuvre : Slovénie")
     expect(visitor.locator("#by-cluster caption")).to_have_text("Statut par groupe")
     expect(visitor.locator("#status-chart svg")).to_be_visible()
     expect(visitor.locator(".published-progress")).to_contain_text("first reading in the National Assembly")
