@@ -27,6 +27,9 @@ from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.reference.models import Fund, State
 
 STATE = "SVN"
+FOCAL_POINT = "demo-focal-point"
+# The demo fund that requests made from the plan's actions go to.
+SUPPORT_FUND = "DEMO-FTA"
 FUNDS = {
     "DEMO-FTA": "Demo fund for financial and technical assistance in implementing the UPR",
     "DEMO-TC": "Demo fund for technical cooperation in human rights",
@@ -40,7 +43,8 @@ class SignIn:
     password: str
 
 
-def _user(username: str, name: str, role: Role, scopes: list[str], made: list[models.Model]) -> SignIn:
+def demo_user(username: str, name: str, role: Role, scopes: list[str], made: list[models.Model]) -> SignIn:
+    """A demo user holding ``role`` in each of ``scopes``, with a random password to print."""
     password = secrets.token_urlsafe(9)
     # A demo removed earlier left its users deactivated (audit events name them): take them back.
     user = User.objects.filter(username=username, is_active=False).first() or User(username=username)
@@ -83,9 +87,9 @@ def build(made: list[models.Model]) -> list[SignIn]:
     """Make the workspace; append every top-level record to ``made``; return the demo sign-ins."""
     today = timezone.localdate()
     sign_ins = [
-        _user("demo-focal-point", "Focal point of Slovenia", Role.STATE_FOCAL_POINT, [STATE], made),
-        _user("demo-secretariat", "Secretariat", Role.SECRETARIAT, list(FUNDS), made),
-        _user("demo-board", "Board member", Role.BOARD, list(FUNDS), made),
+        demo_user("demo-focal-point", "Focal point of Slovenia", Role.STATE_FOCAL_POINT, [STATE], made),
+        demo_user("demo-secretariat", "Secretariat", Role.SECRETARIAT, list(FUNDS), made),
+        demo_user("demo-board", "Board member", Role.BOARD, list(FUNDS), made),
     ]
     users = {s.username: User.objects.get(username=s.username) for s in sign_ins}
     secretariat, board = users["demo-secretariat"], users["demo-board"]
@@ -108,7 +112,7 @@ def build(made: list[models.Model]) -> list[SignIn]:
         ),
     ]
     made.extend(donors)
-    sign_ins.append(_user("demo-donor", "Donor representative", Role.DONOR, [str(donors[0].pk)], made))
+    sign_ins.append(demo_user("demo-donor", "Donor representative", Role.DONOR, [str(donors[0].pk)], made))
 
     # Pledges a few months back, paid in full or in part since.
     for number, (fund, donor, amount, paid) in enumerate(
