@@ -79,7 +79,7 @@ LEADS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("NHRI",), OMBUDSMAN, ()),
     (("Racial discrimination",), MINORITIES, (EQUALITY, OMBUDSMAN)),
     (("drinking water",), MINORITIES, (ENVIRONMENT,)),
-    (("environment", "climate"), ENVIRONMENT, ()),
+    (("& the environment", "climate change"), ENVIRONMENT, ()),
     (
         (
             "international norms",
