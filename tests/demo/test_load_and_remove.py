@@ -170,6 +170,14 @@ def test_the_demo_refuses_a_database_with_real_records(reference_data: None) -> 
     assert not sign_in_file().exists()
 
 
+def test_the_demo_refuses_a_database_with_a_real_tracker(reference_data: None) -> None:
+    _real_plan()
+    before = _counts() | {"plans": Plan.objects.count(), "institutions": Institution.objects.count()}
+    with pytest.raises(Conflict, match=r"holds real records \(plans: 1, institutions: 1\)"):
+        load_demo()
+    assert _counts() | {"plans": Plan.objects.count(), "institutions": Institution.objects.count()} == before
+
+
 def test_init_demo_refuses_with_its_own_exit_status(
     reference_data: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
