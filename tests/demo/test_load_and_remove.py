@@ -17,6 +17,7 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.demo.models import DemoRecord
 from hrcoop.demo.services import load_demo, remove_demo, sign_in_file
+from hrcoop.demo.workspace import demo_user
 from hrcoop.funds.models import Donor, Pledge, Posting
 from hrcoop.funds.services import record_pledge, register_donor
 from hrcoop.mandates.models import Mandate, Resolution
@@ -152,6 +153,20 @@ def test_the_demo_plan_is_published_with_validated_progress(reference_data: None
     # The institution member signs in to the Ministry of Justice's actions.
     member = User.objects.get(username="demo-institution")
     assert member.roles.get().scope == str(Institution.objects.get(name="Ministry of Justice").pk)
+
+
+def test_demo_passwords_hash_light_and_take_the_sites_cost_at_first_sign_in(
+    reference_data: None, settings: pytest.FixtureRequest
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # type: ignore[attr-defined]
+    sign_in = demo_user("demo-someone", "Someone", Role.STATE_FOCAL_POINT, ["SVN"], [])
+    user = User.objects.get(username="demo-someone")
+    assert user.password.startswith("argon2$argon2id$v=19$m=1024,t=1,p=1$")
+    assert authenticate(
+        RequestFactory().post("/accounts/login/"), username=user.username, password=sign_in.password
+    )
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
 
 
 def test_a_second_load_changes_nothing(reference_data: None) -> None:
