@@ -7,7 +7,7 @@ in the cluster of the heading it sits under. The institutions are real Slovenian
 as they name themselves in English; their contact details are left empty so that no reminder of the
 demo ever reaches them. The actions, statuses and progress are invented around public facts (the
 Criminal Code's consent-based definition of rape of 2021, the national programme for the Roma
-2021-2030, the Ombudsman's Human Rights Centre), and every page of the plan says it is demo data.
+2021-2030, the Ombudsman's accreditation with A status), and every page of the plan says it is demo data.
 """
 
 from __future__ import annotations
@@ -188,8 +188,8 @@ def _actions(
     ombudsman = add_action(
         clusters["National Human Rights Institution (NHRI)"],
         actor=focal_point,
-        description="Give the Human Rights Ombudsman a Human Rights Centre and a mandate that comply "
-        "with the Paris Principles, and seek its accreditation with A status",
+        description="Bring the Human Rights Ombudsman into full compliance with the Paris Principles "
+        "and seek its accreditation with A status",
         institution=institutions[OMBUDSMAN],
         starts_on=dt.date(2020, 3, 1),
         due_on=dt.date(2021, 12, 31),
