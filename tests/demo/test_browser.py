@@ -65,6 +65,17 @@ def test_the_first_run_shows_the_platform_at_work(
     )
     expect(page.locator(".demo-record")).to_contain_text("Demo data")
     _shot(page, "seed-resolution", width)
+
+    # Slovenia's published implementation plan: its chart, clusters with their lead institution, and
+    # the progress the focal point validated and published, in English and in French.
+    for prefix, language, badge in (("", "en", "Demo data"), ("/fr", "fr", "Données de démonstration")):
+        page.goto(f"{base}{prefix}/tracking/states/SVN/")
+        expect(page.locator("#status-chart svg")).to_be_visible()
+        nhri = page.locator("#by-cluster tr").filter(has_text="National Human Rights Institution (NHRI)")
+        expect(nhri).to_contain_text("Human Rights Ombudsman of the Republic of Slovenia")
+        expect(page.locator(".published-progress")).to_contain_text(["only yes means yes"])
+        expect(page.locator(".demo-record")).to_contain_text(badge)
+        _shot(page, f"progress-{language}", width)
     context.close()
 
 
@@ -84,6 +95,10 @@ def test_empty_pages_say_what_goes_there(
         ("/assistance/", "empty-register", "No State has submitted a request for assistance yet."),
         ("/funds/", "empty-funds", "No pledge or payment has been recorded yet."),
         ("/mandates/", "empty-mandates", "No resolution has been imported yet."),
+        ("/tracking/", "empty-tracker", "No State has published its implementation plan yet."),
+        ("/cooperation/", "empty-offers", "No offer of cooperation has been published yet."),
+        ("/consultations/", "empty-calls", "No call for inputs has been opened yet."),
+        ("/fr/tracking/", "empty-tracker-fr", "Aucun État n'a encore publié son plan de mise en œuvre."),
     ):
         page.goto(f"{live_server.url}{path}")
         expect(page.locator(".empty-state")).to_contain_text(words)

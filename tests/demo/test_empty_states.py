@@ -52,6 +52,28 @@ def test_an_empty_mandate_tracker_shows_the_import_command_to_an_administrator(r
     assert "hrcoop mandates import FILE..." in _page("/mandates/", Role.ADMIN)
 
 
+def test_an_empty_tracker_shows_a_focal_point_how_to_start_a_plan(reference_data: None) -> None:
+    public = _page("/tracking/")
+    assert "No State has published its implementation plan yet." in public
+    assert "A State's focal point starts it" in public and "POST /api/tracking/plans/" not in public
+    focal_point = _page("/tracking/", Role.STATE_FOCAL_POINT, "SVN")
+    assert "POST /api/tracking/plans/" in focal_point and 'href="/api/docs/"' in focal_point
+
+
+def test_no_offer_yet_offers_the_form_to_whoever_may_offer(reference_data: None) -> None:
+    public = _page("/cooperation/")
+    assert "No offer of cooperation has been published yet." in public
+    assert 'href="/cooperation/offers/new/"' not in public
+    assert 'href="/cooperation/offers/new/"' in _page("/cooperation/", Role.CONTRIBUTOR)
+
+
+def test_no_call_yet_offers_the_secretariat_the_form(reference_data: None) -> None:
+    public = _page("/consultations/")
+    assert "No call for inputs has been opened yet." in public
+    assert 'href="/consultations/new/"' not in public
+    assert 'href="/consultations/new/"' in _page("/consultations/", Role.SECRETARIAT)
+
+
 def test_the_empty_states_go_once_there_is_something(reference_data: None) -> None:
     from hrcoop.demo.services import load_demo
 
@@ -61,6 +83,7 @@ def test_the_empty_states_go_once_there_is_something(reference_data: None) -> No
         ("/assistance/", "No State has submitted a request"),
         ("/funds/", "No pledge or payment has been recorded yet."),
         ("/mandates/", "No resolution has been imported yet."),
+        ("/tracking/", "No State has published its implementation plan yet."),
     ):
         assert words not in _page(path), path
 

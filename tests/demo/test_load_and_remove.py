@@ -17,12 +17,24 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.demo.models import DemoRecord
 from hrcoop.demo.services import load_demo, remove_demo, sign_in_file
+from hrcoop.demo.workspace import demo_user
 from hrcoop.funds.models import Donor, Pledge, Posting
 from hrcoop.funds.services import record_pledge, register_donor
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.services import import_file
-from hrcoop.reference.models import Fund
+from hrcoop.reference.models import Fund, SdgIndicator, State
+from hrcoop.tracking.models import (
+    Action,
+    Cluster,
+    Indicator,
+    Institution,
+    Plan,
+    ProgressUpdate,
+    StatusChange,
+    TrackedRecommendation,
+)
+from hrcoop.tracking.services import create_institution, create_plan
 from tests.conftest import run_cli
 from tests.recommendations.upr_info_fixtures import write_2018
 
@@ -50,6 +62,17 @@ def _real_donor_and_pledge() -> tuple[Donor, Pledge]:
     return donor, pledge
 
 
+def _real_plan() -> tuple[Plan, Institution]:
+    """Norway's own tracker, begun by its real focal point."""
+    focal_point = User.objects.create_user("norway", password="x")
+    grant_role(focal_point, Role.STATE_FOCAL_POINT, scope="NOR", actor=None)
+    norway = State.objects.get(iso3="NOR")
+    institution = create_institution(
+        actor=focal_point, state=norway, name="Ministry of Justice and Public Security", kind="ministry"
+    )
+    return create_plan(actor=focal_point, state=norway, title="Norway's plan"), institution
+
+
 def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
     report = load_demo()
     assert report["loaded"]
@@ -64,7 +87,8 @@ def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
     assert set(statuses.values()) == {Status.DRAFT, Status.SUBMITTED, Status.UNDER_ASSESSMENT, Status.FUNDED}
     registered = AuditEvent.objects.filter(action="demo.register")
     assert registered.count() == DemoRecord.objects.count() == report["records"]
-    assert registered.filter(target_type="assistance.assistancerequest").count() == 4
+    # Four requests of the workspace, and the draft that the plan's action needing support became.
+    assert registered.filter(target_type="assistance.assistancerequest").count() == 5
     confidential = AssistanceRequest.objects.get(confidential_fields=["amount"])
     assert confidential.status == Status.SUBMITTED
     # Each role signs in with the password printed for it.
@@ -74,6 +98,7 @@ def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
         "demo-secretariat",
         "demo-board",
         "demo-donor",
+        "demo-institution",
     }
     for _, username, password in rows:
         # Through every authentication backend, the lockout's included (which needs the request).
@@ -98,6 +123,52 @@ def test_the_demo_shows_the_platform_at_work(reference_data: None) -> None:
         assert "demo-record" in page.content.decode(), path
 
 
+def test_the_demo_plan_is_published_with_validated_progress(reference_data: None) -> None:
+    load_demo()
+    plan = Plan.objects.get(state__iso3="SVN")
+    assert plan.is_published
+    # OHCHR's 42 headings of the cycle-3 list, every one of the list's 215 recommendations in its own.
+    clusters = Cluster.objects.filter(plan=plan)
+    assert clusters.count() == 42
+    assert not clusters.filter(lead_institution__isnull=True).exists()
+    assert TrackedRecommendation.objects.filter(plan=plan, cluster__isnull=False).count() == 215
+    nhri = clusters.get(title="National Human Rights Institution (NHRI)")
+    assert nhri.lead_institution.name == "Human Rights Ombudsman of the Republic of Slovenia"  # type: ignore[union-attr]
+    assert set(nhri.recommendations.values_list("status", flat=True)) == {"implemented"}
+    # Indicators name real SDG indicators; one action needing support became a draft request.
+    codes = set(Indicator.objects.values_list("sdg_indicator", flat=True))
+    assert codes and codes <= set(SdgIndicator.objects.values_list("code", flat=True))
+    needing = Action.objects.get(needs_support=True)
+    assert needing.assistance_request is not None
+    assert needing.assistance_request.status == Status.DRAFT
+    reviews = {(u.review, u.public) for u in ProgressUpdate.objects.all()}
+    assert reviews == {("validated", True), ("validated", False), ("submitted", False)}
+    # The public progress page shows validated, published progress only, and says it is demo data.
+    page = Client().get("/tracking/states/SVN/").content.decode()
+    assert "demo-record" in page
+    assert "only yes means yes" in page
+    for kept_back in ProgressUpdate.objects.exclude(review="validated", public=True):
+        assert kept_back.text not in page
+    assert "demo-record" in Client().get(f"/tracking/plans/{plan.pk}/").content.decode()
+    # The institution member signs in to the Ministry of Justice's actions.
+    member = User.objects.get(username="demo-institution")
+    assert member.roles.get().scope == str(Institution.objects.get(name="Ministry of Justice").pk)
+
+
+def test_demo_passwords_hash_light_and_take_the_sites_cost_at_first_sign_in(
+    reference_data: None, settings: pytest.FixtureRequest
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # type: ignore[attr-defined]
+    sign_in = demo_user("demo-someone", "Someone", Role.STATE_FOCAL_POINT, ["SVN"], [])
+    user = User.objects.get(username="demo-someone")
+    assert user.password.startswith("argon2$argon2id$v=19$m=1024,t=1,p=1$")
+    assert authenticate(
+        RequestFactory().post("/accounts/login/"), username=user.username, password=sign_in.password
+    )
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+
+
 def test_a_second_load_changes_nothing(reference_data: None) -> None:
     load_demo()
     before = _counts()
@@ -112,6 +183,14 @@ def test_the_demo_refuses_a_database_with_real_records(reference_data: None) -> 
         load_demo()
     assert _counts() == before
     assert not sign_in_file().exists()
+
+
+def test_the_demo_refuses_a_database_with_a_real_tracker(reference_data: None) -> None:
+    _real_plan()
+    before = _counts() | {"plans": Plan.objects.count(), "institutions": Institution.objects.count()}
+    with pytest.raises(Conflict, match=r"holds real records \(plans: 1, institutions: 1\)"):
+        load_demo()
+    assert _counts() | {"plans": Plan.objects.count(), "institutions": Institution.objects.count()} == before
 
 
 def test_init_demo_refuses_with_its_own_exit_status(
@@ -130,6 +209,7 @@ def test_init_demo_refuses_with_its_own_exit_status(
 def test_removal_leaves_real_records_and_the_audit_chain(reference_data: None) -> None:
     load_demo()
     donor, pledge = _real_donor_and_pledge()
+    real_plan, real_institution = _real_plan()
     history = list(AuditEvent.objects.order_by("id").values_list("id", "hash"))
     demo_users = list(User.objects.filter(username__startswith="demo-"))
 
@@ -144,6 +224,11 @@ def test_removal_leaves_real_records_and_the_audit_chain(reference_data: None) -
     assert list(Pledge.objects.all()) == [pledge]
     assert set(Posting.objects.values_list("fund_id", flat=True)) == {"VFTC"}
     assert not DemoRecord.objects.exists()
+    # No tracker record of the demo remains; another State's real plan and institution do.
+    assert list(Plan.objects.all()) == [real_plan]
+    assert list(Institution.objects.all()) == [real_institution]
+    for model in (Cluster, TrackedRecommendation, StatusChange, Action, Indicator, ProgressUpdate):
+        assert not model._default_manager.exists(), model
     for user in demo_users:
         user.refresh_from_db()
         assert not user.is_active and not user.has_usable_password() and not user.roles.exists()

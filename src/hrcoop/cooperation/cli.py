@@ -8,8 +8,6 @@ from pathlib import Path
 
 import typer
 
-from hrcoop.cooperation.evaluation import evaluate as run_evaluation
-
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -23,6 +21,9 @@ def evaluate(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="The shared data folder (holds upr_info_terman/)"),
 ) -> None:
     """Precision at 5 and MRR of the matcher beside a keyword-overlap baseline; the last line is JSON."""
+    # Imported here: scikit-learn costs seconds to import, and every ``hrcoop`` command would pay it.
+    from hrcoop.cooperation.evaluation import evaluate as run_evaluation
+
     result = run_evaluation(data)
     typer.echo(
         f"{result['pairs']} needs against {result['offers']} offers; best possible precision at 5: "

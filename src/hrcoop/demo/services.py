@@ -30,12 +30,13 @@ from hrcoop.core.audit import record_events
 from hrcoop.core.errors import Conflict
 from hrcoop.core.events import records_changed
 from hrcoop.core.models import RoleAssignment, User
-from hrcoop.demo import documents, workspace
+from hrcoop.demo import documents, plan, workspace
 from hrcoop.demo.models import DemoRecord
 from hrcoop.funds.models import Account, Allocation, Donor, Line, Pledge, Posting, Receipt
 from hrcoop.mandates.models import Resolution
 from hrcoop.recommendations.models import Classification, ImportRun, Recommendation
 from hrcoop.reference.models import Fund
+from hrcoop.tracking.models import Institution, Plan, TrackedRecommendation
 
 # The records a person brings in or makes; reference data (States, the UN funds, SDG texts) is not
 # among them. Listed in the order removal deletes them, dependants first.
@@ -43,6 +44,8 @@ RECORD_MODELS: tuple[type[models.Model], ...] = (
     Allocation,
     Receipt,
     Pledge,
+    Plan,
+    Institution,
     AssistanceRequest,
     Donor,
     Recommendation,
@@ -126,6 +129,7 @@ def _load() -> dict[str, Any]:
     resolutions = documents.import_resolutions(actor=None)
     made: list[models.Model] = [*ImportRun.objects.all(), *recommendations, *Resolution.objects.all()]
     sign_ins = workspace.build(made)
+    sign_ins += plan.build(made)
     _register(made)
     # Each record's history says it is demo data, from the moment it was made to its removal.
     record_events(actor=None, action="demo.register", changes=[(record, {}) for record in made])
@@ -170,8 +174,8 @@ def _refuse_real_records_in_demo_funds(funds: list[Fund]) -> None:
 
 def _recommendations_also_real() -> set[str]:
     """Demo recommendations that real work also holds: a real import that found the same record
-    (and gave it labels of its own), or a real request for assistance that cites it. They stay, as
-    real records, when the demo goes."""
+    (and gave it labels of its own), a real request for assistance that cites it, or a real
+    implementation plan that tracks it. They stay, as real records, when the demo goes."""
     demo = _demo_ids(Recommendation)
     labelled = (
         Classification.objects.filter(recommendation_id__in=demo, import_run__isnull=False)
@@ -181,9 +185,14 @@ def _recommendations_also_real() -> set[str]:
     cited = AssistanceRequest.recommendations.through.objects.filter(recommendation_id__in=demo).exclude(
         assistancerequest_id__in=_demo_ids(AssistanceRequest)
     )
-    return {str(pk) for pk in labelled} | {
-        str(pk) for pk in cited.values_list("recommendation_id", flat=True)
-    }
+    tracked = TrackedRecommendation.objects.filter(recommendation_id__in=demo).exclude(
+        plan_id__in=_demo_ids(Plan)
+    )
+    return (
+        {str(pk) for pk in labelled}
+        | {str(pk) for pk in cited.values_list("recommendation_id", flat=True)}
+        | {str(pk) for pk in tracked.values_list("recommendation_id", flat=True)}
+    )
 
 
 @transaction.atomic

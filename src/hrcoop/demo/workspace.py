@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher, make_password
 from django.db import models
 from django.utils import timezone
 
@@ -27,6 +28,9 @@ from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.reference.models import Fund, State
 
 STATE = "SVN"
+FOCAL_POINT = "demo-focal-point"
+# The demo fund that requests made from the plan's actions go to.
+SUPPORT_FUND = "DEMO-FTA"
 FUNDS = {
     "DEMO-FTA": "Demo fund for financial and technical assistance in implementing the UPR",
     "DEMO-TC": "Demo fund for technical cooperation in human rights",
@@ -40,7 +44,30 @@ class SignIn:
     password: str
 
 
-def _user(username: str, name: str, role: Role, scopes: list[str], made: list[models.Model]) -> SignIn:
+class _LightArgon2(Argon2PasswordHasher):
+    """Argon2 at its lightest, for the demo's passwords only.
+
+    They are random (72 bits, ``secrets.token_urlsafe(9)``) and kept in plain text beside the database
+    for ``make run`` to print: stretching them guards nothing, and the site's Argon2 cost (a quarter of
+    a second of CPU per user, a second or more on a busy machine) was the demo's largest single cost.
+    Django verifies the hash whatever its parameters, and re-hashes the password at the site's own cost
+    at its first sign-in (``must_update``).
+    """
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
+
+
+def _hash(password: str) -> str:
+    if isinstance(get_hasher(), Argon2PasswordHasher):
+        hasher = _LightArgon2()
+        return hasher.encode(password, hasher.salt())
+    return make_password(password)
+
+
+def demo_user(username: str, name: str, role: Role, scopes: list[str], made: list[models.Model]) -> SignIn:
+    """A demo user holding ``role`` in each of ``scopes``, with a random password to print."""
     password = secrets.token_urlsafe(9)
     # A demo removed earlier left its users deactivated (audit events name them): take them back.
     user = User.objects.filter(username=username, is_active=False).first() or User(username=username)
@@ -50,7 +77,7 @@ def _user(username: str, name: str, role: Role, scopes: list[str], made: list[mo
         "(demo)",
         True,
     )
-    user.set_password(password)
+    user.password = _hash(password)
     user.save()
     for scope in scopes:
         grant_role(user, role, scope=scope, actor=None)
@@ -83,9 +110,9 @@ def build(made: list[models.Model]) -> list[SignIn]:
     """Make the workspace; append every top-level record to ``made``; return the demo sign-ins."""
     today = timezone.localdate()
     sign_ins = [
-        _user("demo-focal-point", "Focal point of Slovenia", Role.STATE_FOCAL_POINT, [STATE], made),
-        _user("demo-secretariat", "Secretariat", Role.SECRETARIAT, list(FUNDS), made),
-        _user("demo-board", "Board member", Role.BOARD, list(FUNDS), made),
+        demo_user("demo-focal-point", "Focal point of Slovenia", Role.STATE_FOCAL_POINT, [STATE], made),
+        demo_user("demo-secretariat", "Secretariat", Role.SECRETARIAT, list(FUNDS), made),
+        demo_user("demo-board", "Board member", Role.BOARD, list(FUNDS), made),
     ]
     users = {s.username: User.objects.get(username=s.username) for s in sign_ins}
     secretariat, board = users["demo-secretariat"], users["demo-board"]
@@ -108,7 +135,7 @@ def build(made: list[models.Model]) -> list[SignIn]:
         ),
     ]
     made.extend(donors)
-    sign_ins.append(_user("demo-donor", "Donor representative", Role.DONOR, [str(donors[0].pk)], made))
+    sign_ins.append(demo_user("demo-donor", "Donor representative", Role.DONOR, [str(donors[0].pk)], made))
 
     # Pledges a few months back, paid in full or in part since.
     for number, (fund, donor, amount, paid) in enumerate(

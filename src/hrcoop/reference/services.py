@@ -226,10 +226,15 @@ def load_reference_data() -> dict[str, int]:
     }
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents, read some
+# thirty times faster than by the pure-Python one, which took seconds over the SDG texts' six languages.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=SAFE_LOADER)
     except FileNotFoundError as exc:
         raise InvalidInput(f"missing file {path}", where=str(path)) from exc
     except yaml.YAMLError as exc:

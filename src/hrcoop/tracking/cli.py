@@ -10,7 +10,6 @@ import typer
 
 from hrcoop.core.cli import print_json
 from hrcoop.core.errors import InvalidInput
-from hrcoop.tracking.evaluation import evaluate_list, summary, thematic_lists
 from hrcoop.tracking.tasks import send_progress_reminders
 
 app = typer.Typer(
@@ -41,6 +40,10 @@ def evaluate_clusters(
     One line per list, then, as the last line, one JSON object: the means of adjusted Rand index and
     V-measure over the lists, beside those of the baseline (grouping by first issue or theme label).
     """
+    # Imported here: scikit-learn costs seconds to import, and every ``hrcoop`` command (``make run``'s
+    # ``hrcoop init`` among them) would pay it to build its list of commands.
+    from hrcoop.tracking.evaluation import evaluate_list, summary, thematic_lists
+
     paths = thematic_lists(directory)
     if not paths:
         raise InvalidInput(f"no thematic list (cycle*/*thematic*list*.txt) under {directory}")

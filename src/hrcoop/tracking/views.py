@@ -243,6 +243,7 @@ def state_progress(request: HttpRequest, iso3: str) -> HttpResponse:
         "tracking/state.html",
         {
             "state": state,
+            "plans": plans,
             "records": records,
             "by_issue": selectors.status_by_issue(plans),
             "chart": mark_safe(status_chart(counts)),

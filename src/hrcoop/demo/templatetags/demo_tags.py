@@ -16,12 +16,14 @@ from hrcoop.demo.models import DemoRecord
 register = template.Library()
 
 # The context names under which detail pages pass their record, most specific first.
-RECORD_NAMES = ("req", "donor", "fund", "mandate", "resolution", "recommendation")
+RECORD_NAMES = ("req", "donor", "fund", "plan", "plans", "mandate", "resolution", "recommendation")
 
 
 def _record(context: template.Context) -> models.Model | None:
     for name in RECORD_NAMES:
         value = context.get(name)
+        if isinstance(value, list) and value:  # a State's published plans: the demo's when the first is
+            value = value[0]
         if isinstance(value, models.Model) and value.pk is not None:
             # A mandate is demo data when its resolution is.
             return value.resolution if hasattr(value, "resolution") and name == "mandate" else value
