@@ -33,6 +33,7 @@ from hrcoop.reports import opendata
 from hrcoop.reports.models import ReportBuild
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Plan
+from tests.consultations.conftest import report_mandate
 
 STATE, OTHER_STATE, FUND = "FJI", "GHA", "UPR-FTA"
 
@@ -240,7 +241,7 @@ def build_world() -> World:
 
     call = consultations.open_call(
         actor=secretariat,
-        mandate=_report_mandate(),
+        mandate=report_mandate(),
         title="Call for inputs on international cooperation",
         deadline=timezone.now() + dt.timedelta(days=10),
         questions=[
@@ -297,19 +298,3 @@ def build_world() -> World:
         "admin": _user("admin", Role.ADMIN),
     }
     return world
-
-
-def _report_mandate() -> Any:
-    from hrcoop.mandates.models import Mandate, Paragraph, Resolution
-
-    resolution = Resolution.objects.create(
-        key="hrc-47-authz", number="47/1", kind="resolution", body="HRC", session=47,
-        title="Enhancement of international cooperation in the field of human rights", source="test",
-    )  # fmt: skip
-    paragraph = Paragraph.objects.create(
-        resolution=resolution, kind="operative", sequence=40, position=32, number="32", anchor="op32",
-        text="Requests the High Commissioner to prepare a new report on the work of the Office",
-    )  # fmt: skip
-    return Mandate.objects.create(
-        resolution=resolution, paragraph=paragraph, kind=Mandate.Kind.REPORT, addressee="HC", due_session=50
-    )

@@ -162,6 +162,13 @@ def _may_offer(actor: Actor) -> None:
         raise Forbidden(_("only contributors, State focal points and the secretariat may offer cooperation"))
 
 
+def _save_offer(offer: Offer, checked: _OfferInput) -> None:
+    offer.save()
+    offer.themes.set(checked.themes)
+    offer.sdg_goals.set(checked.sdgs)
+    offer.regions.set(checked.regions)
+
+
 def _offer_input(actor: Actor, data: dict[str, Any]) -> _OfferInput:
     """Check every field of an offer (a new one or an edit) and name the first wrong one."""
     kind = str(data.get("provider_kind") or "")
@@ -228,10 +235,7 @@ def submit_offer(*, actor: Actor, data: dict[str, Any]) -> Offer:
         offer.status = OfferStatus.PUBLISHED
         offer.published_at = timezone.now()
     offer.vector = offer_vector(offer)
-    offer.save()
-    offer.themes.set(checked.themes)
-    offer.sdg_goals.set(checked.sdgs)
-    offer.regions.set(checked.regions)
+    _save_offer(offer, checked)
     record_event(
         actor=_user(actor),
         action="cooperation.offer_submitted",
@@ -303,10 +307,7 @@ def edit_offer(offer: Offer, *, actor: Actor, data: dict[str, Any]) -> Offer:
             offer.status, offer.published_at = OfferStatus.SUBMITTED, None
     if {"title", "description"} & set(changed):
         offer.vector = offer_vector(offer)
-    offer.save()
-    offer.themes.set(checked.themes)
-    offer.sdg_goals.set(checked.sdgs)
-    offer.regions.set(checked.regions)
+    _save_offer(offer, checked)
     record_event(
         actor=_user(actor),
         action="cooperation.offer_edited",
