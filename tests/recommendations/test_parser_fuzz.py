@@ -179,5 +179,5 @@ def test_ohchr_list_text(
     reference_data: None, tmp_path: Path, lines: list[str], cuts: list[int], noise: bytes
 ) -> None:
     path = tmp_path / "list.txt"
-    path.write_bytes(_garble("\n".join(lines).encode(), cuts, noise))
+    path.write_bytes(_garble("\n".join(lines).encode("utf-8", "surrogatepass"), cuts, noise))
     _read_all("ohchr-list", path)
