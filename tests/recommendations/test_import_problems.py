@@ -406,3 +406,37 @@ def test_uhri_rejects_are_the_json_export_and_import_once_corrected(
     before = Recommendation.objects.count()
     [again] = import_files([rejects], format_name="uhri", actor=None)
     assert again["rows_rejected"] == 0 and Recommendation.objects.count() == before + 2
+
+
+# --- found by hypothesis (tests/recommendations/test_parser_fuzz.py): a lone UTF-16 surrogate -----
+
+
+def test_a_lone_surrogate_is_refused_and_written_back_to_the_rejects_file(
+    reference_data: None, tmp_path: Path
+) -> None:
+    """JSON's "\\ud800" escape is valid syntax but no character: the row is refused naming the field,
+    and the rejects file (which used to fail with UnicodeEncodeError) keeps the escape as it was."""
+    record = {
+        "AnnotationId": "half-1",
+        "AnnotationType": "Recommendation",
+        "Body": "UPR",
+        "Countries": ["Kenya"],
+        "Text": "Ratify the Convention \ud800 against Torture",
+        "Symbol": "A/HRC/44/9",
+        "Themes": ["Torture and other cruel, inhuman or degrading treatment or punishment"],
+        "UprSession": ["35"],
+        "UprPositions": ["Supported"],
+    }
+    path = tmp_path / "half.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    before = snapshot()
+    with pytest.raises(ImportFailed) as info:
+        import_files([path], format_name="uhri", actor=None)
+    assert snapshot() == before
+    assert (info.value.row, info.value.column) == (1, "Text")
+    assert "half of a UTF-16 pair" in str(info.value)
+
+    rejects = tmp_path / "rejects.json"
+    [report] = import_files([path], format_name="uhri", actor=None, skip_invalid=rejects)
+    assert report["rows_rejected"] == 1
+    assert json.loads(rejects.read_text(encoding="utf-8"))[0]["Text"] == record["Text"]

@@ -68,6 +68,7 @@ ACCEPTED = Classification.Status.ACCEPTED.value
 SUPERSEDED = Classification.Status.SUPERSEDED.value
 IMPORTED = Provenance.IMPORTED.value
 SAMPLE_LIMIT = 50  # changes and conflicts listed in a report; the counts are always complete
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # Everything but letters and digits: punctuation, brackets, symbols, whitespace (``\w`` less "_").
@@ -297,6 +298,12 @@ class _Resolver:
         for column_of, value in _texts(item):
             if "\x00" in value:
                 fail(column_of, "holds a NUL character (\\x00), which no database stores: remove it")
+            surrogate = _LONE_SURROGATE.search(value)
+            if surrogate:  # JSON's "\ud800" escape decodes to one; no database or UTF-8 file can hold it
+                fail(
+                    column_of,
+                    f"holds {surrogate.group()!r}, half of a UTF-16 pair and not a character: correct it",
+                )
         if problems:  # the names and labels below would only repeat it
             raise RowRejected(problems)
         state = self.state(item.state_under_review)

@@ -21,6 +21,9 @@ from hrcoop.reference.models import State
 from hrcoop.tracking import clustering, selectors, services
 from hrcoop.tracking.models import Action, ImplementationStatus, Institution, ProgressUpdate
 
+# A path id that is not a number names no object: the router answers 404 before ``int(pk)`` runs.
+ID_PATTERN = r"[0-9]+"
+
 # --- what the API answers ----------------------------------------------------------------------------
 
 
@@ -175,6 +178,8 @@ def _state(code: str) -> State:
 class PlanViewSet(viewsets.GenericViewSet):
     """Implementation plans: published ones for everyone, the rest for the State and its institutions."""
 
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = PlanSummarySerializer
 
     def get_queryset(self) -> Any:
@@ -242,6 +247,8 @@ class PlanViewSet(viewsets.GenericViewSet):
 class ProgressUpdateViewSet(viewsets.GenericViewSet):
     """Progress on actions: the institution posts, the focal point validates and chooses what is public."""
 
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = UpdateSerializer
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
@@ -291,6 +298,8 @@ class ProgressUpdateViewSet(viewsets.GenericViewSet):
 
 class InstitutionViewSet(viewsets.GenericViewSet):
     """A State's institutions with their contacts: for its focal point, and for each member its own."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = InstitutionSerializer
 

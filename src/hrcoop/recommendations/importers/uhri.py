@@ -129,7 +129,8 @@ class UhriParser:
                 annotation = {"Element": reject.raw}
             annotation[REASON_KEY] = f"{Path(reject.file).name} element {reject.row}: {reject.reason}"
             annotations.append(annotation)
-        with path.open("w", encoding="utf-8") as handle:
+        # backslashreplace writes a lone surrogate (JSON's "\ud800") back as the escape it was read from
+        with path.open("w", encoding="utf-8", errors="backslashreplace") as handle:
             json.dump(annotations, handle, ensure_ascii=False, indent=1, default=str)
         return [path]
 
