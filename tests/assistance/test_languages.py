@@ -64,3 +64,19 @@ def test_a_workflow_step_out_of_order_is_refused_in_arabic_on_the_arabic_page(wo
     response = client.post(url, {"action": "start_implementation"})
     assert response.status_code == 409
     assert "بدء التنفيذ: غير ممكن ما دامت حالة الطلب «مسودة»" in response.content.decode()
+
+
+def test_the_request_page_writes_amounts_as_its_language_does(world: World) -> None:
+    request = make_request(
+        world,
+        status="submitted",
+        amount_requested=2_500_000,
+        budget_lines=[{"item": "Trainers", "amount": 2_000_000}, {"item": "Venue", "amount": 500_000}],
+    )
+    client = Client()
+    client.force_login(world.users["focal_point"])
+    english = client.get(f"/assistance/requests/{request.public_id}/").content.decode()
+    french = client.get(f"/fr/assistance/requests/{request.public_id}/").content.decode()
+    assert "25,000.00 USD" in english and "20,000.00 USD" in english
+    assert "25\u00a0000,00 USD" in french and "20\u00a0000,00 USD" in french
+    assert "25,000.00" not in french

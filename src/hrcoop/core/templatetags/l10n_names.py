@@ -1,7 +1,8 @@
 """Template filters that write for the reader in the page's language (``core.formatting``).
 
 ``{{ mandate.due_session|session:mandate.due_body }}`` is "HRC 50" in English and "CDH 50" in
-French; ``{{ pledge.money|amount }}`` is "1,250.00 USD" or "1 250,00 USD"; ``{{ share|percent }}`` "12.5 %".
+French; ``{{ pledge.money|amount }}`` is "1,250.00 USD" or "1 250,00 USD" (``in_currency`` for minor
+units); ``{{ share|percent }}`` "12.5 %".
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def session(number: int | None, body: str) -> str:
 @register.filter
 def amount(value: Money | None) -> str:
     return "" if value is None else formatting.money(value)
+
+
+@register.filter
+def in_currency(minor_units: int | None, currency: str) -> str:
+    """An amount stored in minor units, as ``amount`` writes it: ``{{ line.amount|in_currency:"USD" }}``."""
+    return "" if not minor_units else formatting.money(Money(minor_units, currency))
 
 
 @register.filter
