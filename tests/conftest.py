@@ -157,8 +157,10 @@ def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bro
 
 
 def assert_no_sideways_scroll(page: Page, where: str) -> None:
-    """The page is no wider than the window (a phone at 390 px must never scroll sideways)."""
-    width = page.evaluate("document.scrollingElement.scrollWidth")
+    """The page is no wider than the window (a phone at 390 px must never scroll sideways). Measured once
+    the page has loaded: right after a click on a link, the next document may not be there yet."""
+    page.wait_for_load_state()
+    width = page.evaluate("document.documentElement.scrollWidth")
     inner = page.evaluate("window.innerWidth")
     assert width <= inner, f"{where}: the page is {width} px wide in a window of {inner} px"
 
