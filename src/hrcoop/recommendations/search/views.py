@@ -57,22 +57,31 @@ def _labels_of(record: Recommendation, kind: LabelKind) -> list[str]:
     return sorted(c.label.display_name for c in record.accepted_classifications if c.kind == kind)
 
 
+def _state_names() -> dict[str, int]:
+    """Every name of every State, in each UN language and folded, to its id (``_state_named``)."""
+    names: dict[str, int] = {}
+    for state in State.objects.all():
+        for name in (state.name, *state.names.values()):
+            names.setdefault(name.casefold(), state.pk)
+            names.setdefault(name_key(name), state.pk)
+    for key, state_id in StateName.objects.values_list("key", "state_id"):
+        names.setdefault(key, state_id)
+    names.pop("", None)
+    return names
+
+
 def _state_named(q: str) -> State | None:
     """The State whose name in any UN language (or another of its names) is the whole query, if any.
 
     Latin-script names are compared folded (``name_key``: "cote d ivoire"); names in Arabic, Chinese
-    and Russian, which that folding empties, are compared as typed, case aside ("фиджи", "斐济").
+    and Russian, which that folding empties, are compared as typed, case aside ("фиджи", "斐济"). The
+    names are gathered once per registry version, not for every search.
     """
     if len(q) > 100 or not q.strip():
         return None
-    key, typed = name_key(q), q.strip().casefold()
-    for state in State.objects.all():
-        if typed in {name.casefold() for name in state.names.values()}:
-            return state
-        if key and key in {name_key(state.name), *map(name_key, state.names.values())}:
-            return state
-    other = StateName.objects.filter(key=key).select_related("state").first() if key else None
-    return other.state if other else None
+    names = kept_per_version("search:state-names", _state_names)
+    state_id = names.get(q.strip().casefold()) or names.get(name_key(q))
+    return State.objects.filter(pk=state_id).first() if state_id else None
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
