@@ -28,6 +28,7 @@ from hrcoop.cooperation.models import (
     ProviderKind,
 )
 from hrcoop.cooperation.peers import peers_for
+from hrcoop.core.api import validated
 from hrcoop.core.errors import NotFound
 
 # --- shapes ------------------------------------------------------------------------------------------
@@ -292,12 +293,6 @@ def follow_up_record(follow_up: FollowUpAction) -> dict[str, Any]:
     }
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 FILTERS = [
     OpenApiParameter("language", str, description="Working language of the offer: ar, en, es, fr, ru, zh"),
     OpenApiParameter("region", str, description="Regional group of the State in need"),
@@ -332,7 +327,7 @@ class OfferListView(APIView):
         operation_id="cooperation_offers_create",
     )
     def post(self, request: Request) -> Response:
-        offer = services.submit_offer(actor=request.user, data=_valid(OfferInput, request))
+        offer = services.submit_offer(actor=request.user, data=validated(OfferInput, request.data))
         return Response(offer_record(offer), status=status.HTTP_201_CREATED)
 
 
@@ -378,7 +373,7 @@ class OfferWithdrawalView(APIView):
         operation_id="cooperation_offer_withdraw",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = _valid(WithdrawalInput, request)
+        data = validated(WithdrawalInput, request.data)
         offer = services.withdraw_offer(
             selectors.offer_for(request.user, pk), actor=request.user, reason=data["reason"]
         )
@@ -393,7 +388,7 @@ class OfferModerationView(APIView):
         operation_id="cooperation_offer_moderate",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = _valid(ModerationInput, request)
+        data = validated(ModerationInput, request.data)
         offer = services.moderate_offer(
             selectors.offer_for(request.user, pk),
             actor=request.user,
@@ -480,7 +475,7 @@ class MatchListView(APIView):
         operation_id="cooperation_matches_create",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(MatchInput, request)
+        data = validated(MatchInput, request.data)
         need = need_by_kind(request.user, data["need_kind"], data["need"])
         offer = selectors.offer_for(request.user, data["offer"])
         assessed = matching.assess(offer, need)
@@ -528,7 +523,7 @@ class DialogueListView(APIView):
         operation_id="cooperation_dialogues_create",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(DialogueInput, request)
+        data = validated(DialogueInput, request.data)
         dialogue = services.record_dialogue(actor=request.user, data=data)
         return Response(dialogue_record(selectors.dialogue_for(request.user, dialogue.pk)), status=201)
 

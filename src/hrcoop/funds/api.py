@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hrcoop.core.api import validated
 from hrcoop.core.money import Money
 from hrcoop.funds import services
 from hrcoop.funds.disclosure import public_balances, public_income_and_expenditure
@@ -288,12 +289,6 @@ class ReversalInput(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200)
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _rate(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "rate": data.get("rate"),
@@ -305,7 +300,7 @@ def _rate(data: dict[str, Any]) -> dict[str, Any]:
 class PledgeCreateView(APIView):
     @extend_schema(summary="Record a pledge (secretariat)", request=PledgeInput, responses={201: CREATED})
     def post(self, request: Request) -> Response:
-        data = _valid(PledgeInput, request)
+        data = validated(PledgeInput, request.data)
         pledge = services.record_pledge(
             fund_code=data["fund"],
             donor_id=data["donor"],
@@ -334,7 +329,7 @@ class ReceiptCreateView(APIView):
         responses={201: CREATED},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(ReceiptInput, request)
+        data = validated(ReceiptInput, request.data)
         receipt = services.record_receipt(
             pledge_id=data["pledge"],
             amount=Money.parse(data["amount"], data["currency"]),
@@ -362,7 +357,7 @@ class AllocationCreateView(APIView):
         responses={201: CREATED},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AllocationInput, request)
+        data = validated(AllocationInput, request.data)
         allocation = services.allocate(
             request_id=data["request"],
             amount=Money.parse(data["amount"], data["currency"]),
@@ -384,7 +379,7 @@ class AllocationCreateView(APIView):
 class ReversalCreateView(APIView):
     @extend_schema(summary="Reverse a posting (secretariat)", request=ReversalInput, responses={201: CREATED})
     def post(self, request: Request, pk: int) -> Response:
-        data = _valid(ReversalInput, request)
+        data = validated(ReversalInput, request.data)
         posting: Posting = services.reverse(
             posting_id=pk,
             reason=data["reason"],
