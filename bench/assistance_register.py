@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ os.environ["HRCOOP_VAR_DIR"] = tempfile.mkdtemp(prefix="hrcoop-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
 os.environ.pop("DATABASE_URL", None)
 os.environ["HRCOOP_ALLOWED_HOSTS"] = "testserver"
+os.environ.setdefault("HRCOOP_SECRET_KEY", secrets.token_urlsafe(50))  # the test client signs cookies
 
 import django  # noqa: E402
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -261,7 +262,12 @@ def _drive(url_paths: list[str], base: str, seconds: float, clients: int) -> tup
 @contextmanager
 def _gunicorn(workers: int, port: int, *, cache_seconds: str | None) -> Iterator[str]:
     """A gunicorn serving the platform on ``port`` (its API cache as configured, or set); yields its URL."""
-    env = {**os.environ, "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    # The server refuses to start without a secret key; a benchmark's sessions need no lasting one.
+    env = {
+        "HRCOOP_SECRET_KEY": secrets.token_urlsafe(50),
+        **os.environ,
+        "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
     if cache_seconds is not None:
         env["HRCOOP_API_CACHE_SECONDS"] = cache_seconds
     server = subprocess.Popen(
