@@ -281,3 +281,14 @@ def test_removal_keeps_what_a_real_import_also_brought(reference_data: None, tmp
     assert list(Recommendation.objects.all()) == [shared]
     assert removed["recommendations.recommendation"] == 630
     assert verify_audit_chain() == []
+
+
+def test_visitors_are_told_what_is_invented_and_administrators_how_to_remove_it(reference_data: None) -> None:
+    load_demo()
+    funded = AssistanceRequest.objects.get(status=Status.FUNDED)
+    for path in ("/", f"/assistance/requests/{funded.public_id}/"):
+        visitor = Client().get(path).content.decode()
+        assert "Demo data" in visitor and "hrcoop demo remove" not in visitor, path
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("operator", password="x" * 20))
+    assert "hrcoop demo remove" in admin.get("/").content.decode()

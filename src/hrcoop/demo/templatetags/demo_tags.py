@@ -1,5 +1,8 @@
 """``{% demo_notice %}``: the base template's word that the page shows demo data.
 
+The commands that load and remove the demo are shown to administrators only, who can run them; a
+visitor is told what is invented, not how to operate the server.
+
 One query on every page while no demo is loaded; two on a record's page while one is.
 """
 
@@ -40,4 +43,5 @@ def demo_notice(context: template.Context) -> dict[str, Any]:
             content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
         ).exists()
     )
-    return {"loaded": True, "record_is_demo": is_demo}
+    user = getattr(context.get("request"), "user", None)
+    return {"loaded": True, "record_is_demo": is_demo, "operator": bool(user and user.is_superuser)}
