@@ -2,5 +2,5 @@
 
 One module per report (``fund_update``, ``cooperation``, ``country``); the figures two reports share
 live in ``registry`` (recommendations) and ``assistance`` (requests and their clocks); sections drawn
-from apps not installed here live in ``elsewhere``.
+from the tracker, cooperation and calls for inputs live in ``elsewhere``.
 """
