@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -388,9 +389,16 @@ def test_disjunctive_counts_cost_one_count_per_chosen_facet(corpus: dict[str, Re
     search(SearchParams(q="death")).facets()  # the process's copy of the reference rows is loaded
     plain = search(SearchParams(q="death"))
     assert plain.reference  # the registry's version, read once per search (a choice reads it at once)
+    cache.clear()  # counted afresh, not read from the counts kept for this query
     with CaptureQueriesContext(connection) as unchosen:
         plain.facets()
     chosen = search(SearchParams(q="death", filters={"state": ["KEN"], "response": ["noted"]}))
     with CaptureQueriesContext(connection) as two_chosen:
         chosen.facets()
     assert (len(unchosen), len(two_chosen)) == (1, 3)  # one over the results, one per chosen facet
+
+    again = search(SearchParams(q="death", filters={"state": ["KEN"], "response": ["noted"]}))
+    assert again.reference
+    with CaptureQueriesContext(connection) as asked_again:
+        assert again.facets() == chosen.facets()
+    assert not asked_again, "the counts are kept per query, choices and records' version"
