@@ -13,7 +13,7 @@ from hrcoop.recommendations.models import (
     Provenance,
     Recommendation,
 )
-from hrcoop.recommendations.registry_version import registry_version
+from hrcoop.recommendations.registry_version import reference_version
 from hrcoop.reference.services import load_sdg_texts
 from tests.classification.conftest import Make
 from tests.conftest import shared_data
@@ -70,13 +70,13 @@ def test_evaluation_reports_precision_and_recall_for_both_methods(sdg_texts: Non
 def test_sdg_suggestions_for_unlabelled_records(sdg_texts: None, make_record: Make) -> None:
     record: Recommendation = make_record("Reduce maternal and child mortality through better health care")
     services.train(LabelKind.SDG_GOAL, actor=None)  # no labelled record yet: the texts suffice
-    before = registry_version()
+    before = reference_version() or (0, None)
     services.apply(LabelKind.SDG_GOAL, actor=None)
-    # Every goal gets its label row, in one change of the registry's version.
+    # Every goal gets its label row, in one change of the reference rows' version.
     assert Label.objects.filter(kind=LabelKind.SDG_GOAL).count() == 17
-    assert registry_version()[0] == before[0] + 1  # type: ignore[index]
+    assert reference_version()[0] == before[0] + 1  # type: ignore[index]
     services.apply(LabelKind.SDG_GOAL, actor=None)
-    assert registry_version()[0] == before[0] + 1  # type: ignore[index]
+    assert reference_version()[0] == before[0] + 1  # type: ignore[index]
     suggested = Classification.objects.filter(recommendation=record, kind=LabelKind.SDG_GOAL)
     assert "3" in {c.label.code for c in suggested}
     assert all(c.provenance == Provenance.MODEL and c.status == "suggested" for c in suggested)

@@ -16,8 +16,10 @@ Following a recommendation's text from an import to the search index:
    the ids of ``records_changed``.
 3. ``recommendations.classification.apps`` subscribes ``classification.events.suggest_after_import``:
    when the run created records and a model is active, suggestions are queued once the import commits.
-4. ``recommendations.apps`` subscribes the registry's data version (``core.versions``), which keys the
-   API's ETags and cached answers, the kept facet counts and the per-process copy of reference rows.
+4. ``recommendations.apps`` subscribes the registry's data versions (``core.versions``), one for its
+   records and one for its reference rows, which key the API's ETags and cached answers, the kept
+   facet counts and the per-process copy of reference rows; a change of the records also queues the
+   recomputation of the whole-registry figures once it commits (``recommendations.figures``).
 
 The events:
 

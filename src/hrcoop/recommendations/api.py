@@ -34,9 +34,9 @@ from rest_framework.views import APIView
 
 from hrcoop.core.api import CursorPagination
 from hrcoop.core.errors import InvalidInput, NotFound
-from hrcoop.core.versions import current_version
+from hrcoop.core.versions import versions_key
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
-from hrcoop.recommendations.registry_version import REGISTRY
+from hrcoop.recommendations.registry_version import REFERENCE, REGISTRY_DATA
 from hrcoop.recommendations.search.facets import FACETS
 from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
 from hrcoop.recommendations.selectors import HISTORY_KINDS, recommendation_detail, record_history
@@ -342,17 +342,15 @@ PAGE_PARAMETERS = [
 # --- conditional requests ---------------------------------------------------------------------------
 
 
-def version_token(name: str) -> tuple[str, float | None]:
-    """(a token that changes with any change to the data version ``name``, its last change as a
+def version_token(*names: str) -> tuple[str, float | None]:
+    """(a token that changes with any change to the data versions ``names``, their last change as a
     timestamp).
 
     The token is empty while that data has never been written through its services: nothing is then
     cached, since nothing would tell a cached answer from a new one.
     """
-    number, changed_at = current_version(name) or (0, None)
-    if changed_at is None:
-        return "", None
-    return f"{number}-{changed_at.isoformat()}", changed_at.timestamp()
+    token, changed_at = versions_key(*names)
+    return token, changed_at.timestamp() if token and changed_at else None
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -363,20 +361,22 @@ def _cacheable(request: HttpRequest) -> bool:
 class ConditionalMixin:
     """ETag / Last-Modified on every GET, and a cache of public JSON answers, keyed by a data version.
 
-    ``data_version`` names the counter (``core.versions``) that every change to what the view shows
-    raises: the registry's by default. What a GET answers depends only on that data, the URL and the
-    format asked for (the API is outside the language prefixes: it answers in English), so a cached
-    answer is never stale, as a change makes new keys and the old entries age out. A popular search
-    then costs one look-up of the version and one of the cache. The cache is Django's ``default`` (per
+    ``data_versions`` names the counters (``core.versions``) that the changes to what the view shows
+    raise: the registry's records and reference rows by default, the reference rows alone for the
+    reference lists (a record corrected leaves their cached answers in place). What a GET answers
+    depends only on that data, the URL and the format asked for (the API is outside the language
+    prefixes: it answers in English), so a cached answer is never stale, as a change makes new keys
+    and the old entries age out. A popular search then costs one look-up of the versions (one
+    statement) and one of the cache. The cache is Django's ``default`` (per
     process unless ``CACHES`` says otherwise); ``HRCOOP_API_CACHE_SECONDS=0`` turns it off.
     """
 
-    data_version: str = REGISTRY
+    data_versions: tuple[str, ...] = REGISTRY_DATA
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "GET":
             return self._answer(request, *args, **kwargs)
-        token, last = version_token(self.data_version)
+        token, last = version_token(*self.data_versions)
         url = request.build_absolute_uri()
         digest = hashlib.sha256(f"{token}|{url}|{request.META.get('HTTP_ACCEPT', '')}".encode()).hexdigest()
         key = f"api:{digest}" if token and settings.HRCOOP_API_CACHE_SECONDS and _cacheable(request) else ""
@@ -519,12 +519,14 @@ class StateList(ConditionalMixin, generics.ListAPIView[State]):
     """States with their regional group and organisation memberships."""
 
     serializer_class = StateSerializer
+    data_versions = (REFERENCE,)
     pagination_class = type("StatePagination", (CursorPagination,), {"ordering": "iso3"})
     queryset = State.objects.prefetch_related("organisations")
 
 
 class StateDetail(ConditionalMixin, generics.RetrieveAPIView[State]):
     serializer_class = StateSerializer
+    data_versions = (REFERENCE,)
     queryset = State.objects.prefetch_related("organisations")
     lookup_field = "iso3"
 
@@ -542,6 +544,7 @@ def _reference_list(model_serializer: type[serializers.ModelSerializer[Any]], qu
         (ConditionalMixin, generics.ListAPIView),
         {
             "serializer_class": model_serializer,
+            "data_versions": (REFERENCE,),
             "queryset": queryset,
             "pagination_class": None,
             "__doc__": doc,
@@ -564,6 +567,7 @@ class LabelList(ConditionalMixin, generics.ListAPIView[Label]):
     """Classification vocabularies: issues, themes, affected persons, SDG goals and targets, categories."""
 
     serializer_class = LabelSerializer
+    data_versions = (REFERENCE,)
     pagination_class = None
 
     @extend_schema(parameters=[OpenApiParameter("kind", str, enum=[k.value for k in LabelKind])])

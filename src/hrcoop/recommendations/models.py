@@ -224,3 +224,20 @@ class Classification(models.Model):
                 "confidence": self.confidence,
             }
         return gettext("model %(version)s") % {"version": self.model_version}
+
+
+class KeptFigures(models.Model):
+    """Figures over the whole registry (the home page's, the facet counts before anything is asked),
+    as a background task last computed them (``recommendations.figures``).
+
+    In the database rather than in the cache: every process of every server reads the same row, a
+    restarted cache loses nothing, and a visitor never recomputes them after a write.
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    version = models.CharField(max_length=200)  # the records' version they were computed at
+    computed_at = models.DateTimeField()
+    value = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.version}"

@@ -7,10 +7,11 @@ every page was two thirds of a search request's time in Python (6 ms of 7 at 41k
 written, only ever gets a new neighbour), so each process keeps them, and a page attaches the same
 instances to its records.
 
-The copy is keyed by the registry's version (``registry_version``), one primary-key lookup, so it
-is never stale: every write to these tables goes through a service that sends ``reference_changed``
-(``core.events``), which raises that version. The same version keys the API's cached answers and
-ETags, which show these rows too. A row missing from the copy (created since, in this very
+The copy is keyed by the version of the reference rows (``registry_version.REFERENCE``), one
+primary-key lookup, so it is never stale: every write to these tables goes through a service that
+sends ``reference_changed`` (``core.events``), which raises that version. Records imported or
+corrected raise another (``REGISTRY``), which leaves the copy in place. The API's cached answers and
+ETags, which show these rows too, are keyed by both. A row missing from the copy (created since, in this very
 transaction, or a new import run, which raises the version only when it created records) reloads it.
 
 The instances are shared between requests: they are for reading, never for saving.
@@ -24,7 +25,7 @@ from typing import Any
 from django.db.models import Model
 
 from hrcoop.recommendations.models import ImportRun, Label
-from hrcoop.recommendations.registry_version import registry_version
+from hrcoop.recommendations.registry_version import REFERENCE, registry_key
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
 
 CACHED_MODELS: tuple[type[Model], ...] = (
@@ -41,7 +42,7 @@ CACHED_MODELS: tuple[type[Model], ...] = (
 
 @dataclass(frozen=True)
 class _Copy:
-    version: tuple[int, Any] | None
+    version: str
     rows: dict[type[Model], dict[Any, Model]]
 
 
@@ -54,19 +55,23 @@ def _rows_of(model: type[Model]) -> Any:
     return model._default_manager.all()
 
 
-def _load(version: tuple[int, Any] | None) -> _Copy:
+def _load(version: str) -> _Copy:
     global _copy
     copy = _Copy(version, {model: {obj.pk: obj for obj in _rows_of(model)} for model in CACHED_MODELS})
-    if version is not None:  # a registry never written to has nothing to key a copy by
+    if version:  # rows never written through the services have nothing to key a copy by
         _copy = copy
     return copy
 
 
 class ReferenceRows:
-    """The reference rows of the registry's current version: ``rows.get(State, pk)``."""
+    """The reference rows of their current version: ``rows.get(State, pk)``.
 
-    def __init__(self) -> None:
-        version = registry_version()
+    ``version``: the token of that version (``registry_keys().reference``) when the caller read it
+    already; else it is read here.
+    """
+
+    def __init__(self, version: str | None = None) -> None:
+        version = registry_key((REFERENCE,)) if version is None else version
         copy = _copy
         self._copy = copy if copy is not None and copy.version == version else None
         self._version = version

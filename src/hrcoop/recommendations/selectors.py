@@ -26,7 +26,7 @@ from hrcoop.recommendations.models import (
     Response,
 )
 from hrcoop.recommendations.reference_cache import ReferenceRows
-from hrcoop.recommendations.registry_version import registry_version
+from hrcoop.recommendations.registry_version import REGISTRY_DATA, registry_key
 from hrcoop.reference.models import Mechanism, State, UprCycle, UprSession
 
 M = TypeVar("M", bound=Model)
@@ -93,18 +93,24 @@ def _fetched(model: type[M], objects: list[M]) -> QuerySet[M]:
     return queryset
 
 
-def kept_per_version(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in Django's cache under the registry's current version.
+def kept_per_version(name: str, compute: Callable[[], T], *, versions: tuple[str, ...] = REGISTRY_DATA) -> T:
+    """``compute()``, kept in Django's cache under the current ``versions`` of the registry's data
+    (``registry_version``: its records and its reference rows by default).
 
-    For figures over the whole registry that every visitor sees alike (the home page's counts, the
-    search page's facets before anything is asked): seconds to compute at a million records, and
-    never stale, as every write raises the version. Kept as long as the API's answers are
-    (``HRCOOP_API_CACHE_SECONDS``; 0 keeps nothing); a registry never written to is not cached.
+    For answers that every visitor sees alike and that depend on that data only: never stale, as
+    every write raises the version of what it changed, and kept through writes to anything else. Kept
+    as long as the API's answers are (``HRCOOP_API_CACHE_SECONDS``; 0 keeps nothing); nothing is
+    cached while those versions were never raised.
     """
-    version = registry_version()
-    if version is None or not settings.HRCOOP_API_CACHE_SECONDS:
+    return kept_under(registry_key(versions), name, compute)
+
+
+def kept_under(token: str, name: str, compute: Callable[[], T]) -> T:
+    """``kept_per_version`` for a caller that read the versions' ``token`` already (one read per
+    request): ``compute()`` kept under ``name`` and ``token``; nothing is kept while ``token`` is ""."""
+    if not token or not settings.HRCOOP_API_CACHE_SECONDS:
         return compute()
-    key = f"{name}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
+    key = f"{name}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
     kept = cache.get(key)
     if kept is None:
         kept = compute()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS, HEADERS
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
+from hrcoop.recommendations.registry_version import REFERENCE
 from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES
 from hrcoop.recommendations.search.selectors import SEMANTIC_LIMIT, SearchParams, search
 from hrcoop.recommendations.selectors import kept_per_version
@@ -75,11 +76,11 @@ def _state_named(q: str) -> State | None:
 
     Latin-script names are compared folded (``name_key``: "cote d ivoire"); names in Arabic, Chinese
     and Russian, which that folding empties, are compared as typed, case aside ("фиджи", "斐济"). The
-    names are gathered once per registry version, not for every search.
+    names are gathered once per version of the reference rows, not for every search.
     """
     if len(q) > 100 or not q.strip():
         return None
-    names = kept_per_version("search:state-names", _state_names)
+    names = kept_per_version("search:state-names", _state_names, versions=(REFERENCE,))
     state_id = names.get(q.strip().casefold()) or names.get(name_key(q))
     return State.objects.filter(pk=state_id).first() if state_id else None
 
