@@ -15,7 +15,9 @@ shipped configuration (``hrcoop.config.gunicorn``), warms it up and measures, wi
   - register reads: the requests' register, list and pages (page and API), the funds' pages, and
     recommendation pages;
   - workflow writes: the focal point creates a request through the API, edits it (with the version it
-    read), records the State's consent and submits it: one step per turn, each client its own request;
+    read), records the State's consent and submits it: one step per turn; a client takes the request
+    furthest along that no other client holds (so that every step is exercised even in a short run),
+    and creates one when none waits;
   - ledger writes: the secretariat records pledges and receipts through the funds API, each with a new
     idempotency key; one in four is sent again with the same key (after its answer, or at the same time
     from a second thread), as a client that lost an answer would.
@@ -98,13 +100,16 @@ class Requests:
     submitted: set[str] = field(default_factory=set)
 
 
+STAGES = ("edit", "consent", "submit")
+
+
 @dataclass
 class Draft:
-    """One client's request going through the workflow."""
+    """A request going through the workflow: its next step, and the version last read."""
 
-    public_id: str = ""
-    version: int = 0
-    stage: str = "create"
+    public_id: str
+    version: int
+    stage: str
 
 
 class Mix:
@@ -115,7 +120,7 @@ class Mix:
         self.ledger = Ledger()
         self.requests = Requests()
         self.lock = threading.Lock()
-        self.drafts: dict[int, Draft] = defaultdict(Draft)
+        self.drafts: list[Draft] = []  # waiting for their next step, held by no client
         self.pledges: dict[int, int] = {}  # client -> a pledge it made, for its receipts
         self.turn = 0
 
@@ -146,58 +151,66 @@ class Mix:
     def _send(self, method: str, path: str, data: dict[str, Any], token: dict[str, str]) -> Answer:
         return fetch(self.world.base + path, method=method, data=data, headers=token)
 
+    def _take_draft(self) -> Draft | None:
+        with self.lock:
+            if not self.drafts:
+                return None
+            furthest = max(self.drafts, key=lambda d: STAGES.index(d.stage))
+            self.drafts.remove(furthest)
+            return furthest
+
     def _workflow(self, client: int, n: int) -> tuple[bool, str]:
-        """The next step of this client's request: create, edit, consent, submit, then a new one."""
-        draft = self.drafts[client]
+        """The next step of a waiting request (edit, consent, submit), or a new request."""
+        draft = self._take_draft()
+        return self._create(client, n) if draft is None else self._advance(draft, client, n)
+
+    def _create(self, client: int, n: int) -> tuple[bool, str]:
+        title = f"{WRITE_PREFIX} c{client} n{n}"
+        body = {
+            "state": "SVN",
+            "fund": self.world.fund,
+            "title": title,
+            "need": "Measured under load.",
+            "amount": "12,000.00",
+            "currency": "USD",
+            "duration_months": 12,
+        }
+        answer = self._send("POST", "/api/assistance/requests/", body, self.world.focal_point)
+        if answer.status != 201:
+            return False, f"create: {answer.status} {answer.body[:200]!r}"
+        record = answer.json()
+        with self.lock:
+            self.requests.created[record["public_id"]] = title
+            self.drafts.append(Draft(record["public_id"], record["version"], "edit"))
+        return True, ""
+
+    def _advance(self, draft: Draft, client: int, n: int) -> tuple[bool, str]:
         token = self.world.focal_point
-        if draft.stage == "create":
-            title = f"{WRITE_PREFIX} c{client} n{n}"
-            body = {
-                "state": "SVN",
-                "fund": self.world.fund,
-                "title": title,
-                "need": "Measured under load.",
-                "amount": "12,000.00",
-                "currency": "USD",
-                "duration_months": 12,
-            }
-            answer = self._send("POST", "/api/assistance/requests/", body, token)
-            if answer.status != 201:
-                return False, f"create: {answer.status} {answer.body[:200]!r}"
-            record = answer.json()
-            with self.lock:
-                self.requests.created[record["public_id"]] = title
-            self.drafts[client] = Draft(record["public_id"], record["version"], "edit")
-            return True, ""
         path = f"/api/assistance/requests/{draft.public_id}/"
         if draft.stage == "edit":
-            objectives = f"Objectives written at turn {n}."
+            objectives = f"Objectives written at turn {n} of client {client}."
             answer = self._send("PATCH", path, {"objectives": objectives, "version": draft.version}, token)
-            if answer.status != 200:
-                return False, f"edit: {answer.status} {answer.body[:200]!r}"
-            with self.lock:
-                self.requests.objectives[draft.public_id] = objectives
-            draft.version, draft.stage = answer.json()["version"], "consent"
-            return True, ""
-        if draft.stage == "consent":
+        elif draft.stage == "consent":
             consent = {
                 "given_by": "Ministry of Foreign Affairs",
                 "given_at": (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat(),
                 "reference": f"Note verbale {client}/{n}",
             }
             answer = self._send("POST", path + "consent/", consent, token)
-            if answer.status != 200:
-                return False, f"consent: {answer.status} {answer.body[:200]!r}"
-            draft.version, draft.stage = answer.json()["version"], "submit"
-            return True, ""
-        answer = self._send(
-            "POST", path + "transitions/", {"step": "submit", "version": draft.version}, token
-        )
+        else:
+            answer = self._send(
+                "POST", path + "transitions/", {"step": "submit", "version": draft.version}, token
+            )
         if answer.status != 200:
-            return False, f"submit: {answer.status} {answer.body[:200]!r}"
+            return False, f"{draft.stage}: {answer.status} {answer.body[:200]!r}"
         with self.lock:
-            self.requests.submitted.add(draft.public_id)
-        self.drafts[client] = Draft()
+            if draft.stage == "edit":
+                self.requests.objectives[draft.public_id] = objectives
+            if draft.stage == "submit":
+                self.requests.submitted.add(draft.public_id)
+            else:
+                following = STAGES[STAGES.index(draft.stage) + 1]
+                self.drafts.append(Draft(draft.public_id, answer.json()["version"], following))
         return True, ""
 
     def _ledger(self, client: int, n: int, rng: random.Random) -> tuple[bool, str]:
