@@ -78,7 +78,6 @@ def generate_codes(user: User, *, actor: User) -> list[str]:
     return codes
 
 
-@transaction.atomic
 def sign_in_with_code(request: HttpRequest, user: User, *, code: str) -> StaticDevice:
     """The person lost their authenticator: one recovery code passes the second factor, and is spent."""
     typed = _normal(code)
@@ -91,10 +90,20 @@ def sign_in_with_code(request: HttpRequest, user: User, *, code: str) -> StaticD
             % {"example": "abcd-efgh-jkmn-pqrs"},
             where="recovery_code",
         )
-    device = recovery_device(user)
-    if device is not None:
-        device = StaticDevice.objects.select_for_update().get(pk=device.pk)  # one use, even at once
-    if device is None or not device.verify_token(_digest(typed)):
+    with transaction.atomic():
+        device = recovery_device(user)
+        if device is not None:
+            device = StaticDevice.objects.select_for_update().get(pk=device.pk)  # one use, even at once
+        # A failure commits too: it is django-otp's count of wrong codes, which throttles guessing.
+        spent = device is not None and device.verify_token(_digest(typed))
+        if spent:
+            assert device is not None
+            django_otp.login(request, device)
+            left = device.token_set.count()
+            record_event(
+                actor=user, action="accounts.recovery_code_used", target=user, data={"codes_left": left}
+            )
+    if not spent:
         raise InvalidInput(
             _(
                 "this recovery code does not work: each code works once, new codes replace the old "
@@ -102,7 +111,5 @@ def sign_in_with_code(request: HttpRequest, user: User, *, code: str) -> StaticD
             ),
             where="recovery_code",
         )
-    django_otp.login(request, device)
-    left = device.token_set.count()
-    record_event(actor=user, action="accounts.recovery_code_used", target=user, data={"codes_left": left})
+    assert device is not None
     return device
