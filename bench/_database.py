@@ -21,8 +21,10 @@ def _admin_url(server: str) -> str:
 
 
 @contextmanager
-def bench_database(*, postgres: bool, label: str) -> Iterator[Path]:
-    """Point ``DATABASE_URL`` (and ``HRCOOP_VAR_DIR``) at an empty database; yield the work folder."""
+def bench_database(*, postgres: bool, label: str, keep: bool = False) -> Iterator[Path]:
+    """Point ``DATABASE_URL`` (and ``HRCOOP_VAR_DIR``) at an empty database; yield the work folder.
+
+    ``keep`` leaves the PostgreSQL database in place afterwards, to look into it (its name is printed)."""
     with tempfile.TemporaryDirectory() as workdir:
         os.environ["HRCOOP_VAR_DIR"] = workdir
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
@@ -45,5 +47,8 @@ def bench_database(*, postgres: bool, label: str) -> Iterator[Path]:
             from django.db import connections
 
             connections.close_all()
-            with psycopg.connect(_admin_url(server), autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if keep:
+                print(f"kept the database {name}")
+            else:
+                with psycopg.connect(_admin_url(server), autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

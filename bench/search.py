@@ -23,16 +23,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +34,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import django
+
+from _http import drive, fetch, gunicorn, percentile  # the benchmark's own folder is on sys.path
 
 django.setup()
 
@@ -263,81 +259,6 @@ def run_facets(reps: int) -> None:
         print(f"ALL page with facets, {name} ({connection.vendor}): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
 
 
-def _drive(url_paths: list[str], base: str, seconds: float, clients: int) -> tuple[int, int, list[float]]:
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def client(offset: int) -> None:
-        nonlocal errors
-        mine: list[float] = []
-        bad = 0
-        i = offset
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(base + url_paths[i % len(url_paths)], timeout=30) as response:
-                    response.read()
-                    if response.status != 200:
-                        bad += 1
-            except Exception:
-                bad += 1
-            mine.append((time.perf_counter() - started) * 1000)
-            i += 1
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(latencies), errors, latencies
-
-
-@contextmanager
-def _gunicorn(workers: int, port: int, *, cache_seconds: str | None) -> Iterator[str]:
-    """A gunicorn serving the platform on ``port`` (its API cache as configured, or set); yields its URL."""
-    # The server refuses to start without a secret key; a benchmark's sessions need no lasting one.
-    env = {
-        "HRCOOP_SECRET_KEY": secrets.token_urlsafe(50),
-        **os.environ,
-        "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    if cache_seconds is not None:
-        env["HRCOOP_API_CACHE_SECONDS"] = cache_seconds
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "hrcoop.config.wsgi",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--preload",
-            "--timeout",
-            "300",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/reference/cycles/", timeout=2).read()
-                break
-            except Exception:
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
     """The search API as deployed (answers cached by registry version), then with its cache off."""
     issue = _common_issue()
@@ -349,15 +270,26 @@ def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
         )
     print(f"gunicorn {workers} workers, {clients} clients, {seconds:.0f} s each; engine {connection.vendor}")
     for setting, cache_seconds in (("as deployed", None), ("API cache off", "0")):
-        with _gunicorn(workers, port, cache_seconds=cache_seconds) as base:
-            _drive(paths, base, 20, clients)  # warm every worker (first requests import the URLconf)
-            for name, targets in (
-                ("floor: /api/reference/cycles/", ["/api/reference/cycles/"]),
-                (f"search API, {setting}", paths),
+        env = {} if cache_seconds is None else {"HRCOOP_API_CACHE_SECONDS": cache_seconds}
+        with gunicorn(workers=workers, port=port, env=env) as base:
+            for name, targets, run_seconds in (
+                ("warm-up", paths, 20.0),  # every worker's first requests import the URLconf
+                ("floor: /api/reference/cycles/", ["/api/reference/cycles/"], seconds),
+                (f"search API, {setting}", paths, seconds),
             ):
-                n, errors, latencies = _drive(targets, base, seconds, clients)
-                p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))] if latencies else 0.0
-                print(f"{name:<32} {n / seconds:7.1f} req/s   p99 {p99:7.1f} ms   errors {errors}")
+
+                def step(
+                    client: int, n: int, targets: list[str] = targets, base: str = base
+                ) -> tuple[str, bool, str]:
+                    answer = fetch(base + targets[(client + n) % len(targets)], timeout=30)
+                    return "search", answer.status == 200, str(answer.status)
+
+                samples = drive(step, seconds=run_seconds, clients=clients)
+                if name == "warm-up":
+                    continue
+                errors = sum(not s.ok for s in samples)
+                p99 = percentile([s.ms for s in samples], 0.99)
+                print(f"{name:<32} {len(samples) / seconds:7.1f} req/s   p99 {p99:7.1f} ms   errors {errors}")
 
 
 def expand(target: int) -> None:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes (hrcoop.core.recovery)
     "axes",
     "django_tasks",
     "django_tasks_db",

@@ -24,11 +24,25 @@ from rest_framework.request import Request
 
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Forbidden, InvalidInput
-from hrcoop.core.models import ApiToken, User
-from hrcoop.core.roles import Actor, is_admin
+from hrcoop.core.models import ApiToken, Role, User
+from hrcoop.core.roles import Actor, held_roles, is_admin
 
+DEFAULT_DAYS = 90
 MAX_DAYS = 366
 KEY_PREFIX = "hrc_"
+# Roles with nothing to write through the API: a donor's representative reads its contributions.
+READ_ONLY_ROLES = frozenset({Role.DONOR})
+
+
+def allowed_scopes(user: User) -> list[str]:
+    """The scopes a token of ``user`` may carry: ``write`` only for a role that writes through the API.
+
+    A token never acts beyond its owner's roles anyway; refusing ``write`` to an account that has
+    nothing to write keeps a leaked read-only key from being mistaken for more, and tells the person
+    at once rather than at the first 403."""
+    if held_roles(user) - READ_ONLY_ROLES:
+        return [ApiToken.Scope.READ, ApiToken.Scope.WRITE]
+    return [ApiToken.Scope.READ]
 
 
 def _digest(key: str) -> str:
@@ -37,7 +51,7 @@ def _digest(key: str) -> str:
 
 @transaction.atomic
 def create_token(
-    user: User, *, actor: Actor, name: str, scopes: Iterable[str], days: int = 90
+    user: User, *, actor: Actor, name: str, scopes: Iterable[str], days: int = DEFAULT_DAYS
 ) -> tuple[ApiToken, str]:
     """A new token for ``user`` and its key, which is shown this once and never stored. ``actor`` None is
     an operator at the server's command line (``hrcoop tokens``)."""
@@ -48,6 +62,17 @@ def create_token(
     if unknown or not chosen:
         raise InvalidInput(
             _("scopes must be one or more of %(scopes)s") % {"scopes": ", ".join(ApiToken.Scope.values)},
+            where="scopes",
+        )
+    beyond = [s for s in chosen if s not in allowed_scopes(user)]
+    if beyond:
+        raise InvalidInput(
+            _("the roles of %(user)s allow only the scopes %(allowed)s, not %(beyond)s")
+            % {
+                "user": user.get_username(),
+                "allowed": ", ".join(allowed_scopes(user)),
+                "beyond": ", ".join(beyond),
+            },
             where="scopes",
         )
     if not 1 <= days <= MAX_DAYS:

@@ -1,5 +1,6 @@
-"""The account pages beyond Django's sign-in: the second factor (enrol, verify), a locked-out account,
-invitations, and the password reset whose e-mail links to the site's public address."""
+"""The account pages beyond Django's sign-in: the second factor (enrol, verify, recovery codes), the
+account's settings and API tokens, a locked-out account, invitations, and the password reset whose
+e-mail links to the site's public address."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from django.contrib.auth.views import (
 )
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -28,9 +29,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrcoop.core import accounts as core_accounts
+from hrcoop.core import recovery, tokens
 from hrcoop.core.api import API_PREFIX, error_body
 from hrcoop.core.errors import DomainError
-from hrcoop.core.models import Role, User
+from hrcoop.core.models import ApiToken, Role, User
 from hrcoop.core.roles import has_role
 
 
@@ -42,7 +44,8 @@ def _next(request: HttpRequest) -> str:
 
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app (a QR code and the secret typed by hand), or verify a code from it."""
+    """Enrol an authenticator app (a QR code and the secret typed by hand), or verify a code from it, or
+    a recovery code instead. Enrolment ends on the new recovery codes, shown this once."""
     user = request.user
     assert isinstance(user, User)
     if user.is_verified():  # type: ignore[attr-defined]
@@ -56,6 +59,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             code = request.POST.get("code", "")
             if pending is not None:
                 core_accounts.confirm_device(request, pending, code=code)
+                codes = recovery.generate_codes(user, actor=user)
+                return _show_codes(request, codes, enrolled=True)
+            if "recovery_code" in request.POST:
+                recovery.sign_in_with_code(request, user, code=request.POST["recovery_code"])
             else:
                 core_accounts.verify_code(request, user, code=code)
             return redirect(_next(request))
@@ -68,6 +75,102 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         # segno writes a plain SVG (no script, no style element): it passes the site's CSP as it is.
         context["qr"] = mark_safe(segno.make(uri, error="m").svg_inline(scale=4))
     return render(request, "registration/second_factor.html", context, status=status)
+
+
+def _show_codes(request: HttpRequest, codes: list[str], *, enrolled: bool) -> HttpResponse:
+    """The recovery codes, on this one answer only: never stored, never shown again."""
+    context = {"codes": codes, "enrolled": enrolled, "next": _next(request)}
+    response = render(request, "accounts/recovery_codes.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The account's settings: the second factor and how many recovery codes are left; API tokens."""
+    user = cast(User, request.user)
+    context = {
+        "device": core_accounts.confirmed_device(user),
+        "codes_left": recovery.codes_left(user),
+        "codes": recovery.CODES,
+        "tokens": user.api_tokens.filter(revoked_at=None).count(),
+    }
+    return render(request, "accounts/settings.html", context)
+
+
+@login_required
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes replace the old ones (after, say, codes printed on a lost sheet)."""
+    user = cast(User, request.user)
+    if request.method != "POST":
+        return redirect("account-settings")
+    if core_accounts.confirmed_device(user) is None:
+        messages.error(request, _("Recovery codes stand in for an authenticator app: enrol one first."))
+        return redirect("account-settings")
+    return _show_codes(request, recovery.generate_codes(user, actor=user), enrolled=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("After what uses it, e.g. \u201cnightly statements export\u201d."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("Scopes"),
+        choices=ApiToken.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("read: GET only; write: also changes, as your roles allow."),
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Days until it expires"),
+        initial=tokens.DEFAULT_DAYS,
+        help_text=gettext_lazy("From 1 to %(max)d days.") % {"max": tokens.MAX_DAYS},
+    )
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens: see them, create one (its key shown once), revoke one."""
+    user = cast(User, request.user)
+    form = TokenForm(request.POST or None, initial={"scopes": [ApiToken.Scope.READ]})
+    status, error, key = 200, "", ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            key = tokens.create_token(
+                user,
+                actor=user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                days=form.cleaned_data["days"],
+            )[1]
+            form = TokenForm(initial={"scopes": [ApiToken.Scope.READ]})
+        except DomainError as exc:
+            error, status = (f"{exc.where}: {exc.message}" if exc.where else exc.message), exc.status
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "error": error,
+        "key": key,
+        "allowed": tokens.allowed_scopes(user),
+        "tokens": user.api_tokens.order_by("-created_at"),
+        "max_days": tokens.MAX_DAYS,
+    }
+    response = render(request, "accounts/api_tokens.html", context, status=status)
+    if key:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("api-tokens")
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # another's token does not exist here
+    tokens.revoke_token(token, actor=cast(User, request.user))
+    messages.success(request, _("Token %(name)s is revoked: it no longer works.") % {"name": token.name})
+    return redirect("api-tokens")
 
 
 def locked_out(
