@@ -123,12 +123,16 @@ def tokens_create(
     username: str = typer.Argument(..., help="Whose token: it acts with this person's roles"),
     name: str = typer.Option(..., "--name", help="What uses it, e.g. 'nightly statements export'"),
     scope: list[str] = typer.Option(["read"], "--scope", help="read and/or write (repeat the option)"),
-    days: int = typer.Option(90, "--days", help="Days until it expires (at most 366)"),
+    days: int | None = typer.Option(
+        None, "--days", help="Days until it expires (90 unless given; at most 366)"
+    ),
 ) -> None:
     """Create a token; its key is printed this once and never stored."""
-    from hrcoop.core.tokens import create_token, token_summary
+    from hrcoop.core.tokens import DEFAULT_DAYS, create_token, token_summary
 
-    token, key = create_token(_user(username), actor=None, name=name, scopes=scope, days=days)
+    token, key = create_token(
+        _user(username), actor=None, name=name, scopes=scope, days=DEFAULT_DAYS if days is None else days
+    )
     print_json({**token_summary(token), "key": key})
 
 
