@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,17 @@ def shared_data(*parts: str) -> Path:
             f"real data {path} is not present (tests read it from ../shared/data beside the repository)"
         )
     return path
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Run at the end of the block what waits for its commit (the search index's catch-up, queued
+    tasks), as the commit would: a test's transaction never commits. An import made in it is then
+    searchable after the block, as it is shortly after a real import commits."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
 
 
 COLLECTED_STATIC = tempfile.TemporaryDirectory(prefix="hrcoop-test-static-")
