@@ -64,6 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.STATIC_ROOT = COLLECTED_STATIC.name
+    # Nothing is collected, so no manifest names fingerprinted copies: ``{% static %}`` gives the plain
+    # names, which WhiteNoise serves from the apps' folders (tests/core/test_staticfiles.py collects).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
     # The settings have no default key (a public one would sign everyone's sessions); the suite's own:
     settings.SECRET_KEY = "tests-only-" + "k" * 50
 
