@@ -146,24 +146,54 @@ class _Figures(dict[str, Any]):
         super().__setitem__(key, value)
 
 
-def measure_column(database: str, *, port: int, data: Path) -> dict[str, Any]:
-    os.environ["DATABASE_URL"] = _url(database)
-    import numpy as np
-    from django.db import connections, transaction
+GROUPS = ("similar", "pages", "reindex", "audited")
 
-    import search as bench  # bench/search.py: sets Django up on DATABASE_URL
-    from hrcoop.core.versions import bump_version
+
+def measure_column(
+    database: str, *, port: int, data: Path, groups: tuple[str, ...] = GROUPS
+) -> dict[str, Any]:
+    os.environ["DATABASE_URL"] = _url(database)
+    from django.db import connections
+
+    import search  # noqa: F401  (bench/search.py: sets Django up on DATABASE_URL)
     from hrcoop.recommendations.models import Recommendation
-    from hrcoop.recommendations.registry_version import REGISTRY
+    from hrcoop.recommendations.search.models import Embedding
+
+    figures: dict[str, Any] = _Figures(
+        records=Recommendation.objects.count(), vectors=Embedding.objects.count()
+    )
+    rng = random.Random(25)
+    # Records that have their vector (all of them once the worker caught up): a page shows their
+    # similar records, which is what costs.
+    ids = list(Embedding.objects.values_list("pk", flat=True)) or list(
+        Recommendation.objects.values_list("pk", flat=True)
+    )
+    sample = [Recommendation.objects.get(pk=pk) for pk in rng.sample(ids, 40)]
+    if "similar" in groups:
+        _similar(figures, sample)
+    if "pages" in groups:
+        _pages(figures, sample, port)
+    connections.close_all()
+    if "reindex" in groups:
+        started = time.perf_counter()
+        done = _hrcoop(database, "search", "reindex", "--full", "--no-vectors")
+        seconds = round(time.perf_counter() - started, 1)
+        figures["reindex_s"] = (
+            seconds if done.returncode == 0 else f"failed: {done.stderr.strip()[-80:]}",
+            "-",
+        )
+    if "audited" in groups:
+        figures["audited_wait"] = audited_wait_during_import(database, data)
+    return figures
+
+
+def _similar(figures: dict[str, Any], sample: list[Any]) -> None:
+    """Memory and time of similar records, in this process."""
+    import numpy as np
+
     from hrcoop.recommendations.search.models import Embedding
     from hrcoop.recommendations.search.selectors import similar_to
 
-    figures: dict[str, Any] = _Figures(records=Recommendation.objects.count())
-    rng = random.Random(25)
-    ids = list(Recommendation.objects.values_list("pk", flat=True))
-    sample = [Recommendation.objects.get(pk=pk) for pk in rng.sample(ids, 40)]
-
-    # Memory and time of similar records, in this process.
     before = _rss_mb()
     similar_to(sample[0])
     figures["vectors_mb"] = (round(_rss_mb() - before), round(Embedding.objects.count() * 512 / 2**20))
@@ -184,7 +214,15 @@ def measure_column(database: str, *, port: int, data: Path) -> dict[str, Any]:
     del matrix
     figures["similar_p95"] = (round(_p95(times), 1), round(_p95(exact), 1))
 
-    # Pages and the API through gunicorn, 2 workers, the API's cache off.
+
+def _pages(figures: dict[str, Any], sample: list[Any], port: int) -> None:
+    """Pages and the API through gunicorn, 2 workers, the API's cache off."""
+    from django.db import transaction
+
+    import search as bench
+    from hrcoop.core.versions import bump_version
+    from hrcoop.recommendations.registry_version import REGISTRY
+
     issue = bench._common_issue()
     paths = [
         "/api/recommendations/?" + urlencode([*bench._params(q, f, issue).query_items(), ("page_size", 20)])
@@ -211,14 +249,6 @@ def measure_column(database: str, *, port: int, data: Path) -> dict[str, Any]:
         floor, _, _ = bench._drive([bench.BARE], base, 10, 8)
         figures["api_rps"] = (round(n / 20, 1), round(floor / 10, 1))
         figures["api_errors"] = errors
-
-    connections.close_all()
-    started = time.perf_counter()
-    done = _hrcoop(database, "search", "reindex", "--full", "--no-vectors")
-    seconds = round(time.perf_counter() - started, 1)
-    figures["reindex_s"] = (seconds if done.returncode == 0 else f"failed: {done.stderr.strip()[-80:]}", "-")
-    figures["audited_wait"] = audited_wait_during_import(database, data)
-    return figures
 
 
 def audited_wait_during_import(database: str, data: Path) -> tuple[Any, Any]:
@@ -314,18 +344,22 @@ def main() -> None:
     column.add_argument("--database", required=True)
     column.add_argument("--port", type=int, default=8791)
     column.add_argument("--data", type=Path, default=DATA)
+    column.add_argument("--figures", default=",".join(GROUPS), help=f"some of {', '.join(GROUPS)}")
     writes = sub.add_parser("audited-writes")
     writes.add_argument("--database", required=True)
     writes.add_argument("--seconds", type=float)
     writes.add_argument("--while-pid", type=int)
     args = parser.parse_args()
     if args.command == "column":
-        print(json.dumps(measure_column(args.database, port=args.port, data=args.data)))
+        groups = tuple(g.strip() for g in args.figures.split(","))
+        print(json.dumps(measure_column(args.database, port=args.port, data=args.data, groups=groups)))
         return
     if args.command == "audited-writes":
         audited_writes(args.database, seconds=args.seconds, while_pid=args.while_pid)
         return
     sizes = [s.strip().lower() for s in args.sizes.split(",")]
+    # Pages name fingerprinted static files: collect them (only what changed) where gunicorn looks.
+    subprocess.run([str(HRCOOP), "collectstatic", "--noinput", "-v0"], check=True)
     columns: dict[str, dict[str, Any]] = {}
     for size in sizes:
         if args.build:
@@ -366,7 +400,7 @@ def main() -> None:
         cells = " | ".join(_cell(columns[s].get(key, "-")) for s in columns)
         print(f"| {label} | {unit} | {target} | {cells} |")
     for size, figures in columns.items():
-        print(f"{size}: search API errors {figures.get('api_errors')}")
+        print(f"{size}: {figures['vectors']:,} vectors stored; search API errors {figures.get('api_errors')}")
 
 
 if __name__ == "__main__":

@@ -368,6 +368,7 @@ def _gunicorn(workers: int, port: int, *, cache_seconds: str | None) -> Iterator
         "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "floor_settings",  # the platform and one bare view, the floor
     }
+    env.setdefault("HRCOOP_SECRET_KEY", "bench-only-" + "k" * 50)  # no session outlives the run
     if cache_seconds is not None:
         env["HRCOOP_API_CACHE_SECONDS"] = cache_seconds
     server = subprocess.Popen(
@@ -390,16 +391,23 @@ def _gunicorn(workers: int, port: int, *, cache_seconds: str | None) -> Iterator
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 300  # a loaded machine takes a minute to import the platform
+        while time.monotonic() < deadline and server.poll() is None:
             try:
-                urllib.request.urlopen(base + BARE, timeout=2).read()
+                urllib.request.urlopen(base + BARE, timeout=5).read()
                 break
             except Exception:
-                time.sleep(0.2)
+                time.sleep(0.5)
+        else:
+            raise SystemExit(f"gunicorn did not answer on {base} (exit status {server.poll()})")
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: workers still finishing a request
+            server.kill()
+            server.wait()
 
 
 def run_http(seconds: float, clients: int, workers: int, port: int) -> None:
