@@ -8,12 +8,12 @@ import os
 import shutil
 from pathlib import Path
 
+import django_htmx
 import pytest
 from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import reverse
 
-import django_htmx
 from hrcoop.core.staticfiles import IMMUTABLE_MAX_AGE, IncrementalCompressedManifestStaticFilesStorage
 
 HTMX = "django_htmx/htmx-2.min.js"

@@ -39,7 +39,8 @@ The events:
 
 All four are delivered inside the sender's transaction: what they derive there commits or rolls back
 with the change. A receiver with work that would hold the writer (an import's index, vectors,
-suggestions) queues it with ``transaction.on_commit`` itself. ``hrcoop search reindex``, run daily, catches up on anything written around the services.
+suggestions) queues it with ``transaction.on_commit`` itself. ``hrcoop search reindex``, run daily,
+catches up on anything written around the services.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from django.db.models import F, Q, QuerySet
 
 from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Classification, Recommendation
+from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
     StateProperties,
@@ -29,7 +30,6 @@ from hrcoop.recommendations.search.facets import (
     state_properties,
 )
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
-from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.search.text import document_tokens
 
 BATCH = 1000
