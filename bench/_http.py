@@ -99,6 +99,19 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[int(fraction * (len(ordered) - 1))] if ordered else 0.0
 
 
+BARE = "/bench/bare/"  # bench/floor_urls.py: Django's whole stack, then nothing
+
+
+def get_all(base: str, paths: list[str], *, seconds: float, clients: int) -> list[Sample]:
+    """``clients`` threads GETting ``paths`` in turn for ``seconds``; a sample is ok on a 200."""
+
+    def step(client: int, n: int) -> tuple[str, bool, str]:
+        answer = fetch(base + paths[(client + n) % len(paths)], timeout=30)
+        return "get", answer.status == 200, str(answer.status)
+
+    return drive(step, seconds=seconds, clients=clients)
+
+
 @contextmanager
 def gunicorn(
     *,
@@ -113,9 +126,13 @@ def gunicorn(
     ``shipped_config`` runs it with the production configuration (``hrcoop.config.gunicorn``: threads,
     timeouts, worker recycling) with its access log off; otherwise with bare sync workers, the
     application preloaded. A secret key is made up if the environment has none (the server refuses to
-    start without one). ``log`` receives the server's output instead of the terminal."""
+    start without one). ``log`` receives the server's output instead of the terminal.
+
+    It serves the platform with bench/floor_settings.py, which adds one bare view (``BARE``): the floor
+    of every HTTP benchmark, under the same server, workers and middleware."""
     environment = {
         "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "floor_settings",
         "HRCOOP_SECRET_KEY": os.environ.get("HRCOOP_SECRET_KEY") or os.urandom(32).hex(),
         **os.environ,
         **(env or {}),
@@ -137,6 +154,8 @@ def gunicorn(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--pythonpath",
+            str(Path(__file__).resolve().parent),
         ],
         env=environment,
         stdout=output,
@@ -144,15 +163,18 @@ def gunicorn(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 300  # a loaded machine takes a minute to import the platform
+        while True:
             try:
-                if fetch(base + "/health/live", timeout=2).status == 200:
+                if fetch(base + BARE, timeout=5).status == 200:
                     break
             except OSError:
                 pass
             if server.poll() is not None:
                 raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
-            time.sleep(0.2)
+            if time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn did not answer on {base} within 300 s")
+            time.sleep(0.5)
         yield base
     finally:
         server.terminate()

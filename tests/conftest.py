@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,17 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+@contextmanager
+def committed() -> Iterator[None]:
+    """Run at the end of the block what waits for its commit (the search index's catch-up, queued
+    tasks), as the commit would: a test's transaction never commits. An import made in it is then
+    searchable after the block, as it is shortly after a real import commits."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
+
+
 COLLECTED_STATIC = tempfile.TemporaryDirectory(prefix="hrcoop-test-static-")
 
 
@@ -52,6 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.STATIC_ROOT = COLLECTED_STATIC.name
+    # Nothing is collected, so no manifest names fingerprinted copies: ``{% static %}`` gives the plain
+    # names, which WhiteNoise serves from the apps' folders (tests/core/test_staticfiles.py collects).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
     # The settings have no default key (a public one would sign everyone's sessions); the suite's own:
     settings.SECRET_KEY = "tests-only-" + "k" * 50
 

@@ -37,6 +37,7 @@ from hrcoop.reference.services import (
     set_organisation_members,
     update_reference_row,
 )
+from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018
 
 DEATH = "Abolish the death penalty"  # under review: Côte d'Ivoire; recommended by France (WEOG, EU)
@@ -85,7 +86,8 @@ def active_model(db: None) -> ModelVersion:
 
 @pytest.fixture
 def imported(reference_data: None, tmp_path: Path) -> Iterator[None]:
-    import_files([write_2018(tmp_path / "upr.csv")], format_name="upr-info", actor=None)
+    with committed():
+        import_files([write_2018(tmp_path / "upr.csv")], format_name="upr-info", actor=None)
     yield
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from hrcoop.core.audit import events_for
 from hrcoop.recommendations.models import Classification, ImportRun, Label, Recommendation
 from hrcoop.recommendations.services import import_files
+from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def imported(reference_data: None, tmp_path: Path) -> Recommendation:
-    import_files([write_2018(tmp_path / "upr.csv")], format_name="upr-info", actor=None)
+    with committed():
+        import_files([write_2018(tmp_path / "upr.csv")], format_name="upr-info", actor=None)
     return Recommendation.objects.get(text__startswith="Abolish the death penalty")
 
 

@@ -14,6 +14,7 @@ from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.selectors import registry_stats
 from hrcoop.recommendations.services import import_files, update_recommendation
+from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def rows(response: str, *texts: str, by: str = "France") -> list[tuple[str, ...]
 
 
 def imported(path: Path) -> dict[str, Any]:
-    [report] = import_files([path], format_name="upr-info", actor=None)
+    with committed():  # and indexed, as shortly after a real import
+        [report] = import_files([path], format_name="upr-info", actor=None)
     return report
 
 

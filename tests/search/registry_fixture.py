@@ -12,6 +12,7 @@ from typing import Any
 
 from hrcoop.recommendations.services import import_files
 from hrcoop.reference.models import State
+from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018
 
 # (text, recommending State, response, action category, issues, session); session 20 is in cycle 2.
@@ -54,5 +55,8 @@ def import_registry(tmp_path: Path) -> dict[str, Any]:
             (names[iso3], f"{text} in {names[iso3]}", names[by], response, action, issue, session)
             for text, issue, response, action, session in TOPICS
         ]
-    [report] = import_files([write_2018(tmp_path / "upr-info.csv", rows)], format_name="upr-info", actor=None)
+    with committed():  # and indexed, as shortly after a real import
+        [report] = import_files(
+            [write_2018(tmp_path / "upr-info.csv", rows)], format_name="upr-info", actor=None
+        )
     return report

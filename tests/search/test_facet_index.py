@@ -38,6 +38,7 @@ from hrcoop.reference.services import (
     set_organisation_members,
     update_reference_row,
 )
+from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 
 
@@ -145,7 +146,8 @@ def test_a_suggestion_counts_in_the_facets_once_accepted_and_at_once(
 def test_an_import_that_adds_a_recommending_state_reaches_the_facets(
     reference_data: None, tmp_path: Path
 ) -> None:
-    import_files([write_2018(tmp_path / "a.csv")], format_name="upr-info", actor=None)
+    with committed():
+        import_files([write_2018(tmp_path / "a.csv")], format_name="upr-info", actor=None)
     death = Recommendation.objects.get(text="Abolish the death penalty")
     assert _found(recommending_state=["DEU"]) == set()
     joined = [
@@ -153,7 +155,8 @@ def test_an_import_that_adds_a_recommending_state_reaches_the_facets(
         ("Côte d'Ivoire", "Abolish the death penalty", "Germany", "Noted", "5", "Death penalty", "19"),
     ]
 
-    [report] = import_files([write_2018(tmp_path / "b.csv", joined)], format_name="upr-info", actor=None)
+    with committed():
+        [report] = import_files([write_2018(tmp_path / "b.csv", joined)], format_name="upr-info", actor=None)
 
     assert report["records_updated"] == 1
     assert _found(recommending_state=["DEU"]) == {death.pk}

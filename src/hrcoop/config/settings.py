@@ -13,6 +13,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from hrcoop.core.staticfiles import cache_for_a_year
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HRCOOP_VAR_DIR", Path.cwd() / "var")).resolve()
 
@@ -102,6 +104,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzip-compressed when the browser accepts it; below WhiteNoise, whose files
+    # are compressed once at collectstatic. BREACH: Django's CSRF token is masked anew in every
+    # response and the middleware pads each response at random, so a page that reflects a query beside
+    # the token leaks nothing by its compressed length (docs/deploy.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -287,11 +294,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("HRCOOP_MEDIA_ROOT", VAR_DIR / "media"))
+# collectstatic (run by ``hrcoop init``) writes fingerprinted, compressed copies into STATIC_ROOT, which
+# WhiteNoise serves with a year's lifetime (core/staticfiles.py). Only under HRCOOP_DEBUG does it also
+# serve the apps' folders directly (WhiteNoise's default): in production those copies would win over the
+# compressed ones, unfingerprinted, with a 60-second lifetime.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "hrcoop.core.staticfiles.IncrementalCompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "hrcoop.core.staticfiles.IncrementalCompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_ADD_HEADERS_FUNCTION = cache_for_a_year
 
 # --- E-mail: the console backend unless an operator configures SMTP ------------------------------------
 EMAIL_BACKEND = os.environ.get("HRCOOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -10,10 +10,13 @@ Following a recommendation's text from an import to the search index:
 1. ``recommendations.services.import_file`` writes a file's records in bulk, in one transaction, and
    at its end sends ``import_finished`` (the run's id, whether it created records) and, for records
    that gained recommending States, labels or a response, ``records_changed``.
-2. ``recommendations.search.apps`` subscribes ``search.events.index_after_import``, which writes the
-   tokens of every stale record in that same transaction (a failed file rolls them back with the
-   records) and queues the records' vectors once it commits; ``index_changed_records`` does the same for
-   the ids of ``records_changed``.
+2. ``recommendations.search.apps`` subscribes ``search.events.index_after_import``, which queues the
+   task ``search.tasks.catch_up_index`` once the import commits (a failed file queues nothing): the
+   task writes the tokens of every stale record a bounded batch at a time, each batch in its own
+   transaction that raises the registry's version, and queues their vectors. The import's own
+   transaction writes no search row, so it holds the audit chain's head only for its own events.
+   ``index_changed_records`` indexes the ids of ``records_changed`` in the sender's transaction when
+   they are few (a correction: its author finds it at once) and queues them after commit when many.
 3. ``recommendations.classification.apps`` subscribes ``classification.events.suggest_after_import``:
    when the run created records and a model is active, suggestions are queued once the import commits.
 4. ``recommendations.apps`` subscribes the registry's data versions (``core.versions``), one for its
@@ -36,9 +39,10 @@ The events:
   mechanism, cycle, session or label) was created, changed or deleted. Sent by the same, and by the
   label vocabularies' services.
 
-All four are delivered inside the sender's transaction: what they derive commits or rolls back with
-the change. A receiver with slow work (vectors, suggestions) queues it with ``transaction.on_commit``
-itself. ``hrcoop search reindex``, run daily, catches up on anything written around the services.
+All four are delivered inside the sender's transaction: what they derive there commits or rolls back
+with the change. A receiver with work that would hold the writer (an import's index, vectors,
+suggestions) queues it with ``transaction.on_commit`` itself. ``hrcoop search reindex``, run daily,
+catches up on anything written around the services.
 """
 
 from __future__ import annotations

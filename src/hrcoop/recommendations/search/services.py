@@ -3,10 +3,13 @@
 These rows are derived data (rebuilt at will from ``Recommendation.text``), so they carry no audit
 event of their own: the change to the recommendation that caused them is the audited fact.
 
-``index_recommendations`` is what the receivers of the domain events (``search.events``) call when
-records arrive or change; it writes the full-text tokens in the caller's transaction and queues the
-vectors as a background task once the transaction commits. ``hrcoop search reindex``, run daily,
-catches up on anything written around the services (a shell, a raw SQL fix).
+``index_recommendations`` writes the full-text tokens of some records in the caller's transaction and
+queues their vectors as a background task once it commits: the receivers of the domain events
+(``search.events``) call it for a change of a few records. Larger changes and imports are queued
+(``queue_indexing``, ``queue_catch_up``) and indexed by the tasks a bounded batch at a time, each
+batch in its own short transaction that also raises the registry's version, so that cached answers
+and facet counts keyed by it take the batch in. ``hrcoop search reindex``, run daily, catches up on
+anything written around the services (a shell, a raw SQL fix).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
+from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Classification, Recommendation
+from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
     StateProperties,
@@ -29,6 +34,7 @@ from hrcoop.recommendations.search.text import document_tokens
 
 BATCH = 1000
 EMBED_BATCH = 500
+TASK_BATCH = 10_000  # records per queued indexing task: a task's arguments stay small
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -73,6 +79,51 @@ def index_recommendations(
     if embed_later and ids:
         transaction.on_commit(lambda: queue_embeddings(ids))
     return len(ids)
+
+
+def catch_up(*, batch: int = BATCH) -> int:
+    """Index every stale record, ``batch`` at a time in pk order, each batch committed on its own with
+    a raised registry version; returns how many were indexed (the catch-up task's body).
+
+    Each batch seeks past the last one's pk, so finding the stale records walks the registry once
+    however many batches there are, and no transaction holds more than ``batch`` documents.
+    """
+    last, total = 0, 0
+    while ids := list(
+        stale_for_text().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+    ):
+        with transaction.atomic():
+            index_recommendations(ids)
+            bump_version(REGISTRY)
+        total += len(ids)
+        last = ids[-1]
+    return total
+
+
+def index_in_batches(recommendation_ids: list[int], *, embed: bool) -> int:
+    """Index these records (a large change's), each ``BATCH`` in its own transaction with a raised
+    registry version; returns how many were indexed (a record deleted meanwhile is skipped)."""
+    total = 0
+    for chunk in _chunks(recommendation_ids, BATCH):
+        with transaction.atomic():
+            total += index_recommendations(chunk, embed_later=embed)
+            bump_version(REGISTRY)
+    return total
+
+
+def queue_catch_up() -> None:
+    """Queue the index's catch-up (after an import commits)."""
+    from hrcoop.recommendations.search.tasks import catch_up_index
+
+    catch_up_index.enqueue()
+
+
+def queue_indexing(recommendation_ids: list[int], *, embed: bool) -> None:
+    """Queue the indexing of these records, one task per ``TASK_BATCH`` (after a large change commits)."""
+    from hrcoop.recommendations.search.tasks import index_records
+
+    for chunk in _chunks(recommendation_ids, TASK_BATCH):
+        index_records.enqueue(chunk, embed)
 
 
 def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:

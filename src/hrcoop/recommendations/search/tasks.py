@@ -1,10 +1,24 @@
-"""Background work of search: sentence vectors are computed off the request, as records arrive."""
+"""Background work of search: tokens and vectors are written off the request, once a change commits
+(``search.events``), a bounded batch at a time."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from hrcoop.recommendations.search import services
+
+
+@task()
+def catch_up_index() -> int:
+    """Index every record whose tokens are missing or older than it (what an import brought); returns
+    how many were indexed."""
+    return services.catch_up()
+
+
+@task()
+def index_records(recommendation_ids: list[int], embed: bool) -> int:
+    """Index these records (a large change's) and, with ``embed``, queue their vectors."""
+    return services.index_in_batches(recommendation_ids, embed=embed)
 
 
 @task()

@@ -1,0 +1,407 @@
+"""Issue 25's table: what a registry of 41k and of a million recommendations costs, each figure beside
+its target and a floor measured in the same run, on PostgreSQL.
+
+    python bench/scale.py                      # both columns (a column whose database is missing: skipped)
+    python bench/scale.py --sizes 41k          # one column
+    python bench/scale.py --build              # build the missing databases first (minutes; 1M: an hour)
+
+Each column runs in its own process against its own database (``hrcoop_bench_41k``,
+``hrcoop_bench_1m`` on the server of ``DATABASE_URL``, default 127.0.0.1:5432), reusing the pieces of
+bench/search.py (gunicorn, the HTTP driver, the bare view that is the HTTP floor, ``expand``). The 41k
+database is the real corpus (/work/shared/data/upr_info_terman or ``--data``) imported, indexed and
+embedded; the 1M one is a copy of it grown by ``bench/search.py expand --to 1000000``.
+
+The figures, each with its floor:
+
+- record page, a worker's first view and warm p95 (gunicorn, 2 workers): floor, the bare view;
+- memory a process adds for similar records (its first similar-records call): floor, the vectors'
+  own size stored as int8;
+- similar records p50/p95: floor, the exact product over the stored vectors held in memory;
+- uncached search API req/s, 8 clients, gunicorn 2 workers: floor, the bare view's req/s;
+- search page q=women with its facets, p95: floor, the bare view;
+- home page after a write (the registry's version raised), the slowest of the first two views: floor,
+  the bare view;
+- ``hrcoop search reindex --full --no-vectors``: completes, and in how long (no floor);
+- an audited write's longest wait while a 41k-record import runs (on a scratch copy of the column's
+  database, emptied of records), with the task worker's backend as deployed: floor, the same write
+  with no import running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from _http import BARE, get_all, gunicorn  # the benchmark's own folder is on sys.path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+HRCOOP = Path(sys.executable).parent / "hrcoop"
+SIZES = {"41k": "hrcoop_bench_41k", "1m": "hrcoop_bench_1m"}
+DATA = Path("/work/shared/data/upr_info_terman")
+TARGETS = {
+    "record_first": ("record page, a worker's first view", "ms", "<= 1000"),
+    "record_p95": ("record page, warm p95", "ms", "<= 150"),
+    "vectors_mb": ("memory added per worker by similar records", "MB", "<= 300"),
+    "similar_p95": ("similar records p95", "ms", "-"),
+    "api_rps": ("search API uncached, 8 clients, 2 workers", "req/s", ">= 200 (41k) / 60 (1M)"),
+    "page_p95": ("search page q=women with facets, p95", "ms", "<= 200"),
+    "home_after_write": ("home after a write, slowest of first two views", "ms", "<= 200"),
+    "reindex_s": ("search reindex --full completes", "s", "completes"),
+    "audited_wait": ("an audited write's longest wait during a 41k import", "ms", "<= 1000"),
+}
+
+
+def _url(database: str) -> str:
+    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    return urlunsplit(urlsplit(server)._replace(path=f"/{database}"))
+
+
+def _admin(sql: str) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(_url("postgres"), autocommit=True) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _exists(database: str) -> bool:
+    return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{database}'"))
+
+
+def _hrcoop(database: str, *args: str, backend: str = "immediate") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": _url(database), "HRCOOP_TASK_BACKEND": backend}
+    return subprocess.run([str(HRCOOP), *args], env=env, capture_output=True, text=True, check=False)
+
+
+def build(size: str, data: Path) -> None:
+    """Create the column's database if missing: the real corpus imported, indexed and embedded (41k),
+    or a copy of that grown to a million (1M)."""
+    database = SIZES[size]
+    if _exists(database):
+        return
+    if size == "1m":
+        build("41k", data)
+        _admin(f'CREATE DATABASE "{database}" TEMPLATE "{SIZES["41k"]}"')
+        env = {**os.environ, "DATABASE_URL": _url(database)}
+        subprocess.run(
+            [sys.executable, str(BENCH / "search.py"), "expand", "--to", "1000000"], env=env, check=True
+        )
+        return
+    _admin(f'CREATE DATABASE "{database}"')
+    for args in (
+        ("init",),
+        ("import", "upr-info", *map(str, sorted(data.glob("*.csv.gz")))),
+        ("search", "reindex"),
+    ):
+        done = _hrcoop(database, *args)
+        if done.returncode:
+            raise SystemExit(
+                f"building {database}: hrcoop {' '.join(args[:2])} failed:\n{done.stderr[-2000:]}"
+            )
+
+
+# --- one column, in its own process (Django set up on the column's database) ----------------------
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _get(url: str) -> float:
+    import urllib.request
+
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def _p95(samples: list[float]) -> float:
+    import search as bench
+
+    return bench._percentiles(samples)[1]
+
+
+def _bare_p95(base: str, n: int = 30) -> float:
+    return _p95([_get(base + BARE) for _ in range(n)])
+
+
+class _Figures(dict[str, Any]):
+    """The column's figures, each also printed to stderr as it is measured (a long run shows progress)."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        print(f"  {key}: {value}", file=sys.stderr, flush=True)
+        super().__setitem__(key, value)
+
+
+GROUPS = ("similar", "pages", "reindex", "audited")
+
+
+def measure_column(
+    database: str, *, port: int, data: Path, groups: tuple[str, ...] = GROUPS
+) -> dict[str, Any]:
+    os.environ["DATABASE_URL"] = _url(database)
+    from django.db import connections
+
+    import search  # noqa: F401  (bench/search.py: sets Django up on DATABASE_URL)
+    from hrcoop.recommendations.models import Recommendation
+    from hrcoop.recommendations.search.models import Embedding
+
+    figures: dict[str, Any] = _Figures(
+        records=Recommendation.objects.count(), vectors=Embedding.objects.count()
+    )
+    rng = random.Random(25)
+    # Records that have their vector (all of them once the worker caught up): a page shows their
+    # similar records, which is what costs.
+    ids = list(Embedding.objects.values_list("pk", flat=True)) or list(
+        Recommendation.objects.values_list("pk", flat=True)
+    )
+    sample = [Recommendation.objects.get(pk=pk) for pk in rng.sample(ids, 40)]
+    if "similar" in groups:
+        _similar(figures, sample)
+    if "pages" in groups:
+        _pages(figures, sample, port)
+    connections.close_all()
+    if "reindex" in groups:
+        started = time.perf_counter()
+        done = _hrcoop(database, "search", "reindex", "--full", "--no-vectors")
+        seconds = round(time.perf_counter() - started, 1)
+        figures["reindex_s"] = (
+            seconds if done.returncode == 0 else f"failed: {done.stderr.strip()[-80:]}",
+            "-",
+        )
+    if "audited" in groups:
+        figures["audited_wait"] = audited_wait_during_import(database, data)
+    return figures
+
+
+def _similar(figures: dict[str, Any], sample: list[Any]) -> None:
+    """Memory and time of similar records, in this process."""
+    import numpy as np
+
+    from hrcoop.recommendations.search.models import Embedding
+    from hrcoop.recommendations.search.selectors import similar_to
+
+    before = _rss_mb()
+    similar_to(sample[0])
+    figures["vectors_mb"] = (round(_rss_mb() - before), round(Embedding.objects.count() * 512 / 2**20))
+    times = []
+    for record in sample[1:31]:
+        started = time.perf_counter()
+        similar_to(record)
+        times.append((time.perf_counter() - started) * 1000)
+    rows = Embedding.objects.values_list("vector", flat=True)
+    matrix = np.frombuffer(b"".join(bytes(v) for v in rows.iterator(chunk_size=10_000)), dtype=np.int8)
+    matrix = matrix.reshape(-1, 512).astype(np.float32) / 127
+    exact = []
+    for i in range(30):
+        started = time.perf_counter()
+        scores = matrix @ matrix[i % len(matrix)]
+        np.argpartition(-scores, 6)[:6]
+        exact.append((time.perf_counter() - started) * 1000)
+    del matrix
+    figures["similar_p95"] = (round(_p95(times), 1), round(_p95(exact), 1))
+
+
+def _pages(figures: dict[str, Any], sample: list[Any], port: int) -> None:
+    """Pages and the API through gunicorn, 2 workers, the API's cache off."""
+    from django.db import transaction
+
+    import search as bench
+    from hrcoop.core.versions import bump_version
+    from hrcoop.recommendations.registry_version import REGISTRY
+
+    issue = bench._common_issue()
+    paths = [
+        "/api/recommendations/?" + urlencode([*bench._params(q, f, issue).query_items(), ("page_size", 20)])
+        for _, q, f in bench.QUERIES
+    ]
+    with gunicorn(workers=2, port=port, env={"HRCOOP_API_CACHE_SECONDS": "0"}) as base:
+        record_urls = [f"{base}/recommendations/{r.public_id}/" for r in sample]
+        figures["record_first"] = (round(_get(record_urls[0])), round(_get(base + BARE)))
+        for url in record_urls[1:3]:
+            _get(url)  # the other worker's first view
+        warm = [_get(url) for url in record_urls[3:] * 2]
+        bare = _bare_p95(base)
+        figures["record_p95"] = (round(_p95(warm), 1), round(bare, 1))
+        page = [_get(base + "/recommendations/search/?q=women") for _ in range(25)]
+        figures["page_p95"] = (round(_p95(page[3:]), 1), round(bare, 1))
+        after = []
+        for _ in range(5):
+            with transaction.atomic():
+                bump_version(REGISTRY)  # what any write to the registry does to its figures
+            after.append(max(_get(base + "/"), _get(base + "/")))
+        figures["home_after_write"] = (round(max(after)), round(bare, 1))
+        get_all(base, paths, seconds=10, clients=8)  # warm both workers
+        answers = get_all(base, paths, seconds=20, clients=8)
+        floor = get_all(base, [BARE], seconds=10, clients=8)
+        figures["api_rps"] = (round(len(answers) / 20, 1), round(len(floor) / 10, 1))
+        figures["api_errors"] = sum(not a.ok for a in answers)
+
+
+def audited_wait_during_import(database: str, data: Path) -> tuple[Any, Any]:
+    """(longest wait during the import, longest wait without one), in ms, on a scratch copy of the
+    database emptied of its records; the import queues its index work as deployed (database backend)."""
+    scratch = f"{database}_import"
+    _admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{scratch}" TEMPLATE "{database}"')
+    try:
+        import psycopg
+
+        with psycopg.connect(_url(scratch), autocommit=True) as conn:
+            conn.execute(
+                "TRUNCATE recommendations_recommendation, recommendations_importrun, "
+                "search_searchdocument, search_embedding CASCADE"
+            )
+        writer = [sys.executable, __file__, "audited-writes", "--database", scratch]
+        alone = json.loads(subprocess.run([*writer, "--seconds", "5"], capture_output=True, text=True).stdout)
+        files = [str(p) for p in sorted(data.glob("*.csv.gz"))]
+        env = {**os.environ, "DATABASE_URL": _url(scratch), "HRCOOP_TASK_BACKEND": "database"}
+        importing = subprocess.Popen(
+            [str(HRCOOP), "import", "upr-info", *files], env=env, stdout=subprocess.DEVNULL
+        )
+        during = subprocess.Popen(
+            [*writer, "--while-pid", str(importing.pid)], stdout=subprocess.PIPE, text=True
+        )
+        importing.wait()
+        out, _ = during.communicate()
+        return round(json.loads(out)["max"]), round(alone["max"])
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+def audited_writes(database: str, *, seconds: float | None, while_pid: int | None) -> None:
+    """Write one audit event every 0.2 s (for ``seconds``, or while process ``while_pid`` lives);
+    print the longest and the median wait as JSON."""
+    os.environ["DATABASE_URL"] = _url(database)
+    from django.db import transaction
+
+    import search  # noqa: F401  (sets Django up)
+    from hrcoop.core.audit import record_event
+    from hrcoop.core.models import DataVersion
+
+    target = DataVersion.objects.get_or_create(name="bench-audited-write", defaults={"number": 0})[0]
+    waits: list[float] = []
+    stop = time.monotonic() + (seconds or 1e9)
+
+    def alive() -> bool:
+        if while_pid is None:
+            return time.monotonic() < stop
+        return (
+            Path(f"/proc/{while_pid}").exists()
+            and "zombie" not in Path(f"/proc/{while_pid}/status").read_text()
+        )
+
+    while alive():
+        started = time.perf_counter()
+        with transaction.atomic():
+            record_event(actor=None, action="bench.audited_write", target=target, data={})
+        waits.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.2)
+    waits.sort()
+    print(
+        json.dumps(
+            {
+                "max": waits[-1] if waits else 0,
+                "median": waits[len(waits) // 2] if waits else 0,
+                "n": len(waits),
+            }
+        )
+    )
+
+
+# --- the table -------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return f"{value[0]} (floor {value[1]})"
+    return str(value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--sizes", default="41k,1m")
+    parser.add_argument("--build", action="store_true")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--port", type=int, default=8791)
+    column = sub.add_parser("column")
+    column.add_argument("--database", required=True)
+    column.add_argument("--port", type=int, default=8791)
+    column.add_argument("--data", type=Path, default=DATA)
+    column.add_argument("--figures", default=",".join(GROUPS), help=f"some of {', '.join(GROUPS)}")
+    writes = sub.add_parser("audited-writes")
+    writes.add_argument("--database", required=True)
+    writes.add_argument("--seconds", type=float)
+    writes.add_argument("--while-pid", type=int)
+    args = parser.parse_args()
+    if args.command == "column":
+        groups = tuple(g.strip() for g in args.figures.split(","))
+        print(json.dumps(measure_column(args.database, port=args.port, data=args.data, groups=groups)))
+        return
+    if args.command == "audited-writes":
+        audited_writes(args.database, seconds=args.seconds, while_pid=args.while_pid)
+        return
+    sizes = [s.strip().lower() for s in args.sizes.split(",")]
+    # Pages name fingerprinted static files: collect them (only what changed) where gunicorn looks.
+    subprocess.run([str(HRCOOP), "collectstatic", "--noinput", "-v0"], check=True)
+    columns: dict[str, dict[str, Any]] = {}
+    for size in sizes:
+        if args.build:
+            build(size, args.data)
+        if not _exists(SIZES[size]):
+            print(f"{size}: no database {SIZES[size]} (--build makes it)", file=sys.stderr)
+            continue
+        started = time.perf_counter()
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "column",
+                "--database",
+                SIZES[size],
+                "--port",
+                str(args.port),
+                "--data",
+                str(args.data),
+            ],
+            stdout=subprocess.PIPE,  # its progress goes to stderr as it measures
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            print(f"{size}: the column failed (its error is above)", file=sys.stderr)
+            continue
+        columns[size] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{size}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    header = (
+        "| measured | unit | target | "
+        + " | ".join(f"{s} ({columns[s]['records']:,})" for s in columns)
+        + " |"
+    )
+    print(header)
+    print("|" + "---|" * (3 + len(columns)))
+    for key, (label, unit, target) in TARGETS.items():
+        cells = " | ".join(_cell(columns[s].get(key, "-")) for s in columns)
+        print(f"| {label} | {unit} | {target} | {cells} |")
+    for size, figures in columns.items():
+        print(f"{size}: {figures['vectors']:,} vectors stored; search API errors {figures.get('api_errors')}")
+
+
+if __name__ == "__main__":
+    main()
