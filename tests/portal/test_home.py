@@ -22,7 +22,7 @@ def test_home_page_lists_states_and_is_translatable(reference_data: None, client
 
 def test_home_figures_are_kept_but_never_stale(reference_data: None, client: Client, tmp_path: Path) -> None:
     from hrcoop.recommendations.models import Recommendation
-    from hrcoop.recommendations.services import import_files
+    from hrcoop.recommendations.services.imports import import_files
     from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 
     import_files([write_2018(tmp_path / "a.csv", ROWS_2018[:1])], format_name="upr-info", actor=None)

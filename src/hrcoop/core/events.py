@@ -7,9 +7,9 @@ around the services changes nothing derived, and every path from a write to what
 
 Following a recommendation's text from an import to the search index:
 
-1. ``recommendations.services.import_file`` writes a file's records in bulk, in one transaction, and
-   at its end sends ``import_finished`` (the run's id, whether it created records) and, for records
-   that gained recommending States, labels or a response, ``records_changed``.
+1. ``recommendations.services.imports.import_file`` writes a file's records in bulk, in one
+   transaction, and at its end sends ``import_finished`` (the run's id, whether it created records)
+   and, for records that gained recommending States, labels or a response, ``records_changed``.
 2. ``recommendations.search.apps`` subscribes ``search.events.index_after_import``, which writes the
    tokens of every stale record in that same transaction (a failed file rolls them back with the
    records) and queues the records' vectors once it commits; ``index_changed_records`` does the same for
