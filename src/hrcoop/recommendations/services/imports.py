@@ -28,7 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hrcoop.core.audit import record_event
+from hrcoop.core.audit import DeferredEvents
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.events import import_finished, records_changed
 from hrcoop.core.models import User
@@ -73,10 +73,12 @@ def _import_one(
     new_labels: bool,
     batch_size: int,
     rejects: list[RejectedRow],
+    audit: DeferredEvents,
     dry_run: bool,
 ) -> dict[str, Any]:
-    """Import one file in the run's transaction; its rejected rows are added to ``rejects``. A dry
-    run sends no event: what it wrote rolls back, and derived data need not follow it."""
+    """Import one file in the run's transaction; its rejected rows are added to ``rejects``, its audit
+    events to ``audit``. A dry run sends no domain event: what it wrote rolls back, and derived data
+    need not follow it."""
     started = time.perf_counter()
     sha256 = _sha256(path)
     previous = list(
@@ -86,7 +88,7 @@ def _import_one(
     run = ImportRun.objects.create(
         format=format_name, file_name=path.name, sha256=sha256, started_at=timezone.now(), actor=actor
     )
-    state = FileImport(run, Resolver(str(path), new_labels=new_labels))
+    state = FileImport(run, Resolver(str(path), new_labels=new_labels), audit=audit)
     facts = SourceFacts(encoding="")
     rejected: list[RejectedRow] = []
 
@@ -151,7 +153,7 @@ def _import_one(
         if state.updated_ids:  # new recommending States, labels or responses of records it found
             records_changed.send(ids=sorted(state.updated_ids), text_changed=False)
     summary = {k: v for k, v in report.items() if not k.endswith("_samples") and k != "rejected"}
-    record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
+    audit.record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
     return report
 
 
@@ -186,6 +188,10 @@ def import_files(
     vocabulary does not know (a later export's new ones) instead of rejecting their rows; the report
     lists them (``labels_added``). A dry run does everything, writes the rejects file if asked, and
     rolls back.
+
+    The run's audit events are its last writes: collected file by file and appended to the chain just
+    before the run commits, so that other audited writes do not wait for the whole import
+    (``core.audit.DeferredEvents``).
     """
     parser = FORMATS.get(format_name)
     if parser is None:
@@ -193,7 +199,9 @@ def import_files(
     reports: list[dict[str, Any]] = []
     unreadable: list[Problem] = []
     rejects: list[RejectedRow] = []
+    audit = DeferredEvents()
     for path in map(Path, files):
+        events = DeferredEvents()  # kept only if the file's savepoint is
         try:
             with transaction.atomic():  # a file that breaks off part-way leaves nothing behind
                 report = _import_one(
@@ -203,11 +211,13 @@ def import_files(
                     new_labels=new_labels,
                     batch_size=batch_size,
                     rejects=rejects,
+                    audit=events,
                     dry_run=dry_run,
                 )
         except ImportFailed as error:
             unreadable.append(Problem.of(error))
             continue
+        audit.extend(events)
         report["dry_run"] = dry_run
         if dry_run:
             report["import_run"] = None
@@ -221,6 +231,8 @@ def import_files(
             report["rejects_written_to"] = [str(path) for path in written]
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        audit.write()
     return reports
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from hrcoop.core.audit import record_events
+from hrcoop.core.audit import DeferredEvents
 from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.identity import PENDING, public_id_choices, public_id_for, response_twins
 from hrcoop.recommendations.models import (
@@ -63,11 +63,16 @@ RECORD_FIELDS = (
 
 
 class FileImport:
-    """The state of one file's import: counts, samples of changes, and the batch writer."""
+    """The state of one file's import: counts, samples of changes, and the batch writer.
 
-    def __init__(self, run: ImportRun, resolver: Resolver) -> None:
+    Its audit events go to ``audit``, which the import appends to the chain as its last write
+    (``core.audit.DeferredEvents``): the chain's head is not held while the batches are written.
+    """
+
+    def __init__(self, run: ImportRun, resolver: Resolver, *, audit: DeferredEvents) -> None:
         self.run = run
         self.resolver = resolver
+        self.audit = audit
         self.rows = 0
         self.created = 0
         self.joint_rows = 0
@@ -177,7 +182,7 @@ class FileImport:
         Recommendation.objects.bulk_update(
             answered, ["identity_key", "response", "response_source", "updated_at"], batch_size=500
         )
-        record_events(  # each record's public history: when its answer arrived, and from where
+        self.audit.record_events(  # each record's public history: when its answer arrived, and from where
             actor=self.run.actor,
             action=RESPONSE_RECORDED,
             changes=[
@@ -372,7 +377,7 @@ class FileImport:
                 continue
             self.updated_ids.update(changes)
             records = Recommendation.objects.filter(pk__in=list(changes)).only("pk", "public_id")
-            record_events(
+            self.audit.record_events(
                 actor=self.run.actor,
                 action=LABELS_FOLLOWED,
                 changes=[
