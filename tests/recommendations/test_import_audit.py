@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
-from hrcoop.core.audit import verify_audit_chain
+from hrcoop.core.audit import DeferredEvents, verify_audit_chain
 from hrcoop.core.errors import ImportFailed
 from hrcoop.core.events import import_finished
-from hrcoop.core.models import AuditEvent, Role, User
+from hrcoop.core.models import AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import ImportRun
 from hrcoop.recommendations.services.imports import import_files
@@ -85,3 +85,19 @@ def test_a_failed_file_leaves_no_event_and_a_dry_run_none(reference_data: None, 
     import_files([write_2018(tmp_path / "good.csv")], format_name="upr-info", actor=None)
     assert list(AuditEvent.objects.values_list("action", flat=True)) == ["recommendations.import_file"]
     assert verify_audit_chain() == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_deferred_checks_run_before_the_events_take_the_head() -> None:
+    """PostgreSQL checks foreign keys at commit: for an import of 41,000 rows that takes seconds, and the
+    head, once locked, would be held through them. The checks run before the events are appended."""
+    person = User.objects.create_user("reviewer")
+    events = DeferredEvents()
+    with transaction.atomic():
+        RoleAssignment.objects.create(user_id=person.pk + 1000, role=Role.BOARD)  # no such user
+        events.record_event(actor=None, action="core.role_granted", target=person)
+        with pytest.raises(IntegrityError):
+            events.write()
+        transaction.set_rollback(True)
+    assert not AuditEvent.objects.exists()
