@@ -140,7 +140,7 @@ def run(files: list[Path], *, with_hooks: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from hrcoop.recommendations.services import import_files
+    from hrcoop.recommendations.services.imports import import_files
     from hrcoop.reference.services import load_reference_data
 
     call_command("migrate", verbosity=0)

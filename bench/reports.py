@@ -53,7 +53,7 @@ def run(files: list[Path], *, year: int, language: str) -> None:
 
     from hrcoop.mandates.services import import_resolution_text
     from hrcoop.recommendations.models import Recommendation
-    from hrcoop.recommendations.services import import_files
+    from hrcoop.recommendations.services.imports import import_files
     from hrcoop.reference.services import load_reference_data
     from hrcoop.reports.building import build_report
     from hrcoop.reports.rendering import render_html, render_pdf

@@ -26,7 +26,7 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from hrcoop.recommendations.models import Recommendation, Response
-from hrcoop.recommendations.services import sync_vocabularies
+from hrcoop.recommendations.services.vocabularies import sync_vocabularies
 from hrcoop.reference.models import Fund, Mechanism, State
 from hrcoop.reference.services import load_reference_data
 from hrcoop.reports import opendata

@@ -9,7 +9,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hrcoop.recommendations.classification import services
 from hrcoop.recommendations.models import Classification, LabelKind, Provenance, Recommendation
-from hrcoop.recommendations.services import import_file
+from hrcoop.recommendations.services.imports import import_file
 from tests.classification.conftest import Make
 from tests.recommendations.upr_info_fixtures import write_2018
 

@@ -14,7 +14,7 @@ from hrcoop.cooperation.models import Offer
 from hrcoop.core.models import Role, User
 from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
-from hrcoop.recommendations.services import sync_vocabularies
+from hrcoop.recommendations.services.vocabularies import sync_vocabularies
 from hrcoop.reference.models import Fund, Mechanism, State
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Action, TrackedRecommendation

@@ -29,7 +29,7 @@ from hrcoop.recommendations.models import ImportRun, Recommendation
 from hrcoop.recommendations.registry_version import reference_version, registry_version
 from hrcoop.recommendations.search.models import SearchDocument
 from hrcoop.recommendations.search.selectors import SearchParams, search
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State
 from hrcoop.reference.services import (
     create_reference_row,

@@ -22,7 +22,7 @@ from hrcoop.funds.models import Donor, Pledge, Posting
 from hrcoop.funds.services import record_pledge, register_donor
 from hrcoop.mandates.models import Mandate, Resolution
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.recommendations.services import import_file
+from hrcoop.recommendations.services.imports import import_file
 from hrcoop.reference.models import Fund, SdgIndicator, State
 from hrcoop.tracking.models import (
     Action,

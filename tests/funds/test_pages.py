@@ -77,6 +77,15 @@ def test_public_fund_page(client: Client, books: dict[str, Any]) -> None:
     assert client.get(f"/funds/donors/{books['anonymous'].pk}/").status_code == 404
 
 
+def test_donor_page_is_titled_with_the_donor_and_shows_what_it_funded_once(
+    client: Client, books: dict[str, Any]
+) -> None:
+    donor = books["pledge"].donor
+    page = client.get(f"/funds/donors/{donor.pk}/").content.decode()
+    assert f"<title>{donor.name} · hrcoop</title>" in page
+    assert page.count('id="funded"') == 1
+
+
 def test_secretariat_sees_what_the_public_does_not(
     client: Client, secretariat: User, books: dict[str, Any]
 ) -> None:

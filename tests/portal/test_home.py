@@ -25,7 +25,7 @@ def test_home_figures_are_kept_and_follow_an_import_once_its_task_ran(
     reference_data: None, client: Client, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     from hrcoop.recommendations.models import Recommendation
-    from hrcoop.recommendations.services import import_files
+    from hrcoop.recommendations.services.imports import import_files
     from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 
     import_files([write_2018(tmp_path / "a.csv", ROWS_2018[:1])], format_name="upr-info", actor=None)

@@ -18,7 +18,7 @@ from hrcoop.assistance.models import Status
 from hrcoop.core import formatting
 from hrcoop.core.money import Money
 from hrcoop.recommendations.models import Label, LabelKind, Response
-from hrcoop.recommendations.services import sync_vocabularies
+from hrcoop.recommendations.services.vocabularies import sync_vocabularies
 from hrcoop.reference.models import Fund, Mechanism, Organisation, RegionalGroup, State, UprSession
 from tests.search.exports import read_csv_export
 from tests.search.registry_fixture import import_registry

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hrcoop.core.audit import events_for
 from hrcoop.recommendations.models import Classification, ImportRun, Label, Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018
 

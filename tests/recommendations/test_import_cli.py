@@ -10,7 +10,7 @@ import pytest
 from hrcoop.core.errors import ImportFailed
 from hrcoop.recommendations.importers.base import ParsedRecommendation
 from hrcoop.recommendations.models import Label, LabelKind, Recommendation, Response
-from hrcoop.recommendations.services import _Resolver
+from hrcoop.recommendations.services.resolver import Resolver
 from tests.conftest import run_cli
 from tests.recommendations.upr_info_fixtures import write_2018
 
@@ -90,5 +90,5 @@ def test_new_labels_never_extend_a_fixed_scale(reference_data: None, kind: Label
         row=2, state_under_review="Kenya", text="Do something", response=Response.NOTED, labels=[(kind, "99")]
     )
     with pytest.raises(ImportFailed, match=r"not in the vocabulary$"):
-        _Resolver("a.csv", new_labels=True).entry(item)
+        Resolver("a.csv", new_labels=True).entry(item)
     assert not Label.objects.filter(kind=kind, code="99").exists()

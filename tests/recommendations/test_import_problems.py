@@ -18,7 +18,7 @@ from hrcoop.core.models import AuditEvent
 from hrcoop.recommendations.importers.base import ImportRejected
 from hrcoop.recommendations.importers.upr_info import REASON_COLUMN
 from hrcoop.recommendations.models import Classification, ImportRun, Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import run_cli, shared_data
 from tests.recommendations.upr_info_fixtures import HEADER_2018, ROWS_2018, write_2015, write_2018
 

@@ -10,7 +10,7 @@ import pytest
 from hrcoop.core.models import AuditEvent
 from hrcoop.recommendations.models import LABELS_FOLLOWED, Classification, Recommendation
 from hrcoop.recommendations.selectors import registry_stats, retired_labels
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import write_2015, write_2018
 
 pytestmark = pytest.mark.django_db

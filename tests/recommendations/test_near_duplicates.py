@@ -11,7 +11,7 @@ from django.apps import apps
 
 from hrcoop.core.models import AuditEvent
 from hrcoop.recommendations.models import RESPONSE_RECORDED, Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import write_2015, write_2018
 
 pytestmark = pytest.mark.django_db

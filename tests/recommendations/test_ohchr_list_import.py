@@ -9,7 +9,7 @@ import pytest
 
 from hrcoop.core.errors import ImportFailed
 from hrcoop.recommendations.models import Classification, ImportRun, LabelKind, Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import shared_data
 
 SLOVENIA = [

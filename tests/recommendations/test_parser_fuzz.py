@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hrcoop.core.errors import ImportFailed
 from hrcoop.recommendations.importers import FORMATS
 from hrcoop.recommendations.importers.base import ImportRejected
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import HEADER_2015, HEADER_2018
 
 pytestmark = pytest.mark.django_db

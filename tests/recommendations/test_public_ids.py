@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import write_2018
 
 pytestmark = pytest.mark.django_db

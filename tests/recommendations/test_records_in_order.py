@@ -19,7 +19,7 @@ from hrcoop.recommendations.models import (
 )
 from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.selectors import records_in_order
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import State
 from hrcoop.reference.services import load_reference_data, update_reference_row
 from tests.recommendations.upr_info_fixtures import write_2018

@@ -13,7 +13,8 @@ from hrcoop.core.models import User
 from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.selectors import registry_stats
-from hrcoop.recommendations.services import import_files, update_recommendation
+from hrcoop.recommendations.services.corrections import update_recommendation
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018
 

@@ -22,7 +22,7 @@ from hrcoop.recommendations.importers import uhri
 from hrcoop.recommendations.importers.base import ParsedRecommendation, recommendations_only
 from hrcoop.recommendations.importers.uhri import XLSX_COLUMNS, UhriParser
 from hrcoop.recommendations.models import Classification, ImportRun, LabelKind, Recommendation, Response
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import shared_data
 
 FIXTURE = Path(__file__).with_name("fixtures") / "uhri_export.json"

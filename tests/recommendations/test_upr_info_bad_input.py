@@ -11,7 +11,8 @@ import pytest
 from hrcoop.core.errors import ImportFailed
 from hrcoop.core.models import AuditEvent
 from hrcoop.recommendations.models import Classification, ImportRun, Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
+from hrcoop.recommendations.services.writer import BATCH_SIZE
 from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +22,11 @@ def snapshot() -> tuple[int, ...]:
     return tuple(m.objects.count() for m in (Recommendation, Classification, ImportRun, AuditEvent))
 
 
-def rejected(path: Path) -> ImportFailed:
+def rejected(path: Path, *, batch_size: int = BATCH_SIZE) -> ImportFailed:
     """Import ``path`` after a good file; the error is returned and nothing of the bad file stays."""
     before = snapshot()
     with pytest.raises(ImportFailed) as info:
-        import_files([path], format_name="upr-info", actor=None)
+        import_files([path], format_name="upr-info", actor=None, batch_size=batch_size)
     assert snapshot() == before
     assert info.value.file == str(path)
     return info.value
@@ -152,12 +153,12 @@ def test_missing_file(good: None, tmp_path: Path) -> None:
     assert "no such file" in str(rejected(tmp_path / "nowhere.csv"))
 
 
-def test_failure_late_in_a_large_file_rolls_back_earlier_batches(
-    good: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("hrcoop.recommendations.services.BATCH_SIZE", 2)
+def test_failure_late_in_a_large_file_rolls_back_earlier_batches(good: None, tmp_path: Path) -> None:
     error = rejected(
-        with_row(("Kenya", "Do something", "Ghana", "Supported", "4", "General", "99"))(tmp_path / "late.csv")
+        with_row(("Kenya", "Do something", "Ghana", "Supported", "4", "General", "99"))(
+            tmp_path / "late.csv"
+        ),
+        batch_size=2,
     )
     assert (error.row, error.column) == (7, "Session") and "unknown UPR session 99" in str(error)
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from hrcoop.core.audit import events_for
+from hrcoop.recommendations.identity import identity_key
 from hrcoop.recommendations.models import (
     Classification,
     ImportRun,
@@ -17,7 +18,7 @@ from hrcoop.recommendations.models import (
     Response,
 )
 from hrcoop.recommendations.selectors import registry_stats
-from hrcoop.recommendations.services import identity_key, import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2015, write_2018
 
 pytestmark = pytest.mark.django_db
@@ -168,11 +169,10 @@ def test_gzip_is_detected_by_content(reference_data: None, tmp_path: Path) -> No
     assert report["records_created"] == 4
 
 
-def test_batches_merge_joint_rows_across_batch_boundaries(
-    reference_data: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("hrcoop.recommendations.services.BATCH_SIZE", 1)
-    [report] = import_files([write_2018(tmp_path / "f.csv")], format_name="upr-info", actor=None)
+def test_batches_merge_joint_rows_across_batch_boundaries(reference_data: None, tmp_path: Path) -> None:
+    [report] = import_files(
+        [write_2018(tmp_path / "f.csv")], format_name="upr-info", actor=None, batch_size=1
+    )
     assert report["records_created"] == 4 and report["joint_rows_merged"] == 1
     nhri = Recommendation.objects.get(text__startswith="Establish")
     assert nhri.recommending_states.count() == 2

@@ -18,7 +18,7 @@ from hrcoop.recommendations.importers.base import recommendations_only
 from hrcoop.recommendations.importers.upr_info import UprInfoParser
 from hrcoop.recommendations.models import LabelKind, Recommendation, Response
 from hrcoop.recommendations.selectors import registry_stats
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import shared_data
 
 SESSION_FILES = ["1-5", "6-9", "10-13", "14-17", "17-20"]

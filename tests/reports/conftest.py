@@ -30,7 +30,7 @@ from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from hrcoop.mandates.services import import_resolution_text
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import Fund, State
 from tests.conftest import SHARED_DATA
 from tests.recommendations.upr_info_fixtures import write_2018

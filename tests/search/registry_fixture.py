@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import State
 from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import write_2018

@@ -86,7 +86,7 @@ def test_api_list_filters_pages_and_caches(corpus: dict, client: Client) -> None
 
 @pytest.mark.django_db
 def test_a_change_to_the_registry_changes_the_etag(corpus: dict, client: Client) -> None:
-    from hrcoop.recommendations.services import update_recommendation
+    from hrcoop.recommendations.services.corrections import update_recommendation
 
     url = f"/api/recommendations/{corpus['woman'].public_id}/"
     first = client.get(url)

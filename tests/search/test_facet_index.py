@@ -30,7 +30,7 @@ from hrcoop.recommendations.registry_version import registry_version
 from hrcoop.recommendations.search.facets import record_tokens, token
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.search.services import index_recommendations
-from hrcoop.recommendations.services import import_files
+from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import Organisation, RegionalGroup, State
 from hrcoop.reference.services import (
     delete_reference_row,

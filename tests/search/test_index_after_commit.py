@@ -11,13 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hrcoop.core.versions import current_version
+from hrcoop.recommendations.importers.base import ImportRejected
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.registry_version import REGISTRY
 from hrcoop.recommendations.search import events
 from hrcoop.recommendations.search.models import SearchDocument
 from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.search.services import catch_up
-from hrcoop.recommendations.services import ImportRejected, import_files, update_recommendation
+from hrcoop.recommendations.services.corrections import update_recommendation
+from hrcoop.recommendations.services.imports import import_files
 from tests.conftest import committed
 from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 

@@ -7,7 +7,7 @@ import pytest
 
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.search.selectors import SearchParams, search
-from hrcoop.recommendations.services import update_recommendation
+from hrcoop.recommendations.services.corrections import update_recommendation
 from tests.search.conftest import CORPUS
 
 ALL = set(CORPUS)

@@ -16,7 +16,7 @@ from hrcoop.recommendations import figures, reference_cache
 from hrcoop.recommendations.models import KeptFigures, Recommendation
 from hrcoop.recommendations.registry_version import REFERENCE
 from hrcoop.recommendations.selectors import kept_per_version
-from hrcoop.recommendations.services import update_recommendation
+from hrcoop.recommendations.services.corrections import update_recommendation
 from hrcoop.reference.models import State
 from hrcoop.reference.services import update_reference_row
 from tests.core.test_redis import redis_url  # noqa: F401 (a fixture)

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.models import Role
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.recommendations.services import import_file
+from hrcoop.recommendations.services.imports import import_file
 from hrcoop.reference.models import State
 from hrcoop.tracking import services
 from hrcoop.tracking.models import Cluster, ImplementationStatus, ProgressUpdate, TrackedRecommendation

@@ -1,7 +1,8 @@
 """Writing and checking the audit log.
 
 ``record_event`` is called by every service inside its transaction, so the event exists if and only if
-the change does. Appends are serialised on ``AuditChainHead`` (a row lock on PostgreSQL; SQLite
+the change does; a long write collects its events in ``DeferredEvents`` and appends them last. Appends
+are serialised on ``AuditChainHead`` (a row lock on PostgreSQL, held until the transaction ends; SQLite
 serialises writers already), which keeps the hash chain linear under concurrency.
 
 What the chain proves: each event's hash covers its content and the hash before it, and the head row
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -70,22 +72,104 @@ def record_events(
 ) -> list[AuditEvent]:
     """Append one event per ``(target, data)``, chained in order, with one lock of the chain's head
     and one insert: an import that answers a session's pending records writes thousands at once."""
+    _require_transaction()
+    return _append(_pending(actor, action, changes))
+
+
+class DeferredEvents:
+    """Audit events a long write collects as it goes and appends as its last write before it commits.
+
+    The chain's head stays locked from the first append to the commit, so a write that appends early
+    and then works for a minute (an import of 41,000 rows) makes every other audited write (a posting,
+    a request) wait for it. Collected here, its events are appended by ``write`` at the end, and the
+    head is held only for them. They are still written in the change's transaction: they exist if
+    and only if the change does. Each event's content (actor, target, data) is fixed when it is
+    added; its time and place in the chain when it is written.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[_Pending] = []
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def record_event(
+        self, *, actor: User | None, action: str, target: models.Model, data: dict[str, Any] | None = None
+    ) -> None:
+        self.record_events(actor=actor, action=action, changes=[(target, data or {})])
+
+    def record_events(
+        self, *, actor: User | None, action: str, changes: Sequence[tuple[models.Model, dict[str, Any]]]
+    ) -> None:
+        _require_transaction()
+        self._pending += _pending(actor, action, changes)
+
+    def extend(self, other: DeferredEvents) -> None:
+        """Take on ``other``'s events after these (a part of the write that committed its savepoint)."""
+        self._pending += other._pending
+
+    def write(self) -> list[AuditEvent]:
+        """Append the collected events to the chain, in the order they were added; must be the
+        change's last write, inside its transaction.
+
+        The transaction's deferred constraint checks are run first: PostgreSQL checks foreign keys at
+        commit, which for 41,000 imported records takes longer than the import's events themselves, and
+        the head would be held meanwhile. ``check_constraints`` runs them now and defers again (on
+        SQLite, which serialises writers anyway, ``table_names=[]`` makes it check nothing).
+        """
+        _require_transaction()
+        transaction.get_connection().check_constraints(table_names=[])
+        events, self._pending = _append(self._pending), []
+        return events
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An event before its place in the chain is known."""
+
+    actor: User | None
+    action: str
+    target_type: str
+    target_id: str
+    data: dict[str, Any]
+
+
+def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must be called inside the transaction of the change it records")
-    if not changes:
-        return []
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    previous = head.last_hash
-    events = []
-    for target, data in changes:
-        event = AuditEvent(
-            at=timezone.now(),
+
+
+def _pending(
+    actor: User | None, action: str, changes: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> list[_Pending]:
+    return [
+        _Pending(
             actor=actor,
-            actor_label=_actor_label(actor),
             action=action,
             target_type=target._meta.label_lower,
             target_id=str(target.pk),
             data=json.loads(json.dumps(data, default=str)),
+        )
+        for target, data in changes
+    ]
+
+
+def _append(pending: Sequence[_Pending]) -> list[AuditEvent]:
+    """Chain ``pending`` after the head, under one lock of it (held until the transaction ends)."""
+    if not pending:
+        return []
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    previous = head.last_hash
+    events = []
+    for item in pending:
+        event = AuditEvent(
+            at=timezone.now(),
+            actor=item.actor,
+            actor_label=_actor_label(item.actor),
+            action=item.action,
+            target_type=item.target_type,
+            target_id=item.target_id,
+            data=item.data,
             previous_hash=previous,
             hash_version=HASH_VERSION,
         )

@@ -8,7 +8,7 @@ Language: a message that a page can show is written with ``gettext`` at the rais
 per msgid with named placeholders (``_("... %(total)s ...") % {"total": total}``), so it comes out in
 the language the request activated: a page's (``/fr/...``), English for the API (no language prefix)
 and for the command line (no language active). ``where`` is a code (a field name) and stays as it is.
-The importers, parsers and commands (``*/cli.py``, ``recommendations.services`` imports, ``funds.iati``,
+The importers, parsers and commands (``*/cli.py``, ``recommendations.services.imports``, ``funds.iati``,
 ``mandates.parsing``) raise plain English on purpose: operators read them in a terminal and in reports.
 """
 

@@ -7,9 +7,9 @@ around the services changes nothing derived, and every path from a write to what
 
 Following a recommendation's text from an import to the search index:
 
-1. ``recommendations.services.import_file`` writes a file's records in bulk, in one transaction, and
-   at its end sends ``import_finished`` (the run's id, whether it created records) and, for records
-   that gained recommending States, labels or a response, ``records_changed``.
+1. ``recommendations.services.imports.import_file`` writes a file's records in bulk, in one
+   transaction, and at its end sends ``import_finished`` (the run's id, whether it created records)
+   and, for records that gained recommending States, labels or a response, ``records_changed``.
 2. ``recommendations.search.apps`` subscribes ``search.events.index_after_import``, which queues the
    task ``search.tasks.catch_up_index`` once the import commits (a failed file queues nothing): the
    task writes the tokens of every stale record a bounded batch at a time, each batch in its own

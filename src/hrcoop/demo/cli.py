@@ -32,7 +32,7 @@ def init(
     running it again changes nothing."""
     from django.db import transaction
 
-    from hrcoop.recommendations.services import sync_vocabularies
+    from hrcoop.recommendations.services.vocabularies import sync_vocabularies
     from hrcoop.reference.cli import init as prepare
 
     prepare()

@@ -15,7 +15,7 @@ from typing import Any
 
 from hrcoop.core.models import User
 from hrcoop.mandates.services import import_resolution_text
-from hrcoop.recommendations.services import import_file
+from hrcoop.recommendations.services.imports import import_file
 from hrcoop.reference.services import SDG_LANGUAGES, load_sdg_texts
 
 DATA_DIR = Path(__file__).with_name("data")

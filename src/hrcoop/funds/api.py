@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -101,23 +102,22 @@ def _balances(fund: Fund, request: Request) -> list[dict[str, Any]]:
     ]
 
 
+def _fund_summary(fund: Fund, request: Request) -> dict[str, Any]:
+    return {
+        "code": fund.code,
+        "name": fund.name,
+        "names": fund.names,
+        "currency": fund.currency,
+        "balances": _balances(fund, request),
+    }
+
+
 class FundListView(APIView):
     @extend_schema(
         summary="Funds and balances per currency", responses=FUND_SUMMARY, operation_id="funds_list"
     )
     def get(self, request: Request) -> Response:
-        return Response(
-            [
-                {
-                    "code": f.code,
-                    "name": f.name,
-                    "names": f.names,
-                    "currency": f.currency,
-                    "balances": _balances(f, request),
-                }
-                for f in Fund.objects.order_by("code")
-            ]
-        )
+        return Response([_fund_summary(f, request) for f in Fund.objects.order_by("code")])
 
 
 class FundDetailView(APIView):
@@ -132,11 +132,7 @@ class FundDetailView(APIView):
         withheld = amounts_withheld(request.user, [r.request_id for r in funded])
         return Response(
             {
-                "code": fund.code,
-                "name": fund.name,
-                "names": fund.names,
-                "currency": fund.currency,
-                "balances": _balances(fund, request),
+                **_fund_summary(fund, request),
                 "income_and_expenditure": [
                     r.as_dict() for r in public_income_and_expenditure(fund, actor=request.user)
                 ],
@@ -289,102 +285,64 @@ class ReversalInput(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200)
 
 
-def _rate(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "rate": data.get("rate"),
-        "rate_date": data.get("rate_date"),
-        "rate_source": data.get("rate_source", ""),
-    }
+def _event(request: Request, serializer: type[serializers.Serializer], **fields: str) -> dict[str, Any]:
+    """The keyword arguments of a ledger event's service from the request's validated body: ``fields``
+    maps each argument to its input field; the amount, the idempotency key, the actor and any rate
+    are the same for every event."""
+    data = validated(serializer, request.data)
+    arguments = {name: data[field] for name, field in fields.items()}
+    if "amount" in data:
+        arguments["amount"] = Money.parse(data["amount"], data["currency"])
+    if issubclass(serializer, _Rate):
+        arguments.update(
+            rate=data.get("rate"), rate_date=data.get("rate_date"), rate_source=data.get("rate_source", "")
+        )
+    return {**arguments, "idempotency_key": data["idempotency_key"], "actor": request.user}
+
+
+def _created(row: Model, *fields: str) -> Response:
+    """201 with the new row's id and ``fields`` (a foreign key such as ``pledge_id`` named ``pledge``)."""
+    return Response(
+        {"id": row.pk, **{name.removesuffix("_id"): getattr(row, name) for name in fields}},
+        status=status.HTTP_201_CREATED,
+    )
+
+
+def _creates(summary: str, serializer: type[serializers.Serializer]) -> Any:
+    return extend_schema(summary=summary, request=serializer, responses={201: CREATED})
 
 
 class PledgeCreateView(APIView):
-    @extend_schema(summary="Record a pledge (secretariat)", request=PledgeInput, responses={201: CREATED})
+    @_creates("Record a pledge (secretariat)", PledgeInput)
     def post(self, request: Request) -> Response:
-        data = validated(PledgeInput, request.data)
-        pledge = services.record_pledge(
-            fund_code=data["fund"],
-            donor_id=data["donor"],
-            amount=Money.parse(data["amount"], data["currency"]),
-            pledged_on=data["pledged_on"],
-            note=data["note"],
-            idempotency_key=data["idempotency_key"],
-            actor=request.user,
-            **_rate(data),
+        arguments = _event(
+            request, PledgeInput, fund_code="fund", donor_id="donor", pledged_on="pledged_on", note="note"
         )
-        return Response(
-            {
-                "id": pledge.pk,
-                "amount": pledge.amount,
-                "currency": pledge.currency,
-                "fund_amount": pledge.fund_amount,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        pledge = services.record_pledge(**arguments)
+        return _created(pledge, "amount", "currency", "fund_amount")
 
 
 class ReceiptCreateView(APIView):
-    @extend_schema(
-        summary="Record money received on a pledge (secretariat)",
-        request=ReceiptInput,
-        responses={201: CREATED},
-    )
+    @_creates("Record money received on a pledge (secretariat)", ReceiptInput)
     def post(self, request: Request) -> Response:
-        data = validated(ReceiptInput, request.data)
         receipt = services.record_receipt(
-            pledge_id=data["pledge"],
-            amount=Money.parse(data["amount"], data["currency"]),
-            received_on=data["received_on"],
-            idempotency_key=data["idempotency_key"],
-            actor=request.user,
-            **_rate(data),
+            **_event(request, ReceiptInput, pledge_id="pledge", received_on="received_on")
         )
-        return Response(
-            {
-                "id": receipt.pk,
-                "pledge": receipt.pledge_id,
-                "amount": receipt.amount,
-                "currency": receipt.currency,
-                "pledge_amount": receipt.pledge_amount,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return _created(receipt, "pledge_id", "amount", "currency", "pledge_amount")
 
 
 class AllocationCreateView(APIView):
-    @extend_schema(
-        summary="Allocate to an approved request (secretariat)",
-        request=AllocationInput,
-        responses={201: CREATED},
-    )
+    @_creates("Allocate to an approved request (secretariat)", AllocationInput)
     def post(self, request: Request) -> Response:
-        data = validated(AllocationInput, request.data)
         allocation = services.allocate(
-            request_id=data["request"],
-            amount=Money.parse(data["amount"], data["currency"]),
-            allocated_on=data["allocated_on"],
-            idempotency_key=data["idempotency_key"],
-            actor=request.user,
+            **_event(request, AllocationInput, request_id="request", allocated_on="allocated_on")
         )
-        return Response(
-            {
-                "id": allocation.pk,
-                "fund": allocation.fund_id,
-                "amount": allocation.amount,
-                "currency": allocation.currency,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return _created(allocation, "fund_id", "amount", "currency")
 
 
 class ReversalCreateView(APIView):
-    @extend_schema(summary="Reverse a posting (secretariat)", request=ReversalInput, responses={201: CREATED})
+    @_creates("Reverse a posting (secretariat)", ReversalInput)
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(ReversalInput, request.data)
-        posting: Posting = services.reverse(
-            posting_id=pk,
-            reason=data["reason"],
-            reversed_on=data["reversed_on"],
-            idempotency_key=data["idempotency_key"],
-            actor=request.user,
-        )
-        return Response({"id": posting.pk, "reverses": posting.reverses_id}, status=status.HTTP_201_CREATED)
+        arguments = _event(request, ReversalInput, reason="reason", reversed_on="reversed_on")
+        posting: Posting = services.reverse(posting_id=pk, **arguments)
+        return _created(posting, "reverses_id")

@@ -121,11 +121,19 @@ REVERSAL = Event(
 # --- the input every event has ---------------------------------------------------------------------
 
 
-def checked_input(
-    event: Event, *, amount: Money | None, key: str, day: datetime.date | None
-) -> tuple[str, datetime.date]:
-    """The event's amount (if it has one), idempotency key and date, checked before anything is read;
-    returns the key as stored and the date."""
+@dataclass(frozen=True)
+class Checked:
+    """An event's input, checked before anything is read: its amount (none for a reversal), its
+    idempotency key as stored, and its date. ``post`` takes it whole."""
+
+    event: Event
+    amount: Money | None
+    key: str
+    day: datetime.date
+
+
+def checked_input(event: Event, *, amount: Money | None, key: str, day: datetime.date | None) -> Checked:
+    """The event's amount (if it has one), idempotency key and date, checked before anything is read."""
     if event is not REVERSAL:
         _positive(amount, event.kind)
     stripped = (key or "").strip()
@@ -133,7 +141,7 @@ def checked_input(
         raise InvalidInput(
             _("an idempotency key of 1 to 200 characters is required"), where="idempotency_key"
         )
-    return stripped, check_day(day, event.day)
+    return Checked(event, amount, stripped, check_day(day, event.day))
 
 
 def _positive(money: Money | None, kind: str) -> Money:
@@ -182,12 +190,9 @@ def event_service(service: Callable[P, R]) -> Callable[P, R]:
 
 
 def post(
-    event: Event,
+    checked: Checked,
     *,
     fund: Fund,
-    amount: Money | None,
-    day: datetime.date,
-    key: str,
     sent: dict[str, Any],
     actor: User | None,
     converted: Money | None = None,
@@ -200,7 +205,7 @@ def post(
     audit: dict[str, Any] | None = None,
     then: Callable[[Posting], None] | None = None,
 ) -> Posting:
-    """Post one event of ``fund``: the one way anything reaches the ledger.
+    """Post the ``checked`` event of ``fund``: the one way anything reaches the ledger.
 
     ``sent`` is everything the caller sent that makes this event what it is (the idempotency
     fingerprint: the same key with anything else is refused); ``converted`` is what ``amount`` is worth
@@ -210,6 +215,7 @@ def post(
     credit (a reversal's negated lines). The audit event is about the new document, else ``about``, else
     the posting, and records the lines and ``audit``; ``then`` runs after it, for a new posting only.
     """
+    event, amount, key, day = checked.event, checked.amount, checked.key, checked.day
     if follows is not None and day < follows:
         assert event.too_early is not None
         raise InvalidInput(str(event.too_early) % {"day": day, "earlier": follows}, where=event.day)
@@ -415,9 +421,7 @@ def _check_rules(posting: Posting, lines: Lines, accounts: dict[tuple[str, str],
     posted = _Posted(posting, lines, accounts)
     _check_balances(posted)
     _check_available(posted)
-    _check_pledge(posted)
-    _check_receipt(posted)
-    _check_allocation(posted)
+    _check_documents(posted)
 
 
 def _check_balances(posted: _Posted) -> None:
@@ -457,65 +461,50 @@ def _check_available(posted: _Posted) -> None:
             )
 
 
-def _check_pledge(posted: _Posted) -> None:
-    change = posted.delta(K.PLEDGES_RECEIVABLE)
-    pledge = posted.posting.pledge
-    if pledge is None or change >= 0:
-        return
-    outstanding = _sum(Line.objects.filter(posting__pledge=pledge, account__kind=K.PLEDGES_RECEIVABLE))
-    if outstanding >= 0:
-        return
-    if not posted.reversal:
-        _refuse_on_reversed_pledge(pledge)
-    posted.refuse(
+@dataclass(frozen=True)
+class _DocumentRule:
+    """A posting may not take more from a document (a pledge, a receipt, an allocation) than is left on
+    it: what is left is the sum of the document's lines in ``account`` (times ``sign``: -1 where the
+    account is credited as the document grows), and a posting takes when it lowers that sum."""
+
+    document: str  # the posting's field, and the document's name in the messages
+    account: str
+    sign: int
+    left: str  # what is left, as the messages name it
+    message: Promise
+    reversal_message: Promise
+    same_currency: bool = False  # only the lines in the document's own currency count
+
+
+_DOCUMENT_RULES = (
+    _DocumentRule(
+        "pledge",
+        K.PLEDGES_RECEIVABLE,
+        1,
+        "outstanding",
         gettext_lazy("pledge %(pledge)s has %(outstanding)s outstanding; the %(what)s would take %(taken)s"),
         gettext_lazy(
             "pledge %(pledge)s has %(outstanding)s outstanding; the reversal of the %(what)s "
             "would take %(taken)s (reverse its receipts and write-offs first)"
         ),
-        {
-            "pledge": pledge.pk,
-            "outstanding": Money(outstanding - change, pledge.currency),
-            "taken": Money(-change, pledge.currency),
-        },
-    )
-
-
-def _check_receipt(posted: _Posted) -> None:
-    change = posted.delta(K.CASH)
-    receipt = posted.posting.receipt
-    if receipt is None or change >= 0:
-        return
-    kept = _sum(
-        Line.objects.filter(
-            posting__receipt=receipt, account__kind=K.CASH, account__currency=receipt.currency
-        )
-    )
-    if kept >= 0:
-        return
-    posted.refuse(
+    ),
+    _DocumentRule(
+        "receipt",
+        K.CASH,
+        1,
+        "left",
         gettext_lazy("receipt %(receipt)s has %(left)s left to refund; the %(what)s would take %(taken)s"),
         gettext_lazy(
             "receipt %(receipt)s has %(left)s left to refund; the reversal of the %(what)s "
             "would take %(taken)s (reverse its refunds first)"
         ),
-        {
-            "receipt": receipt.pk,
-            "left": Money(kept - change, receipt.currency),
-            "taken": Money(-change, receipt.currency),
-        },
-    )
-
-
-def _check_allocation(posted: _Posted) -> None:
-    change = posted.delta(K.COMMITMENTS)
-    allocation = posted.posting.allocation
-    if allocation is None or change <= 0:
-        return
-    open_commitment = -_sum(Line.objects.filter(posting__allocation=allocation, account__kind=K.COMMITMENTS))
-    if open_commitment >= 0:
-        return
-    posted.refuse(
+        same_currency=True,
+    ),
+    _DocumentRule(
+        "allocation",
+        K.COMMITMENTS,
+        -1,
+        "open",
         gettext_lazy(
             "allocation %(allocation)s has %(open)s not yet disbursed; the %(what)s would take %(taken)s"
         ),
@@ -523,10 +512,35 @@ def _check_allocation(posted: _Posted) -> None:
             "allocation %(allocation)s has %(open)s not yet disbursed; the reversal of the %(what)s "
             "would take %(taken)s (reverse its disbursements first)"
         ),
+    ),
+)
+
+
+def _check_documents(posted: _Posted) -> None:
+    for rule in _DOCUMENT_RULES:
+        _check_document(posted, rule)
+
+
+def _check_document(posted: _Posted, rule: _DocumentRule) -> None:
+    change = rule.sign * posted.delta(rule.account)
+    document = getattr(posted.posting, rule.document)
+    if document is None or change >= 0:
+        return
+    lines = Line.objects.filter(**{f"posting__{rule.document}": document}, account__kind=rule.account)
+    if rule.same_currency:
+        lines = lines.filter(account__currency=document.currency)
+    left = rule.sign * _sum(lines)
+    if left >= 0:
+        return
+    if rule.document == "pledge" and not posted.reversal:
+        _refuse_on_reversed_pledge(document)
+    posted.refuse(
+        rule.message,
+        rule.reversal_message,
         {
-            "allocation": allocation.pk,
-            "open": Money(open_commitment + change, allocation.currency),
-            "taken": Money(change, allocation.currency),
+            rule.document: document.pk,
+            rule.left: Money(left - change, document.currency),
+            "taken": Money(-change, document.currency),
         },
     )
 

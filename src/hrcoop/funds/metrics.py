@@ -114,20 +114,11 @@ def donor_base_chart(rows: list[YearMetrics]) -> str:
     axes.set_ylabel(_("Donors"))
     axes.set_xticks(years)
     shares = axes.twinx()
-    shares.plot(
-        years,
-        [100 * r.non_traditional_share_count for r in rows],
-        "o-",
-        color="#cc4125",
-        label=_("Non-traditional share of donors (%)"),
-    )
-    shares.plot(
-        years,
-        [100 * r.non_traditional_share_amount for r in rows],
-        "s--",
-        color="#e69138",
-        label=_("Non-traditional share of amount (%)"),
-    )
+    for share, style, color, label in (
+        ("non_traditional_share_count", "o-", "#cc4125", _("Non-traditional share of donors (%)")),
+        ("non_traditional_share_amount", "s--", "#e69138", _("Non-traditional share of amount (%)")),
+    ):
+        shares.plot(years, [100 * getattr(r, share) for r in rows], style, color=color, label=label)
     shares.set_ylim(0, 100)
     shares.set_ylabel("%")
     handles = axes.get_legend_handles_labels()[0] + shares.get_legend_handles_labels()[0]

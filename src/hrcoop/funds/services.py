@@ -245,7 +245,7 @@ def record_pledge(
     actor: Actor,
 ) -> Pledge:
     """A donor pledges: Dr pledges receivable, Cr contributions. Another currency needs a rate."""
-    key, day = checked_input(ledger.PLEDGE, amount=amount, key=idempotency_key, day=pledged_on)
+    checked = checked_input(ledger.PLEDGE, amount=amount, key=idempotency_key, day=pledged_on)
     fund = fund_for(fund_code)
     user = _require_secretariat(actor, fund)
     donor = _found(Donor.objects, donor_id, _("there is no donor %(id)r"), where="donor")
@@ -257,7 +257,7 @@ def record_pledge(
             donor=donor,
             amount=amount.amount,
             currency=amount.currency,
-            pledged_on=day,
+            pledged_on=checked.day,
             fund_amount=conversion.result.amount if conversion else amount.amount,
             note=note[:500],
             **_rate_fields(conversion),
@@ -266,12 +266,9 @@ def record_pledge(
 
     sent_rate = _sent_rate(rate, rate_date, rate_source)
     posting = post(
-        ledger.PLEDGE,
+        checked,
         fund=fund,
-        amount=amount,
-        day=day,
-        key=key,
-        sent={"pledge": [fund.code, donor.pk, amount.amount, amount.currency, day, note, *sent_rate]},
+        sent={"pledge": [fund.code, donor.pk, amount.amount, amount.currency, checked.day, note, *sent_rate]},
         actor=user,
         memo=note,
         document=document,
@@ -294,7 +291,7 @@ def record_receipt(
     actor: Actor,
 ) -> Receipt:
     """Money in against a pledge, in full or in part, possibly in another currency (at a recorded rate)."""
-    key, day = checked_input(ledger.RECEIPT, amount=amount, key=idempotency_key, day=received_on)
+    checked = checked_input(ledger.RECEIPT, amount=amount, key=idempotency_key, day=received_on)
     pledge = _found(
         Pledge.objects.select_related("fund"),
         pledge_id,
@@ -310,7 +307,7 @@ def record_receipt(
             pledge=pledge,
             amount=amount.amount,
             currency=amount.currency,
-            received_on=day,
+            received_on=checked.day,
             pledge_amount=paid.amount,
             **_rate_fields(conversion),
         )
@@ -318,13 +315,10 @@ def record_receipt(
 
     sent_rate = _sent_rate(rate, rate_date, rate_source)
     posting = post(
-        ledger.RECEIPT,
+        checked,
         fund=pledge.fund,
-        amount=amount,
         converted=paid,
-        day=day,
-        key=key,
-        sent={"receipt": [pledge.pk, amount.amount, amount.currency, day, *sent_rate]},
+        sent={"receipt": [pledge.pk, amount.amount, amount.currency, checked.day, *sent_rate]},
         actor=user,
         follows=pledge.pledged_on,
         links={"pledge": pledge},
@@ -349,7 +343,7 @@ def allocate(
     Refused beyond what is available. The first allocation moves the request to ``funded`` through
     ``assistance.services.mark_funded`` in the same transaction; a funded request may be topped up.
     """
-    key, day = checked_input(ledger.ALLOCATION, amount=amount, key=idempotency_key, day=allocated_on)
+    checked = checked_input(ledger.ALLOCATION, amount=amount, key=idempotency_key, day=allocated_on)
     request = (
         AssistanceRequest.objects.select_related("fund").filter(public_id=(request_id or "").strip()).first()
     )
@@ -371,7 +365,11 @@ def allocate(
                 where="request",
             )
         allocation = Allocation.objects.create(
-            fund=fund, request=request, amount=amount.amount, currency=amount.currency, allocated_on=day
+            fund=fund,
+            request=request,
+            amount=amount.amount,
+            currency=amount.currency,
+            allocated_on=checked.day,
         )
         return {"allocation": allocation}
 
@@ -382,12 +380,9 @@ def allocate(
             mark_funded(request, actor=actor, allocation_reference=reference)
 
     posting = post(
-        ledger.ALLOCATION,
+        checked,
         fund=fund,
-        amount=amount,
-        day=day,
-        key=key,
-        sent={"allocation": [request.public_id, amount.amount, amount.currency, day]},
+        sent={"allocation": [request.public_id, amount.amount, amount.currency, checked.day]},
         actor=user,
         document=document,
         then=then,
@@ -402,7 +397,7 @@ def disburse(
     *, allocation_id: int, amount: Money, disbursed_on: datetime.date, idempotency_key: str, actor: Actor
 ) -> Posting:
     """Pay out (part of) an allocation: Dr commitments, Cr cash."""
-    key, day = checked_input(ledger.DISBURSEMENT, amount=amount, key=idempotency_key, day=disbursed_on)
+    checked = checked_input(ledger.DISBURSEMENT, amount=amount, key=idempotency_key, day=disbursed_on)
     allocation = _found(
         Allocation.objects.select_related("fund"),
         allocation_id,
@@ -412,12 +407,9 @@ def disburse(
     user = _require_secretariat(actor, allocation.fund)
     _same_currency(amount, allocation, _("allocation %(id)s is in %(currency)s, not %(other)s"))
     return post(
-        ledger.DISBURSEMENT,
+        checked,
         fund=allocation.fund,
-        amount=amount,
-        day=day,
-        key=key,
-        sent={"disbursement": [allocation.pk, amount.amount, day]},
+        sent={"disbursement": [allocation.pk, amount.amount, checked.day]},
         actor=user,
         follows=allocation.allocated_on,
         links={"allocation": allocation},
@@ -436,18 +428,15 @@ def record_expenditure(
     actor: Actor,
 ) -> Posting:
     """A direct expense of the fund (e.g. travel paid by the fund itself): Dr expenditure, Cr cash."""
-    key, day = checked_input(ledger.EXPENDITURE, amount=amount, key=idempotency_key, day=spent_on)
+    checked = checked_input(ledger.EXPENDITURE, amount=amount, key=idempotency_key, day=spent_on)
     fund = fund_for(fund_code)
     user = _require_secretariat(actor, fund)
     if not (description or "").strip():
         raise InvalidInput(_("say what the expenditure was for"), where="description")
     return post(
-        ledger.EXPENDITURE,
+        checked,
         fund=fund,
-        amount=amount,
-        day=day,
-        key=key,
-        sent={"expenditure": [fund.code, amount.amount, amount.currency, day, description]},
+        sent={"expenditure": [fund.code, amount.amount, amount.currency, checked.day, description]},
         actor=user,
         memo=description,
         audit={"amount": str(amount)},
@@ -465,7 +454,7 @@ def refund(
     actor: Actor,
 ) -> Posting:
     """Return money to the donor out of a receipt, in the receipt's currency: Dr refunds, Cr cash."""
-    key, day = checked_input(ledger.REFUND, amount=amount, key=idempotency_key, day=refunded_on)
+    checked = checked_input(ledger.REFUND, amount=amount, key=idempotency_key, day=refunded_on)
     receipt = _found(
         Receipt.objects.select_related("pledge__fund"),
         receipt_id,
@@ -475,12 +464,9 @@ def refund(
     user = _require_secretariat(actor, receipt.pledge.fund)
     _same_currency(amount, receipt, _("receipt %(id)s came in %(currency)s; refund it in %(currency)s"))
     return post(
-        ledger.REFUND,
+        checked,
         fund=receipt.pledge.fund,
-        amount=amount,
-        day=day,
-        key=key,
-        sent={"refund": [receipt.pk, amount.amount, day, reason]},
+        sent={"refund": [receipt.pk, amount.amount, checked.day, reason]},
         actor=user,
         follows=receipt.received_on,
         memo=reason,
@@ -501,19 +487,16 @@ def write_off(
     actor: Actor,
 ) -> Posting:
     """Write off (part of) a pledge that will not be paid: Dr write-offs, Cr pledges receivable."""
-    key, day = checked_input(ledger.WRITE_OFF, amount=amount, key=idempotency_key, day=written_off_on)
+    checked = checked_input(ledger.WRITE_OFF, amount=amount, key=idempotency_key, day=written_off_on)
     pledge = _found(
         Pledge.objects.select_related("fund"), pledge_id, _("there is no pledge %(id)r"), where="pledge"
     )
     user = _require_secretariat(actor, pledge.fund)
     _same_currency(amount, pledge, _("pledge %(id)s is in %(currency)s; write it off in %(currency)s"))
     return post(
-        ledger.WRITE_OFF,
+        checked,
         fund=pledge.fund,
-        amount=amount,
-        day=day,
-        key=key,
-        sent={"write_off": [pledge.pk, amount.amount, day, reason]},
+        sent={"write_off": [pledge.pk, amount.amount, checked.day, reason]},
         actor=user,
         follows=pledge.pledged_on,
         memo=reason,
@@ -528,7 +511,7 @@ def reverse(
     *, posting_id: int, reason: str, reversed_on: datetime.date, idempotency_key: str, actor: Actor
 ) -> Posting:
     """Correct a posting by one that negates its lines; refused if the books would break."""
-    key, day = checked_input(ledger.REVERSAL, amount=None, key=idempotency_key, day=reversed_on)
+    checked = checked_input(ledger.REVERSAL, amount=None, key=idempotency_key, day=reversed_on)
     if not (reason or "").strip():
         raise InvalidInput(_("say why the posting is reversed"), where="reason")
     original = _found(
@@ -563,12 +546,9 @@ def reverse(
             )
 
     return post(
-        ledger.REVERSAL,
+        checked,
         fund=original.fund,
-        amount=None,
-        day=day,
-        key=key,
-        sent={"reverse": [original.pk, day, reason]},
+        sent={"reverse": [original.pk, checked.day, reason]},
         actor=user,
         follows=original.occurred_on,
         memo=reason,

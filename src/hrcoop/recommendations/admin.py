@@ -17,9 +17,9 @@ from django.http import HttpRequest
 
 from hrcoop.core.admin import ReadOnlyAdmin
 from hrcoop.recommendations.models import Classification, ImportRun, Label, LabelAlias, Recommendation
-from hrcoop.recommendations.services import EDITABLE_FIELDS, update_recommendation
+from hrcoop.recommendations.services.corrections import EDITABLE_FIELDS, update_recommendation
 
-PUBLIC_ID = re.compile(r"R[A-Z2-7]{10}", re.IGNORECASE)  # ``services.public_id_for``
+PUBLIC_ID = re.compile(r"R[A-Z2-7]{10}", re.IGNORECASE)  # ``identity.public_id_for``
 
 
 class ClassificationInline(admin.TabularInline):

@@ -29,7 +29,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
 def _import(
     format_name: str, files: list[Path], dry_run: bool, new_labels: bool, skip_invalid: Path | None
 ) -> None:
-    from hrcoop.recommendations.services import import_files
+    from hrcoop.recommendations.services.imports import import_files
 
     print_json(
         import_files(

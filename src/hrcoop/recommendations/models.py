@@ -160,7 +160,7 @@ class Classification(models.Model):
         SUGGESTED = "suggested", _("Suggested")
         REJECTED = "rejected", _("Rejected")
         # Imported from an export that a later export of the same source no longer carries: kept as
-        # the record's history, counted nowhere (``services._FileImport.follow_export``).
+        # the record's history, counted nowhere (``services.writer.FileImport.follow_export``).
         SUPERSEDED = "superseded", _("Superseded by a later export")
 
     # Indexed by the (recommendation, label) unique constraint below.

@@ -27,7 +27,7 @@ from hrcoop.core.models import User
 from hrcoop.recommendations.importers.base import ParsedRecommendation
 from hrcoop.recommendations.importers.ohchr_list import PARAGRAPH, THEME_HEADING, OhchrListParser
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.recommendations.services import import_file
+from hrcoop.recommendations.services.imports import import_file
 from hrcoop.tracking.clustering import NAMING_KINDS, accepted_labels, assign, cluster_count
 
 THEMATIC_LIST = re.compile(r"thematic.?list", re.IGNORECASE)

@@ -29,7 +29,7 @@ from hrcoop.recommendations.classification.sdg import SdgModel, embed, sdg_texts
 from hrcoop.recommendations.classification.selectors import bulk_acceptable, may_review
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
 from hrcoop.recommendations.selectors import retired_labels
-from hrcoop.recommendations.services import create_labels
+from hrcoop.recommendations.services.vocabularies import create_labels
 
 Model = MultiLabelModel | SingleLabelModel | SdgModel
 SDG_KINDS = {LabelKind.SDG_GOAL, LabelKind.SDG_TARGET}

@@ -1,7 +1,7 @@
 """Importers, one module per source format; ``base`` holds what they share.
 
 ``FORMATS`` maps the name used on the command line (``hrcoop import <name>``) to its parser; the one
-registry writer in ``hrcoop.recommendations.services`` serves them all.
+registry writer in ``hrcoop.recommendations.services.imports`` serves them all.
 """
 
 from __future__ import annotations
