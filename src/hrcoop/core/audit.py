@@ -26,10 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.models import AuditChainHead, AuditEvent, User
@@ -45,6 +48,14 @@ class AuditAction(models.TextChoices):
     A value is ``"<app>.<what happened>"``, written in the past tense or as the step's name, and never
     changes once events carry it: the stored strings are the history.
     """
+
+
+def discover_actions() -> None:
+    """Import the ``actions.py`` of every hrcoop app (``CoreConfig.ready``), so that a process that never
+    ran an app's services (a page showing a request's history) still reads that app's labels."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("hrcoop.") and module_has_submodule(config.module, "actions"):
+            import_module(f"{config.name}.actions")
 
 
 def declared_actions() -> dict[str, AuditAction]:

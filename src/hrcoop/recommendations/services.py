@@ -36,6 +36,7 @@ from hrcoop.core.audit import record_event, record_events
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.events import import_finished, records_changed, reference_changed
 from hrcoop.core.models import User
+from hrcoop.recommendations.actions import RecommendationAction
 from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.importers import FORMATS
 from hrcoop.recommendations.importers.base import (
@@ -46,9 +47,6 @@ from hrcoop.recommendations.importers.base import (
     SourceFacts,
 )
 from hrcoop.recommendations.models import (
-    CORRECTED,
-    LABELS_FOLLOWED,
-    RESPONSE_RECORDED,
     Classification,
     ImportRun,
     Label,
@@ -543,7 +541,7 @@ class _FileImport:
         )
         record_events(  # each record's public history: when its answer arrived, and from where
             actor=self.run.actor,
-            action=RESPONSE_RECORDED,
+            action=RecommendationAction.RESPONSE_RECORDED,
             changes=[
                 (
                     record,
@@ -764,7 +762,7 @@ class _FileImport:
             records = Recommendation.objects.filter(pk__in=list(changes)).only("pk", "public_id")
             record_events(
                 actor=self.run.actor,
-                action=LABELS_FOLLOWED,
+                action=RecommendationAction.LABELS_FOLLOWED,
                 changes=[
                     (record, {**changes[record.pk], "file": self.run.file_name, "import_run": self.run.pk})
                     for record in records
@@ -906,7 +904,7 @@ def _import_one(
         if state.updated_ids:  # new recommending States, labels or responses of records it found
             records_changed.send(ids=sorted(state.updated_ids), text_changed=False)
     summary = {k: v for k, v in report.items() if not k.endswith("_samples") and k != "rejected"}
-    record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
+    record_event(actor=actor, action=RecommendationAction.FILE_IMPORTED, target=run, data=summary)
     return report
 
 
@@ -1033,7 +1031,7 @@ def update_recommendation(
     records_changed.send(ids=[recommendation.pk], text_changed=bool({"text", "language"} & set(changes)))
     record_event(
         actor=actor,
-        action=CORRECTED,
+        action=RecommendationAction.CORRECTED,
         target=recommendation,
         data={"before": before, "after": changes},
     )
