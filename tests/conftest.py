@@ -33,6 +33,18 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     return code, out, err
 
 
+@contextmanager
+def records_exactly(*actions: Any) -> Iterator[None]:
+    """The block records these audit events (an app's ``AuditAction`` members), in this order, and no
+    other: one for a service, a step that moves a request too records the request's, a bulk one many."""
+    from hrcoop.core.models import AuditEvent
+
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    yield
+    made = list(AuditEvent.objects.filter(id__gt=last).order_by("id").values_list("action", flat=True))
+    assert made == [action.value for action in actions], f"recorded {made}"
+
+
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; the test skips, saying why, when the real data is not on this machine."""
     path = SHARED_DATA.joinpath(*parts)

@@ -178,7 +178,7 @@ def test_the_request_page_names_fields_and_changes_as_a_person_reads_them(world:
     page = client.get(reverse("assistance:detail", args=[request.public_id])).content.decode()
 
     assert "Kept out of the public register</dt><dd>Need</dd>" in page
-    assert "<td>assistance.edit</td><td>fields: need, title</td>" in page and "['" not in page
+    assert "<td>Request edited</td><td>fields: need, title</td>" in page and "['" not in page
 
 
 def test_a_version_that_is_not_a_number_is_refused_and_changes_nothing(world: World) -> None:

@@ -9,20 +9,24 @@ from django.db import transaction
 
 from hrcoop.core.audit import chain_head, events_for, record_event, verify_audit_chain
 from hrcoop.core.models import AuditChainHead, AuditEvent, User
+from tests.core.sample_actions import SampleAction
 
 pytestmark = pytest.mark.django_db
 
 
 def _chain(user: User, n: int = 4) -> list[AuditEvent]:
     with transaction.atomic():
-        return [record_event(actor=user, action="test.changed", target=user, data={"n": i}) for i in range(n)]
+        return [
+            record_event(actor=user, action=SampleAction.CHANGED, target=user, data={"n": i})
+            for i in range(n)
+        ]
 
 
 def test_events_form_a_chain_that_detects_tampering() -> None:
     user = User.objects.create_user("clerk")
     with transaction.atomic():
-        first = record_event(actor=user, action="test.created", target=user, data={"n": 1})
-        record_event(actor=None, action="test.changed", target=user, data={"n": 2})
+        first = record_event(actor=user, action=SampleAction.CREATED, target=user, data={"n": 1})
+        record_event(actor=None, action=SampleAction.CHANGED, target=user, data={"n": 2})
     assert verify_audit_chain() == []
     assert [e.action for e in events_for(user)] == ["test.created", "test.changed"]
     AuditEvent.objects.filter(pk=first.pk).update(data={"n": 99})
@@ -107,4 +111,4 @@ def test_events_written_before_the_actor_was_hashed_still_verify() -> None:
 def test_an_event_outside_a_transaction_is_refused() -> None:
     user = User.objects.create_user("clerk")
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        record_event(actor=user, action="test.created", target=user)
+        record_event(actor=user, action=SampleAction.CREATED, target=user)

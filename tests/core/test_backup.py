@@ -18,6 +18,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.backup import dump
 from hrcoop.core.models import Role, RoleAssignment, User
 from hrcoop.core.tokens import create_token
+from tests.core.sample_actions import SampleAction
 
 HRCOOP = str(Path(sys.executable).with_name("hrcoop"))
 
@@ -55,7 +56,9 @@ def test_every_table_round_trips_and_the_chain_still_verifies(reference_data: No
     create_token(clerk, actor=clerk, name="nightly", scopes=["read"])
     with transaction.atomic():
         for i in range(3):
-            record_event(actor=clerk, action="test.changed", target=clerk, data={"n": i, "text": "é ü 中文"})
+            record_event(
+                actor=clerk, action=SampleAction.CHANGED, target=clerk, data={"n": i, "text": "é ü 中文"}
+            )
     source = tmp_path / "source.jsonl.gz"
     rows = dump(source)
     assert rows["core.AuditEvent"] == 4 and rows["reference.State"] == 195

@@ -10,6 +10,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.models import AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.tasks import verify_integrity
 from tests.conftest import run_cli
+from tests.core.sample_actions import SampleAction
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,8 @@ def events() -> list[AuditEvent]:
     clerk = User.objects.create_user("clerk")
     with transaction.atomic():
         return [
-            record_event(actor=clerk, action="test.changed", target=clerk, data={"n": i}) for i in range(3)
+            record_event(actor=clerk, action=SampleAction.CHANGED, target=clerk, data={"n": i})
+            for i in range(3)
         ]
 
 

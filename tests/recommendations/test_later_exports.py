@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hrcoop.core.models import AuditEvent
-from hrcoop.recommendations.models import LABELS_FOLLOWED, Classification, Recommendation
+from hrcoop.recommendations.actions import RecommendationAction
+from hrcoop.recommendations.models import Classification, Recommendation
 from hrcoop.recommendations.selectors import registry_stats, retired_labels
 from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import write_2015, write_2018
@@ -52,7 +53,7 @@ def test_labels_a_later_export_drops_are_superseded_not_deleted(reference_data: 
     assert kept.import_run.file_name == "2015.csv"  # its provenance stays
     assert report["labels_superseded"] == 3  # the plan's issue and action, the ombudsman's "Other"
     assert report["records_updated"] == 2
-    event = AuditEvent.objects.get(action=LABELS_FOLLOWED, target_id=str(plan.pk))
+    event = AuditEvent.objects.get(action=RecommendationAction.LABELS_FOLLOWED, target_id=str(plan.pk))
     assert sorted(event.data["superseded"]) == ["4", "national-plan-of-action"]
     assert event.data["restored"] == ["5"] and event.data["file"] == "2018.csv"
     assert registry_stats()["by_action_category"]["5"] == 1  # counted as the later export says

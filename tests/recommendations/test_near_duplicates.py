@@ -10,7 +10,8 @@ import pytest
 from django.apps import apps
 
 from hrcoop.core.models import AuditEvent
-from hrcoop.recommendations.models import RESPONSE_RECORDED, Recommendation
+from hrcoop.recommendations.actions import RecommendationAction
+from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.services.imports import import_files
 from tests.recommendations.upr_info_fixtures import write_2015, write_2018
 
@@ -102,7 +103,7 @@ def test_a_response_that_changes_between_exports_is_kept_as_history(
         {"public_id": record.public_id, "row": 2, "from": "supported", "to": "noted"}
     ]
     assert report["records_updated"] == 1 and report["responses_recorded"] == 0
-    event = AuditEvent.objects.get(action=RESPONSE_RECORDED)
+    event = AuditEvent.objects.get(action=RecommendationAction.RESPONSE_RECORDED)
     assert (event.data["from"], event.data["to"], event.data["file"]) == ("supported", "noted", "2018.csv")
 
 

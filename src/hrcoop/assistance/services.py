@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance import selectors
+from hrcoop.assistance.actions import STEP_ACTIONS, AssistanceAction
 from hrcoop.assistance.clocks import move_clocks
 from hrcoop.assistance.models import (
     BEFORE_FUNDING,
@@ -311,7 +312,7 @@ def create_request(*, actor: Actor, state: State, fund: Fund, data: dict[str, An
         request.recommendations.set(recommendations)
     record_event(
         actor=_user(actor),
-        action="assistance.create",
+        action=AssistanceAction.CREATED,
         target=request,
         data={"fund": fund.code, "state": state.iso3, "fields": sorted(changed)},
     )
@@ -345,7 +346,7 @@ def update_request(
     if recommendations is not None:
         request.recommendations.set(recommendations)
     record_event(
-        actor=_user(actor), action="assistance.edit", target=request, data={"fields": sorted(changed)}
+        actor=_user(actor), action=AssistanceAction.EDITED, target=request, data={"fields": sorted(changed)}
     )
     return Outcome(request, warnings)
 
@@ -385,7 +386,10 @@ def record_consent(
     request.version += 1
     request.save()
     record_event(
-        actor=_user(actor), action="assistance.consent", target=request, data={"fields": ["consent"]}
+        actor=_user(actor),
+        action=AssistanceAction.CONSENT_RECORDED,
+        target=request,
+        data={"fields": ["consent"]},
     )
     return request
 
@@ -448,7 +452,7 @@ def add_attachment(request: AssistanceRequest, *, actor: Actor, upload: Uploaded
     request.save(update_fields=["version"])
     record_event(
         actor=_user(actor),
-        action="assistance.attach",
+        action=AssistanceAction.ATTACHED,
         target=request,
         data={"fields": ["attachments"], "size": attachment.size},
     )
@@ -473,7 +477,7 @@ def add_progress_report(
     request.save(update_fields=["version"])
     record_event(
         actor=_user(actor),
-        action="assistance.progress_report",
+        action=AssistanceAction.PROGRESS_REPORTED,
         target=request,
         data={"fields": ["progress_reports"], "final": final},
     )
@@ -497,7 +501,7 @@ def set_service_level(*, actor: Actor, fund: Fund, stage: str, working_days: int
     )
     record_event(
         actor=_user(actor),
-        action="assistance.service_level",
+        action=AssistanceAction.SERVICE_LEVEL_SET,
         target=level,
         data={"working_days": working_days},
     )
@@ -545,7 +549,10 @@ def schedule_board_session(*, actor: Actor, fund: Fund, starts_on: dt.date, titl
         )
     session = BoardSession.objects.create(fund=fund, starts_on=starts_on, title=title)
     record_event(
-        actor=_user(actor), action="assistance.board_session", target=session, data={"starts_on": starts_on}
+        actor=_user(actor),
+        action=AssistanceAction.BOARD_SESSION_SCHEDULED,
+        target=session,
+        data={"starts_on": starts_on},
     )
     return session
 
@@ -628,7 +635,7 @@ def _apply(
     )
     record_event(
         actor=_user(actor),
-        action=f"assistance.{name}",
+        action=STEP_ACTIONS[name],
         target=request,
         data={"from": source, "to": request.status, "reason": reason, **(extra or {})},
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.assistance.services import check_upload
+from hrcoop.consultations.actions import ConsultationAction
 from hrcoop.consultations.languages import detect_language
 from hrcoop.consultations.models import (
     ORGANISATION_NAME_LENGTH,
@@ -139,7 +140,7 @@ def open_call(
     )
     record_event(
         actor=user,
-        action="consultations.call_opened",
+        action=ConsultationAction.CALL_OPENED,
         target=call,
         data={"mandate": mandate.pk, "deadline": deadline.isoformat(), "questions": len(questions)},
     )
@@ -163,7 +164,7 @@ def close_call(call: Call, *, actor: Actor) -> Call:
     call.status = Call.Status.CLOSED
     call.closed_at = timezone.now()
     call.save(update_fields=["status", "closed_at"])
-    record_event(actor=user, action="consultations.call_closed", target=call)
+    record_event(actor=user, action=ConsultationAction.CALL_CLOSED, target=call)
     return call
 
 
@@ -207,7 +208,7 @@ def invite(
     )
     record_event(
         actor=secretariat,
-        action="consultations.invited",
+        action=ConsultationAction.INVITED,
         target=call,
         data={"user": user.pk, "language": language, "organisation": organisation},
     )
@@ -287,7 +288,7 @@ def revoke_invitation(invitation: Invitation, *, actor: Actor) -> None:
         )
     record_event(
         actor=secretariat,
-        action="consultations.invitation_revoked",
+        action=ConsultationAction.INVITATION_REVOKED,
         target=call,
         data={"user": invitation.user_id, "invited_at": invitation.invited_at.isoformat()},
     )
@@ -368,7 +369,7 @@ def start_submission(
     )
     record_event(
         actor=user,
-        action="consultations.submission_started",
+        action=ConsultationAction.SUBMISSION_STARTED,
         target=submission,
         data={"call": call.pk, "kind": kind, "respondent": respondent},
     )
@@ -486,7 +487,7 @@ def save_answer(
     )
     record_event(
         actor=user,
-        action="consultations.answer_saved",
+        action=ConsultationAction.ANSWER_SAVED,
         target=answer,
         data={
             "submission": submission.pk,
@@ -521,7 +522,7 @@ def attach_document(
     attachment.save()
     record_event(
         actor=user,
-        action="consultations.document_attached",
+        action=ConsultationAction.DOCUMENT_ATTACHED,
         target=attachment,
         data={"submission": submission.pk, "name": name, "keep_unpublished": keep_unpublished},
     )
@@ -542,7 +543,7 @@ def submit(submission: Submission, *, actor: Actor) -> Submission:
     submission.save(update_fields=["status", "submitted_at", "late"])
     record_event(
         actor=user,
-        action="consultations.submitted",
+        action=ConsultationAction.SUBMITTED,
         target=submission,
         data={"call": submission.call_id, "late": submission.late},
     )

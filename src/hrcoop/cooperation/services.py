@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.assistance.models import Status as RequestStatus
 from hrcoop.cooperation import parties
+from hrcoop.cooperation.actions import CooperationAction
 from hrcoop.cooperation.modality import offer_modality
 from hrcoop.cooperation.models import (
     Dialogue,
@@ -238,7 +239,7 @@ def submit_offer(*, actor: Actor, data: dict[str, Any]) -> Offer:
     _save_offer(offer, checked)
     record_event(
         actor=_user(actor),
-        action="cooperation.offer_submitted",
+        action=CooperationAction.OFFER_SUBMITTED,
         target=offer,
         data={"status": offer.status, "provider": offer.provider_label, "kind": offer.kind},
     )
@@ -310,7 +311,7 @@ def edit_offer(offer: Offer, *, actor: Actor, data: dict[str, Any]) -> Offer:
     _save_offer(offer, checked)
     record_event(
         actor=_user(actor),
-        action="cooperation.offer_edited",
+        action=CooperationAction.OFFER_EDITED,
         target=offer,
         data={"changed": changed, "material": material, "status": offer.status},
     )
@@ -330,7 +331,7 @@ def withdraw_offer(offer: Offer, *, actor: Actor, reason: str = "") -> Offer:
     offer.save(update_fields=["status", "withdrawn_at"])
     record_event(
         actor=_user(actor),
-        action="cooperation.offer_withdrawn",
+        action=CooperationAction.OFFER_WITHDRAWN,
         target=offer,
         data={"reason": reason.strip()},
     )
@@ -360,7 +361,7 @@ def moderate_offer(offer: Offer, *, actor: Actor, publish: bool, note: str = "")
     offer.save(update_fields=["status", "published_at", "moderation_note"])
     record_event(
         actor=_user(actor),
-        action="cooperation.offer_published" if publish else "cooperation.offer_rejected",
+        action=CooperationAction.OFFER_PUBLISHED if publish else CooperationAction.OFFER_REJECTED,
         target=offer,
         data={"note": offer.moderation_note},
     )
@@ -452,7 +453,7 @@ def propose_match(
     _settle(match, now)
     record_event(
         actor=user,
-        action="cooperation.match_proposed",
+        action=CooperationAction.MATCH_PROPOSED,
         target=match,
         data={"offer": offer.pk, "need": match.need_id, "modality": modality, "status": match.status},
     )
@@ -503,7 +504,7 @@ def confirm_match(match: Match, *, actor: Actor) -> Match:
     _settle(match, now)
     record_event(
         actor=user,
-        action="cooperation.match_confirmed",
+        action=CooperationAction.MATCH_CONFIRMED,
         target=match,
         data={"sides": sides, "status": match.status},
     )
@@ -593,7 +594,7 @@ def record_dialogue(*, actor: Actor, data: dict[str, Any]) -> Dialogue:
     FollowUpAction.objects.bulk_create(follow_ups)
     record_event(
         actor=_user(actor),
-        action="cooperation.dialogue_recorded",
+        action=CooperationAction.DIALOGUE_RECORDED,
         target=dialogue,
         data={"public": dialogue.is_public, "follow_ups": len(follow_ups)},
     )
@@ -630,7 +631,7 @@ def complete_follow_up(follow_up: FollowUpAction, *, actor: Actor) -> FollowUpAc
     follow_up.save(update_fields=["done", "done_by", "done_at"])
     record_event(
         actor=_user(actor),
-        action="cooperation.follow_up_done",
+        action=CooperationAction.FOLLOW_UP_DONE,
         target=follow_up,
         data={"dialogue": follow_up.dialogue_id, "due_on": follow_up.due_on.isoformat()},
     )

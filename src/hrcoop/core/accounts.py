@@ -32,6 +32,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication as DrfBasicAuthentication
 from rest_framework.request import Request
 
+from hrcoop.core.actions import CoreAction
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Forbidden, InvalidInput
 from hrcoop.core.models import Role, User
@@ -80,7 +81,7 @@ def confirm_device(request: HttpRequest, device: TOTPDevice, *, code: str) -> TO
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     django_otp.login(request, device)
-    record_event(actor=device.user, action="accounts.second_factor_enrolled", target=device.user)
+    record_event(actor=device.user, action=CoreAction.SECOND_FACTOR_ENROLLED, target=device.user)
     return device
 
 
@@ -194,7 +195,7 @@ def invite(
     if role is not None:
         grant_role(user, role, scope=scope, actor=actor)  # refuses a role that needs a scope and has none
     record_event(
-        actor=actor, action="accounts.invited", target=user, data={"role": role or "", "scope": scope}
+        actor=actor, action=CoreAction.INVITED, target=user, data={"role": role or "", "scope": scope}
     )
     facts = {
         "name": actor.get_full_name() or actor.get_username(),
@@ -238,5 +239,5 @@ def accept_invitation(user: User, *, password: str) -> User:
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
-    record_event(actor=user, action="accounts.invitation_accepted", target=user)
+    record_event(actor=user, action=CoreAction.INVITATION_ACCEPTED, target=user)
     return user

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from hrcoop.core.audit import action_label
 from hrcoop.core.models import ApiToken, AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.services import grant_role, revoke_role
 
@@ -79,10 +80,29 @@ class HrcoopUserAdmin(UserAdmin):
             grant_role(form.instance, Role(assignment.role), scope=assignment.scope, actor=actor)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions found in the log, by their labels (an action no longer declared, by its value)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        found = AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action")
+        return [(value, action_label(value)) for value in found]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log is append-only, even for operators."""
 
-    list_display = ["at", "actor_label", "action", "target_type", "target_id"]
-    list_filter = ["action", "target_type"]
+    list_display = ["at", "actor_label", "what", "target_type", "target_id"]
+    list_filter = [ActionFilter, "target_type"]
     search_fields = ["target_id", "actor_label"]
+
+    @admin.display(description=_("What"), ordering="action")
+    def what(self, event: AuditEvent) -> str:
+        """What happened, as the action's declared label says it."""
+        return action_label(event.action)

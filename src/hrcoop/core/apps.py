@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from hrcoop.core import checks, openapi  # noqa: F401  (register deployment checks, schema extensions)
+        from hrcoop.core.audit import discover_actions
+
+        discover_actions()

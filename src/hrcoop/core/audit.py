@@ -15,6 +15,11 @@ Hash versions: 1 hashed the actor's label only, so its account could be swapped 
 name unseen; 2 also hashes the actor's id and the version itself (so a version-2 event relabelled 1
 fails). Events keep the version they were written with: rehashing the old ones would also bless any
 tampering done before, so they verify as they always did, and every new event is version 2.
+
+Actions are declared once, by the app whose services record them: a subclass of ``AuditAction`` in
+the app's ``actions.py``, whose values are the strings stored in ``AuditEvent.action`` and whose labels
+are what a reader of a history sees. ``record_events`` refuses anything else, so a misspelt action
+fails where it is written instead of leaving an event no report or filter will ever find.
 """
 
 from __future__ import annotations
@@ -23,16 +28,57 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.models import AuditChainHead, AuditEvent, User
 
 SYSTEM_ACTOR_LABEL = "system"
 HASH_VERSION = 2
 GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    """The base of every app's declared actions (``app/actions.py``); it declares none itself.
+
+    A value is ``"<app>.<what happened>"``, written in the past tense or as the step's name, and never
+    changes once events carry it: the stored strings are the history.
+    """
+
+
+def discover_actions() -> None:
+    """Import the ``actions.py`` of every hrcoop app (``CoreConfig.ready``), so that a process that never
+    ran an app's services (a page showing a request's history) still reads that app's labels."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("hrcoop.") and module_has_submodule(config.module, "actions"):
+            import_module(f"{config.name}.actions")
+
+
+def declared_actions() -> dict[str, AuditAction]:
+    """Every declared action by its stored value, from every app's ``AuditAction`` subclass."""
+    return {member.value: member for kind in AuditAction.__subclasses__() for member in kind}
+
+
+def action_label(value: str) -> str:
+    """What a reader sees for a stored action: its declared label, or the bare value for an action
+    that is no longer declared (old events keep what they were written with)."""
+    action = declared_actions().get(value)
+    return str(action.label) if action is not None else value
+
+
+def _declared(action: AuditAction) -> AuditAction:
+    if not isinstance(action, AuditAction):
+        raise ValueError(
+            _("Unknown audit action %(action)r: declare it in its app's actions.py as an AuditAction.")
+            % {"action": action}
+        )
+    return action
 
 
 def _actor_label(actor: User | None) -> str:
@@ -60,7 +106,7 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
 
 
 def record_event(
-    *, actor: User | None, action: str, target: models.Model, data: dict[str, Any] | None = None
+    *, actor: User | None, action: AuditAction, target: models.Model, data: dict[str, Any] | None = None
 ) -> AuditEvent:
     """Append one audit event about ``target``; must run inside the caller's transaction."""
     [event] = record_events(actor=actor, action=action, changes=[(target, data or {})])
@@ -68,7 +114,7 @@ def record_event(
 
 
 def record_events(
-    *, actor: User | None, action: str, changes: Sequence[tuple[models.Model, dict[str, Any]]]
+    *, actor: User | None, action: AuditAction, changes: Sequence[tuple[models.Model, dict[str, Any]]]
 ) -> list[AuditEvent]:
     """Append one event per ``(target, data)``, chained in order, with one lock of the chain's head
     and one insert: an import that answers a session's pending records writes thousands at once."""
@@ -94,12 +140,21 @@ class DeferredEvents:
         return len(self._pending)
 
     def record_event(
-        self, *, actor: User | None, action: str, target: models.Model, data: dict[str, Any] | None = None
+        self,
+        *,
+        actor: User | None,
+        action: AuditAction,
+        target: models.Model,
+        data: dict[str, Any] | None = None,
     ) -> None:
         self.record_events(actor=actor, action=action, changes=[(target, data or {})])
 
     def record_events(
-        self, *, actor: User | None, action: str, changes: Sequence[tuple[models.Model, dict[str, Any]]]
+        self,
+        *,
+        actor: User | None,
+        action: AuditAction,
+        changes: Sequence[tuple[models.Model, dict[str, Any]]],
     ) -> None:
         _require_transaction()
         self._pending += _pending(actor, action, changes)
@@ -140,12 +195,12 @@ def _require_transaction() -> None:
 
 
 def _pending(
-    actor: User | None, action: str, changes: Sequence[tuple[models.Model, dict[str, Any]]]
+    actor: User | None, action: AuditAction, changes: Sequence[tuple[models.Model, dict[str, Any]]]
 ) -> list[_Pending]:
     return [
         _Pending(
             actor=actor,
-            action=action,
+            action=_declared(action).value,
             target_type=target._meta.label_lower,
             target_id=str(target.pk),
             data=json.loads(json.dumps(data, default=str)),

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from hrcoop.core.actions import CoreAction
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.models import User
@@ -71,7 +72,7 @@ def generate_codes(user: User, *, actor: User) -> list[str]:
     StaticToken.objects.bulk_create(StaticToken(device=device, token=_digest(code)) for code in codes)
     record_event(
         actor=actor,
-        action="accounts.recovery_codes_generated",
+        action=CoreAction.RECOVERY_CODES_GENERATED,
         target=user,
         data={"codes": CODES, "replaced": replaced},
     )
@@ -101,7 +102,7 @@ def sign_in_with_code(request: HttpRequest, user: User, *, code: str) -> StaticD
             django_otp.login(request, device)
             left = device.token_set.count()
             record_event(
-                actor=user, action="accounts.recovery_code_used", target=user, data={"codes_left": left}
+                actor=user, action=CoreAction.RECOVERY_CODE_USED, target=user, data={"codes_left": left}
             )
     if not spent:
         raise InvalidInput(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from hrcoop.core.actions import CoreAction
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.models import Role, RoleAssignment, User
@@ -33,12 +34,12 @@ def grant_role(user: User, role: Role | str, *, scope: str = "", actor: User | N
     if held is not None:
         return held
     assignment.save()
-    record_event(actor=actor, action="core.role_granted", target=assignment, data=_described(assignment))
+    record_event(actor=actor, action=CoreAction.ROLE_GRANTED, target=assignment, data=_described(assignment))
     return assignment
 
 
 @transaction.atomic
 def revoke_role(assignment: RoleAssignment, *, actor: User | None) -> None:
     """Take the role away; the audit event keeps who held it, in which scope."""
-    record_event(actor=actor, action="core.role_revoked", target=assignment, data=_described(assignment))
+    record_event(actor=actor, action=CoreAction.ROLE_REVOKED, target=assignment, data=_described(assignment))
     assignment.delete()

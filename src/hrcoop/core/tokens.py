@@ -22,6 +22,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
+from hrcoop.core.actions import CoreAction
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Forbidden, InvalidInput
 from hrcoop.core.models import ApiToken, Role, User
@@ -92,7 +93,7 @@ def create_token(
     )
     record_event(
         actor=actor if isinstance(actor, User) else None,
-        action="accounts.token_created",
+        action=CoreAction.TOKEN_CREATED,
         target=token,
         data={"user": user.get_username(), "scopes": chosen, "expires": token.expires_at.isoformat()},
     )
@@ -108,7 +109,7 @@ def revoke_token(token: ApiToken, *, actor: Actor) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_event(
-            actor=actor if isinstance(actor, User) else None, action="accounts.token_revoked", target=token
+            actor=actor if isinstance(actor, User) else None, action=CoreAction.TOKEN_REVOKED, target=token
         )
     return token
 

@@ -31,6 +31,7 @@ from hrcoop.core.errors import Conflict
 from hrcoop.core.events import records_changed
 from hrcoop.core.models import RoleAssignment, User
 from hrcoop.demo import documents, plan, workspace
+from hrcoop.demo.actions import DemoAction
 from hrcoop.demo.models import DemoRecord
 from hrcoop.funds.models import Account, Allocation, Donor, Line, Pledge, Posting, Receipt
 from hrcoop.mandates.models import Resolution
@@ -132,7 +133,7 @@ def _load() -> dict[str, Any]:
     sign_ins += plan.build(made)
     _register(made)
     # Each record's history says it is demo data, from the moment it was made to its removal.
-    record_events(actor=None, action="demo.register", changes=[(record, {}) for record in made])
+    record_events(actor=None, action=DemoAction.REGISTERED, changes=[(record, {}) for record in made])
     _write_sign_ins(sign_ins)
     return {
         "loaded": True,
@@ -212,7 +213,7 @@ def remove_demo(*, actor: User | None) -> dict[str, int]:
         if records:
             record_events(
                 actor=actor,
-                action="demo.remove",
+                action=DemoAction.REMOVED,
                 changes=[(record, {"record": str(record)}) for record in records],
             )
             doomed[model] = records
@@ -231,7 +232,7 @@ def remove_demo(*, actor: User | None) -> dict[str, int]:
     if users:
         record_events(
             actor=actor,
-            action="demo.deactivate_user",
+            action=DemoAction.USER_DEACTIVATED,
             changes=[(user, {"username": user.username}) for user in users],
         )
         for user in users:

@@ -22,6 +22,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
+from hrcoop.demo.actions import DemoAction
 from hrcoop.funds.models import Donor
 from hrcoop.funds.services import allocate, create_fund, record_pledge, record_receipt, register_donor
 from hrcoop.recommendations.models import Recommendation, Response
@@ -82,7 +83,7 @@ def demo_user(username: str, name: str, role: Role, scopes: list[str], made: lis
     for scope in scopes:
         grant_role(user, role, scope=scope, actor=None)
     record_event(
-        actor=None, action="demo.create_user", target=user, data={"role": role.value, "scopes": scopes}
+        actor=None, action=DemoAction.USER_CREATED, target=user, data={"role": role.value, "scopes": scopes}
     )
     made.append(user)
     return SignIn(str(role.label), username, password)

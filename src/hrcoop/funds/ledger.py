@@ -35,6 +35,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.models import User
 from hrcoop.core.money import MAX_BALANCE, Money, check_day
+from hrcoop.funds.actions import POSTING_ACTIONS, FundsAction
 from hrcoop.funds.models import Account, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
 
@@ -245,7 +246,7 @@ def post(
     )
     record_event(
         actor=actor,
-        action=f"funds.{'reverse' if posting.reverses_id else posting.kind}",
+        action=FundsAction.REVERSAL if posting.reverses_id else POSTING_ACTIONS[posting.kind],
         target=next(iter(created.values()), about or posting),
         data={
             "posting": posting.pk,

@@ -22,12 +22,11 @@ from hrcoop.core.errors import NotFound
 from hrcoop.core.models import AuditEvent, Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import Actor, has_role
+from hrcoop.funds.actions import LEDGER_ACTIONS
 from hrcoop.funds.models import Account, Allocation, Donor, Line, Pledge, Posting
 from hrcoop.reference.models import Fund
 
 K = Account.Kind
-# The audit actions of postings (``ledger.post``): one per kind of posting, and the reversal.
-POSTING_ACTIONS = [f"funds.{kind}" for kind in Posting.Kind.values] + ["funds.reverse"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,7 @@ def tampered_postings() -> list[str]:
     recorded before the audit events carried their lines are checked for their event only.
     """
     recorded: dict[int, list[list[Any]] | None] = {}
-    events = AuditEvent.objects.filter(action__in=POSTING_ACTIONS).values_list("data", flat=True)
+    events = AuditEvent.objects.filter(action__in=LEDGER_ACTIONS).values_list("data", flat=True)
     for data in events.order_by("id"):
         recorded[int(data["posting"])] = data.get("lines")
     actual: dict[int, list[list[Any]]] = defaultdict(list)

@@ -30,6 +30,7 @@ from hrcoop.core.models import Role, User
 from hrcoop.core.money import Conversion, Money, check_currency, convert
 from hrcoop.core.roles import Actor, has_role
 from hrcoop.funds import iati, ledger
+from hrcoop.funds.actions import FundsAction
 from hrcoop.funds.classification import is_traditional
 from hrcoop.funds.ledger import checked_input, event_service, post
 from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
@@ -109,7 +110,7 @@ def create_fund(*, code: str, name: str, currency: str, actor: Actor) -> Fund:
     fund = Fund.objects.create(code=code, name=name.strip(), currency=check_currency(currency))
     record_event(
         actor=user,
-        action="funds.create_fund",
+        action=FundsAction.FUND_CREATED,
         target=fund,
         data={"old": None, "new": {"code": fund.code, "name": fund.name, "currency": fund.currency}},
     )
@@ -193,7 +194,9 @@ def register_donor(
         "anonymous": donor.anonymous,
         "traditional": donor.traditional,
     }
-    record_event(actor=user, action="funds.register_donor", target=donor, data={"old": None, "new": new})
+    record_event(
+        actor=user, action=FundsAction.DONOR_REGISTERED, target=donor, data={"old": None, "new": new}
+    )
     return donor
 
 
@@ -211,7 +214,7 @@ def reclassify_donors(*, actor: Actor) -> int:
             Donor.objects.filter(pk=donor.pk).update(traditional=traditional)
             record_event(
                 actor=user,
-                action="funds.reclassify_donor",
+                action=FundsAction.DONOR_RECLASSIFIED,
                 target=donor,
                 data={"old": {"traditional": donor.traditional}, "new": {"traditional": traditional}},
             )
@@ -570,7 +573,7 @@ def request_iati_publication(*, actor: Actor) -> None:
     if user is None:
         raise Forbidden(_("only the secretariat asks for the IATI files to be rebuilt"))
     iati.site_schemas()  # refused now, with what to set, rather than failing later in the background
-    record_event(actor=user, action="funds.iati_requested", target=user, data={})
+    record_event(actor=user, action=FundsAction.IATI_REQUESTED, target=user, data={})
     from hrcoop.funds.tasks import publish_iati
 
     transaction.on_commit(lambda: publish_iati.enqueue())

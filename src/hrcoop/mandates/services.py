@@ -27,6 +27,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Forbidden, ImportFailed, InvalidInput
 from hrcoop.core.models import Role, User
 from hrcoop.core.roles import Actor, has_role
+from hrcoop.mandates.actions import MandateAction
 from hrcoop.mandates.models import Citation, Mandate, Paragraph, Resolution
 from hrcoop.mandates.parsing import ParsedResolution, parse_document
 from hrcoop.mandates.parsing.text import SYMBOL_RE
@@ -241,7 +242,7 @@ def import_resolution_text(
         resolution = _store(parsed, source=source, digest=digest, previous=previous, states=states)
         record_event(
             actor=actor,
-            action="mandates.resolution_imported" if previous is None else "mandates.resolution_updated",
+            action=MandateAction.RESOLUTION_UPDATED if previous else MandateAction.RESOLUTION_IMPORTED,
             target=resolution,
             data={
                 "source": source,
@@ -294,7 +295,7 @@ def fulfil_mandate(
     mandate.save(update_fields=["fulfilled_by", "fulfilled_on"])
     record_event(
         actor=user,
-        action="mandates.mandate_fulfilled",
+        action=MandateAction.MANDATE_FULFILLED,
         target=mandate,
         data={"document": symbol, "on": mandate.fulfilled_on.isoformat()},
     )

@@ -45,12 +45,6 @@ class ImportRun(models.Model):
         return f"{self.format} {self.file_name} ({self.started_at:%Y-%m-%d})"
 
 
-# Audit actions about one record, shown in its public history (``selectors.record_history``).
-RESPONSE_RECORDED = "recommendations.response_recorded"  # an import brought or changed a record's response
-LABELS_FOLLOWED = "recommendations.labels_followed"  # a later export dropped (or brought back) labels
-CORRECTED = "recommendations.update"  # the secretariat corrected fields of the record
-
-
 class Recommendation(models.Model):
     # Unique by the constraints in Meta: a field's ``unique=True`` also gives PostgreSQL a second,
     # ``LIKE``-pattern index, which no query uses and every import would maintain.

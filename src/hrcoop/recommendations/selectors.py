@@ -15,9 +15,8 @@ from django.db.models import Count, Field, Model, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hrcoop.core.audit import events_for
+from hrcoop.recommendations.actions import RecommendationAction
 from hrcoop.recommendations.models import (
-    CORRECTED,
-    RESPONSE_RECORDED,
     Classification,
     ImportRun,
     Label,
@@ -205,10 +204,11 @@ def record_history(recommendation: Recommendation) -> list[HistoryEntry]:
         )
     file_name, at = first or ("", recommendation.created_at)
     history = [HistoryEntry(at=at, kind="imported", file=file_name)]
-    events = events_for(recommendation).filter(action__in=[RESPONSE_RECORDED, CORRECTED]).order_by("at", "id")
+    shown = [RecommendationAction.RESPONSE_RECORDED, RecommendationAction.CORRECTED]
+    events = events_for(recommendation).filter(action__in=shown).order_by("at", "id")
     for event in events:
         data = event.data
-        if event.action == RESPONSE_RECORDED:
+        if event.action == RecommendationAction.RESPONSE_RECORDED:
             step = HistoryEntry(
                 at=event.at,
                 kind="response_recorded",

@@ -23,6 +23,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.events import memberships_changed, records_changed, reference_changed
 from hrcoop.core.models import User
+from hrcoop.reference.actions import ReferenceAction
 from hrcoop.reference.models import (
     Fund,
     Mechanism,
@@ -350,7 +351,7 @@ def create_reference_row(model: type[M], *, actor: User | None, values: dict[str
     _validate(row)
     row.save()
     record_event(
-        actor=actor, action="reference.created", target=row, data={"after": _snapshot(row, _fields(row))}
+        actor=actor, action=ReferenceAction.CREATED, target=row, data={"after": _snapshot(row, _fields(row))}
     )
     reference_changed.send()
     return row
@@ -385,7 +386,9 @@ def update_reference_row(row: M, *, actor: User | None, changes: dict[str, Any])
             setattr(row, attname, value)
         raise
     row.save(update_fields=list(changes))
-    record_event(actor=actor, action="reference.changed", target=row, data={"before": before, "after": after})
+    record_event(
+        actor=actor, action=ReferenceAction.CHANGED, target=row, data={"before": before, "after": after}
+    )
     if isinstance(row, State) and before.get("regional_group") != after.get("regional_group"):
         memberships_changed.send(state_ids=[row.pk])
     reference_changed.send()
@@ -404,7 +407,7 @@ def set_organisation_members(
     organisation.members.set(list(after))
     record_event(
         actor=actor,
-        action="reference.members_changed",
+        action=ReferenceAction.MEMBERS_CHANGED,
         target=organisation,
         data={"before": sorted(before.values()), "after": sorted(after.values())},
     )
@@ -427,7 +430,7 @@ def delete_reference_row(row: Model, *, actor: User | None) -> None:
         else []
     )
     record_event(
-        actor=actor, action="reference.deleted", target=row, data={"before": _snapshot(row, _fields(row))}
+        actor=actor, action=ReferenceAction.DELETED, target=row, data={"before": _snapshot(row, _fields(row))}
     )
     try:
         row.delete()

@@ -16,6 +16,7 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from hrcoop.core.models import Role, User
 from hrcoop.core.roles import Actor, has_role
+from hrcoop.reports.actions import ReportAction
 from hrcoop.reports.builders.common import check_year
 from hrcoop.reports.builders.fund_update import DEFAULT_FUND
 from hrcoop.reports.building import KINDS, build_report, check_language, file_stem
@@ -52,7 +53,7 @@ def request_build(
     )
     record_event(
         actor=user,
-        action="reports.build_requested",
+        action=ReportAction.BUILD_REQUESTED,
         target=build,
         data={
             "kind": kind,
@@ -113,7 +114,7 @@ def _finish(build: ReportBuild, *, error: str = "") -> ReportBuild:
     build.save()
     record_event(
         actor=None,
-        action="reports.build_failed" if error else "reports.built",
+        action=ReportAction.BUILD_FAILED if error else ReportAction.BUILT,
         target=build,
         data={"error": error} if error else {"data_version": build.data_version},
     )
@@ -134,7 +135,7 @@ def publish(build: ReportBuild, *, actor: Actor) -> ReportBuild:
     build.published_at = timezone.now()
     build.save(update_fields=["status", "published_at"])
     record_event(
-        actor=user, action="reports.published", target=build, data={"data_version": build.data_version}
+        actor=user, action=ReportAction.PUBLISHED, target=build, data={"data_version": build.data_version}
     )
     return build
 
@@ -143,7 +144,7 @@ def publish(build: ReportBuild, *, actor: Actor) -> ReportBuild:
 def request_open_data(*, actor: Actor) -> None:
     """Queue a rebuild of the open-data bundle (the daily schedule does the same without asking)."""
     user = _require_secretariat(actor)
-    record_event(actor=user, action="reports.open_data_requested", target=user, data={})
+    record_event(actor=user, action=ReportAction.OPEN_DATA_REQUESTED, target=user, data={})
     from hrcoop.reports.tasks import rebuild_open_data
 
     transaction.on_commit(lambda: rebuild_open_data.enqueue())

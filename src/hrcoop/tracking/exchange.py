@@ -35,6 +35,7 @@ from hrcoop.core.errors import ImportFailed
 from hrcoop.core.models import User
 from hrcoop.core.roles import Actor
 from hrcoop.recommendations.models import Recommendation
+from hrcoop.tracking.actions import TrackingAction
 from hrcoop.tracking.models import (
     Action,
     Cluster,
@@ -276,7 +277,9 @@ def import_tracker(plan: Plan, *, actor: Actor, name: str, content: bytes) -> di
             file=name,
         )
     counts = _apply(plan, rows, actor)
-    record_event(actor=_user(actor), action="tracking.import", target=plan, data={"file": name, **counts})
+    record_event(
+        actor=_user(actor), action=TrackingAction.IMPORTED, target=plan, data={"file": name, **counts}
+    )
     return counts
 
 

@@ -28,6 +28,7 @@ from hrcoop.core.roles import Actor
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.reference.models import Fund, State
 from hrcoop.tracking.access import is_focal_point, member_institution_ids
+from hrcoop.tracking.actions import TrackingAction
 from hrcoop.tracking.models import (
     Action,
     Cluster,
@@ -132,7 +133,7 @@ def create_institution(
         language=language,
     )
     record_event(
-        actor=_user(actor), action="tracking.institution_create", target=institution, data={"name": name}
+        actor=_user(actor), action=TrackingAction.INSTITUTION_CREATED, target=institution, data={"name": name}
     )
     return institution
 
@@ -147,7 +148,9 @@ def create_plan(*, actor: Actor, state: State, title: str, update_interval_days:
         title=_text(title, field="title", what=_("the plan's title")),
         update_interval_days=update_interval_days,
     )
-    record_event(actor=_user(actor), action="tracking.plan_create", target=plan, data={"state": state.iso3})
+    record_event(
+        actor=_user(actor), action=TrackingAction.PLAN_CREATED, target=plan, data={"state": state.iso3}
+    )
     return plan
 
 
@@ -184,7 +187,7 @@ def add_recommendations(
     )
     record_event(
         actor=_user(actor),
-        action="tracking.recommendations_add",
+        action=TrackingAction.RECOMMENDATIONS_ADDED,
         target=plan,
         data={"added": [r.public_id for r in recommendations if r.pk not in present]},
     )
@@ -202,7 +205,7 @@ def create_cluster(plan: Plan, *, actor: Actor, title: str, public_ids: Sequence
     moved = _place(cluster, public_ids)
     record_event(
         actor=_user(actor),
-        action="tracking.cluster_create",
+        action=TrackingAction.CLUSTER_CREATED,
         target=cluster,
         data={"title": cluster.title, "recommendations": [r.public_id for r in moved]},
     )
@@ -241,7 +244,7 @@ def edit_cluster(
         kept = _place(cluster, public_ids)
         cluster.recommendations.exclude(recommendation__in=kept).update(cluster=None)
         data["recommendations"] = [r.public_id for r in kept]
-    record_event(actor=_user(actor), action="tracking.cluster_edit", target=cluster, data=data)
+    record_event(actor=_user(actor), action=TrackingAction.CLUSTER_EDITED, target=cluster, data=data)
     return cluster
 
 
@@ -284,7 +287,7 @@ def assign_institutions(
     cluster.supporting_institutions.set([i for i in supporting if i != lead])
     record_event(
         actor=_user(actor),
-        action="tracking.cluster_assign",
+        action=TrackingAction.CLUSTER_ASSIGNED,
         target=cluster,
         data={"lead": lead.pk if lead else None, "supporting": sorted(i.pk for i in supporting)},
     )
@@ -337,7 +340,7 @@ def add_action(
     )
     record_event(
         actor=_user(actor),
-        action="tracking.action_create",
+        action=TrackingAction.ACTION_CREATED,
         target=action,
         data={"cluster": cluster.pk, "institution": institution.pk, "status": status},
     )
@@ -355,7 +358,7 @@ def set_action_status(action: Action, *, actor: Actor, status: str) -> Action:
     action.save(update_fields=["status"])
     record_event(
         actor=_user(actor),
-        action="tracking.action_status",
+        action=TrackingAction.ACTION_STATUS_SET,
         target=action,
         data={"from": before, "to": status},
     )
@@ -369,7 +372,7 @@ def mark_needs_support(action: Action, *, actor: Actor, needs_support: bool = Tr
     action.save(update_fields=["needs_support"])
     record_event(
         actor=_user(actor),
-        action="tracking.action_needs_support",
+        action=TrackingAction.ACTION_NEEDS_SUPPORT,
         target=action,
         data={"needs_support": needs_support},
     )
@@ -402,7 +405,10 @@ def add_indicator(
         sdg_indicator=code,
     )
     record_event(
-        actor=_user(actor), action="tracking.indicator_create", target=indicator, data={"sdg_indicator": code}
+        actor=_user(actor),
+        action=TrackingAction.INDICATOR_CREATED,
+        target=indicator,
+        data={"sdg_indicator": code},
     )
     return indicator
 
@@ -443,7 +449,7 @@ def set_status(
     )
     record_event(
         actor=_user(actor),
-        action="tracking.status",
+        action=TrackingAction.STATUS_SET,
         target=tracked,
         data={"recommendation": tracked.recommendation.public_id, "from": before, "to": status},
     )
@@ -504,7 +510,7 @@ def post_progress(
         evidence.save()
     record_event(
         actor=_user(actor),
-        action="tracking.progress_post",
+        action=TrackingAction.PROGRESS_POSTED,
         target=update,
         data={
             "action": action.pk,
@@ -536,7 +542,7 @@ def review_progress(
     update.save(update_fields=["review", "public", "reviewed_by", "reviewed_at"])
     record_event(
         actor=_user(actor),
-        action="tracking.progress_review",
+        action=TrackingAction.PROGRESS_REVIEWED,
         target=update,
         data={"review": update.review, "public": update.public},
     )
@@ -585,7 +591,7 @@ def request_support(action: Action, *, actor: Actor, fund: Fund | None = None) -
     action.save(update_fields=["needs_support", "assistance_request"])
     record_event(
         actor=_user(actor),
-        action="tracking.action_request_support",
+        action=TrackingAction.ACTION_SUPPORT_REQUESTED,
         target=action,
         data={"request": outcome.request.public_id, "recommendations": recommendations},
     )
@@ -601,5 +607,7 @@ def publish_plan(plan: Plan, *, actor: Actor, published: bool = True) -> Plan:
     _require_focal_point(actor, plan.state)
     plan.published_at = timezone.now() if published else None
     plan.save(update_fields=["published_at"])
-    record_event(actor=_user(actor), action="tracking.publish", target=plan, data={"published": published})
+    record_event(
+        actor=_user(actor), action=TrackingAction.PUBLISHED, target=plan, data={"published": published}
+    )
     return plan

@@ -2,14 +2,15 @@
 
 ``{{ mandate.due_session|session:mandate.due_body }}`` is "HRC 50" in English and "CDH 50" in
 French; ``{{ pledge.money|amount }}`` is "1,250.00 USD" or "1 250,00 USD" (``in_currency`` for minor
-units); ``{{ share|percent }}`` "12.5 %".
+units); ``{{ share|percent }}`` "12.5 %"; ``{{ event.action|action_label }}`` "Request submitted" for
+the stored ``assistance.submit``.
 """
 
 from __future__ import annotations
 
 from django import template
 
-from hrcoop.core import formatting
+from hrcoop.core import audit, formatting
 from hrcoop.core.money import Money
 
 register = template.Library()
@@ -34,3 +35,9 @@ def in_currency(minor_units: int | None, currency: str) -> str:
 @register.filter
 def percent(share: float | None) -> str:
     return "" if share is None else formatting.percent(share)
+
+
+@register.filter
+def action_label(value: str) -> str:
+    """A stored audit action as its declared label says it, in the reader's language."""
+    return audit.action_label(value)

@@ -22,6 +22,7 @@ from hrcoop.core.events import records_changed
 from hrcoop.core.models import User
 from hrcoop.core.roles import Actor
 from hrcoop.recommendations.classification import store
+from hrcoop.recommendations.classification.actions import ClassificationAction
 from hrcoop.recommendations.classification.data import SINGLE_LABEL_KINDS, TASKS, labelled_records
 from hrcoop.recommendations.classification.learn import MultiLabelModel, NotEnoughData, SingleLabelModel
 from hrcoop.recommendations.classification.models import EvaluationRun, ModelVersion
@@ -101,7 +102,7 @@ def _register(
     )
     record_event(
         actor=actor,
-        action="classification.model_trained",
+        action=ClassificationAction.MODEL_TRAINED,
         target=model_version,
         data={"kind": kind, "records": records, "labels": len(model.labels), "holdout": model.holdout},
     )
@@ -216,7 +217,7 @@ def _store_suggestions(
     Classification.objects.bulk_update(refreshed, ["model_version", "confidence"], batch_size=2000)
     Classification.objects.filter(pk__in=stale).delete()
     counts.update(created=len(new), refreshed=len(refreshed), withdrawn=len(stale))
-    record_event(actor=actor, action="classification.suggestions_stored", target=version, data=counts)
+    record_event(actor=actor, action=ClassificationAction.SUGGESTIONS_STORED, target=version, data=counts)
     return counts
 
 
@@ -338,7 +339,7 @@ def _decide(rows: list[Classification], *, accept: bool, actor: Actor, bulk: boo
     Classification.objects.bulk_update(rows, ["status", "provenance", "person"], batch_size=2000)
     record_events(
         actor=actor,
-        action="classification.accepted" if accept else "classification.rejected",
+        action=ClassificationAction.ACCEPTED if accept else ClassificationAction.REJECTED,
         changes=[
             (
                 row,
@@ -366,7 +367,7 @@ def record_evaluation(
     )
     record_event(
         actor=actor,
-        action="classification.evaluated",
+        action=ClassificationAction.EVALUATED,
         target=run,
         data={"summary": results.get("summary", {})},
     )

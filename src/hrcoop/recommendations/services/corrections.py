@@ -10,7 +10,8 @@ from hrcoop.core.audit import record_event
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.events import records_changed
 from hrcoop.core.models import User
-from hrcoop.recommendations.models import CORRECTED, Recommendation, Response
+from hrcoop.recommendations.actions import RecommendationAction
+from hrcoop.recommendations.models import Recommendation, Response
 
 EDITABLE_FIELDS = (
     "text",
@@ -47,7 +48,7 @@ def update_recommendation(
     records_changed.send(ids=[recommendation.pk], text_changed=bool({"text", "language"} & set(changes)))
     record_event(
         actor=actor,
-        action=CORRECTED,
+        action=RecommendationAction.CORRECTED,
         target=recommendation,
         data={"before": before, "after": changes},
     )

@@ -32,6 +32,7 @@ from hrcoop.core.audit import DeferredEvents
 from hrcoop.core.errors import ImportFailed, InvalidInput
 from hrcoop.core.events import import_finished, records_changed
 from hrcoop.core.models import User
+from hrcoop.recommendations.actions import RecommendationAction
 from hrcoop.recommendations.importers import FORMATS
 from hrcoop.recommendations.importers.base import (
     ImportRejected,
@@ -153,7 +154,7 @@ def _import_one(
         if state.updated_ids:  # new recommending States, labels or responses of records it found
             records_changed.send(ids=sorted(state.updated_ids), text_changed=False)
     summary = {k: v for k, v in report.items() if not k.endswith("_samples") and k != "rejected"}
-    audit.record_event(actor=actor, action="recommendations.import_file", target=run, data=summary)
+    audit.record_event(actor=actor, action=RecommendationAction.FILE_IMPORTED, target=run, data=summary)
     return report
 
 

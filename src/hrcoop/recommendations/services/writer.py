@@ -15,11 +15,10 @@ from django.db import connection
 from django.utils import timezone
 
 from hrcoop.core.audit import DeferredEvents
+from hrcoop.recommendations.actions import RecommendationAction
 from hrcoop.recommendations.bulk import insert_rows, reserve_ids, rows_by_key
 from hrcoop.recommendations.identity import PENDING, public_id_choices, public_id_for, response_twins
 from hrcoop.recommendations.models import (
-    LABELS_FOLLOWED,
-    RESPONSE_RECORDED,
     Classification,
     ImportRun,
     LabelKind,
@@ -184,7 +183,7 @@ class FileImport:
         )
         self.audit.record_events(  # each record's public history: when its answer arrived, and from where
             actor=self.run.actor,
-            action=RESPONSE_RECORDED,
+            action=RecommendationAction.RESPONSE_RECORDED,
             changes=[
                 (
                     record,
@@ -379,7 +378,7 @@ class FileImport:
             records = Recommendation.objects.filter(pk__in=list(changes)).only("pk", "public_id")
             self.audit.record_events(
                 actor=self.run.actor,
-                action=LABELS_FOLLOWED,
+                action=RecommendationAction.LABELS_FOLLOWED,
                 changes=[
                     (record, {**changes[record.pk], "file": self.run.file_name, "import_run": self.run.pk})
                     for record in records
