@@ -330,6 +330,9 @@ if cache_url := os.environ.get("HRCOOP_CACHE_URL", "").strip():
         "KEY_PREFIX": "hrcoop",
     }
 HRCOOP_API_CACHE_SECONDS = int(os.environ.get("HRCOOP_API_CACHE_SECONDS", "600"))
+# Rows read or written per statement by work over many records (core/batches.py): reindexing, vectors,
+# exports. SQLite refuses a statement with more parameters than its variable limit.
+HRCOOP_BATCH_SIZE = int(os.environ.get("HRCOOP_BATCH_SIZE", "1000"))
 # Large exports (recommendations/exports.py) an anonymous address may ask for: "N/minute|hour|day".
 HRCOOP_EXPORT_RATE = os.environ.get("HRCOOP_EXPORT_RATE", "10/hour")
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
+from hrcoop.core.batches import batch_size, batched, id_batches
 from hrcoop.recommendations.models import Classification, Recommendation
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
@@ -27,13 +29,7 @@ from hrcoop.recommendations.search.facets import (
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
 from hrcoop.recommendations.search.text import document_tokens
 
-BATCH = 1000
-EMBED_BATCH = 500
-
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+EMBED_BATCH = 500  # vectors encoded at a time: the model's memory, not SQL, bounds these
 
 
 def stale_for_text() -> QuerySet[Recommendation]:
@@ -48,31 +44,46 @@ def stale_for_vectors() -> QuerySet[Recommendation]:
     )
 
 
+def _id_batches(
+    recommendation_ids: Iterable[int] | None, stale: QuerySet[Recommendation]
+) -> Iterator[list[int]]:
+    """The ids to work on in bounded batches: those given (sorted, once each; ids of no record are
+    dropped batch by batch), or every ``stale`` record walked in key order."""
+    if recommendation_ids is None:
+        return id_batches(stale)
+    return (
+        list(Recommendation.objects.filter(pk__in=batch).order_by("pk").values_list("pk", flat=True))
+        for batch in batched(sorted(set(recommendation_ids)))
+    )
+
+
 @transaction.atomic
 def index_recommendations(
-    recommendation_ids: Iterable[int] | None = None, *, embed_later: bool = True
+    recommendation_ids: Iterable[int] | None = None, *, full: bool = False, embed_later: bool = True
 ) -> int:
-    """Write the search tokens of these recommendations (all stale ones when None); returns the count.
+    """Write the search tokens of these recommendations (all stale ones when None, every one with
+    ``full``); returns the count.
 
-    With ``embed_later`` their vectors are queued (one task per 500 records) after the commit.
+    Every statement reads or writes one batch (``core.batches``), so a million records work on SQLite
+    too. With ``embed_later`` their vectors are queued (one task per 500 records) after the commit.
     """
-    source = (
-        stale_for_text()
-        if recommendation_ids is None
-        else Recommendation.objects.filter(pk__in=list(recommendation_ids))
-    )
-    ids = list(source.order_by("pk").values_list("pk", flat=True))
-    states = state_properties() if ids else {}
-    for chunk in _chunks(ids, BATCH):
+    every = Recommendation.objects.all() if full else stale_for_text()
+    done: list[int] = []
+    states: StateProperties | None = None
+    for chunk in _id_batches(recommendation_ids, every):
+        if not chunk:
+            continue
+        states = states if states is not None else state_properties()
         SearchDocument.objects.bulk_create(
             _documents(chunk, states),
             update_conflicts=True,
             unique_fields=["recommendation"],
             update_fields=["stems", "words", "facets", "source_updated_at"],
         )
-    if embed_later and ids:
-        transaction.on_commit(lambda: queue_embeddings(ids))
-    return len(ids)
+        done += chunk
+    if embed_later and done:
+        transaction.on_commit(lambda: queue_embeddings(done))
+    return len(done)
 
 
 def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:
@@ -110,22 +121,20 @@ def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:
 def queue_embeddings(recommendation_ids: list[int]) -> None:
     from hrcoop.recommendations.search.tasks import embed_recommendations
 
-    for chunk in _chunks(recommendation_ids, EMBED_BATCH):
+    for chunk in batched(recommendation_ids, size=EMBED_BATCH):
         embed_recommendations.enqueue(chunk)
 
 
 @transaction.atomic
-def embed(recommendation_ids: Iterable[int] | None = None) -> int:
-    """Compute and store vectors now (the task's body; ``reindex`` without a worker)."""
+def embed(recommendation_ids: Iterable[int] | None = None, *, full: bool = False) -> int:
+    """Compute and store vectors now (the task's body; ``reindex`` without a worker): of these
+    recommendations, of every stale one when None, of every one with ``full``."""
     from hrcoop.recommendations.search.embeddings import MODEL_NAME, encode, quantise
 
-    source = (
-        stale_for_vectors()
-        if recommendation_ids is None
-        else Recommendation.objects.filter(pk__in=list(recommendation_ids))
-    )
-    ids = list(source.order_by("pk").values_list("pk", flat=True))
-    for chunk in _chunks(ids, EMBED_BATCH):
+    every = Recommendation.objects.all() if full else stale_for_vectors()
+    batches = _id_batches(recommendation_ids, every)
+    count = 0
+    for chunk in batched(chain.from_iterable(batches), size=min(EMBED_BATCH, batch_size())):
         rows = list(Recommendation.objects.filter(pk__in=chunk).values_list("pk", "text", "updated_at"))
         vectors = encode([text for _, text, _ in rows])
         Embedding.objects.bulk_create(
@@ -137,4 +146,5 @@ def embed(recommendation_ids: Iterable[int] | None = None) -> int:
             unique_fields=["recommendation"],
             update_fields=["vector", "model", "source_updated_at"],
         )
-    return len(ids)
+        count += len(rows)
+    return count
