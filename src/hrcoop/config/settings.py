@@ -317,7 +317,7 @@ REDIS_URL = os.environ.get("HRCOOP_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- REST API ------------------------------------------------------------------------------------------
-# Public API answers are cached by registry version (recommendations/api.py): never stale, so the only
+# Public API answers are cached by data version (core/api.py, ConditionalMixin): never stale, so the only
 # setting is how long an unused answer is kept. Per process by default; with several servers,
 # HRCOOP_CACHE_URL names a Redis cache that every worker of every server shares (docs/deploy.md).
 CACHES: dict[str, dict[str, Any]] = {
