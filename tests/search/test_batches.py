@@ -19,6 +19,7 @@ from hrcoop.core.batches import batched, id_batches
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.search import embeddings
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
+from hrcoop.recommendations.search.selectors import SearchParams, search
 from hrcoop.recommendations.search.services import embed, index_recommendations
 from tests.conftest import run_cli
 
@@ -101,3 +102,16 @@ def test_vectors_are_computed_a_batch_at_a_time(
         assert embed(full=True) == 13
     assert Embedding.objects.count() == 13
     assert _inserts_into(queries, "search_embedding") == 5
+
+
+def test_an_export_reads_its_records_a_batch_at_a_time(
+    corpus: dict[str, Recommendation], small_batches: None
+) -> None:
+    result = search(SearchParams())
+    with CaptureQueriesContext(connection) as queries:
+        records = list(result.iterate())
+    assert [r.pk for r in records] == result.ids()
+    by_id = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "recommendations_recommendation"')
+    ]
+    assert len(by_id) == 1 + math.ceil(13 / 3)  # the ordered ids, then one read per batch

@@ -109,9 +109,7 @@ def test_the_search_pages_next_links_seek_and_the_last_page_reads_backwards(
     for huge in ("9223372036854775807", str(pages)):
         last = client.get(SEARCH, {"page": huge})
         assert last.status_code == 200
-        shown = list(
-            dict.fromkeys(re.findall(r'href="/recommendations/(T[^/"]+)/"', last.content.decode()))
-        )
+        shown = list(dict.fromkeys(re.findall(r'href="/recommendations/(T[^/"]+)/"', last.content.decode())))
         assert shown == order[(pages - 1) * 3 :]
 
     tampered = client.get(SEARCH, {"page": "2", "cursor": "abc"})

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from hrcoop.core.batches import batched
 from hrcoop.core.errors import InvalidInput
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.reference_cache import ReferenceRows
@@ -33,7 +34,6 @@ from hrcoop.reference.translations import name_in_language
 SORTS = ("relevance", "newest", "oldest", "state", "session", "recommending_state")
 MODES = ("text", "semantic")
 SEMANTIC_LIMIT = 200  # a semantic search ranks everything; the first 200 are its results
-EXPORT_CHUNK = 1000
 # The orders an index of the records serves (``recommendation_newest_first``, read either way).
 INDEXED_ORDERS = ("newest",)
 
@@ -446,10 +446,10 @@ class SearchResult:
         return records_in_order(self.ids(limit=limit, offset=offset), rows=self.reference)
 
     def iterate(self) -> Iterator[Recommendation]:
-        """Every result, in order, a thousand records at a time: memory stays flat for exports."""
-        ids = self.ids()
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            yield from records_in_order(ids[start : start + EXPORT_CHUNK], rows=self.reference)
+        """Every result, in order, a batch of records at a time (``core.batches``): memory stays flat
+        for exports but for the ids, read in one statement so that the order is computed once."""
+        for batch in batched(self.ids()):
+            yield from records_in_order(batch, rows=self.reference)
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
         """(key, label, values with counts) of each facet (of ``keys``, or all).
