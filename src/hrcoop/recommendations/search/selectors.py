@@ -402,15 +402,18 @@ class SearchResult:
     ) -> list[tuple[Any, ...]]:
         """Rows (id, score, id) in relevance order past ``after`` = [score, id], the key of a row.
 
-        Scores are floats that travel exactly (JSON keeps every bit of a double; PostgreSQL's real
-        widens to one exactly), so "score below, or equal and id above" finds the next row whatever the
-        ties. On PostgreSQL the window that counts the matches is computed before the seek condition,
-        so the page still brings the number of all matches.
+        Scores are doubles that travel exactly (JSON keeps every bit of one), so "score below, or equal
+        and id above" finds the next row whatever the ties. On PostgreSQL the window that counts the
+        matches is computed before the seek condition, so the page still brings the number of all
+        matches.
         """
         assert self.node is not None
         scored, scored_params = engine().scored_sql(self.node, self.facet_tokens)
         window = engine().counts_in_page_window
-        inner = f"SELECT m.id, m.score{', COUNT(*) OVER () AS total' if window else ''} FROM ({scored}) m"
+        # As a double: PostgreSQL's ts_rank is a real, which travels as its shortest decimal text and
+        # would come back as a different double, so an equal score would no longer compare equal.
+        total = ", COUNT(*) OVER () AS total" if window else ""
+        inner = f"SELECT m.id, CAST(m.score AS DOUBLE PRECISION) AS score{total} FROM ({scored}) m"
         sql = f"SELECT w.id, w.score{', w.total' if window else ''} FROM ({inner}) w"
         params: list[Any] = list(scored_params)
         if after is not None:
