@@ -335,10 +335,11 @@ class SearchResult:
         (about 930 matches for a page of 21 at 41,000 records, 4,600 at a million). Few matches are
         fetched by key even where reading in order looks cheap: a State whose records are all old was
         read newest first for 1.7 s at a million. Measured at 41k on PostgreSQL, newest first
-        (``bench/search.py plans``): of 14 facet searches, the 12 of 1,686 to 21,199 matches read in
-        order, 6 to 20 times faster than the fixed threshold of 20,000 this replaces made them; the
-        two of 163 and 269 matches are fetched by key, 1.6x slower than in order there (16 ms against
-        9), the price of never meeting the trap above.
+        (``bench/search.py plans``): of 9 facet searches the 6 of 4,549 to 14,555 matches read in
+        order, 7 to 35 times faster than fetching by key, which the fixed threshold of 20,000 this
+        replaces made them do; the one of 21,199 reads in order as before, though by key was faster
+        there (190 ms against 120); the two of 163 and 269 matches are fetched by key (4-6 ms either
+        way).
         """
         if self.order_name not in INDEXED_ORDERS or limit is None:
             return False
