@@ -5,6 +5,9 @@ Run against a database that holds the real corpus (``hrcoop import upr-info
 ../shared/data/upr_info_terman/*.csv.gz``), on either engine (``DATABASE_URL`` decides)::
 
     python bench/search.py queries                 # p50/p95 per query kind, beside bare SQL
+    python bench/search.py plans                   # the first page of facet searches by each plan, and
+                                                   # the one chosen from the data
+    python bench/search.py deep                    # a page 2,000 rows deep by offset and by seek key
     python bench/search.py facets                  # p50/p95 of the search page with its facet counts,
                                                    # first view and asked again, beside the bare SQL
     python bench/search.py http --seconds 30       # gunicorn, 8 clients: req/s and p99, with the API's
@@ -276,6 +279,69 @@ def run_queries(reps: int) -> None:
     print(f"engine {connection.vendor}, {total:,} recommendations")
 
 
+# Facet searches of a few hundred to some twenty thousand matches at 41k: where the plan matters.
+PLAN_FILTERS: list[dict[str, list[str]]] = [
+    {"state": ["KEN"]},
+    {"state": ["USA"]},
+    {"recommending_organisation": ["EU"], "response": ["noted"]},
+    {"cycle": ["2"], "under_review_group": ["AFRICAN"]},
+    {"cycle": ["1"]},
+    {"response": ["noted"]},
+    {"under_review_group": ["AFRICAN"]},
+    {"recommending_group": ["WEOG"]},
+    {"issue": ["__common__"]},
+]
+
+
+def _median_ms(call: Any, reps: int) -> float:
+    call()
+    samples = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def run_plans(reps: int) -> None:
+    """The first page (21 rows, newest first) of each facet search by both plans of the engines, and
+    the one the selector chooses from the data (``SearchResult._read_in_order``)."""
+    issue = _common_issue()
+    print(f"engine {connection.vendor}, {Recommendation.objects.count():,} recommendations, newest first")
+    print(f"{'filters':<56} {'hits':>7} {'by key':>8} {'in order':>9} {'chosen':>9}")
+    for filters in PLAN_FILTERS:
+        result = search(_params("", filters, issue))
+        keys = result.sort_keys
+        order = [key.ordering(name) for key, name in zip(keys, ["date", "session_id", "pk"], strict=True)]
+
+        def page(many: bool, result: Any = result, order: list[Any] = order) -> None:
+            list(result._matching(many=many).order_by(*order).values_list("pk", flat=True)[:21])
+
+        by_key, in_order = _median_ms(lambda: page(False), reps), _median_ms(lambda: page(True), reps)
+        chosen = "in order" if result._read_in_order(21) else "by key"
+        label = " ".join(f"{k}={','.join(v)}" for k, v in result.params.filters.items())
+        print(f"{label[:56]:<56} {result.count:>7,} {by_key:>8.1f} {in_order:>9.1f} {chosen:>9}")
+
+
+def run_deep(reps: int) -> None:
+    """Page 1 and a page some 2,000 rows deep, by offset and by seek key (what the API's cursor does)."""
+    print(f"engine {connection.vendor}, {Recommendation.objects.count():,} recommendations, pages of 20")
+    print(f"{'search':<36} {'hits':>7} {'page 1':>8} {'offset':>8} {'seek':>8}")
+    for label, params in [
+        ("women (relevance)", SearchParams(q="women")),
+        ("ratification (relevance)", SearchParams(q="ratification")),
+        ("everything, newest first", SearchParams()),
+        ("response=noted, newest first", SearchParams(filters={"response": ["noted"]})),
+        ("response=noted, oldest first", SearchParams(filters={"response": ["noted"]}, sort="oldest")),
+    ]:
+        depth = min(2000, max(0, search(params).count - 20))
+        key = search(params).seek(limit=1, offset=depth - 1).keys[0]
+        first = _median_ms(lambda params=params: search(params).seek(limit=20), reps)
+        offset = _median_ms(lambda params=params, d=depth: search(params).seek(limit=20, offset=d), reps)
+        seek = _median_ms(lambda params=params, k=key: search(params).seek(limit=20, after=k), reps)
+        print(f"{label:<36} {search(params).count:>7,} {first:>8.1f} {offset:>8.1f} {seek:>8.1f}")
+
+
 # Searches with several values chosen in one facet, where disjunctive counts matter most.
 FACET_QUERIES: list[tuple[str, str, dict[str, list[str]]]] = [
     *QUERIES,
@@ -449,6 +515,10 @@ def main() -> None:
     q.add_argument("--reps", type=int, default=5)
     f = sub.add_parser("facets")
     f.add_argument("--reps", type=int, default=5)
+    p = sub.add_parser("plans")
+    p.add_argument("--reps", type=int, default=5)
+    d = sub.add_parser("deep")
+    d.add_argument("--reps", type=int, default=5)
     h = sub.add_parser("http")
     h.add_argument("--seconds", type=float, default=30)
     h.add_argument("--clients", type=int, default=8)
@@ -461,6 +531,10 @@ def main() -> None:
         run_queries(args.reps)
     elif args.command == "facets":
         run_facets(args.reps)
+    elif args.command == "plans":
+        run_plans(args.reps)
+    elif args.command == "deep":
+        run_deep(args.reps)
     elif args.command == "http":
         run_http(args.seconds, args.clients, args.workers, args.port)
     else:

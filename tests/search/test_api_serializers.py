@@ -8,13 +8,10 @@ from django.test import RequestFactory
 from rest_framework import serializers
 
 from hrcoop.core.models import User
-from hrcoop.recommendations.api import (
-    ClassificationSerializer,
-    RecommendationSerializer,
-    StateRefSerializer,
-)
+from hrcoop.recommendations.api import ClassificationSerializer, RecommendationSerializer
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
 from hrcoop.recommendations.selectors import records_in_order
+from hrcoop.reference.api import StateRefSerializer
 
 
 def _drf(serializer: serializers.Serializer, instance: object) -> dict[str, object]:

@@ -329,7 +329,7 @@ REDIS_URL = os.environ.get("HRCOOP_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- REST API ------------------------------------------------------------------------------------------
-# Public API answers are cached by registry version (recommendations/api.py): never stale, so the only
+# Public API answers are cached by data version (core/api.py, ConditionalMixin): never stale, so the only
 # setting is how long an unused answer is kept. Per process by default; with several servers,
 # HRCOOP_CACHE_URL names a Redis cache that every worker of every server shares (docs/deploy.md).
 CACHES: dict[str, dict[str, Any]] = {
@@ -342,6 +342,9 @@ if cache_url := os.environ.get("HRCOOP_CACHE_URL", "").strip():
         "KEY_PREFIX": "hrcoop",
     }
 HRCOOP_API_CACHE_SECONDS = int(os.environ.get("HRCOOP_API_CACHE_SECONDS", "600"))
+# Rows read or written per statement by work over many records (core/batches.py): reindexing, vectors,
+# exports. SQLite refuses a statement with more parameters than its variable limit.
+HRCOOP_BATCH_SIZE = int(os.environ.get("HRCOOP_BATCH_SIZE", "1000"))
 # Large exports (recommendations/exports.py) an anonymous address may ask for: "N/minute|hour|day".
 HRCOOP_EXPORT_RATE = os.environ.get("HRCOOP_EXPORT_RATE", "10/hour")
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/cooperation/", include("hrcoop.cooperation.api_urls")),
     path("api/consultations/", include("hrcoop.consultations.api_urls")),
     path("api/", include("hrcoop.recommendations.api_urls")),
+    path("api/", include("hrcoop.reference.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,30 +1,20 @@
-"""The public REST API of the registry: search with every facet as a filter, records, facet counts,
-States and the reference lists (all read-only; the registry is open data).
+"""The public REST API of the registry: search with every facet as a filter, records, facet counts and
+the label vocabularies (all read-only; the registry is open data). States and the other reference
+lists are ``reference.api``'s.
 
-Lists of recommendations are paged by an opaque ``cursor`` (relevance order has no key to page on,
-so the cursor carries a position; it is only ever produced by the API itself), capped at
-``CursorPagination.max_page_size`` rows. Responses carry ``ETag`` and ``Last-Modified`` derived from
-the registry's last change, and answer ``304`` to a matching conditional request.
+Lists of recommendations are paged by an opaque, signed ``cursor`` that carries the sort key of the
+row before (or after) the page, so that page N costs what page 1 costs (``SearchResult.seek``; in
+relevance order the key is the row's score and id), capped at ``CursorPagination.max_page_size`` rows.
+Responses carry ``ETag`` and ``Last-Modified`` derived from the registry's last change, and answer
+``304`` to a matching conditional request (``core.api.ConditionalMixin``).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers
@@ -32,19 +22,37 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hrcoop.core.api import CursorPagination
+from hrcoop.core.api import (
+    ConditionalMixin,
+    CursorPagination,
+    cursor_url,
+    decode_cursor,
+    encode_cursor,
+    kind_field,
+    names_field,
+    page_size,
+)
 from hrcoop.core.errors import InvalidInput, NotFound
-from hrcoop.core.versions import versions_key
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
 from hrcoop.recommendations.registry_version import REFERENCE, REGISTRY_DATA
 from hrcoop.recommendations.search.facets import FACETS
-from hrcoop.recommendations.search.selectors import MODES, SORTS, SearchParams, search, similar_to
-from hrcoop.recommendations.selectors import HISTORY_KINDS, recommendation_detail, record_history
-from hrcoop.reference.models import Mechanism, Organisation, RegionalGroup, State, UprCycle, UprSession
-
-MAX_PAGE_SIZE = CursorPagination.max_page_size
-DEFAULT_PAGE_SIZE = CursorPagination.page_size
-
+from hrcoop.recommendations.search.selectors import (
+    MODES,
+    SORTS,
+    SearchParams,
+    SearchResult,
+    cursor_positions,
+    search,
+    seek_position,
+    similar_to,
+)
+from hrcoop.recommendations.selectors import (
+    HISTORY_KINDS,
+    recommendation_detail,
+    record_history,
+    records_in_order,
+)
+from hrcoop.reference.api import StateRefSerializer
 
 # --- serializers -----------------------------------------------------------------------------------
 
@@ -54,36 +62,11 @@ DEFAULT_PAGE_SIZE = CursorPagination.page_size
 # quarter of a search request (tests/search/test_api_serializers.py holds the two to the same output).
 
 
-def _names_field(source: str | None = None) -> serializers.DictField:
-    help_text = 'The name in the other UN languages, by language code ("ar", "es", "fr", "ru", "zh-hans")'
-    if source is None:  # DRF refuses a source that repeats the field's name
-        return serializers.DictField(child=serializers.CharField(), read_only=True, help_text=help_text)
-    return serializers.DictField(
-        child=serializers.CharField(), read_only=True, help_text=help_text, source=source
-    )
-
-
-class StateRefSerializer(serializers.ModelSerializer[State]):
-    names = _names_field()
-
-    class Meta:
-        model = State
-        fields = ["iso3", "name", "names"]
-
-    def to_representation(self, instance: State) -> dict[str, Any]:
-        return {"iso3": instance.iso3, "name": instance.name, "names": instance.names}
-
-
-def _kind_field(choices: Any) -> serializers.CharField:
-    """A plain string naming its values: several vocabularies are called "kind" in the schema."""
-    return serializers.CharField(help_text="One of: " + ", ".join(choices.values))
-
-
 class ClassificationSerializer(serializers.ModelSerializer[Classification]):
-    kind = _kind_field(LabelKind)
+    kind = kind_field(LabelKind)
     code = serializers.CharField(source="label.code")
     name = serializers.CharField(source="label.name")
-    names = _names_field("label.names")
+    names = names_field("label.names")
     source = serializers.CharField()  # type: ignore[assignment]  # the model property, not Field.source
 
     class Meta:
@@ -211,75 +194,9 @@ class SimilarSerializer(serializers.Serializer[Any]):
     recommendation = RecommendationSerializer()
 
 
-class StateSerializer(serializers.ModelSerializer[State]):
-    regional_group = serializers.CharField(source="regional_group_id", allow_null=True)
-    organisations: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="code"
-    )
-    names = _names_field()
-
-    class Meta:
-        model = State
-        fields = [
-            "iso3",
-            "iso2",
-            "m49",
-            "name",
-            "names",
-            "status",
-            "regional_group",
-            "organisations",
-            "ldc",
-            "lldc",
-            "sids",
-        ]
-
-
-class RegionalGroupSerializer(serializers.ModelSerializer[RegionalGroup]):
-    names = _names_field()
-
-    class Meta:
-        model = RegionalGroup
-        fields = ["code", "name", "names"]
-
-
-class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    members: serializers.SlugRelatedField[State] = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="iso3"
-    )
-    names = _names_field()
-
-    class Meta:
-        model = Organisation
-        fields = ["code", "name", "names", "members"]
-
-
-class MechanismSerializer(serializers.ModelSerializer[Mechanism]):
-    kind = _kind_field(Mechanism.Kind)
-    names = _names_field()
-
-    class Meta:
-        model = Mechanism
-        fields = ["code", "kind", "name", "names"]
-
-
-class CycleSerializer(serializers.ModelSerializer[UprCycle]):
-    class Meta:
-        model = UprCycle
-        fields = ["number", "first_session", "last_session"]
-
-
-class SessionSerializer(serializers.ModelSerializer[UprSession]):
-    cycle = serializers.IntegerField(source="cycle_id")
-
-    class Meta:
-        model = UprSession
-        fields = ["number", "cycle", "year"]
-
-
 class LabelSerializer(serializers.ModelSerializer[Label]):
-    kind = _kind_field(LabelKind)
-    names = _names_field()
+    kind = kind_field(LabelKind)
+    names = names_field()
 
     class Meta:
         model = Label
@@ -335,115 +252,22 @@ SEARCH_PARAMETERS = [
 ]
 PAGE_PARAMETERS = [
     OpenApiParameter("cursor", str, description="The position given in next/previous"),
-    OpenApiParameter("page_size", int, description=f"Rows per page, at most {MAX_PAGE_SIZE}"),
+    OpenApiParameter(
+        "page_size", int, description=f"Rows per page, at most {CursorPagination.max_page_size}"
+    ),
 ]
-
-
-# --- conditional requests ---------------------------------------------------------------------------
-
-
-def version_token(*names: str) -> tuple[str, float | None]:
-    """(a token that changes with any change to the data versions ``names``, their last change as a
-    timestamp).
-
-    The token is empty while that data has never been written through its services: nothing is then
-    cached, since nothing would tell a cached answer from a new one.
-    """
-    token, changed_at = versions_key(*names)
-    return token, changed_at.timestamp() if token and changed_at else None
-
-
-def _cacheable(request: HttpRequest) -> bool:
-    """Anonymous requests only: the browsable API shows who is signed in."""
-    return not request.user.is_authenticated and "HTTP_AUTHORIZATION" not in request.META
-
-
-class ConditionalMixin:
-    """ETag / Last-Modified on every GET, and a cache of public JSON answers, keyed by a data version.
-
-    ``data_versions`` names the counters (``core.versions``) that the changes to what the view shows
-    raise: the registry's records and reference rows by default, the reference rows alone for the
-    reference lists (a record corrected leaves their cached answers in place). What a GET answers
-    depends only on that data, the URL and the format asked for (the API is outside the language
-    prefixes: it answers in English), so a cached answer is never stale, as a change makes new keys
-    and the old entries age out. A popular search then costs one look-up of the versions (one
-    statement) and one of the cache. The cache is Django's ``default`` (per
-    process unless ``CACHES`` says otherwise); ``HRCOOP_API_CACHE_SECONDS=0`` turns it off.
-    """
-
-    data_versions: tuple[str, ...] = REGISTRY_DATA
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "GET":
-            return self._answer(request, *args, **kwargs)
-        token, last = version_token(*self.data_versions)
-        url = request.build_absolute_uri()
-        digest = hashlib.sha256(f"{token}|{url}|{request.META.get('HTTP_ACCEPT', '')}".encode()).hexdigest()
-        key = f"api:{digest}" if token and settings.HRCOOP_API_CACHE_SECONDS and _cacheable(request) else ""
-        cached = cache.get(key) if key else None
-        if cached is not None:
-            response = HttpResponse(cached[0], content_type=cached[1])
-        else:
-            response = self._answer(request, *args, **kwargs)
-            renderer = getattr(response, "accepted_renderer", None)
-            if key and response.status_code == 200 and getattr(renderer, "format", None) == "json":
-                cache.set(
-                    key, (response.content, response["Content-Type"]), settings.HRCOOP_API_CACHE_SECONDS
-                )
-        if response.status_code != 200:
-            return response
-        etag = f'"{digest[:32]}"'
-        response["ETag"] = etag
-        if last is not None:
-            response["Last-Modified"] = http_date(last)
-        conditional = get_conditional_response(
-            request, etag=etag, last_modified=int(last) if last else None, response=response
-        )
-        return conditional if isinstance(conditional, HttpResponse) else response
-
-    def _answer(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """The view's own answer, rendered (DRF renders lazily; the cache needs the bytes)."""
-        response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        if isinstance(response, SimpleTemplateResponse):
-            response.render()
-        return response
 
 
 # --- views -----------------------------------------------------------------------------------------
 
 
-def _page_size(request: Request) -> int:
-    raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
-        return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or int(raw) < 1:
-        raise InvalidInput(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}.", where="page_size")
-    return min(int(raw), MAX_PAGE_SIZE)
+class RegistryView(ConditionalMixin, APIView):
+    """A view of the registry: its answers are keyed by the records' and the reference rows' versions."""
+
+    data_versions = REGISTRY_DATA
 
 
-def _offset(request: Request) -> int:
-    raw = request.query_params.get("cursor")
-    if not raw:
-        return 0
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
-        offset = int(decoded["o"])
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as exc:
-        raise InvalidInput(
-            "The cursor is not one this API gave; follow next/previous links.", where="cursor"
-        ) from exc
-    if offset < 0:
-        raise InvalidInput("The cursor is not one this API gave; follow next/previous links.", where="cursor")
-    return offset
-
-
-def _cursor_url(request: Request, offset: int) -> str:
-    params = [(k, v) for k, values in request.query_params.lists() if k != "cursor" for v in values]
-    cursor = base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
-    return request.build_absolute_uri(request.path + "?" + urlencode([*params, ("cursor", cursor)]))
-
-
-class RecommendationList(ConditionalMixin, APIView):
+class RecommendationList(RegistryView):
     """Search recommendations: the query language plus every facet as a filter, paged by cursor."""
 
     @extend_schema(
@@ -453,18 +277,53 @@ class RecommendationList(ConditionalMixin, APIView):
     )
     def get(self, request: Request) -> Response:
         params = SearchParams.from_query_dict(request.query_params)
-        size, offset = _page_size(request), _offset(request)
-        result = search(params)
-        records = result.page(limit=size, offset=offset)
-        total = result.count
+        size, result = page_size(request), search(params)
+        position = decode_cursor(request.query_params["cursor"]) if request.query_params.get("cursor") else {}
+        if result.semantic:
+            records, previous, following = _semantic_page(result, position, size)
+        else:
+            records, previous, following = _seek_page(result, position, size)
         return Response(
             {
-                "count": total,
-                "next": _cursor_url(request, offset + size) if offset + size < total else None,
-                "previous": _cursor_url(request, max(offset - size, 0)) if offset > 0 else None,
+                "count": result.count,
+                "next": cursor_url(request, encode_cursor(following)) if following else None,
+                "previous": cursor_url(request, encode_cursor(previous)) if previous else None,
                 "results": RecommendationSerializer(records, many=True, context={"request": request}).data,
             }
         )
+
+
+Position = dict[str, Any]
+
+
+def _seek_page(
+    result: SearchResult, position: Position, size: int
+) -> tuple[list[Recommendation], Position | None, Position | None]:
+    """The page after (or before) the key a cursor carries, and the positions of the pages around it."""
+    after, backward = seek_position(result, position)
+    page = result.seek(limit=size, after=after, backward=backward)
+    if not page.ids:
+        return [], None, None
+    previous, following = cursor_positions(result, page)
+    has_previous = page.more if backward else bool(position)
+    has_next = True if backward else page.more
+    records = records_in_order(page.ids, rows=result.reference)
+    return records, previous if has_previous else None, following if has_next else None
+
+
+def _semantic_page(
+    result: SearchResult, position: Position, size: int
+) -> tuple[list[Recommendation], Position | None, Position | None]:
+    """A semantic search ranks at most ``SEMANTIC_LIMIT`` records: paged by position ("p") in them."""
+    offset = position.get("p", 0) if position else 0
+    if not isinstance(offset, int) or offset < 0 or (position and "p" not in position):
+        raise InvalidInput(
+            "The cursor belongs to another kind of search; follow next/previous links.", where="cursor"
+        )
+    records = result.page(limit=size, offset=offset)
+    previous = {"p": max(offset - size, 0)} if offset > 0 else None
+    following = {"p": offset + size} if offset + size < result.count else None
+    return records, previous, following
 
 
 def _record(public_id: str) -> Recommendation:
@@ -474,14 +333,16 @@ def _record(public_id: str) -> Recommendation:
     return recommendation_detail(public_id)
 
 
-class RecommendationDetail(ConditionalMixin, APIView):
+class RecommendationDetail(RegistryView):
+    """A recommendation with its public history: when it was imported, answered and corrected."""
+
     @extend_schema(operation_id="recommendations_detail", responses=RecommendationDetailSerializer)
     def get(self, request: Request, public_id: str) -> Response:
         record = _record(public_id)
         return Response(RecommendationDetailSerializer(record, context={"request": request}).data)
 
 
-class SimilarRecommendations(ConditionalMixin, APIView):
+class SimilarRecommendations(RegistryView):
     """The recommendations closest in meaning, in any language (multilingual sentence embeddings)."""
 
     @extend_schema(
@@ -498,7 +359,7 @@ class SimilarRecommendations(ConditionalMixin, APIView):
         return Response(SimilarSerializer(data, many=True, context={"request": request}).data)
 
 
-class FacetCounts(ConditionalMixin, APIView):
+class FacetCounts(RegistryView):
     """How many results each facet value gives with the current query and filters: for a facet with a
     choice, over the results of the other facets' choices, so that its other values count what they
     would add."""
@@ -513,54 +374,6 @@ class FacetCounts(ConditionalMixin, APIView):
             for key, _, values in result.facets()
         }
         return Response({"count": result.count, "facets": facets})
-
-
-class StateList(ConditionalMixin, generics.ListAPIView[State]):
-    """States with their regional group and organisation memberships."""
-
-    serializer_class = StateSerializer
-    data_versions = (REFERENCE,)
-    pagination_class = type("StatePagination", (CursorPagination,), {"ordering": "iso3"})
-    queryset = State.objects.prefetch_related("organisations")
-
-
-class StateDetail(ConditionalMixin, generics.RetrieveAPIView[State]):
-    serializer_class = StateSerializer
-    data_versions = (REFERENCE,)
-    queryset = State.objects.prefetch_related("organisations")
-    lookup_field = "iso3"
-
-    def get_object(self) -> State:
-        iso3 = str(self.kwargs["iso3"]).upper()
-        if not (iso3.isascii() and iso3.isalpha()):
-            raise NotFound(f"No State has the code {iso3[:10]!r}; use ISO 3166 alpha-3.", where="iso3")
-        return get_object_or_404(self.get_queryset(), iso3=iso3)
-
-
-def _reference_list(model_serializer: type[serializers.ModelSerializer[Any]], queryset: Any, doc: str) -> Any:
-    """A small reference list, returned whole (each has at most a few hundred rows)."""
-    return type(
-        f"{model_serializer.Meta.model.__name__}List",
-        (ConditionalMixin, generics.ListAPIView),
-        {
-            "serializer_class": model_serializer,
-            "data_versions": (REFERENCE,),
-            "queryset": queryset,
-            "pagination_class": None,
-            "__doc__": doc,
-        },
-    )
-
-
-RegionalGroupList = _reference_list(
-    RegionalGroupSerializer, RegionalGroup.objects.order_by("code"), "UN regional groups"
-)
-OrganisationList = _reference_list(
-    OrganisationSerializer, Organisation.objects.prefetch_related("members").order_by("code"), "Organisations"
-)
-MechanismList = _reference_list(MechanismSerializer, Mechanism.objects.order_by("code"), "Mechanisms")
-CycleList = _reference_list(CycleSerializer, UprCycle.objects.order_by("number"), "UPR cycles")
-SessionList = _reference_list(SessionSerializer, UprSession.objects.order_by("number"), "UPR sessions")
 
 
 class LabelList(ConditionalMixin, generics.ListAPIView[Label]):

@@ -4,9 +4,9 @@ it changed:
 * ``REGISTRY`` ("registry"): the records, what they say and carry (labels accepted, recommending
   States, response) and their facet tokens (a State's memberships are tokens of its records). It keys
   the kept whole-registry figures (``figures``: home page, facet counts before anything is asked).
-* ``REFERENCE`` ("reference"): the reference rows records show (States, groups, organisations,
-  mechanisms, cycles, sessions, labels). It keys the per-process copy of those rows
-  (``reference_cache``), the search page's State names and the API's reference lists.
+* ``REFERENCE`` ("reference", raised by ``reference.versions``): the reference rows records show
+  (States, groups, organisations, mechanisms, cycles, sessions, labels). It keys the per-process copy
+  of those rows (``reference_cache``), the search page's State names and the API's reference lists.
 
 What shows both (a record, a search's answers, facet values with their names) is keyed by both
 (``REGISTRY_DATA``). They follow the domain events (``core.events``) and nothing else; writes to other
@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
-from hrcoop.core.events import import_finished, memberships_changed, records_changed, reference_changed
+from hrcoop.core.events import import_finished, memberships_changed, records_changed
 from hrcoop.core.versions import bump_version, current_version, current_versions, key_of, versions_key
+from hrcoop.reference.versions import REFERENCE
 
 REGISTRY = "registry"
-REFERENCE = "reference"
 REGISTRY_DATA = (REGISTRY, REFERENCE)
 
 
@@ -89,12 +88,7 @@ def _after_memberships_changed(*, state_ids: list[int]) -> None:
         records_written()
 
 
-def _after_reference_changed(**payload: Any) -> None:
-    bump_version(REFERENCE)
-
-
 def subscribe() -> None:
     import_finished.subscribe(_after_import)
     records_changed.subscribe(_after_records_changed)
     memberships_changed.subscribe(_after_memberships_changed)
-    reference_changed.subscribe(_after_reference_changed)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from hrcoop.core.batches import batched
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation
 
 TASKS: dict[str, str] = {
@@ -59,15 +60,14 @@ def labelled_records(kind: str, *, excluded_label_ids: Collection[int] = ()) -> 
     ):
         codes[recommendation_id].append(code)
     result = LabelledSet([], [], [], [])
-    for pk, text, session in (
-        Recommendation.objects.filter(pk__in=list(codes))
-        .order_by("pk")
-        .values_list("pk", "text", "session_id")
-    ):
-        result.ids.append(pk)
-        result.texts.append(text)
-        result.sessions.append(session)
-        result.labels.append(codes[pk])
+    for batch in batched(sorted(codes)):  # every labelled record: a bounded list per statement
+        for pk, text, session in (
+            Recommendation.objects.filter(pk__in=batch).order_by("pk").values_list("pk", "text", "session_id")
+        ):
+            result.ids.append(pk)
+            result.texts.append(text)
+            result.sessions.append(session)
+            result.labels.append(codes[pk])
     return result
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 
+from hrcoop.core.batches import batched
 from hrcoop.recommendations.classification.data import labelled_records
 from hrcoop.recommendations.classification.learn import (
     NEVER,
@@ -228,7 +229,9 @@ def _prf(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]
 
 def _documents(ids: Sequence[int]) -> list[int | None]:
     """The import (one OHCHR list, one document) that first brought each record."""
-    first = dict(Recommendation.objects.filter(pk__in=ids).values_list("pk", "first_import_id"))
+    first: dict[int, int | None] = {}
+    for batch in batched(ids):
+        first.update(Recommendation.objects.filter(pk__in=batch).values_list("pk", "first_import_id"))
     return [first.get(pk) for pk in ids]
 
 

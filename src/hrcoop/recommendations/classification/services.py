@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrcoop.core.audit import record_event, record_events
+from hrcoop.core.batches import batched
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hrcoop.core.events import records_changed
 from hrcoop.core.models import User
@@ -182,7 +183,8 @@ def _store_suggestions(
     }
     existing: dict[tuple[int, int], Classification] = {
         (c.recommendation_id, c.label_id): c
-        for c in Classification.objects.filter(kind=kind, recommendation_id__in=list(predictions))
+        for batch in batched(predictions)
+        for c in Classification.objects.filter(kind=kind, recommendation_id__in=batch)
     }
     counts = {"records": len(predictions), "created": 0, "refreshed": 0, "withdrawn": 0, "kept_decided": 0}
     new: list[Classification] = []
@@ -215,7 +217,8 @@ def _store_suggestions(
     stale = [row.pk for key, row in existing.items() if key not in made and _is_open_suggestion(row)]
     Classification.objects.bulk_create(new, batch_size=2000)
     Classification.objects.bulk_update(refreshed, ["model_version", "confidence"], batch_size=2000)
-    Classification.objects.filter(pk__in=stale).delete()
+    for batch in batched(stale):
+        Classification.objects.filter(pk__in=batch).delete()
     counts.update(created=len(new), refreshed=len(refreshed), withdrawn=len(stale))
     record_event(actor=actor, action=ClassificationAction.SUGGESTIONS_STORED, target=version, data=counts)
     return counts

@@ -19,14 +19,12 @@ def reindex(
     ),
 ) -> None:
     """Index recommendations whose search tokens (and vectors) are missing or older than the record."""
-    from hrcoop.recommendations.models import Recommendation
     from hrcoop.recommendations.search import services
 
     started = time.perf_counter()
-    ids = list(Recommendation.objects.values_list("pk", flat=True)) if full else None
-    indexed = services.index_recommendations(ids, embed_later=False)
+    indexed = services.index_recommendations(full=full, embed_later=False)
     text_seconds = time.perf_counter() - started
-    embedded = services.embed(ids) if vectors else 0
+    embedded = services.embed(full=full) if vectors else 0
     print_json(
         {
             "indexed": indexed,

@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Protocol
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from hrcoop.core.batches import batched
 from hrcoop.recommendations.search.query import Node, Not, Or, Phrase, Term
 
 _EVERY = "doc"  # the constant token of the SQLite ``doc`` column
@@ -126,18 +127,23 @@ class SqliteEngine:
         The matches' token strings are counted here, a chunk at a time: SQLite has no aggregate that
         splits a string, and FTS5 keeps no per-term counts over a set of matches.
         """
-        sql, params = "SELECT facets FROM search_searchdocument", []
-        if ids is not None:
-            sql += f" WHERE recommendation_id IN ({', '.join(['%s'] * len(ids))})"
-            params = list(ids)
+        sql = "SELECT facets FROM search_searchdocument"
+        if ids is not None:  # a list of ids, a batch at a time: SQLite caps the parameters of a statement
+            statements = [
+                (f"{sql} WHERE recommendation_id IN ({', '.join(['%s'] * len(batch))})", batch)
+                for batch in batched(ids)
+            ]
         elif node is not None or facets:
             matching, params = self.ids_sql(node, facets)
-            sql += f" WHERE recommendation_id IN ({matching})"
+            statements = [(f"{sql} WHERE recommendation_id IN ({matching})", params)]
+        else:
+            statements = [(sql, [])]
         counts: Counter[str] = Counter()
         with default_connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(FACET_COUNT_CHUNK):
-                counts.update(" ".join(row[0] for row in rows).split())
+            for statement, params in statements:
+                cursor.execute(statement, params)
+                while rows := cursor.fetchmany(FACET_COUNT_CHUNK):
+                    counts.update(" ".join(row[0] for row in rows).split())
         return counts
 
     def scored_sql(self, node: Node, facets: FacetTokens = ()) -> tuple[str, list[Any]]:

@@ -6,20 +6,22 @@ base queryset below is where the actor's view is applied.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import BooleanField, F, Min, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Min, Q, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from hrcoop.core.batches import batched
 from hrcoop.core.errors import InvalidInput
 from hrcoop.recommendations import figures
 from hrcoop.recommendations.models import Recommendation
@@ -35,8 +37,129 @@ from hrcoop.reference.translations import name_in_language
 SORTS = ("relevance", "newest", "oldest", "state", "session", "recommending_state")
 MODES = ("text", "semantic")
 SEMANTIC_LIMIT = 200  # a semantic search ranks everything; the first 200 are its results
-EXPORT_CHUNK = 1000
-MANY_MATCHES = 20_000  # from here a page in date order reads records in order rather than sorting matches
+# The orders an index of the records serves (``recommendation_newest_first``, read either way).
+INDEXED_ORDERS = ("newest",)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One key of an order: an expression, its direction, and where its NULLs go (None: where the
+    database puts them, as the ``recommendation_newest_first`` index does)."""
+
+    expression: Any
+    descending: bool = False
+    nulls_last: bool | None = None
+
+    def placed(self) -> SortKey:
+        """The same key with its NULLs placed as the database places them by default."""
+        if self.nulls_last is not None:
+            return self
+        largest = connection.features.nulls_order_largest
+        return replace(self, nulls_last=not self.descending if largest else self.descending)
+
+    def reversed(self) -> SortKey:
+        """The key read backwards (NULLs at the other end)."""
+        nulls_last = None if self.nulls_last is None else not self.nulls_last
+        return replace(self, descending=not self.descending, nulls_last=nulls_last)
+
+    def ordering(self, name: str) -> OrderBy:
+        nulls = (
+            {"nulls_last": True}
+            if self.nulls_last
+            else {"nulls_first": True}
+            if self.nulls_last is False
+            else {}
+        )
+        return OrderBy(F(name), descending=self.descending, **nulls)
+
+
+def order_keys(sort: str) -> list[SortKey]:
+    """The keys of each order of results other than relevance, the record's id last.
+
+    States sort by their name in the page's language (``name_in_language``); a joint recommendation
+    sorts under the first of its recommending States in alphabetical order. ``session_id``, not the
+    session: ordering by the relation would join the sessions and sort every match.
+    """
+    state_name = name_in_language("state_under_review")
+    if sort == "state":
+        return [SortKey(state_name), SortKey(F("date"), True, True), SortKey(F("pk"), True)]
+    if sort == "session":
+        return [SortKey(F("session__number"), nulls_last=True), SortKey(state_name), SortKey(F("pk"))]
+    if sort == "recommending_state":
+        first = Min(name_in_language("recommending_states"))
+        return [SortKey(first, nulls_last=True), SortKey(F("pk"))]
+    if sort == "oldest":
+        return [SortKey(F("date"), nulls_last=True), SortKey(F("session_id")), SortKey(F("pk"))]
+    return [SortKey(F("date"), True, True), SortKey(F("session_id"), True), SortKey(F("pk"), True)]
+
+
+ORDERS = ("newest", "oldest", "state", "session", "recommending_state")
+
+
+def _seek_name(index: int, keys: list[SortKey]) -> str:
+    """The name a key is annotated (and filtered) under: the id is the record's own ``pk``."""
+    return "pk" if index == len(keys) - 1 else f"_seek{index}"
+
+
+def _after(keys: list[SortKey], names: list[str], values: list[Any]) -> Q:
+    """Rows strictly after ``values`` in the order of ``keys`` (each with its NULLs placed): for some
+    key, equal on every key before it and after on it. NULLs are equal to one another and sort at
+    their end of the order."""
+    if len(values) != len(keys):
+        raise InvalidInput(
+            _("The cursor does not fit this order; follow next/previous links."), where="cursor"
+        )
+    nothing = Q(pk__in=[])
+    condition = nothing
+    equal = Q()
+    for key, name, value in zip(keys, names, values, strict=True):
+        if value is None:
+            beyond = nothing if key.nulls_last else Q(**{f"{name}__isnull": False})
+            same = Q(**{f"{name}__isnull": True})
+        else:
+            beyond = Q(**{f"{name}__{'lt' if key.descending else 'gt'}": value})
+            if key.nulls_last:
+                beyond |= Q(**{f"{name}__isnull": True})
+            same = Q(**{name: value})
+        condition |= equal & beyond
+        equal &= same
+    return condition
+
+
+def _json_key(values: tuple[Any, ...]) -> list[Any]:
+    """A row's key as JSON keeps it (dates as ISO text, which their fields read back)."""
+    return [v.isoformat() if isinstance(v, datetime.date) else v for v in values]
+
+
+def seek_position(result: SearchResult, position: Mapping[str, Any]) -> tuple[list[Any] | None, bool]:
+    """(key, backward) of a decoded cursor ``{"o": order, "k": key, "b": backward}``; a cursor made
+    for another order (the sort changed, or a query was added to a date-ordered search) is refused
+    rather than read as a key it is not."""
+    if not position:
+        return None, False
+    key = position.get("k")
+    if position.get("o") != result.order_name or not isinstance(key, list) or len(key) != result.key_length:
+        raise InvalidInput(
+            _("The cursor belongs to another order of results; follow the next and previous links."),
+            where="cursor",
+        )
+    return key, bool(position.get("b"))
+
+
+def cursor_positions(result: SearchResult, page: SeekPage) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The positions of the pages before and after ``page``, to be encoded as cursors."""
+    order = result.order_name
+    return {"o": order, "k": page.keys[0], "b": True}, {"o": order, "k": page.keys[-1]}
+
+
+@dataclass
+class SeekPage:
+    """The ids of a page in display order, the seek key of each, and whether rows follow it in the
+    direction it was read."""
+
+    ids: list[int]
+    keys: list[list[Any]]
+    more: bool
 
 
 def base_queryset() -> QuerySet[Recommendation]:
@@ -200,24 +323,123 @@ class SearchResult:
             self.__dict__.setdefault("count", rows[0][1])  # fills the cached ``count``
         return [row[0] for row in rows]
 
-    def _ordered(self) -> QuerySet[Recommendation]:
+    def _ordered(self, limit: int | None) -> QuerySet[Recommendation]:
+        """The matches in the order asked for, each key of the order annotated (``_seek0``...)."""
         queryset = self.queryset
-        if self.indexed and not self.nothing and self.count >= MANY_MATCHES:
+        if self.indexed and not self.nothing and self._read_in_order(limit):
             queryset = self._matching(many=True)
-        # session_id, not session: ordering by the relation would join the sessions and sort every match.
-        # States sort by their name in the page's language (``name_in_language``).
-        state_name = name_in_language("state_under_review")
-        if self.params.sort == "state":
-            return queryset.order_by(state_name, F("date").desc(nulls_last=True), "-pk")
-        if self.params.sort == "session":
-            return queryset.order_by(F("session__number").asc(nulls_last=True), state_name, "pk")
-        if self.params.sort == "recommending_state":
-            # A joint recommendation sorts under the first of its States in alphabetical order.
-            first = Min(name_in_language("recommending_states"))
-            return queryset.annotate(first_by=first).order_by(F("first_by").asc(nulls_last=True), "pk")
-        if self.params.sort == "oldest":
-            return queryset.order_by(F("date").asc(nulls_last=True), "session_id", "pk")
-        return queryset.order_by(F("date").desc(nulls_last=True), "-session_id", "-pk")
+        keys = self.sort_keys
+        queryset = queryset.annotate(**{f"_seek{i}": key.expression for i, key in enumerate(keys[:-1])})
+        return queryset.order_by(*(key.ordering(_seek_name(i, keys)) for i, key in enumerate(keys)))
+
+    def _read_in_order(self, limit: int | None) -> bool:
+        """Whether to find a page by reading the records in the order asked for and keeping the
+        matches (the engines' ``many`` plan), rather than fetching every match by key and sorting.
+
+        Decided from the data: reading in order suits only an order an index serves, and costs
+        about ``limit * records / matches`` rows if the matches are spread over the registry, where
+        fetching and sorting costs ``matches``; so it is chosen when ``matches**2 > limit * records``
+        (about 930 matches for a page of 21 at 41,000 records, 4,600 at a million). Few matches are
+        fetched by key even where reading in order looks cheap: a State whose records are all old was
+        read newest first for 1.7 s at a million. Measured at 41k on PostgreSQL, newest first
+        (``bench/search.py plans``): of 9 facet searches the 6 of 4,549 to 14,555 matches read in
+        order, 7 to 35 times faster than fetching by key, which the fixed threshold of 20,000 this
+        replaces made them do; the one of 21,199 reads in order as before, though by key was faster
+        there (190 ms against 120); the two of 163 and 269 matches are fetched by key (4-6 ms either
+        way).
+        """
+        if self.order_name not in INDEXED_ORDERS or limit is None:
+            return False
+        return self.count**2 > limit * kept_under(
+            self.keys.records, "search:records", Recommendation.objects.count
+        )
+
+    @cached_property
+    def sort_keys(self) -> list[SortKey]:
+        """The order of the results as seek keys, the record's id last (it makes every key unique)."""
+        return order_keys(self.params.sort)
+
+    @property
+    def order_name(self) -> str:
+        """What a seek key is a key of: "relevance" or one of the orders of ``order_keys``."""
+        return (
+            "relevance" if self.by_relevance else self.params.sort if self.params.sort in ORDERS else "newest"
+        )
+
+    @property
+    def key_length(self) -> int:
+        return 2 if self.by_relevance else len(self.sort_keys)
+
+    def seek(
+        self, *, limit: int, after: list[Any] | None = None, backward: bool = False, offset: int = 0
+    ) -> SeekPage:
+        """The ``limit`` results that follow the key ``after`` (from the first when None), or with
+        ``backward`` the ``limit`` that precede it (from the last when None): a page whose cost does
+        not grow with its depth, as the database skips to the key rather than counting rows up to an
+        offset. ``offset`` is for a page asked for by its number, which has no key to start from.
+
+        Keys are those of ``SeekPage.keys``, made by an earlier call with the same parameters; not for
+        a semantic search (its at most ``SEMANTIC_LIMIT`` results are paged by position).
+        """
+        assert not self.semantic
+        if self.nothing:
+            return SeekPage([], [], more=False)
+        if self.by_relevance:
+            rows = self._ranked_seek(limit + 1, after, backward=backward, offset=offset)
+        else:
+            rows = self._ordered_seek(limit + 1, after, backward=backward, offset=offset)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if backward:
+            rows.reverse()
+        return SeekPage([row[0] for row in rows], [_json_key(row[1:]) for row in rows], more=more)
+
+    def _ordered_seek(
+        self, limit: int, after: list[Any] | None, *, backward: bool, offset: int
+    ) -> list[tuple[Any, ...]]:
+        keys = [key.placed() for key in self.sort_keys]
+        if backward:
+            keys = [key.reversed() for key in keys]
+        queryset = self._ordered(offset + limit)
+        names = [_seek_name(i, keys) for i in range(len(keys))]
+        if after is not None:
+            queryset = queryset.filter(_after(keys, names, after))
+        queryset = queryset.order_by(*(key.ordering(name) for key, name in zip(keys, names, strict=True)))
+        return list(queryset.values_list("pk", *names)[offset : offset + limit])
+
+    def _ranked_seek(
+        self, limit: int, after: list[Any] | None, *, backward: bool, offset: int
+    ) -> list[tuple[Any, ...]]:
+        """Rows (id, score, id) in relevance order past ``after`` = [score, id], the key of a row.
+
+        Scores are doubles that travel exactly (JSON keeps every bit of one), so "score below, or equal
+        and id above" finds the next row whatever the ties. On PostgreSQL the window that counts the
+        matches is computed before the seek condition, so the page still brings the number of all
+        matches.
+        """
+        assert self.node is not None
+        scored, scored_params = engine().scored_sql(self.node, self.facet_tokens)
+        window = engine().counts_in_page_window
+        # As a double: PostgreSQL's ts_rank is a real, which travels as its shortest decimal text and
+        # would come back as a different double, so an equal score would no longer compare equal.
+        total = ", COUNT(*) OVER () AS total" if window else ""
+        inner = f"SELECT m.id, CAST(m.score AS DOUBLE PRECISION) AS score{total} FROM ({scored}) m"
+        sql = f"SELECT w.id, w.score{', w.total' if window else ''} FROM ({inner}) w"
+        params: list[Any] = list(scored_params)
+        if after is not None:
+            score, last_id = after
+            below, beyond = (">", "<") if backward else ("<", ">")
+            sql += f" WHERE (w.score {below} %s OR (w.score = %s AND w.id {beyond} %s))"
+            params += [score, score, last_id]
+        sql += " ORDER BY w.score, w.id DESC" if backward else " ORDER BY w.score DESC, w.id"
+        sql += " LIMIT %s OFFSET %s"
+        params += [limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if window and rows:
+            self.__dict__.setdefault("count", rows[0][2])  # fills the cached ``count``
+        return [(pk, score, pk) for pk, score, *_ in rows]
 
     @property
     def by_relevance(self) -> bool:
@@ -230,17 +452,17 @@ class SearchResult:
             return hits[offset : None if limit is None else offset + limit]
         if self.by_relevance:
             return self._ranked_ids(limit, offset)
-        ordered = self._ordered().values_list("pk", flat=True)
+        ordered = self._ordered(None if limit is None else offset + limit).values_list("pk", flat=True)
         return list(ordered[offset : offset + limit] if limit is not None else ordered)
 
     def page(self, *, limit: int, offset: int = 0) -> list[Recommendation]:
         return records_in_order(self.ids(limit=limit, offset=offset), rows=self.reference)
 
     def iterate(self) -> Iterator[Recommendation]:
-        """Every result, in order, a thousand records at a time: memory stays flat for exports."""
-        ids = self.ids()
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            yield from records_in_order(ids[start : start + EXPORT_CHUNK], rows=self.reference)
+        """Every result, in order, a batch of records at a time (``core.batches``): memory stays flat
+        for exports but for the ids, read in one statement so that the order is computed once."""
+        for batch in batched(self.ids()):
+            yield from records_in_order(batch, rows=self.reference)
 
     def facets(self, keys: list[str] | None = None) -> list[tuple[str, Any, list[FacetValue]]]:
         """(key, label, values with counts) of each facet (of ``keys``, or all).

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
+from hrcoop.core.batches import batch_size, batched, id_batches
 from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Classification, Recommendation
 from hrcoop.recommendations.registry_version import REGISTRY
@@ -32,14 +34,8 @@ from hrcoop.recommendations.search.facets import (
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
 from hrcoop.recommendations.search.text import document_tokens
 
-BATCH = 1000
-EMBED_BATCH = 500
+EMBED_BATCH = 500  # vectors encoded at a time: the model's memory, not SQL, bounds these
 TASK_BATCH = 10_000  # records per queued indexing task: a task's arguments stay small
-
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def stale_for_text() -> QuerySet[Recommendation]:
@@ -54,57 +50,70 @@ def stale_for_vectors() -> QuerySet[Recommendation]:
     )
 
 
+def _id_batches(
+    recommendation_ids: Iterable[int] | None, stale: QuerySet[Recommendation]
+) -> Iterator[list[int]]:
+    """The ids to work on in bounded batches: those given (sorted, once each; ids of no record are
+    dropped batch by batch), or every ``stale`` record walked in key order."""
+    if recommendation_ids is None:
+        return id_batches(stale)
+    return (
+        list(Recommendation.objects.filter(pk__in=batch).order_by("pk").values_list("pk", flat=True))
+        for batch in batched(sorted(set(recommendation_ids)))
+    )
+
+
 @transaction.atomic
 def index_recommendations(
-    recommendation_ids: Iterable[int] | None = None, *, embed_later: bool = True
+    recommendation_ids: Iterable[int] | None = None, *, full: bool = False, embed_later: bool = True
 ) -> int:
-    """Write the search tokens of these recommendations (all stale ones when None); returns the count.
+    """Write the search tokens of these recommendations (all stale ones when None, every one with
+    ``full``); returns the count.
 
-    With ``embed_later`` their vectors are queued (one task per 500 records) after the commit.
+    Every statement reads or writes one batch (``core.batches``), so a million records work on SQLite
+    too. With ``embed_later`` their vectors are queued (one task per 500 records) after the commit.
     """
-    source = (
-        stale_for_text()
-        if recommendation_ids is None
-        else Recommendation.objects.filter(pk__in=list(recommendation_ids))
-    )
-    ids = list(source.order_by("pk").values_list("pk", flat=True))
-    states = state_properties() if ids else {}
-    for chunk in _chunks(ids, BATCH):
+    every = Recommendation.objects.all() if full else stale_for_text()
+    done: list[int] = []
+    states: StateProperties | None = None
+    for chunk in _id_batches(recommendation_ids, every):
+        if not chunk:
+            continue
+        states = states if states is not None else state_properties()
         SearchDocument.objects.bulk_create(
             _documents(chunk, states),
             update_conflicts=True,
             unique_fields=["recommendation"],
             update_fields=["stems", "words", "facets", "source_updated_at"],
         )
-    if embed_later and ids:
-        transaction.on_commit(lambda: queue_embeddings(ids))
-    return len(ids)
+        done += chunk
+    if embed_later and done:
+        transaction.on_commit(lambda: queue_embeddings(done))
+    return len(done)
 
 
-def catch_up(*, batch: int = BATCH) -> int:
-    """Index every stale record, ``batch`` at a time in pk order, each batch committed on its own with
-    a raised registry version; returns how many were indexed (the catch-up task's body).
+def catch_up(*, batch: int | None = None) -> int:
+    """Index every stale record, ``batch`` (``batch_size()`` unless given) at a time in pk order, each
+    batch committed on its own with a raised registry version; returns how many were indexed (the
+    catch-up task's body).
 
-    Each batch seeks past the last one's pk, so finding the stale records walks the registry once
-    however many batches there are, and no transaction holds more than ``batch`` documents.
+    Each batch seeks past the last one's pk (``id_batches``), so finding the stale records walks the
+    registry once however many batches there are, and no transaction holds more than a batch.
     """
-    last, total = 0, 0
-    while ids := list(
-        stale_for_text().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
-    ):
+    total = 0
+    for ids in id_batches(stale_for_text(), size=batch):
         with transaction.atomic():
             index_recommendations(ids)
             bump_version(REGISTRY)
         total += len(ids)
-        last = ids[-1]
     return total
 
 
 def index_in_batches(recommendation_ids: list[int], *, embed: bool) -> int:
-    """Index these records (a large change's), each ``BATCH`` in its own transaction with a raised
-    registry version; returns how many were indexed (a record deleted meanwhile is skipped)."""
+    """Index these records (a large change's), a batch at a time, each in its own transaction with a
+    raised registry version; returns how many were indexed (a record deleted meanwhile is skipped)."""
     total = 0
-    for chunk in _chunks(recommendation_ids, BATCH):
+    for chunk in batched(recommendation_ids):
         with transaction.atomic():
             total += index_recommendations(chunk, embed_later=embed)
             bump_version(REGISTRY)
@@ -122,7 +131,7 @@ def queue_indexing(recommendation_ids: list[int], *, embed: bool) -> None:
     """Queue the indexing of these records, one task per ``TASK_BATCH`` (after a large change commits)."""
     from hrcoop.recommendations.search.tasks import index_records
 
-    for chunk in _chunks(recommendation_ids, TASK_BATCH):
+    for chunk in batched(recommendation_ids, size=TASK_BATCH):
         index_records.enqueue(chunk, embed)
 
 
@@ -161,22 +170,20 @@ def _documents(ids: list[int], states: StateProperties) -> list[SearchDocument]:
 def queue_embeddings(recommendation_ids: list[int]) -> None:
     from hrcoop.recommendations.search.tasks import embed_recommendations
 
-    for chunk in _chunks(recommendation_ids, EMBED_BATCH):
+    for chunk in batched(recommendation_ids, size=EMBED_BATCH):
         embed_recommendations.enqueue(chunk)
 
 
 @transaction.atomic
-def embed(recommendation_ids: Iterable[int] | None = None) -> int:
-    """Compute and store vectors now (the task's body; ``reindex`` without a worker)."""
+def embed(recommendation_ids: Iterable[int] | None = None, *, full: bool = False) -> int:
+    """Compute and store vectors now (the task's body; ``reindex`` without a worker): of these
+    recommendations, of every stale one when None, of every one with ``full``."""
     from hrcoop.recommendations.search.embeddings import MODEL_NAME, encode, quantise
 
-    source = (
-        stale_for_vectors()
-        if recommendation_ids is None
-        else Recommendation.objects.filter(pk__in=list(recommendation_ids))
-    )
-    ids = list(source.order_by("pk").values_list("pk", flat=True))
-    for chunk in _chunks(ids, EMBED_BATCH):
+    every = Recommendation.objects.all() if full else stale_for_vectors()
+    batches = _id_batches(recommendation_ids, every)
+    count = 0
+    for chunk in batched(chain.from_iterable(batches), size=min(EMBED_BATCH, batch_size())):
         rows = list(Recommendation.objects.filter(pk__in=chunk).values_list("pk", "text", "updated_at"))
         vectors = encode([text for _, text, _ in rows])
         Embedding.objects.bulk_create(
@@ -188,4 +195,5 @@ def embed(recommendation_ids: Iterable[int] | None = None) -> int:
             unique_fields=["recommendation"],
             update_fields=["vector", "model", "source_updated_at"],
         )
-    return len(ids)
+        count += len(rows)
+    return count

@@ -18,13 +18,21 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hrcoop.core.api import decode_cursor, encode_cursor
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS, HEADERS
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
 from hrcoop.recommendations.registry_version import REFERENCE
 from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES
-from hrcoop.recommendations.search.selectors import SEMANTIC_LIMIT, SearchParams, search
-from hrcoop.recommendations.selectors import kept_per_version
+from hrcoop.recommendations.search.selectors import (
+    SEMANTIC_LIMIT,
+    SearchParams,
+    SearchResult,
+    cursor_positions,
+    search,
+    seek_position,
+)
+from hrcoop.recommendations.selectors import kept_per_version, records_in_order
 from hrcoop.reference.models import State, StateName, localised_name
 from hrcoop.reference.names import name_key
 
@@ -34,7 +42,7 @@ MATPLOTLIB_STYLE = '<style type="text/css">*{stroke-linejoin: round; stroke-line
 
 # The parameters a search page understands; any other is a mistake the reader should see (a misspelt
 # filter silently ignored shows results that look filtered and are not).
-PAGE_PARAMETERS = {"q", "mode", "sort", "page", *FACETS_BY_KEY}
+PAGE_PARAMETERS = {"q", "mode", "sort", "page", "cursor", *FACETS_BY_KEY}
 
 
 def _check_parameters(request: HttpRequest) -> int:
@@ -85,6 +93,41 @@ def _state_named(q: str) -> State | None:
     return State.objects.filter(pk=state_id).first() if state_id else None
 
 
+Cursor = list[tuple[str, str]]
+
+
+def _results_page(
+    request: HttpRequest, result: SearchResult, page: int, pages: int
+) -> tuple[list[Recommendation], Cursor, Cursor]:
+    """The records of page ``page``, and the cursors its previous and next links carry.
+
+    Following those links seeks from the key of the first or last row shown (``SearchResult.seek``),
+    so the hundredth page costs what the first does. A page asked for by number alone is read at its
+    offset, except the last, which is read backwards from the end (``page=`` past the last shows it).
+    Page 1 needs no cursor. A semantic search has at most ``SEMANTIC_LIMIT`` results: by offset.
+    """
+    if result.semantic:
+        return result.page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), [], []
+    after, backward = seek_position(
+        result, decode_cursor(request.GET["cursor"]) if request.GET.get("cursor") else {}
+    )
+    if after is not None:
+        found = result.seek(limit=PAGE_SIZE, after=after, backward=backward)
+    elif page == pages > 1:
+        found = result.seek(limit=result.count - (pages - 1) * PAGE_SIZE, backward=True)
+    else:
+        found = result.seek(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    if not found.ids:
+        return [], [], []
+    before, following = cursor_positions(result, found)
+    previous_cursor = [("cursor", encode_cursor(before))] if page > 2 else []
+    return (
+        records_in_order(found.ids, rows=result.reference),
+        previous_cursor,
+        [("cursor", encode_cursor(following))],
+    )
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "columns": [(name, HEADERS[name]) for name in [*COLUMNS, "url"]],
@@ -97,8 +140,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         result = search(params)
         # A page past the last shows the last: an offset beyond a 64-bit integer used to reach the
         # database and answer 500.
-        page = max(1, min(page, -(-result.count // PAGE_SIZE)))
-        records = result.page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        pages = max(1, math.ceil(result.count / PAGE_SIZE))
+        page = max(1, min(page, pages))
+        records, previous_cursor, next_cursor = _results_page(request, result, page, pages)
         # Every value of every facet is on offer: the chosen ones and the most frequent first, the
         # rest behind "show all" (with a type-ahead box where the list is long).
         facets = []
@@ -123,15 +167,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
             ],
             facets=facets,
             page=page,
-            pages=max(1, math.ceil(result.count / PAGE_SIZE)),
+            pages=pages,
             result_start=(page - 1) * PAGE_SIZE + 1,
             semantic_limit=SEMANTIC_LIMIT,
             named_state=state,
             made_to_url="?" + urlencode([("state", state.iso3)]) if state else "",
             made_by_url="?" + urlencode([("recommending_state", state.iso3)]) if state else "",
             query_string=urlencode(base),
-            previous_url="?" + urlencode([*base, ("page", page - 1)]) if page > 1 else "",
-            next_url="?" + urlencode([*base, ("page", page + 1)]) if page * PAGE_SIZE < result.count else "",
+            previous_url="?" + urlencode([*base, ("page", page - 1), *previous_cursor]) if page > 1 else "",
+            next_url="?" + urlencode([*base, ("page", page + 1), *next_cursor]) if page < pages else "",
         )
     except DomainError as exc:
         context["error"] = exc.message
