@@ -9,14 +9,16 @@ from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.assistance.reasons import amounts_in
 from hrcoop.assistance.services import apply_transition
 from hrcoop.core.errors import InvalidInput
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 
 def _recommended(world: World, *, confidential: bool) -> AssistanceRequest:
     return make_request(
-        world,
+        world.state,
+        world.fund,
         status=Status.RECOMMENDED,
-        amount_requested=4_800_000,
+        amount=4_800_000,
         budget_lines=[{"item": "Training", "amount": 1_250_050}, {"item": "Software", "amount": 3_549_950}],
         confidential_fields=["amount"] if confidential else [],
     )

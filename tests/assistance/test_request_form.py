@@ -19,7 +19,8 @@ from hrcoop.assistance import services
 from hrcoop.assistance.models import AssistanceRequest, Status, TransitionRecord
 from hrcoop.core.errors import Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 FORM = {
     "state": "FJI",
@@ -114,7 +115,7 @@ def test_a_record_of_another_state_posted_by_hand_is_refused_and_nothing_changes
 
 
 def test_submit_and_withdraw_ask_for_confirmation_first(world: World) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     client = _as(world, "focal_point")
     detail = reverse("assistance:detail", args=[request.public_id])
     confirm = reverse("assistance:confirm", args=[request.public_id, "submit"])
@@ -142,7 +143,7 @@ def _ask(world: World, request: AssistanceRequest, question: str) -> None:
 
 
 def test_the_question_stands_at_the_top_and_only_the_states_focal_point_answers(world: World) -> None:
-    request = make_request(world, status=Status.UNDER_ASSESSMENT)
+    request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     _ask(world, request, "Who will maintain the database?")
     request.refresh_from_db()
     detail = reverse("assistance:detail", args=[request.public_id])
@@ -182,7 +183,7 @@ def test_the_question_is_mailed_after_commit_in_the_recipients_language_and_time
     focal_point = world.users["focal_point"]
     focal_point.language, focal_point.time_zone = "fr", "Pacific/Fiji"
     focal_point.save()
-    request = make_request(world, status=Status.UNDER_ASSESSMENT)
+    request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _ask(world, request, "Who will maintain the database?\nFor how long?")
@@ -206,7 +207,7 @@ def test_the_question_is_mailed_after_commit_in_the_recipients_language_and_time
 def test_a_question_rolled_back_sends_nothing(
     world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    request = make_request(world, status=Status.UNDER_ASSESSMENT)
+    request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     mail.outbox.clear()
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
