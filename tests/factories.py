@@ -10,7 +10,9 @@ test, with a comment saying so.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
+from unittest.mock import patch
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,6 +99,7 @@ def make_recommendation(
     label_names: dict[str, str] | None = None,
     provenance: str = Provenance.IMPORTED,
     recommending_states: list[State] | None = None,
+    announce: bool = True,
     **fields: Any,
 ) -> Recommendation:
     """A record with its ``labels`` ({kind: [code, ...]}, labels the vocabulary lacks added through
@@ -105,7 +108,8 @@ def make_recommendation(
     Written here rather than imported from a file: the tests name its public id, and set fields no
     import format carries (language, date). It is then announced as the import writer announces what
     it wrote (``records_changed``), so the search index and the registry's version follow it as they
-    follow an import; no test raises a version by hand.
+    follow an import; no test raises a version by hand. Many records are cheaper announced at once:
+    ``announce=False``, then ``announce_records``.
     """
     record = Recommendation.objects.create(
         public_id=public_id,
@@ -169,6 +173,7 @@ def make_request(
     consent: bool = True,
     amount: int = 5_000_000,
     due_date: dt.date | object | None = ...,
+    at: dt.datetime | None = None,
     **data: Any,
 ) -> AssistanceRequest:
     """A request of ``state`` to ``fund``, drafted by its focal point and walked by the workflow's own
@@ -176,7 +181,29 @@ def make_request(
     there is none). ``data`` are the request's fields as the State writes them (``title``, ``need``,
     ``objectives``, ``confidential_fields``...); ``amount`` is in minor units of the fund's currency;
     ``consent`` records the State's consent before submitting (a request cannot be recommended
-    without it). ``due_date`` overrides the one the stage's clock computed, for tests of the queues."""
+    without it; ``consent=False`` past that point erases it afterwards, see below). ``due_date``
+    overrides the one the stage's clock computed, for tests of the queues; ``at`` is when it all happens
+    (now by default), for tests that take the next steps on given days."""
+    with patch("django.utils.timezone.now", return_value=at) if at else nullcontext():
+        request = _walk(state, fund, status=status, consent=consent, amount=amount, data=data)
+    if not consent and request.consent_given_at is not None:
+        # Around the services: no step passes recommendation without consent, and none takes consent
+        # back; a test of the checks at funding needs such a request (as data from before the rule).
+        AssistanceRequest.objects.filter(pk=request.pk).update(
+            consent_given_by="", consent_given_at=None, consent_reference=""
+        )
+        request.refresh_from_db()
+    if due_date is not ...:
+        # Around the services: no person sets a due date (the clock does), but a queue's order is
+        # easiest to test with the dates named.
+        AssistanceRequest.objects.filter(pk=request.pk).update(due_date=due_date)
+        request.due_date = due_date  # type: ignore[assignment]
+    return request
+
+
+def _walk(
+    state: State | str, fund: Fund | str, *, status: str, consent: bool, amount: int, data: dict[str, Any]
+) -> AssistanceRequest:
     state = state if isinstance(state, State) else State.objects.get(iso3=state)
     fund = fund if isinstance(fund, Fund) else Fund.objects.get(code=fund)
     focal_point = holder(Role.STATE_FOCAL_POINT, state.iso3)
@@ -186,7 +213,7 @@ def make_request(
         fund=fund,
         data={**REQUEST, "amount": Money(amount, fund.currency), **data},
     ).request
-    if consent:
+    if consent or "recommend" in _PATHS[status]:
         request = assistance.record_consent(
             request,
             actor=focal_point,
@@ -207,9 +234,4 @@ def make_request(
                 assistance.TRANSITIONS[name].actor, secretariat
             )
             request = assistance.apply_transition(request, name, actor=actor, reason="Recorded for the test")
-    if due_date is not ...:
-        # Around the services: no person sets a due date (the clock does), but a queue's order is
-        # easiest to test with the dates named.
-        AssistanceRequest.objects.filter(pk=request.pk).update(due_date=due_date)
-        request.due_date = due_date  # type: ignore[assignment]
     return request

@@ -100,7 +100,7 @@ def test_ticked_recommendations_are_linked_and_shown_with_their_text(searchable:
 
 def test_a_record_of_another_state_posted_by_hand_is_refused_and_nothing_changes(searchable: World) -> None:
     client = _as(searchable, "focal_point")
-    request = make_request(searchable)
+    request = make_request(searchable.state, searchable.fund)
     request.recommendations.set([searchable.recommendations["R-prisons"]])
     edit = reverse("assistance:edit", args=[request.public_id])
     response = client.post(

@@ -8,16 +8,15 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.cooperation import services
 from hrcoop.cooperation.models import Offer
 from hrcoop.core.models import Role, User
-from hrcoop.core.services import grant_role
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
+from hrcoop.recommendations.models import LabelKind, Recommendation
 from hrcoop.recommendations.services import sync_vocabularies
-from hrcoop.reference.models import Fund, Mechanism, State
+from hrcoop.reference.models import State
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Action, TrackedRecommendation
+from tests import factories
 
 
 @dataclass
@@ -35,28 +34,15 @@ def _fast_passwords(settings: Any) -> None:
 
 
 def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, password="pw-" + username)
-    if role is not None:
-        grant_role(user, role, scope=scope, actor=None)
-    return user
+    return factories.make_user(username, role, scope, email="", password=f"pw-{username}")
 
 
 def recommendation(
     key: str, state: State, text: str, *, themes: tuple[str, ...] = (), action: str = ""
 ) -> Recommendation:
-    upr, _ = Mechanism.objects.get_or_create(code="UPR", defaults={"kind": "upr", "name": "UPR"})
-    record = Recommendation.objects.create(
-        public_id=f"R-{key}", identity_key=f"key-{key}", mechanism=upr, state_under_review=state, text=text
-    )
-    codes = [(LabelKind.THEME, t) for t in themes] + ([(LabelKind.ACTION_CATEGORY, action)] if action else [])
-    for kind, code in codes:
-        Classification.objects.create(
-            recommendation=record,
-            label=Label.objects.get(kind=kind, code=code),
-            kind=kind,
-            provenance="imported",
-        )
-    return record
+    """A record ``R-KEY`` with these themes and action category (labels of the vocabularies)."""
+    labels = {LabelKind.THEME: list(themes), LabelKind.ACTION_CATEGORY: [action] if action else []}
+    return factories.make_recommendation(f"R-{key}", state, text, identity_key=f"key-{key}", labels=labels)
 
 
 @pytest.fixture
@@ -101,14 +87,6 @@ OFFER = {
 
 def make_offer(world: World, who: str = "contributor", **changes: Any) -> Offer:
     return services.submit_offer(actor=world.users[who], data={**OFFER, **changes})
-
-
-def make_request(state: State, *, title: str, need: str, status: str = Status.SUBMITTED) -> AssistanceRequest:
-    fund, _ = Fund.objects.get_or_create(code="UPR-FTA", defaults={"name": "UPR fund", "currency": "USD"})
-    count = AssistanceRequest.objects.count()
-    return AssistanceRequest.objects.create(
-        public_id=f"AR-T{count:04d}", requesting_state=state, fund=fund, title=title, need=need, status=status
-    )
 
 
 def tracker_action(
