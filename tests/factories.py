@@ -1,4 +1,4 @@
-"""The suite's one set of factories: users with roles, reference rows, funds and assistance requests,
+"""The suite's one set of factories: users with roles, reference rows, funds, records and requests,
 each built through the service a person's action goes through, so that what a test starts from is
 audited, versioned and derived as real data is (issue 17, item 7).
 
@@ -130,8 +130,15 @@ def make_recommendation(
             Classification.objects.create(
                 recommendation=record, label=label, kind=kind, provenance=provenance
             )
-    records_changed.send(ids=[record.pk], text_changed=True)
+    if announce:
+        announce_records([record])
     return record
+
+
+@transaction.atomic
+def announce_records(records: list[Recommendation]) -> None:
+    """Tell derived data about records written by ``make_recommendation``, as the import writer would."""
+    records_changed.send(ids=[record.pk for record in records], text_changed=True)
 
 
 # --- assistance requests -----------------------------------------------------------------------------

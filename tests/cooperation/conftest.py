@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from hrcoop.cooperation import services
 from hrcoop.cooperation.models import Offer
-from hrcoop.core.models import Role, User
+from hrcoop.core.models import Role
 from hrcoop.recommendations.models import LabelKind, Recommendation
 from hrcoop.recommendations.services import sync_vocabularies
 from hrcoop.reference.models import State
@@ -33,10 +33,6 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
-    return factories.make_user(username, role, scope, email="", password=f"pw-{username}")
-
-
 def recommendation(
     key: str, state: State, text: str, *, themes: tuple[str, ...] = (), action: str = ""
 ) -> Recommendation:
@@ -51,13 +47,23 @@ def world(reference_data: None) -> World:
     world = World()
     world.users = {
         "anonymous": AnonymousUser(),
-        "contributor": make_user("ngo", Role.CONTRIBUTOR),
-        "other_contributor": make_user("other-ngo", Role.CONTRIBUTOR),
-        "focal_point": make_user("fiji", Role.STATE_FOCAL_POINT, "FJI"),
-        "provider_focal_point": make_user("paraguay", Role.STATE_FOCAL_POINT, "PRY"),
-        "other_focal_point": make_user("ghana", Role.STATE_FOCAL_POINT, "GHA"),
-        "secretariat": make_user("secretariat", Role.SECRETARIAT),
-        "admin": make_user("admin", Role.ADMIN),
+        "contributor": factories.make_user("ngo", Role.CONTRIBUTOR, email="", password="pw-ngo"),
+        "other_contributor": factories.make_user(
+            "other-ngo", Role.CONTRIBUTOR, email="", password="pw-other-ngo"
+        ),
+        "focal_point": factories.make_user(
+            "fiji", Role.STATE_FOCAL_POINT, "FJI", email="", password="pw-fiji"
+        ),
+        "provider_focal_point": factories.make_user(
+            "paraguay", Role.STATE_FOCAL_POINT, "PRY", email="", password="pw-paraguay"
+        ),
+        "other_focal_point": factories.make_user(
+            "ghana", Role.STATE_FOCAL_POINT, "GHA", email="", password="pw-ghana"
+        ),
+        "secretariat": factories.make_user(
+            "secretariat", Role.SECRETARIAT, email="", password="pw-secretariat"
+        ),
+        "admin": factories.make_user("admin", Role.ADMIN, email="", password="pw-admin"),
     }
     world.recommendations["mechanism"] = recommendation(
         "mechanism",
