@@ -93,7 +93,7 @@ def test_acknowledgement_due_date_uses_the_geneva_date(
 
 
 def test_the_clock_stops_while_information_is_awaited(world: World) -> None:
-    request = make_request(world.state, world.fund, status="acknowledged", at=at(2026, 2, 27, 9))
+    request = make_request(world.state, world.fund, status="acknowledged", at=at(2026, 3, 2, 8))
     request = step(request, "start_assessment", "secretariat", at(2026, 3, 2, 9), world)  # Monday
     clock = request.clocks.get(stage=Stage.ASSESSMENT, ended_at__isnull=True)
     first_due = request.due_date
