@@ -16,24 +16,23 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from hrcoop.assistance import services as assistance
-from hrcoop.assistance.models import AssistanceRequest, ConfidentialField
+from hrcoop.assistance.models import AssistanceRequest, ConfidentialField, Status
 from hrcoop.consultations import services as consultations
 from hrcoop.consultations.services import QuestionSpec
 from hrcoop.cooperation import services as cooperation
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
-from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from hrcoop.recommendations.models import Recommendation, Response
 from hrcoop.recommendations.services.vocabularies import sync_vocabularies
-from hrcoop.reference.models import Fund, Mechanism, State
+from hrcoop.reference.models import State
 from hrcoop.reference.services import load_reference_data
 from hrcoop.reports import opendata
 from hrcoop.reports.models import ReportBuild
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Plan
 from tests.consultations.conftest import report_mandate
+from tests.factories import make_recommendation, make_request, make_user
 
 STATE, OTHER_STATE, FUND = "FJI", "GHA", "UPR-FTA"
 
@@ -75,31 +74,11 @@ class World:
     ids: dict[str, Any] = field(default_factory=dict)
 
 
-def _user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, email=f"{username}@example.org")
-    if role is not None:
-        grant_role(user, role, scope=scope, actor=None)
-    return user
-
-
-def _request(focal_point: User, title: str, *, submit: bool, **data: Any) -> str:
-    """A request drafted (and submitted) by the State's focal point through the assistance services."""
-    request = assistance.create_request(
-        actor=focal_point,
-        state=State.objects.get(iso3=STATE),
-        fund=Fund.objects.get(code=FUND),
-        data={"title": title, "need": "A database to track recommendations", "duration_months": 12, **data},
-    ).request
-    assistance.record_consent(
-        request,
-        actor=focal_point,
-        given_by="Minister of Justice",
-        given_at=timezone.now() - dt.timedelta(days=2),
-        reference="NV 12/2026",
-    )
-    if submit:
-        assistance.apply_transition(request, "submit", actor=focal_point)
-    return request.public_id
+def _request(title: str, *, status: str, amount: int, **data: Any) -> str:
+    """A request of the State to the fund, walked to ``status`` through the assistance services."""
+    need = "A database to track recommendations"
+    data = {"need": need, "duration_months": 12, **data}
+    return make_request(STATE, FUND, status=status, amount=amount, title=title, **data).public_id
 
 
 def _offer(contributor: User, title: str) -> Any:
@@ -140,33 +119,25 @@ def _report(status: str, marker: str, secretariat: User) -> ReportBuild:
 def build_world() -> World:
     load_reference_data()
     sync_vocabularies()
-    upr, _ = Mechanism.objects.get_or_create(code="UPR", defaults={"kind": "upr", "name": "UPR"})
     state = State.objects.get(iso3=STATE)
     for key in ("R-QXPLAN", "R-QXMATCH"):
-        Recommendation.objects.create(
-            public_id=key,
-            identity_key=key,
-            mechanism=upr,
-            state_under_review=state,
-            text="Establish a national mechanism for reporting and follow-up",
-            response=Response.SUPPORTED,
-        )
-    secretariat = _user("secretariat", Role.SECRETARIAT)
-    focal_point = _user("fiji", Role.STATE_FOCAL_POINT, STATE)
-    contributor = _user("ngo", Role.CONTRIBUTOR)
-    board = _user("board", Role.BOARD, FUND)
+        text = "Establish a national mechanism for reporting and follow-up"
+        make_recommendation(key, state, text, identity_key=key, response=Response.SUPPORTED)
+    secretariat = make_user("secretariat", Role.SECRETARIAT)
+    focal_point = make_user("fiji", Role.STATE_FOCAL_POINT, STATE)
+    contributor = make_user("ngo", Role.CONTRIBUTOR)
+    board = make_user("board", Role.BOARD, FUND)
     world = World()
     ids = world.ids
 
-    ids["draft"] = _request(focal_point, "QXDRAFT request", submit=False, amount=Money(5_000_000, "USD"))
-    ids["submitted"] = _request(
-        focal_point, "QXSUBMITTED request", submit=True, amount=Money(5_000_000, "USD")
-    )
+    ids["draft"] = _request("QXDRAFT request", status=Status.DRAFT, amount=5_000_000)
+    ids["submitted"] = _request("QXSUBMITTED request", status=Status.SUBMITTED, amount=5_000_000)
+    # The confidential request is approved and funded, so its amount also reaches the fund's page and
+    # CSV; a second funded request keeps the fund's totals from equalling its allocation.
     ids["confidential"] = _request(
-        focal_point,
         "Request whose amount is confidential",
-        submit=True,
-        amount=Money(98_765_432, "USD"),
+        status=Status.APPROVED,
+        amount=98_765_432,
         confidential_fields=[ConfidentialField.AMOUNT],
     )
 
@@ -190,20 +161,9 @@ def build_world() -> World:
         idempotency_key="authz-receipt",
         actor=secretariat,
     )
-    # The confidential request is approved and funded, so its amount also reaches the fund's page and
-    # CSV; a second funded request keeps the fund's totals from equalling its allocation.
-    funded = _request(
-        focal_point, "Request with a public amount", submit=True, amount=Money(1_000_000, "USD")
-    )
+    funded = _request("Request with a public amount", status=Status.APPROVED, amount=1_000_000)
     for n, public_id in enumerate((ids["confidential"], funded)):
         request = AssistanceRequest.objects.get(public_id=public_id)
-        for name, actor in (
-            ("acknowledge", secretariat),
-            ("start_assessment", secretariat),
-            ("recommend", secretariat),
-            ("approve", board),
-        ):
-            assistance.apply_transition(request, name, actor=actor, reason="Meets the fund's criteria")
         funds.allocate(
             request_id=public_id,
             amount=Money(request.amount_requested, "USD"),
@@ -289,12 +249,12 @@ def build_world() -> World:
     world.users = {
         "public": AnonymousUser(),
         "focal point": focal_point,
-        "other focal point": _user("ghana", Role.STATE_FOCAL_POINT, OTHER_STATE),
-        "institution member": _user("justice", Role.INSTITUTION_MEMBER, str(institution.pk)),
+        "other focal point": make_user("ghana", Role.STATE_FOCAL_POINT, OTHER_STATE),
+        "institution member": make_user("justice", Role.INSTITUTION_MEMBER, str(institution.pk)),
         "secretariat": secretariat,
         "board": board,
-        "donor": _user("donor", Role.DONOR, str(anonymous.pk)),
+        "donor": make_user("donor", Role.DONOR, str(anonymous.pk)),
         "contributor": contributor,
-        "admin": _user("admin", Role.ADMIN),
+        "admin": make_user("admin", Role.ADMIN),
     }
     return world

@@ -11,7 +11,8 @@ from hrcoop.assistance.models import AssistanceRequest, Attachment
 from hrcoop.core.errors import InvalidInput
 from hrcoop.core.models import AuditEvent
 from hrcoop.core.money import Money
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 
 def _state(world: World) -> tuple[int, int, int]:
@@ -67,7 +68,7 @@ def test_budget_lines_must_add_up(world: World) -> None:
 
 
 def test_a_recommendation_of_another_state_is_refused(world: World, api: Client) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     before = _state(world)
     response = api.patch(
         f"/api/assistance/requests/{request.public_id}/",
@@ -81,7 +82,7 @@ def test_a_recommendation_of_another_state_is_refused(world: World, api: Client)
 
 
 def test_a_noted_recommendation_is_linked_with_a_warning(world: World, api: Client) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     response = api.patch(
         f"/api/assistance/requests/{request.public_id}/",
         {"recommendations": ["R-noted"]},
@@ -93,7 +94,7 @@ def test_a_noted_recommendation_is_linked_with_a_warning(world: World, api: Clie
 
 
 def test_an_unknown_recommendation_is_refused(world: World) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     with pytest.raises(InvalidInput, match="no recommendation has the id R-nowhere"):
         services.update_request(
             request, actor=world.users["focal_point"], data={"recommendations": ["R-nowhere"]}
@@ -114,7 +115,7 @@ def test_executables_and_disguised_files_are_refused(
     world: World, api: Client, name: str, content: bytes, message: str, tmp_path, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     before = _state(world)
     response = api.post(
         f"/api/assistance/requests/{request.public_id}/attachments/",
@@ -129,7 +130,7 @@ def test_executables_and_disguised_files_are_refused(
 def test_a_50_mb_attachment_is_refused(world: World, api: Client, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     before = _state(world)
     big = SimpleUploadedFile("annex.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024))
     response = api.post(f"/api/assistance/requests/{request.public_id}/attachments/", {"file": big})
@@ -140,7 +141,7 @@ def test_a_50_mb_attachment_is_refused(world: World, api: Client, tmp_path, sett
 
 @pytest.mark.parametrize("step", ["approve", "approve_with_changes", "decline"])
 def test_a_decision_without_reasons_is_refused(world: World, step: str) -> None:
-    request = make_request(world, status="recommended")
+    request = make_request(world.state, world.fund, status="recommended")
     client = Client()
     client.force_login(world.users["board"])
     before = _state(world)
@@ -155,7 +156,7 @@ def test_a_decision_without_reasons_is_refused(world: World, step: str) -> None:
 
 
 def test_an_unknown_step_and_a_stale_version_are_refused(world: World) -> None:
-    request = make_request(world, status="submitted")
+    request = make_request(world.state, world.fund, status="submitted")
     client = Client()
     client.force_login(world.users["secretariat"])
     url = f"/api/assistance/requests/{request.public_id}/transitions/"
@@ -168,7 +169,7 @@ def test_an_unknown_step_and_a_stale_version_are_refused(world: World) -> None:
 
 
 def test_edits_after_submission_are_refused(world: World) -> None:
-    request = make_request(world, status="acknowledged")
+    request = make_request(world.state, world.fund, status="acknowledged")
     client = Client()
     client.force_login(world.users["focal_point"])
     response = client.patch(
@@ -186,7 +187,7 @@ def test_an_attachment_name_longer_than_200_characters_is_refused_and_leaves_no_
 ) -> None:  # type: ignore[no-untyped-def]
     """Defect 14: the name overflowed its column on PostgreSQL (500) after the file was written."""
     settings.MEDIA_ROOT = tmp_path
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     before = _state(world)
     name = "a" * 250 + ".pdf"
     response = api.post(
@@ -204,7 +205,7 @@ def test_a_consent_dated_before_the_united_nations_is_refused(world: World) -> N
     """Issue 19, defect 21: a consent dated year 1 was accepted (a typing error in the year)."""
     import datetime as dt
 
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     before, consent = _state(world), request.consent_given_at
     year_one = dt.datetime(1, 1, 2, 12, tzinfo=dt.UTC)
     with pytest.raises(InvalidInput, match="check the year") as refused:

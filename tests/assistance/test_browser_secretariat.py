@@ -21,8 +21,9 @@ from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
 from tests.conftest import assert_fits_and_accessible
+from tests.factories import make_request
 
 SHOTS = Path(os.environ.get("HRCOOP_SHOTS", "/tmp/hrcoop-shots"))
 WIDTHS = (1366, 390)
@@ -64,17 +65,31 @@ def test_the_secretariat_sees_overdue_first_and_allocates_from_the_request(
         idempotency_key="receipt",
         actor=cashier,
     )
-    make_request(world, status=Status.INFORMATION_REQUESTED, title="Waiting for the State")
-    make_request(world, status=Status.ACKNOWLEDGED, due_date=today + dt.timedelta(days=8), title="Due later")
+    make_request(world.state, world.fund, status=Status.INFORMATION_REQUESTED, title="Waiting for the State")
+    make_request(
+        world.state,
+        world.fund,
+        status=Status.ACKNOWLEDGED,
+        due_date=today + dt.timedelta(days=8),
+        title="Due later",
+    )
     overdue = make_request(
-        world, status=Status.SUBMITTED, due_date=today - dt.timedelta(days=4), title="Late: prison monitoring"
+        world.state,
+        world.fund,
+        status=Status.SUBMITTED,
+        due_date=today - dt.timedelta(days=4),
+        title="Late: prison monitoring",
     )
 
     for width in WIDTHS:
         for prefix, funded in LANGUAGES.items():
             run = f"{width}{prefix.replace('/', '-') or '-en'}"
             approved = make_request(
-                world, status=Status.APPROVED, amount_requested=60_000_00, title=f"Tracking database {run}"
+                world.state,
+                world.fund,
+                status=Status.APPROVED,
+                amount=60_000_00,
+                title=f"Tracking database {run}",
             )
             user, device = _clerk(f"clerk{run}")
             context = browser.new_context(viewport={"width": width, "height": 900})

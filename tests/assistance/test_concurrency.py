@@ -12,7 +12,8 @@ from hrcoop.assistance.services import apply_transition
 from hrcoop.core.errors import Conflict
 from hrcoop.core.models import AuditEvent, Role, User
 from hrcoop.core.services import grant_role
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 
 @pytest.mark.postgres_only
@@ -20,7 +21,7 @@ from tests.assistance.conftest import World, make_request
 def test_a_second_secretariat_user_gets_409_while_the_first_holds_the_request(world: World) -> None:
     colleague = User.objects.create_user("secretariat-2", email="s2@example.org")
     grant_role(colleague, Role.SECRETARIAT, actor=None)
-    request = make_request(world, status="submitted")
+    request = make_request(world.state, world.fund, status="submitted")
     locked, release = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
 

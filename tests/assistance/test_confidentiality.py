@@ -16,7 +16,8 @@ from hrcoop.assistance import services
 from hrcoop.assistance.models import AssistanceRequest, ConfidentialField
 from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.money import Money
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 MARKERS = {
     "need": "QXNEED71",
@@ -216,9 +217,17 @@ def test_only_the_fields_marked_confidential_are_hidden(world: World) -> None:
 def test_the_bulk_confidentiality_rule_agrees_with_the_single_one(world: World) -> None:
     from hrcoop.assistance.selectors import confidential_access, sees_confidential
 
-    mine = make_request(world, status="submitted")
-    other_fund = make_request(world, status="submitted", fund=world.other_fund)
-    other_state = make_request(world, status="submitted", requesting_state=world.other_state)
+    mine = make_request(world.state, world.fund, status="submitted")
+    other_fund = make_request(
+        world.state,
+        world.other_fund,
+        status="submitted",
+    )
+    other_state = make_request(
+        world.other_state,
+        world.fund,
+        status="submitted",
+    )
     for who, user in world.users.items():
         sees = confidential_access(user)
         for request in (mine, other_fund, other_state):
@@ -226,7 +235,7 @@ def test_the_bulk_confidentiality_rule_agrees_with_the_single_one(world: World) 
 
 
 def test_the_state_may_change_what_is_confidential_after_submission_but_nothing_else(world: World) -> None:
-    request = make_request(world, status="under_assessment", need="QXLATE91")
+    request = make_request(world.state, world.fund, status="under_assessment", need="QXLATE91")
     fp = world.users["focal_point"]
     assert "QXLATE91" in Client().get(reverse("assistance:register-csv")).content.decode()
     services.update_request(request, actor=fp, data={"confidential_fields": ["need"]})

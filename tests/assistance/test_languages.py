@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.test import Client
 
 from hrcoop.assistance.models import AssistanceRequest
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 FORM = {
     "state": "FJI",
@@ -57,7 +58,7 @@ def test_the_api_refuses_the_same_request_in_english_even_when_asked_for_french(
 
 
 def test_a_workflow_step_out_of_order_is_refused_in_arabic_on_the_arabic_page(world: World) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     client = Client()
     client.force_login(world.users["focal_point"])
     url = f"/ar/assistance/requests/{request.public_id}/"
@@ -68,9 +69,10 @@ def test_a_workflow_step_out_of_order_is_refused_in_arabic_on_the_arabic_page(wo
 
 def test_the_request_page_writes_amounts_as_its_language_does(world: World) -> None:
     request = make_request(
-        world,
+        world.state,
+        world.fund,
         status="submitted",
-        amount_requested=2_500_000,
+        amount=2_500_000,
         budget_lines=[{"item": "Trainers", "amount": 2_000_000}, {"item": "Venue", "amount": 500_000}],
     )
     client = Client()

@@ -18,7 +18,8 @@ from hrcoop.assistance.tasks import send_service_level_reminders
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.audit import verify_audit_chain
 from hrcoop.core.models import AuditEvent
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 
 def _client(world: World, who: str) -> Client:
@@ -112,9 +113,15 @@ def test_the_process_page_is_the_declared_workflow_and_the_home_page_links_it(wo
 
 
 def test_role_pages(world: World) -> None:
-    due = make_request(world, status="submitted", due_date=dt.date(2026, 1, 5), title="Due first")
-    make_request(world, status="acknowledged", due_date=dt.date(2026, 3, 5), title="Due later")
-    make_request(world, status="recommended", due_date=dt.date(2026, 2, 5), title="For the board")
+    due = make_request(
+        world.state, world.fund, status="submitted", due_date=dt.date(2026, 1, 5), title="Due first"
+    )
+    make_request(
+        world.state, world.fund, status="acknowledged", due_date=dt.date(2026, 3, 5), title="Due later"
+    )
+    make_request(
+        world.state, world.fund, status="recommended", due_date=dt.date(2026, 2, 5), title="For the board"
+    )
     queue = _client(world, "secretariat").get(reverse("assistance:queue")).content.decode()
     assert queue.index("Due first") < queue.index("Due later") and "overdue" in queue
     agenda = _client(world, "board").get(reverse("assistance:agenda")).content.decode()
@@ -132,9 +139,9 @@ def test_role_pages(world: World) -> None:
 
 
 def test_the_daily_reminder_goes_to_whoever_acts_next(world: World) -> None:
-    make_request(world, status="submitted", due_date=dt.date(2026, 6, 1), title="Late")
-    make_request(world, status="recommended", due_date=dt.date(2026, 6, 3), title="Soon")
-    make_request(world, status="acknowledged", due_date=dt.date(2026, 8, 1), title="Later")
+    make_request(world.state, world.fund, status="submitted", due_date=dt.date(2026, 6, 1), title="Late")
+    make_request(world.state, world.fund, status="recommended", due_date=dt.date(2026, 6, 3), title="Soon")
+    make_request(world.state, world.fund, status="acknowledged", due_date=dt.date(2026, 8, 1), title="Later")
     with patch("django.utils.timezone.now", return_value=dt.datetime(2026, 6, 2, 6, 0, tzinfo=dt.UTC)):
         result = send_service_level_reminders.enqueue()
     assert result.return_value == {"requests": 2, "emails": 2}  # the secretariat and the board
@@ -146,7 +153,7 @@ def test_the_daily_reminder_goes_to_whoever_acts_next(world: World) -> None:
 
 
 def test_timeliness_page(world: World) -> None:
-    request = make_request(world, status="submitted")
+    request = make_request(world.state, world.fund, status="submitted")
     StageClock.objects.create(
         request=request, stage=Stage.ACKNOWLEDGEMENT, fund=world.fund, started_at=timezone.now(),
         service_level=5, due_date=dt.date(2026, 1, 9), ended_at=timezone.now(), completed=True,
@@ -157,7 +164,7 @@ def test_timeliness_page(world: World) -> None:
 
 
 def test_the_feed_carries_titles_and_reasons_as_text_never_as_markup(world: World) -> None:
-    request = make_request(world, title="<script>alert('x')</script> Training")
+    request = make_request(world.state, world.fund, title="<script>alert('x')</script> Training")
     apply_transition(request, "submit", actor=world.users["focal_point"])
 
     feed = ElementTree.fromstring(Client().get(reverse("assistance:feed")).content)

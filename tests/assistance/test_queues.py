@@ -16,7 +16,8 @@ from hrcoop.core.models import Role
 from hrcoop.core.money import Money
 from hrcoop.core.roles import has_role
 from hrcoop.funds import services as funds
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 TODAY = local_date(timezone.now())
 
@@ -28,17 +29,23 @@ def _client(world: World, who: str) -> Client:
 
 
 def _row_ids(page: str) -> list[str]:
-    return re.findall(r'<th scope="row"><a href="[^"]+">(AR-T\d+)</a>', page)
+    return re.findall(r'<th scope="row"><a href="[^"]+">(AR-[0-9A-F]+)</a>', page)
 
 
 def test_the_queue_puts_overdue_first_and_requests_with_nothing_due_last(world: World) -> None:
-    paused = make_request(world, status=Status.INFORMATION_REQUESTED, due_date=None)
-    later = make_request(world, status=Status.ACKNOWLEDGED, due_date=TODAY + dt.timedelta(days=20))
-    soon = make_request(world, status=Status.SUBMITTED, due_date=TODAY + dt.timedelta(days=2))
-    overdue = make_request(world, status=Status.UNDER_ASSESSMENT, due_date=TODAY - dt.timedelta(days=3))
+    paused = make_request(world.state, world.fund, status=Status.INFORMATION_REQUESTED, due_date=None)
+    later = make_request(
+        world.state, world.fund, status=Status.ACKNOWLEDGED, due_date=TODAY + dt.timedelta(days=20)
+    )
+    soon = make_request(
+        world.state, world.fund, status=Status.SUBMITTED, due_date=TODAY + dt.timedelta(days=2)
+    )
+    overdue = make_request(
+        world.state, world.fund, status=Status.UNDER_ASSESSMENT, due_date=TODAY - dt.timedelta(days=3)
+    )
     page = _client(world, "secretariat").get(reverse("assistance:queue")).content.decode()
     assert _row_ids(page) == [overdue.public_id, soon.public_id, later.public_id, paused.public_id]
-    rows = re.findall(r"<tr( class=\"overdue\")?>\s*<th scope=\"row\"><a[^>]*>(AR-T\d+)", page)
+    rows = re.findall(r"<tr( class=\"overdue\")?>\s*<th scope=\"row\"><a[^>]*>(AR-[0-9A-F]+)", page)
     assert [(marked != "", public_id) for marked, public_id in rows] == [
         (True, overdue.public_id),
         (False, soon.public_id),
@@ -48,7 +55,7 @@ def test_the_queue_puts_overdue_first_and_requests_with_nothing_due_last(world: 
 
 
 def test_the_due_date_is_the_second_column_and_stays_on_a_phone(world: World) -> None:
-    make_request(world, status=Status.SUBMITTED, due_date=TODAY - dt.timedelta(days=1))
+    make_request(world.state, world.fund, status=Status.SUBMITTED, due_date=TODAY - dt.timedelta(days=1))
     page = _client(world, "secretariat").get(reverse("assistance:queue")).content.decode()
     headers = re.findall(r'<th scope="col"( class="[^"]*")?>([^<]+)</th>', page)
     assert [name for _, name in headers][:2] == ["Request", "Due"]
@@ -56,9 +63,13 @@ def test_the_due_date_is_the_second_column_and_stays_on_a_phone(world: World) ->
 
 
 def test_the_board_agenda_orders_the_same_way(world: World) -> None:
-    later = make_request(world, status=Status.RECOMMENDED, due_date=TODAY + dt.timedelta(days=9))
-    undated = make_request(world, status=Status.RECOMMENDED, due_date=None)
-    overdue = make_request(world, status=Status.RECOMMENDED, due_date=TODAY - dt.timedelta(days=9))
+    later = make_request(
+        world.state, world.fund, status=Status.RECOMMENDED, due_date=TODAY + dt.timedelta(days=9)
+    )
+    undated = make_request(world.state, world.fund, status=Status.RECOMMENDED, due_date=None)
+    overdue = make_request(
+        world.state, world.fund, status=Status.RECOMMENDED, due_date=TODAY - dt.timedelta(days=9)
+    )
     page = _client(world, "board").get(reverse("assistance:agenda")).content.decode()
     assert _row_ids(page) == [overdue.public_id, later.public_id, undated.public_id]
 
@@ -66,7 +77,7 @@ def test_the_board_agenda_orders_the_same_way(world: World) -> None:
 def test_allocate_is_offered_to_the_secretariat_on_approved_requests_only(world: World) -> None:
     allocate = "/allocations/new/"
     for status in Status.values:
-        request = make_request(world, status=status)
+        request = make_request(world.state, world.fund, status=status)
         url = reverse("assistance:detail", args=[request.public_id])
         for who in ("secretariat", "board", "focal_point", "other_focal_point", "anonymous"):
             client = Client()
@@ -103,7 +114,7 @@ def _fund_with_cash(world: World, minor_units: int) -> None:
 
 def test_the_allocation_form_shows_the_approved_amount_and_what_the_fund_has(world: World) -> None:
     _fund_with_cash(world, 80_000_00)
-    request = make_request(world, status=Status.APPROVED, amount_requested=50_000_00)
+    request = make_request(world.state, world.fund, status=Status.APPROVED, amount=50_000_00)
     client = _client(world, "secretariat")
     form_url = reverse("funds:new-allocation", args=[request.public_id])
     page = client.get(form_url).content.decode()
@@ -122,6 +133,6 @@ def test_the_allocation_form_shows_the_approved_amount_and_what_the_fund_has(wor
 
 
 def test_the_public_register_keeps_the_state_on_a_phone(world: World) -> None:
-    make_request(world, status=Status.SUBMITTED, due_date=TODAY)
+    make_request(world.state, world.fund, status=Status.SUBMITTED, due_date=TODAY)
     page = Client().get(reverse("assistance:register")).content.decode()
     assert '<th scope="col">State</th>' in page and '<th scope="col" class="wide">State</th>' not in page

@@ -19,7 +19,8 @@ from hrcoop.assistance import services
 from hrcoop.assistance.models import AssistanceRequest, Status, TransitionRecord
 from hrcoop.core.errors import Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 FORM = {
     "state": "FJI",
@@ -99,8 +100,8 @@ def test_ticked_recommendations_are_linked_and_shown_with_their_text(searchable:
 
 def test_a_record_of_another_state_posted_by_hand_is_refused_and_nothing_changes(searchable: World) -> None:
     client = _as(searchable, "focal_point")
-    request = make_request(searchable)
-    request.recommendations.set([searchable.recommendations["R-prisons"]])
+    request = make_request(searchable.state, searchable.fund, recommendations=["R-prisons"])
+    version = request.version
     edit = reverse("assistance:edit", args=[request.public_id])
     response = client.post(
         edit, {**FORM, "version": request.version, "recommendations": ["R-prisons", "R-torture-gha"]}
@@ -109,12 +110,12 @@ def test_a_record_of_another_state_posted_by_hand_is_refused_and_nothing_changes
     assert "recommendation R-torture-gha was addressed to Ghana, not to Fiji" in response.content.decode()
     request.refresh_from_db()
     assert list(request.recommendations.values_list("public_id", flat=True)) == ["R-prisons"]
-    assert request.title == "National mechanism for reporting and follow-up" and request.version == 0
+    assert request.title == "National mechanism for reporting and follow-up" and request.version == version
     assert not AuditEvent.objects.filter(action="assistance.edit").exists()
 
 
 def test_submit_and_withdraw_ask_for_confirmation_first(world: World) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     client = _as(world, "focal_point")
     detail = reverse("assistance:detail", args=[request.public_id])
     confirm = reverse("assistance:confirm", args=[request.public_id, "submit"])
@@ -142,7 +143,7 @@ def _ask(world: World, request: AssistanceRequest, question: str) -> None:
 
 
 def test_the_question_stands_at_the_top_and_only_the_states_focal_point_answers(world: World) -> None:
-    request = make_request(world, status=Status.UNDER_ASSESSMENT)
+    request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     _ask(world, request, "Who will maintain the database?")
     request.refresh_from_db()
     detail = reverse("assistance:detail", args=[request.public_id])
@@ -182,7 +183,7 @@ def test_the_question_is_mailed_after_commit_in_the_recipients_language_and_time
     focal_point = world.users["focal_point"]
     focal_point.language, focal_point.time_zone = "fr", "Pacific/Fiji"
     focal_point.save()
-    request = make_request(world, status=Status.UNDER_ASSESSMENT)
+    request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _ask(world, request, "Who will maintain the database?\nFor how long?")
@@ -206,7 +207,7 @@ def test_the_question_is_mailed_after_commit_in_the_recipients_language_and_time
 def test_a_question_rolled_back_sends_nothing(
     world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    request = make_request(world, status=Status.UNDER_ASSESSMENT)
+    request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     mail.outbox.clear()
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,

@@ -15,7 +15,8 @@ from hrcoop.assistance.services import apply_transition, mark_funded, withdraw_f
 from hrcoop.assistance.workflow import TRANSITIONS
 from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.models import AuditEvent
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 BEFORE_FUNDING = {
     "submitted", "acknowledged", "under_assessment", "information_requested",
@@ -81,7 +82,7 @@ def _trace() -> tuple[object, ...]:
 
 @pytest.mark.parametrize("status", Status.values)
 def test_matrix(world: World, status: str) -> None:
-    request = make_request(world, status=status)
+    request = make_request(world.state, world.fund, status=status)
     snapshot = AssistanceRequest.objects.filter(pk=request.pk).values().get()
     outcomes = {"allowed": 0, "403": 0, "409": 0}
     for name, (sources, actor_kind) in EXPECTED.items():
@@ -111,7 +112,7 @@ def test_matrix(world: World, status: str) -> None:
 @pytest.mark.parametrize("step", ["recommend", "fund_request"])
 def test_consent_is_required_before_assessment_concludes_and_before_funding(world: World, step: str) -> None:
     status = "under_assessment" if step == "recommend" else "approved"
-    request = make_request(world, status=status, consent=False)
+    request = make_request(world.state, world.fund, status=status, consent=False)
     events = AuditEvent.objects.count()
     with pytest.raises(Conflict, match="consent"):
         _take(request, step, world.users["secretariat"])
@@ -121,14 +122,14 @@ def test_consent_is_required_before_assessment_concludes_and_before_funding(worl
 
 
 def test_completion_needs_a_progress_report(world: World) -> None:
-    request = make_request(world, status="funded")
+    request = make_request(world.state, world.fund, status="funded")
     apply_transition(request, "start_implementation", actor=world.users["focal_point"])
     with pytest.raises(Conflict, match="progress report"):
         apply_transition(request, "complete", actor=world.users["secretariat"])
 
 
 def test_resume_returns_to_the_status_before_the_hold(world: World) -> None:
-    request = make_request(world, status="recommended")
+    request = make_request(world.state, world.fund, status="recommended")
     apply_transition(request, "put_on_hold", actor=world.users["secretariat"], reason="budget review")
     resumed = apply_transition(request, "resume", actor=world.users["secretariat"])
     assert resumed.status == "recommended"
@@ -136,7 +137,7 @@ def test_resume_returns_to_the_status_before_the_hold(world: World) -> None:
 
 
 def test_funding_is_taken_through_the_funds_ledger_only(world: World) -> None:
-    request = make_request(world, status="approved")
+    request = make_request(world.state, world.fund, status="approved")
     with pytest.raises(Conflict, match="through the funds app"):
         apply_transition(request, "fund_request", actor=world.users["secretariat"])
     funded = mark_funded(

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from hrcoop.core.models import Role, User
-from hrcoop.core.services import grant_role
 from hrcoop.recommendations.classification import services
 from hrcoop.recommendations.classification.models import ModelVersion
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
-from hrcoop.reference.models import Mechanism, State, UprSession
+from hrcoop.recommendations.models import Classification, LabelKind, Provenance, Recommendation
+from hrcoop.reference.models import State, UprSession
+from tests.factories import announce_records, make_recommendation, make_user
 
 TOPICS = {
     "torture": [
@@ -41,7 +41,6 @@ HELD_OUT_PRECISION = 0.985
 
 @pytest.fixture
 def make_record(reference_data: None) -> Make:
-    upr = Mechanism.objects.get(code="UPR")
     state = State.objects.get(iso3="KEN")
     counter = itertools.count()
 
@@ -51,25 +50,21 @@ def make_record(reference_data: None) -> Make:
         session: int = 1,
         labels: dict[str, list[str]] | None = None,
         provenance: str = Provenance.IMPORTED,
+        announce: bool = True,
     ) -> Recommendation:
         n = next(counter)
         upr_session = UprSession.objects.get(number=session)
-        record = Recommendation.objects.create(
-            public_id=f"TC{n:06d}",
+        return make_recommendation(
+            f"TC{n:06d}",
+            state,
+            text,
             identity_key=hashlib.sha256(f"{n}{text}".encode()).hexdigest(),
-            mechanism=upr,
             session=upr_session,
             cycle=upr_session.cycle,
-            state_under_review=state,
-            text=text,
+            labels=labels,
+            provenance=provenance,
+            announce=announce,
         )
-        for kind, codes in (labels or {}).items():
-            for code in codes:
-                label, _ = Label.objects.get_or_create(kind=kind, code=code, defaults={"name": code})
-                Classification.objects.create(
-                    recommendation=record, label=label, kind=kind, provenance=provenance
-                )
-        return record
 
     return make
 
@@ -94,8 +89,10 @@ def registry(make_record: Make) -> list[Recommendation]:
                     text,
                     session=1 + (i * 2 + j) % 8,
                     labels={LabelKind.ISSUE: issues, LabelKind.ACTION_CATEGORY: [action]},
+                    announce=False,
                 )
             )
+    announce_records(records)
     return records
 
 
@@ -106,16 +103,12 @@ def _model_dir(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
 
 @pytest.fixture
 def reviewer(db: None) -> User:
-    user = User.objects.create_user("reviewer", password="pw-reviewer-1")
-    grant_role(user, Role.SECRETARIAT, actor=None)
-    return user
+    return make_user("reviewer", Role.SECRETARIAT, email="", password="pw-reviewer-1")
 
 
 @pytest.fixture
 def outsider(db: None) -> User:
-    user = User.objects.create_user("contributor", password="pw-contributor-1")
-    grant_role(user, Role.CONTRIBUTOR, actor=None)
-    return user
+    return make_user("contributor", Role.CONTRIBUTOR, email="", password="pw-contributor-1")
 
 
 @pytest.fixture

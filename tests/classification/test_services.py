@@ -8,11 +8,9 @@ from django.test import Client
 from hrcoop.core.audit import verify_audit_chain
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent, User
-from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.classification import services
 from hrcoop.recommendations.classification.models import ModelVersion
 from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
-from hrcoop.recommendations.registry_version import REGISTRY
 from tests.classification.conftest import Make
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +133,6 @@ def test_an_accepted_suggestion_reaches_the_api_at_once(
     services.train(LabelKind.ACTION_CATEGORY, actor=None)
     new = make_record("Consider action on capital punishment", session=9)
     services.apply(LabelKind.ACTION_CATEGORY, actor=None)
-    bump_version(REGISTRY)  # the records were written directly; an import would have done this
     suggestion = Classification.objects.get(recommendation=new, kind=LabelKind.ACTION_CATEGORY)
     url = f"/api/recommendations/{new.public_id}/"
     assert client.get(url).json()["classifications"] == []  # a suggestion is not shown; now cached

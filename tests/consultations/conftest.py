@@ -13,9 +13,9 @@ from hrcoop.consultations import services
 from hrcoop.consultations.models import Call, Question
 from hrcoop.consultations.services import QuestionSpec
 from hrcoop.core.models import Role, User
-from hrcoop.core.services import grant_role
 from hrcoop.mandates.models import Mandate, Paragraph, Resolution
 from hrcoop.reference.models import State
+from tests.factories import make_user
 
 # Words found in exactly one answer, so a test can tell which answer a page or a file holds.
 PUBLIC_WORDS = "Our national mechanism coordinates reporting"
@@ -42,13 +42,6 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _media(settings: pytest.FixtureRequest, tmp_path: object) -> None:
     settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
-
-
-def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, email=f"{username}@example.org", password="pw-" + username)
-    if role is not None:
-        grant_role(user, role, scope=scope, actor=None)
-    return user
 
 
 def report_mandate() -> Mandate:
@@ -91,12 +84,12 @@ def open_test_call(mandate: Mandate, desk: User, *, days: int = 10, **flags: boo
 def world(reference_data: None) -> World:
     mandate = report_mandate()
     users = {
-        "desk": make_user("desk", Role.SECRETARIAT),
-        "focal": make_user("focal", Role.STATE_FOCAL_POINT, "FRA"),
-        "other_focal": make_user("other_focal", Role.STATE_FOCAL_POINT, "DEU"),
-        "ngo": make_user("ngo", Role.CONTRIBUTOR, "Cooperation Watch"),
-        "invitee": make_user("invitee"),
-        "stranger": make_user("stranger"),
+        "desk": make_user("desk", Role.SECRETARIAT, password="pw-desk"),
+        "focal": make_user("focal", Role.STATE_FOCAL_POINT, "FRA", password="pw-focal"),
+        "other_focal": make_user("other_focal", Role.STATE_FOCAL_POINT, "DEU", password="pw-other_focal"),
+        "ngo": make_user("ngo", Role.CONTRIBUTOR, "Cooperation Watch", password="pw-ngo"),
+        "invitee": make_user("invitee", password="pw-invitee"),
+        "stranger": make_user("stranger", password="pw-stranger"),
     }
     call = open_test_call(mandate, users["desk"])
     services.invite(call, actor=users["desk"], user=users["invitee"], language="fr")

@@ -24,7 +24,7 @@ from hrcoop.mandates.models import Mandate
 from hrcoop.mandates.services import import_resolution_text
 from hrcoop.reports.models import ReportBuild
 from tests.conftest import SHARED_DATA, session_cookie
-from tests.consultations.conftest import make_user
+from tests.factories import make_user
 
 SHOTS = Path("/tmp/consultations-shots")
 FRENCH_TEXT = "Notre mécanisme national de mise en œuvre coordonne la coopération avec les autres États."
@@ -92,9 +92,9 @@ def test_a_call_for_the_para_32_report_from_opening_to_the_reports_annex(
             context.add_cookies([session_cookie(user, base)])  # type: ignore[list-item]
         return context.new_page()
 
-    desk = signed_in(make_user("desk", Role.SECRETARIAT))
-    france = signed_in(make_user("france", Role.STATE_FOCAL_POINT, "FRA"))
-    ngo = signed_in(make_user("ngo", Role.CONTRIBUTOR, "Cooperation Watch"))
+    desk = signed_in(make_user("desk", Role.SECRETARIAT, password="pw-desk"))
+    france = signed_in(make_user("france", Role.STATE_FOCAL_POINT, "FRA", password="pw-france"))
+    ngo = signed_in(make_user("ngo", Role.CONTRIBUTOR, "Cooperation Watch", password="pw-ngo"))
 
     # The secretariat opens the call with three questions.
     desk.goto(f"{prefix}/consultations/new/")

@@ -18,7 +18,8 @@ from hrcoop.consultations.tasks import send_deadline_reminders
 from hrcoop.core.audit import verify_audit_chain
 from hrcoop.core.errors import Conflict, Forbidden, InvalidInput
 from hrcoop.core.models import AuditEvent, Role
-from tests.consultations.conftest import NGO_WORDS, PUBLIC_WORDS, World, make_user, open_test_call
+from tests.consultations.conftest import NGO_WORDS, PUBLIC_WORDS, World, open_test_call
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ def test_another_states_focal_point_cannot_change_a_submission(world: World) -> 
 
 
 def test_the_state_answers_once_whoever_of_its_focal_points_starts(world: World) -> None:
-    colleague = make_user("colleague", Role.STATE_FOCAL_POINT, "FRA")
+    colleague = make_user("colleague", Role.STATE_FOCAL_POINT, "FRA", password="pw-colleague")
     first = services.start_submission(world.call, actor=world.users["focal"], state=world.state)
     second = services.start_submission(world.call, actor=colleague, state=world.state)
     assert first.pk == second.pk
@@ -337,7 +338,7 @@ def test_the_invitation_is_written_after_commit_in_the_invitees_language(
 def test_the_focal_point_who_submits_a_colleagues_draft_is_acknowledged_too(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    colleague = make_user("colleague", Role.STATE_FOCAL_POINT, "FRA")
+    colleague = make_user("colleague", Role.STATE_FOCAL_POINT, "FRA", password="pw-colleague")
     submission = services.start_submission(world.call, actor=world.users["focal"], state=world.state)
     services.save_answer(submission, actor=colleague, question=world.questions[1], value="Yes")
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,16 +8,15 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.cooperation import services
 from hrcoop.cooperation.models import Offer
-from hrcoop.core.models import Role, User
-from hrcoop.core.services import grant_role
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Recommendation
+from hrcoop.core.models import Role
+from hrcoop.recommendations.models import LabelKind, Recommendation
 from hrcoop.recommendations.services.vocabularies import sync_vocabularies
-from hrcoop.reference.models import Fund, Mechanism, State
+from hrcoop.reference.models import State
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Action, TrackedRecommendation
+from tests import factories
 
 
 @dataclass
@@ -34,29 +33,12 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, password="pw-" + username)
-    if role is not None:
-        grant_role(user, role, scope=scope, actor=None)
-    return user
-
-
 def recommendation(
     key: str, state: State, text: str, *, themes: tuple[str, ...] = (), action: str = ""
 ) -> Recommendation:
-    upr, _ = Mechanism.objects.get_or_create(code="UPR", defaults={"kind": "upr", "name": "UPR"})
-    record = Recommendation.objects.create(
-        public_id=f"R-{key}", identity_key=f"key-{key}", mechanism=upr, state_under_review=state, text=text
-    )
-    codes = [(LabelKind.THEME, t) for t in themes] + ([(LabelKind.ACTION_CATEGORY, action)] if action else [])
-    for kind, code in codes:
-        Classification.objects.create(
-            recommendation=record,
-            label=Label.objects.get(kind=kind, code=code),
-            kind=kind,
-            provenance="imported",
-        )
-    return record
+    """A record ``R-KEY`` with these themes and action category (labels of the vocabularies)."""
+    labels = {LabelKind.THEME: list(themes), LabelKind.ACTION_CATEGORY: [action] if action else []}
+    return factories.make_recommendation(f"R-{key}", state, text, identity_key=f"key-{key}", labels=labels)
 
 
 @pytest.fixture
@@ -65,13 +47,23 @@ def world(reference_data: None) -> World:
     world = World()
     world.users = {
         "anonymous": AnonymousUser(),
-        "contributor": make_user("ngo", Role.CONTRIBUTOR),
-        "other_contributor": make_user("other-ngo", Role.CONTRIBUTOR),
-        "focal_point": make_user("fiji", Role.STATE_FOCAL_POINT, "FJI"),
-        "provider_focal_point": make_user("paraguay", Role.STATE_FOCAL_POINT, "PRY"),
-        "other_focal_point": make_user("ghana", Role.STATE_FOCAL_POINT, "GHA"),
-        "secretariat": make_user("secretariat", Role.SECRETARIAT),
-        "admin": make_user("admin", Role.ADMIN),
+        "contributor": factories.make_user("ngo", Role.CONTRIBUTOR, email="", password="pw-ngo"),
+        "other_contributor": factories.make_user(
+            "other-ngo", Role.CONTRIBUTOR, email="", password="pw-other-ngo"
+        ),
+        "focal_point": factories.make_user(
+            "fiji", Role.STATE_FOCAL_POINT, "FJI", email="", password="pw-fiji"
+        ),
+        "provider_focal_point": factories.make_user(
+            "paraguay", Role.STATE_FOCAL_POINT, "PRY", email="", password="pw-paraguay"
+        ),
+        "other_focal_point": factories.make_user(
+            "ghana", Role.STATE_FOCAL_POINT, "GHA", email="", password="pw-ghana"
+        ),
+        "secretariat": factories.make_user(
+            "secretariat", Role.SECRETARIAT, email="", password="pw-secretariat"
+        ),
+        "admin": factories.make_user("admin", Role.ADMIN, email="", password="pw-admin"),
     }
     world.recommendations["mechanism"] = recommendation(
         "mechanism",
@@ -101,14 +93,6 @@ OFFER = {
 
 def make_offer(world: World, who: str = "contributor", **changes: Any) -> Offer:
     return services.submit_offer(actor=world.users[who], data={**OFFER, **changes})
-
-
-def make_request(state: State, *, title: str, need: str, status: str = Status.SUBMITTED) -> AssistanceRequest:
-    fund, _ = Fund.objects.get_or_create(code="UPR-FTA", defaults={"name": "UPR fund", "currency": "USD"})
-    count = AssistanceRequest.objects.count()
-    return AssistanceRequest.objects.create(
-        public_id=f"AR-T{count:04d}", requesting_state=state, fund=fund, title=title, need=need, status=status
-    )
 
 
 def tracker_action(

@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 from hrcoop.cooperation import services
 from hrcoop.cooperation.models import Match
 from tests.conftest import session_cookie
-from tests.cooperation.conftest import World, make_offer, make_request, tracker_action
+from tests.cooperation.conftest import World, make_offer, tracker_action
+from tests.factories import make_request
 
 SHOTS = Path("/tmp/coop-shots")
 TITLE = "SIMORE: a public system to monitor recommendations"
@@ -35,11 +36,19 @@ def test_an_offer_goes_from_contributor_to_moderator_to_a_confirmed_match(
     base = live_server.url
     request = make_request(
         world.state("FJI"),
+        "UPR-FTA",
+        status="submitted",
         title="Mécanisme national de suivi des recommandations",
         need="Un système pour suivre la mise en œuvre des recommandations de l'EPU et des organes "
         "conventionnels.",
     )
-    make_request(world.state("GHA"), title="Electoral register", need="Voter registration for elections")
+    make_request(
+        world.state("GHA"),
+        "UPR-FTA",
+        status="submitted",
+        title="Electoral register",
+        need="Voter registration for elections",
+    )
 
     ngo = _page(browser, world, "contributor", base)
     ngo.goto(f"{base}/cooperation/offers/new/")

@@ -9,7 +9,8 @@ from hrcoop.cooperation.models import Match, MatchStatus, Modality
 from hrcoop.cooperation.needs import from_recommendations, from_requests, open_needs
 from hrcoop.core.errors import Conflict, Forbidden
 from hrcoop.core.models import AuditEvent
-from tests.cooperation.conftest import World, make_offer, make_request, recommendation
+from tests.cooperation.conftest import World, make_offer, recommendation
+from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,8 @@ def offers(world: World) -> dict[str, object]:
 def test_a_french_request_finds_the_english_offer_that_answers_it(world: World, offers: dict) -> None:
     request = make_request(
         world.state("FJI"),
+        "UPR-FTA",
+        status="submitted",
         title="Mécanisme national de suivi des recommandations",
         need="Nous avons besoin d'un système pour suivre la mise en œuvre des recommandations de l'EPU "
         "et des organes conventionnels.",
@@ -95,7 +98,9 @@ def test_an_offer_finds_needs_including_recommendations_asking_for_assistance(
     world: World, offers: dict
 ) -> None:
     recommendation("other", world.state("GHA"), "Ratify the Convention against Torture")  # no demand signal
-    make_request(world.state("GHA"), title="Follow-up database for recommendations", need="", status="draft")
+    make_request(
+        world.state("GHA"), "UPR-FTA", title="Follow-up database for recommendations", need="", status="draft"
+    )
     needs = open_needs()
     assert [n.key for n in needs] == ["R-mechanism"]  # neither the draft nor a plain recommendation
     ranked = matching.rank_needs(offers["followup"], needs=needs)

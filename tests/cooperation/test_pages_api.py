@@ -10,7 +10,8 @@ from django.test import Client
 from hrcoop.cooperation import services
 from hrcoop.cooperation.models import Dialogue, Match, MatchStatus, Offer
 from hrcoop.core.models import AuditEvent
-from tests.cooperation.conftest import OFFER, World, make_offer, make_request
+from tests.cooperation.conftest import OFFER, World, make_offer
+from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,8 @@ def _client(world: World, who: str) -> Client:
 def test_the_api_takes_an_offer_from_submission_to_a_cooperation_record(world: World) -> None:
     request = make_request(
         world.state("FJI"),
+        "UPR-FTA",
+        status="submitted",
         title="Un mécanisme national de suivi",
         need="Suivre la mise en œuvre des recommandations de l'EPU",
     )

@@ -13,7 +13,8 @@ from hrcoop.assistance.models import AssistanceRequest, ConfidentialField, Statu
 from hrcoop.cooperation.needs import from_recommendations
 from hrcoop.cooperation.peers import peers_for
 from hrcoop.funds.models import Allocation
-from tests.cooperation.conftest import World, make_request, recommendation, tracker_action
+from tests.cooperation.conftest import World, recommendation, tracker_action
+from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,15 @@ SIMILAR_TEXT = "Seek technical assistance to set up a national mechanism for rep
 
 def _funded(world: World, iso3: str, text: str, key: str, *, funded: bool = True) -> AssistanceRequest:
     """A request linked to a recommendation, with money allocated (setup only: the ledger has its tests)."""
+    record = recommendation(key, world.state(iso3), text)
     request = make_request(
-        world.state(iso3), title=f"Follow-up mechanism of {iso3}", need="", status=Status.FUNDED
+        world.state(iso3),
+        "UPR-FTA",
+        title=f"Follow-up mechanism of {iso3}",
+        need="",
+        status=Status.FUNDED,
+        recommendations=[record.public_id],
     )
-    request.recommendations.add(recommendation(key, world.state(iso3), text))
     if funded:
         Allocation.objects.create(
             fund=request.fund,

@@ -15,7 +15,8 @@ from hrcoop.core.audit import events_for
 from hrcoop.core.errors import Conflict, InvalidInput, NotFound
 from hrcoop.tracking import services as tracking
 from hrcoop.tracking.models import Action
-from tests.cooperation.conftest import World, make_offer, make_request, tracker_action
+from tests.cooperation.conftest import World, make_offer, tracker_action
+from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,9 @@ def test_an_offer_ranks_actions_of_published_plans_only(world: World) -> None:
 def test_bad_matches_for_actions_are_refused_and_change_nothing(world: World) -> None:
     offer = _published_offer(world)
     action = _action(world)
-    request = make_request(world.state("FJI"), title="Follow-up mechanism", need="")
+    request = make_request(
+        world.state("FJI"), "UPR-FTA", status="submitted", title="Follow-up mechanism", need=""
+    )
     focal_point = world.users["focal_point"]
     with pytest.raises(InvalidInput, match="one need") as error:
         services.propose_match(

@@ -41,27 +41,23 @@ class Known:
 
 
 def _build(known: Known) -> None:
-    from hrcoop.assistance.models import AssistanceRequest, Status
-    from hrcoop.core.models import Role, User
+    from hrcoop.assistance.models import Status
+    from hrcoop.core.models import Role
     from hrcoop.core.money import Money
-    from hrcoop.core.services import grant_role
     from hrcoop.core.tokens import create_token
     from hrcoop.funds import services as funds
     from hrcoop.mandates.models import Mandate, Resolution
     from hrcoop.mandates.services import import_resolution_text
-    from hrcoop.recommendations.search.services import index_recommendations
     from hrcoop.reference.services import load_reference_data
     from hrcoop.tracking import services as tracking
+    from tests.factories import make_request, make_user
     from tests.search.conftest import make_corpus
 
     load_reference_data()
     records = list(make_corpus().values())
-    index_recommendations(embed_later=False)
-    secretariat = User.objects.create_user("fuzz-secretariat")
-    grant_role(secretariat, Role.SECRETARIAT, actor=None)
-    focal_point = User.objects.create_user("fuzz-focal-point")
+    secretariat = make_user("fuzz-secretariat", Role.SECRETARIAT, email="")
     state = records[0].state_under_review
-    grant_role(focal_point, Role.STATE_FOCAL_POINT, scope=state.iso3, actor=None)
+    focal_point = make_user("fuzz-focal-point", Role.STATE_FOCAL_POINT, state.iso3, email="")
     _, known.token = create_token(secretariat, actor=None, name="fuzz", scopes=["read", "write"], days=1)
 
     donor = funds.register_donor(name="Norway", kind="member_state", state_iso3="NOR", actor=secretariat)
@@ -73,19 +69,12 @@ def _build(known: Known) -> None:
         idempotency_key="fuzz-pledge",
         actor=secretariat,
     )
-    request = AssistanceRequest.objects.create(
-        public_id="AR-FUZZ0001",
-        requesting_state=state,
-        fund_id="VFTC",
-        title="National mechanism for implementation, reporting and follow-up",
-        need="A database to track recommendations",
-        amount_requested=5_000_000,
-        currency="USD",
+    request = make_request(
+        state,
+        "VFTC",
         status=Status.SUBMITTED,
-        submitted_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
-        consent_given_by="Ministry of Foreign Affairs",
-        consent_given_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        consent_reference="NV/2026/17",
+        title="National mechanism for implementation, reporting and follow-up",
+        at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
     )
     plan = tracking.create_plan(actor=focal_point, state=state, title="UPR implementation plan")
     tracking.add_recommendations(

@@ -19,21 +19,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hrcoop.core.errors import Forbidden
 from hrcoop.core.models import ApiToken, AuditEvent, Role, RoleAssignment, User
 from hrcoop.core.tokens import create_token, revoke_token
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
 
 
-def _user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, email=f"{username}@example.org", password=PASSWORD)
-    if role is not None:
-        RoleAssignment.objects.create(user=user, role=role, scope=scope)
-    return user
-
-
 def test_passwords_are_hashed_with_argon2_and_checked_by_the_validators() -> None:
-    user = _user("focal")
+    user = make_user("focal", password=PASSWORD)
     assert user.password.startswith("argon2$")
     for weak in ("short", "password123456", "12345678901234", "focal@example.org"):
         with pytest.raises(ValidationError):
@@ -42,7 +36,7 @@ def test_passwords_are_hashed_with_argon2_and_checked_by_the_validators() -> Non
 
 
 def test_an_account_is_locked_after_five_failed_sign_ins_even_with_the_right_password() -> None:
-    _user("focal")
+    make_user("focal", password=PASSWORD)
     client = Client()
     for _ in range(4):
         assert client.post("/accounts/login/", {"username": "focal", "password": "guess"}).status_code == 200
@@ -59,7 +53,7 @@ def test_an_account_is_locked_after_five_failed_sign_ins_even_with_the_right_pas
 
 
 def test_basic_auth_guessing_on_the_api_locks_the_account_too() -> None:
-    _user("focal", Role.STATE_FOCAL_POINT, "FJI")
+    make_user("focal", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
     client = Client()
     wrong = "Basic " + base64.b64encode(b"focal:guess").decode()
     right = "Basic " + base64.b64encode(f"focal:{PASSWORD}".encode()).decode()
@@ -80,7 +74,7 @@ def test_basic_auth_guessing_on_the_api_locks_the_account_too() -> None:
 
 
 def test_the_secretariat_without_a_verified_device_cannot_reach_the_queue() -> None:
-    _user("clerk", Role.SECRETARIAT)
+    make_user("clerk", Role.SECRETARIAT, password=PASSWORD)
     client = Client()
     assert client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD}).status_code == 302
     queue = client.get("/assistance/queue/")
@@ -92,7 +86,7 @@ def test_the_secretariat_without_a_verified_device_cannot_reach_the_queue() -> N
 
 
 def test_enrolment_shows_a_qr_code_and_the_secret_then_a_code_lets_the_person_in() -> None:
-    clerk = _user("clerk", Role.SECRETARIAT)
+    clerk = make_user("clerk", Role.SECRETARIAT, password=PASSWORD)
     client = Client()
     client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
     page = client.get("/accounts/second-factor/?next=/assistance/queue/").content.decode()
@@ -126,7 +120,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_a_code_lets_the_person_in
 
 
 def test_a_focal_point_needs_no_second_factor() -> None:
-    _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
     client = Client()
     client.post("/accounts/login/", {"username": "fiji", "password": PASSWORD})
     assert client.get("/assistance/mine/").status_code == 200
@@ -137,7 +131,7 @@ def _token_header(key: str) -> dict[str, str]:
 
 
 def test_a_token_reads_in_its_owners_name_and_writes_only_with_the_write_scope() -> None:
-    fiji = _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    fiji = make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
     _, read_key = create_token(fiji, actor=fiji, name="reader", scopes=["read"], days=30)
     client = Client()
     assert client.get("/api/assistance/requests/", **_token_header(read_key)).status_code == 200
@@ -156,7 +150,7 @@ def test_a_token_reads_in_its_owners_name_and_writes_only_with_the_write_scope()
 
 
 def test_an_expired_revoked_or_unknown_token_is_refused() -> None:
-    fiji = _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    fiji = make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
     token, key = create_token(fiji, actor=fiji, name="nightly", scopes=["read"], days=1)
     client = Client()
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
@@ -171,8 +165,8 @@ def test_an_expired_revoked_or_unknown_token_is_refused() -> None:
 
 
 def test_only_the_owner_or_an_administrator_creates_a_token() -> None:
-    fiji = _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
-    other = _user("other", Role.STATE_FOCAL_POINT, "GHA")
+    fiji = make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
+    other = make_user("other", Role.STATE_FOCAL_POINT, "GHA", password=PASSWORD)
     with pytest.raises(Forbidden):
         create_token(fiji, actor=other, name="x", scopes=["read"])
     assert not ApiToken.objects.exists()
@@ -182,7 +176,7 @@ def test_the_secretariat_invites_a_focal_point_who_sets_a_password_once(
     django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     settings.SITE_URL = "https://hrcoop.example.org"
-    _user("clerk", Role.SECRETARIAT)
+    make_user("clerk", Role.SECRETARIAT, password=PASSWORD)
     client = Client()
     client.force_login(User.objects.get(username="clerk"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -219,8 +213,8 @@ def test_the_secretariat_invites_a_focal_point_who_sets_a_password_once(
 
 
 def test_the_secretariat_cannot_invite_an_administrator_nor_a_focal_point_invite_anyone() -> None:
-    _user("clerk", Role.SECRETARIAT)
-    _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    make_user("clerk", Role.SECRETARIAT, password=PASSWORD)
+    make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
     clerk = Client()
     clerk.force_login(User.objects.get(username="clerk"))
     refused = clerk.post("/accounts/invite/", {"email": "boss@example.org", "role": "admin"})
@@ -232,7 +226,7 @@ def test_the_secretariat_cannot_invite_an_administrator_nor_a_focal_point_invite
 
 
 def test_the_second_factor_page_reads_in_french() -> None:
-    _user("clerk", Role.SECRETARIAT)
+    make_user("clerk", Role.SECRETARIAT, password=PASSWORD)
     client = Client()
     client.post("/fr/accounts/login/", {"username": "clerk", "password": PASSWORD})
     page = client.get("/fr/accounts/second-factor/").content.decode()
@@ -242,7 +236,7 @@ def test_the_second_factor_page_reads_in_french() -> None:
 
 
 def test_an_invitation_without_the_scope_its_role_needs_is_refused_and_changes_nothing() -> None:
-    _user("clerk", Role.SECRETARIAT)
+    make_user("clerk", Role.SECRETARIAT, password=PASSWORD)
     client = Client()
     client.force_login(User.objects.get(username="clerk"))
     events = AuditEvent.objects.count()
@@ -259,7 +253,7 @@ def test_tokens_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> Non
 
     from tests.conftest import run_cli
 
-    _user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password=PASSWORD)
     code, out, _ = run_cli(capsys, "tokens", "create", "fiji", "--name", "nightly", "--scope", "read")
     created = json.loads(out)
     assert code == 0 and created["scopes"] == ["read"] and created["key"].startswith(created["prefix"])

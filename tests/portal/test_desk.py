@@ -15,7 +15,8 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from tests.assistance import conftest as assistance
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
+from tests.factories import make_request
 
 # The assistance tests' small world (two States, two funds, a user per role), as fixtures of this module.
 world = assistance.world
@@ -38,11 +39,17 @@ def test_signing_in_lands_on_the_desk(world: World) -> None:
 
 
 def test_the_secretariat_sees_its_queue_overdue_first_and_what_awaits_money(world: World) -> None:
-    later = make_request(world, status=Status.SUBMITTED, due_date=TODAY + dt.timedelta(days=5), title="Later")
-    overdue = make_request(
-        world, status=Status.ACKNOWLEDGED, due_date=TODAY - dt.timedelta(days=2), title="Late"
+    later = make_request(
+        world.state, world.fund, status=Status.SUBMITTED, due_date=TODAY + dt.timedelta(days=5), title="Later"
     )
-    approved = make_request(world, status=Status.APPROVED, title="Approved one")
+    overdue = make_request(
+        world.state,
+        world.fund,
+        status=Status.ACKNOWLEDGED,
+        due_date=TODAY - dt.timedelta(days=2),
+        title="Late",
+    )
+    approved = make_request(world.state, world.fund, status=Status.APPROVED, title="Approved one")
     page = _page(world, "secretariat")
     assert "1 request is overdue." in page
     assert page.index(overdue.public_id) < page.index(later.public_id)
@@ -52,8 +59,12 @@ def test_the_secretariat_sees_its_queue_overdue_first_and_what_awaits_money(worl
 
 
 def test_the_focal_point_sees_its_states_requests_and_the_question_to_answer(world: World) -> None:
-    asked = make_request(world, status=Status.INFORMATION_REQUESTED, title="Asked")
-    other = make_request(world, status=Status.INFORMATION_REQUESTED, requesting_state=world.other_state)
+    asked = make_request(world.state, world.fund, status=Status.INFORMATION_REQUESTED, title="Asked")
+    other = make_request(
+        world.other_state,
+        world.fund,
+        status=Status.INFORMATION_REQUESTED,
+    )
     page = _page(world, "focal_point")
     assert asked.public_id in page and "the secretariat asks for information: answer it" in page
     assert other.public_id not in page
@@ -61,8 +72,12 @@ def test_the_focal_point_sees_its_states_requests_and_the_question_to_answer(wor
 
 
 def test_the_board_sees_its_agenda_only(world: World) -> None:
-    mine = make_request(world, status=Status.RECOMMENDED, title="For the board")
-    other = make_request(world, status=Status.RECOMMENDED, fund=world.other_fund)
+    mine = make_request(world.state, world.fund, status=Status.RECOMMENDED, title="For the board")
+    other = make_request(
+        world.state,
+        world.other_fund,
+        status=Status.RECOMMENDED,
+    )
     page = _page(world, "board")
     assert "Board: your agenda" in page and mine.public_id in page and other.public_id not in page
 

@@ -26,13 +26,13 @@ from hrcoop.assistance.services import (
 )
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
-from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from hrcoop.mandates.services import import_resolution_text
 from hrcoop.recommendations.models import Recommendation
 from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import Fund, State
 from tests.conftest import SHARED_DATA
+from tests.factories import make_user
 from tests.recommendations.upr_info_fixtures import write_2018
 
 TA = "Technical assistance and cooperation"
@@ -132,12 +132,6 @@ def step(
         return apply_transition(request, name, actor=actor, reason=reason)
 
 
-def _user(name: str, role: Role, scope: str = "") -> User:
-    user = User.objects.create_user(name)
-    grant_role(user, role, scope=scope, actor=None)
-    return user
-
-
 def _request(
     world: Year, iso3: str, title: str, *, recommendations: list[str], when: dt.datetime, **data: object
 ) -> AssistanceRequest:
@@ -188,9 +182,12 @@ def year_2021(reference_data: None, tmp_path: Path) -> Year:
     if seeds:
         import_resolution_text(seeds[0].read_text(encoding="utf-8"), source=seeds[0].name, actor=None)
     world = Year(
-        secretariat=_user("secretariat", Role.SECRETARIAT),
-        board=_user("board", Role.BOARD, "VFTC"),
-        focal={iso3: _user(f"focal-{iso3}", Role.STATE_FOCAL_POINT, iso3) for iso3 in ("FJI", "HTI", "GHA")},
+        secretariat=make_user("secretariat", Role.SECRETARIAT, email=""),
+        board=make_user("board", Role.BOARD, "VFTC", email=""),
+        focal={
+            iso3: make_user(f"focal-{iso3}", Role.STATE_FOCAL_POINT, iso3, email="")
+            for iso3 in ("FJI", "HTI", "GHA")
+        },
         fund=Fund.objects.get(code="VFTC"),
         resolution_imported=bool(seeds),
     )

@@ -9,8 +9,9 @@ import hashlib
 
 import pytest
 
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
-from hrcoop.reference.models import Mechanism, State, UprSession
+from hrcoop.recommendations.models import LabelKind, Recommendation
+from hrcoop.reference.models import State, UprSession
+from tests.factories import announce_records, make_recommendation
 
 # key: (text, language, State under review, recommending States, session, response, issue, action category)
 CORPUS: dict[str, tuple[str, str, str, list[str], int, str, str, str]] = {
@@ -131,44 +132,31 @@ CORPUS: dict[str, tuple[str, str, str, list[str], int, str, str, str]] = {
 
 
 def make_corpus() -> dict[str, Recommendation]:
-    """Create the corpus with classifications and return it by key (the search index is not touched)."""
-    upr = Mechanism.objects.get(code="UPR")
+    """Create the corpus with classifications and return it by key; it is announced as an import is,
+    so the search index and the registry's version follow it."""
     states = {s.iso3: s for s in State.objects.all()}
     records: dict[str, Recommendation] = {}
     for n, (key, (text, lang, sur, by, session_no, response, issue, category)) in enumerate(CORPUS.items()):
         session = UprSession.objects.get(number=session_no)
-        identity = hashlib.sha256(key.encode()).hexdigest()
-        rec = Recommendation.objects.create(
-            public_id=f"T{n:04d}{key[:6].upper()}",
-            identity_key=identity,
-            mechanism=upr,
+        records[key] = make_recommendation(
+            f"T{n:04d}{key[:6].upper()}",
+            states[sur],
+            text,
+            identity_key=hashlib.sha256(key.encode()).hexdigest(),
             session=session,
             cycle=session.cycle,
             date=datetime.date(session.year, 1 + n % 12, 1),
-            state_under_review=states[sur],
-            text=text,
             language=lang,
             response=response,
+            recommending_states=[states[iso] for iso in by],
+            labels={LabelKind.ISSUE: [issue], LabelKind.ACTION_CATEGORY: [category]},
+            label_names={code: code.replace("-", " ") for code in (issue, category)},
+            announce=False,
         )
-        rec.recommending_states.set([states[iso] for iso in by])
-        for kind, code in ((LabelKind.ISSUE, issue), (LabelKind.ACTION_CATEGORY, category)):
-            label, _ = Label.objects.get_or_create(
-                kind=kind, code=code, defaults={"name": code.replace("-", " ")}
-            )
-            Classification.objects.create(
-                recommendation=rec, label=label, kind=kind, provenance=Provenance.IMPORTED
-            )
-        records[key] = rec
+    announce_records(list(records.values()))
     return records
 
 
 @pytest.fixture
 def corpus(reference_data: None) -> dict[str, Recommendation]:
-    from hrcoop.core.versions import bump_version
-    from hrcoop.recommendations.registry_version import REGISTRY
-    from hrcoop.recommendations.search.services import index_recommendations
-
-    records = make_corpus()
-    bump_version(REGISTRY)  # written directly, not through an import: raise the version as one would
-    index_recommendations(embed_later=False)
-    return records
+    return make_corpus()

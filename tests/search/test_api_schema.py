@@ -33,7 +33,6 @@ def public_ids(django_db_setup: None, django_db_blocker: Any) -> Any:
     """The corpus, created once for every operation of the schema and flushed afterwards."""
     from django.core.management import call_command
 
-    from hrcoop.recommendations.search.services import index_recommendations
     from hrcoop.reference.services import load_reference_data
     from tests.search.conftest import make_corpus
 
@@ -44,7 +43,6 @@ def public_ids(django_db_setup: None, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock():
         load_reference_data()
         records = make_corpus()
-        index_recommendations(embed_later=False)
         yield [r.public_id for r in records.values()]
         call_command("flush", interactive=False, verbosity=0)
     request_started.connect(close_old_connections)

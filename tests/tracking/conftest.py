@@ -11,11 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hrcoop.core.models import Role, User
-from hrcoop.core.services import grant_role
 from hrcoop.recommendations.models import Recommendation, Response
-from hrcoop.reference.models import Fund, Mechanism, State
+from hrcoop.reference.models import Fund, State
 from hrcoop.tracking import services
 from hrcoop.tracking.models import Action, Cluster, Institution, Plan, ProgressUpdate
+from tests.factories import make_fund, make_recommendation, make_state, make_user
 
 # Words that appear in exactly one place of the world, so a test can tell whose data an answer holds.
 JUSTICE_ACTION = "Draft the anti-discrimination bill with the justice ministry"
@@ -51,28 +51,19 @@ def _media(settings: pytest.FixtureRequest, tmp_path: object) -> None:
     settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
 
 
-def make_user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, email=f"{username}@example.org", password="pw-" + username)
-    if role is not None:
-        grant_role(user, role, scope=scope, actor=None)
-    return user
-
-
 @pytest.fixture
 def world(db: None) -> World:
-    state = State.objects.create(iso3="FJI", iso2="FJ", m49="242", name="Fiji", status="member")
-    other = State.objects.create(iso3="GHA", iso2="GH", m49="288", name="Ghana", status="member")
-    fund = Fund.objects.create(code="UPR-FTA", name="UPR Financial and Technical Assistance", currency="USD")
-    upr = Mechanism.objects.create(code="UPR", kind="upr", name="Universal Periodic Review")
+    state = make_state("FJI", "FJ", "242", "Fiji")
+    other = make_state("GHA", "GH", "288", "Ghana")
+    fund = make_fund("UPR-FTA", "UPR Financial and Technical Assistance")
     recommendations = [
-        Recommendation.objects.create(
-            public_id=f"R-{n}",
+        make_recommendation(
+            f"R-{n}",
+            state,
+            text,
             identity_key=f"key-{n}",
-            mechanism=upr,
-            state_under_review=state,
             paragraph=f"98.{n}",
             source_id=f"A/HRC/99/1 para 98.{n}",
-            text=text,
             response=Response.SUPPORTED,
         )
         for n, text in enumerate(
@@ -84,10 +75,8 @@ def world(db: None) -> World:
             start=1,
         )
     ]
-    Recommendation.objects.create(
-        public_id="R-foreign", identity_key="key-foreign", mechanism=upr, state_under_review=other, text="x"
-    )
-    focal_point = make_user("fiji", Role.STATE_FOCAL_POINT, "FJI")
+    make_recommendation("R-foreign", other, "x", identity_key="key-foreign")
+    focal_point = make_user("fiji", Role.STATE_FOCAL_POINT, "FJI", password="pw-fiji")
     justice = services.create_institution(
         actor=focal_point,
         state=state,
@@ -98,7 +87,7 @@ def world(db: None) -> World:
     ombudsman = services.create_institution(
         actor=focal_point, state=state, name="Ombudsman", kind="nhri", contact_email="ombuds@fj.example"
     )
-    member = make_user("justice", Role.INSTITUTION_MEMBER, str(justice.pk))
+    member = make_user("justice", Role.INSTITUTION_MEMBER, str(justice.pk), password="pw-justice")
     plan = services.create_plan(actor=focal_point, state=state, title="Fiji UPR implementation plan")
     services.add_recommendations(plan, actor=focal_point, public_ids=[r.public_id for r in recommendations])
     world = World(state=state, other_state=other, fund=fund, plan=plan, justice=justice, ombudsman=ombudsman)
@@ -142,8 +131,10 @@ def world(db: None) -> World:
     world.users = {
         "institution member": member,
         "focal point of the State": focal_point,
-        "focal point of another State": make_user("ghana", Role.STATE_FOCAL_POINT, "GHA"),
-        "secretariat": make_user("secretariat", Role.SECRETARIAT),
+        "focal point of another State": make_user(
+            "ghana", Role.STATE_FOCAL_POINT, "GHA", password="pw-ghana"
+        ),
+        "secretariat": make_user("secretariat", Role.SECRETARIAT, password="pw-secretariat"),
         "public": AnonymousUser(),
     }
     return world

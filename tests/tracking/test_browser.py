@@ -18,7 +18,7 @@ from hrcoop.reference.models import State
 from hrcoop.tracking import services
 from hrcoop.tracking.models import Cluster, ImplementationStatus, ProgressUpdate, TrackedRecommendation
 from tests.conftest import session_cookie, shared_data
-from tests.tracking.conftest import make_user
+from tests.factories import make_user
 
 SHOTS = Path("/tmp/tracker-shots")
 CYCLE_3 = "cycle3/UPR34_Slovenia_Thematic_list_of_Recommendations.txt"
@@ -41,12 +41,12 @@ def test_focal_point_member_and_public_follow_up_slovenias_cycle_3(
     settings.MEDIA_ROOT = str(tmp_path)
     import_file(shared_data("upr_docs_slovenia", CYCLE_3), format_name="ohchr-list", actor=None)
     slovenia = State.objects.get(iso3="SVN")
-    focal_point = make_user("slovenia", Role.STATE_FOCAL_POINT, "SVN")
+    focal_point = make_user("slovenia", Role.STATE_FOCAL_POINT, "SVN", password="pw-slovenia")
     justice = services.create_institution(
         actor=focal_point, state=slovenia, name="Ministry of Justice", kind="ministry", language="fr"
     )
     services.create_institution(actor=focal_point, state=slovenia, name="Human Rights Ombudsman", kind="nhri")
-    member = make_user("moj", Role.INSTITUTION_MEMBER, str(justice.pk))
+    member = make_user("moj", Role.INSTITUTION_MEMBER, str(justice.pk), password="pw-moj")
     plan = services.create_plan(actor=focal_point, state=slovenia, title="Slovenia UPR cycle 3 follow-up")
     services.add_recommendations(
         plan,
