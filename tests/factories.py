@@ -25,7 +25,7 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds.services import create_fund
 from hrcoop.recommendations.models import Classification, Label, Provenance, Recommendation
-from hrcoop.recommendations.services import create_labels
+from hrcoop.recommendations.services.vocabularies import create_labels
 from hrcoop.reference.models import Fund, Mechanism, State
 from hrcoop.reference.services import create_reference_row
 

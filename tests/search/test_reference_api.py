@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from hrcoop.recommendations.models import Recommendation
-from hrcoop.recommendations.services import update_recommendation
+from hrcoop.recommendations.services.corrections import update_recommendation
 from hrcoop.reference.models import State
 from hrcoop.reference.services import update_reference_row
 
