@@ -67,9 +67,16 @@ def registry_keys() -> RegistryKeys:
 def records_written() -> None:
     """Raise the records' version, and queue the whole-registry figures' recomputation for when the
     change commits (``figures``): no visitor computes them after a write."""
+    bump_version(REGISTRY)
+    figures_outdated()
+
+
+def figures_outdated() -> None:
+    """Queue the recomputation of the whole-registry figures once the current transaction commits
+    (at once outside one). A writer of many batches (the index's catch-up) raises the version per
+    batch and calls this once at its end, so the figures are computed once, not per batch."""
     from hrcoop.recommendations.tasks import refresh_registry_figures
 
-    bump_version(REGISTRY)
     transaction.on_commit(refresh_registry_figures.enqueue)
 
 

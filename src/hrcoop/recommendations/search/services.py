@@ -24,7 +24,7 @@ from django.db.models import F, Q, QuerySet
 from hrcoop.core.batches import batch_size, batched, id_batches
 from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Classification, Recommendation
-from hrcoop.recommendations.registry_version import REGISTRY
+from hrcoop.recommendations.registry_version import REGISTRY, figures_outdated
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
     StateProperties,
@@ -106,6 +106,8 @@ def catch_up(*, batch: int | None = None) -> int:
             index_recommendations(ids)
             bump_version(REGISTRY)
         total += len(ids)
+    if total:
+        figures_outdated()  # once, for the whole catch-up
     return total
 
 
@@ -117,6 +119,8 @@ def index_in_batches(recommendation_ids: list[int], *, embed: bool) -> int:
         with transaction.atomic():
             total += index_recommendations(chunk, embed_later=embed)
             bump_version(REGISTRY)
+    if total:
+        figures_outdated()
     return total
 
 
