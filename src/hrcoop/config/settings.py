@@ -292,6 +292,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Search --------------------------------------------------------------------------------------------
+# The nearest-neighbour index over the sentence vectors: a file the task worker writes and every process
+# memory-maps (docs/search.md). With several application servers, a folder they all mount.
+SEARCH_VECTOR_INDEX_DIR = Path(os.environ.get("HRCOOP_VECTOR_INDEX_DIR", VAR_DIR / "vector-index")).resolve()
+
 # --- E-mail: the console backend unless an operator configures SMTP ------------------------------------
 EMAIL_BACKEND = os.environ.get("HRCOOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HRCOOP_FROM_EMAIL", "hrcoop@localhost")

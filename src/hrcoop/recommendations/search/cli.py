@@ -18,20 +18,25 @@ def reindex(
         True, "--vectors/--no-vectors", help="Also compute sentence vectors now (without a task worker)"
     ),
 ) -> None:
-    """Index recommendations whose search tokens (and vectors) are missing or older than the record."""
+    """Index recommendations whose search tokens (and vectors) are missing or older than the record.
+
+    With vectors, the vector index is rebuilt too when it is missing or behind (always with ``--full``).
+    """
     from hrcoop.recommendations.models import Recommendation
-    from hrcoop.recommendations.search import services
+    from hrcoop.recommendations.search import services, vector_index
 
     started = time.perf_counter()
     ids = list(Recommendation.objects.values_list("pk", flat=True)) if full else None
     indexed = services.index_recommendations(ids, embed_later=False)
     text_seconds = time.perf_counter() - started
     embedded = services.embed(ids) if vectors else 0
+    built = vector_index.build() if vectors and (full or vector_index.due()) else None
     print_json(
         {
             "indexed": indexed,
             "index_seconds": round(text_seconds, 2),
             "embedded": embedded,
+            "vector_index": {"vectors": built.size, "file": str(built.path)} if built else None,
             "seconds": round(time.perf_counter() - started, 2),
         }
     )

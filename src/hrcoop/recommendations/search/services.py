@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
+from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Classification, Recommendation
+from hrcoop.recommendations.search import vector_index
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
     StateProperties,
@@ -114,9 +116,13 @@ def queue_embeddings(recommendation_ids: list[int]) -> None:
         embed_recommendations.enqueue(chunk)
 
 
-@transaction.atomic
 def embed(recommendation_ids: Iterable[int] | None = None) -> int:
-    """Compute and store vectors now (the task's body; ``reindex`` without a worker)."""
+    """Compute and store vectors now (the task's body; ``reindex`` without a worker).
+
+    Each batch of 500 is its own short transaction that raises the vectors' version and stamps its rows
+    with it; the text is encoded before it starts, so concurrent writers queue only for the write.
+    A build of the vector index is queued once enough rows are newer than the current one.
+    """
     from hrcoop.recommendations.search.embeddings import MODEL_NAME, encode, quantise
 
     source = (
@@ -128,13 +134,32 @@ def embed(recommendation_ids: Iterable[int] | None = None) -> int:
     for chunk in _chunks(ids, EMBED_BATCH):
         rows = list(Recommendation.objects.filter(pk__in=chunk).values_list("pk", "text", "updated_at"))
         vectors = encode([text for _, text, _ in rows])
-        Embedding.objects.bulk_create(
-            [
-                Embedding(recommendation_id=pk, vector=quantise(v), model=MODEL_NAME, source_updated_at=at)
-                for (pk, _, at), v in zip(rows, vectors, strict=True)
-            ],
-            update_conflicts=True,
-            unique_fields=["recommendation"],
-            update_fields=["vector", "model", "source_updated_at"],
-        )
+        with transaction.atomic():
+            bump_version(vector_index.VERSION_NAME)
+            generation = vector_index.vectors_version()
+            Embedding.objects.bulk_create(
+                [
+                    Embedding(
+                        recommendation_id=pk,
+                        vector=quantise(v),
+                        model=MODEL_NAME,
+                        source_updated_at=at,
+                        generation=generation,
+                    )
+                    for (pk, _, at), v in zip(rows, vectors, strict=True)
+                ],
+                update_conflicts=True,
+                unique_fields=["recommendation"],
+                update_fields=["vector", "model", "source_updated_at", "generation"],
+            )
+    if ids:
+        transaction.on_commit(queue_index_build)
     return len(ids)
+
+
+def queue_index_build() -> None:
+    """Queue a build of the vector index when it is missing or ``REBUILD_AFTER`` rows behind."""
+    from hrcoop.recommendations.search.tasks import build_vector_index
+
+    if vector_index.due():
+        build_vector_index.enqueue()
