@@ -84,10 +84,10 @@ class OpenIndex:
 
     def __init__(self, file: IndexFile) -> None:
         self.file = file
-        self.index = Index.restore(str(file.path), view=True)
-        if self.index is None or self.index.ndim != DIMENSIONS:
+        index = Index.restore(str(file.path), view=True)
+        if index is None or index.ndim != DIMENSIONS:
             raise ValueError(f"{file.path} is not an index of {DIMENSIONS}-dimensional vectors")
-        self.index.expansion_search = SEARCH_EXPANSION
+        self.index: Index = index
 
     def __len__(self) -> int:
         return len(self.index)
@@ -97,7 +97,8 @@ class OpenIndex:
         count = min(count, len(self.index))
         if count <= 0:
             return np.zeros(0, dtype=np.int64)
-        self.index.expansion_search = max(SEARCH_EXPANSION, count)
+        # The property has a setter, declared after a getter that the type stubs read as read-only.
+        self.index.expansion_search = max(SEARCH_EXPANSION, count)  # type: ignore[misc]
         matches = self.index.search(quantised(vector), count, threads=1)
         return np.asarray(matches.keys, dtype=np.int64)
 
@@ -109,8 +110,12 @@ class OpenIndex:
         keys = keys[np.asarray(self.index.contains(keys), dtype=bool)]
         if not len(keys):
             return np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float32)
-        rows = self.index.get(keys, dtype=np.int8)
-        matrix = np.vstack(rows) if isinstance(rows, tuple) else np.asarray(rows).reshape(-1, DIMENSIONS)
+        rows = self.index.get(keys, dtype="i8")
+        # One array per key (all present: checked above), or one matrix, depending on the version.
+        if isinstance(rows, tuple):
+            matrix = np.vstack([row for row in rows if row is not None])
+        else:
+            matrix = np.asarray(rows).reshape(-1, DIMENSIONS)
         return keys.astype(np.int64), matrix.astype(np.float32) / 127.0
 
 
