@@ -192,3 +192,15 @@ def test_the_build_task_writes_a_file_another_process_opens(
     ).stdout.split()
     assert out == [str(len(corpus)), str(corpus["nhri"].pk)]
     assert pointer["generation"] == vector_index.vectors_version()
+
+
+def test_a_build_keeps_the_file_it_replaced_and_removes_older_ones() -> None:
+    rows = clustered(50)
+    ids = np.arange(1, 51, dtype=np.int64)
+    files = [
+        vector_index.build_from(iter([(ids, rows)]), generation=n, model=embeddings.MODEL_NAME).path
+        for n in range(3)
+    ]
+    assert [path.exists() for path in files] == [False, True, True]
+    pointer = json.loads((vector_index.directory() / vector_index.POINTER).read_text())
+    assert pointer == {"file": files[2].name, "generation": 2, "model": embeddings.MODEL_NAME, "size": 50}

@@ -156,6 +156,7 @@ def build_from(
 
     The new file is complete on disk before ``current.json`` names it; the file it replaces is kept
     one more build (a process that read the old pointer may be opening it) and older ones are removed.
+    File names carry the build's version and the time they were written: ``vectors-<version>-<ns>``.
     """
     folder = directory()
     folder.mkdir(parents=True, exist_ok=True)
@@ -177,11 +178,17 @@ def build_from(
         folder / POINTER,
         json.dumps({"file": name, "generation": generation, "model": model, "size": len(index)}),
     )
-    kept = {name, previous.path.name if previous else ""}
-    for old in folder.glob("vectors-*.usearch"):
-        if old.name not in kept:
-            old.unlink(missing_ok=True)
+    if previous is not None:
+        # Only files older than the one replaced: a build running beside this one may be about to
+        # point at a newer file of its own.
+        for old in folder.glob("vectors-*.usearch"):
+            if _written_at(old) < _written_at(previous.path):
+                old.unlink(missing_ok=True)
     return IndexFile(path=folder / name, generation=generation, model=model, size=len(index))
+
+
+def _written_at(path: Path) -> int:
+    return int(path.stem.rsplit("-", 1)[-1])
 
 
 def _write_atomically(path: Path, text: str) -> None:
