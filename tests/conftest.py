@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -67,6 +68,8 @@ def committed() -> Iterator[None]:
 
 
 COLLECTED_STATIC = tempfile.TemporaryDirectory(prefix="hrcoop-test-static-")
+VECTOR_INDEXES = tempfile.TemporaryDirectory(prefix="hrcoop-test-vector-index-")
+_vector_index_number = itertools.count()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,6 +106,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
     """Background tasks run in-process during tests, so their effects can be asserted."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _own_vector_index(settings: pytest.FixtureRequest) -> None:
+    """Each test has its own vector-index folder (not yet created): the index is a file, which a
+    rolled-back test would otherwise leave behind for the next one, with vectors it never had."""
+    folder = Path(VECTOR_INDEXES.name) / str(next(_vector_index_number))
+    settings.SEARCH_VECTOR_INDEX_DIR = folder  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -304,6 +304,11 @@ STORAGES = {
 }
 WHITENOISE_ADD_HEADERS_FUNCTION = cache_for_a_year
 
+# --- Search --------------------------------------------------------------------------------------------
+# The nearest-neighbour index over the sentence vectors: a file the task worker writes and every process
+# memory-maps (docs/search.md). With several application servers, a folder they all mount.
+SEARCH_VECTOR_INDEX_DIR = Path(os.environ.get("HRCOOP_VECTOR_INDEX_DIR", VAR_DIR / "vector-index")).resolve()
+
 # --- E-mail: the console backend unless an operator configures SMTP ------------------------------------
 EMAIL_BACKEND = os.environ.get("HRCOOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HRCOOP_FROM_EMAIL", "hrcoop@localhost")

@@ -30,7 +30,12 @@ class SearchDocument(models.Model):
 
 
 class Embedding(models.Model):
-    """A multilingual sentence vector, int8-quantised (512 bytes), of one recommendation's text."""
+    """A multilingual sentence vector, int8-quantised (512 bytes), of one recommendation's text.
+
+    ``generation`` is the vectors' version (``core.versions``, ``search-vectors``) of the write that
+    stored it: the vector index knows the version it was built at, so the rows newer than the index
+    are found through this column's index, without scanning the table.
+    """
 
     recommendation = models.OneToOneField(
         Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
@@ -38,6 +43,7 @@ class Embedding(models.Model):
     vector = models.BinaryField()
     model = models.CharField(max_length=60)
     source_updated_at = models.DateTimeField()
+    generation = models.PositiveBigIntegerField(default=0, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.model} vector of recommendation {self.recommendation_id}"

@@ -25,6 +25,7 @@ from hrcoop.core.batches import batch_size, batched, id_batches
 from hrcoop.core.versions import bump_version
 from hrcoop.recommendations.models import Classification, Recommendation
 from hrcoop.recommendations.registry_version import REGISTRY, figures_outdated
+from hrcoop.recommendations.search import vector_index
 from hrcoop.recommendations.search.facets import (
     TOKEN_FIELDS,
     StateProperties,
@@ -178,10 +179,14 @@ def queue_embeddings(recommendation_ids: list[int]) -> None:
         embed_recommendations.enqueue(chunk)
 
 
-@transaction.atomic
 def embed(recommendation_ids: Iterable[int] | None = None, *, full: bool = False) -> int:
     """Compute and store vectors now (the task's body; ``reindex`` without a worker): of these
-    recommendations, of every stale one when None, of every one with ``full``."""
+    recommendations, of every stale one when None, of every one with ``full``.
+
+    Each batch of 500 is its own short transaction that raises the vectors' version and stamps its rows
+    with it; the text is encoded before it starts, so concurrent writers queue only for the write.
+    A build of the vector index is queued once enough rows are newer than the current one.
+    """
     from hrcoop.recommendations.search.embeddings import MODEL_NAME, encode, quantise
 
     every = Recommendation.objects.all() if full else stale_for_vectors()
@@ -190,14 +195,33 @@ def embed(recommendation_ids: Iterable[int] | None = None, *, full: bool = False
     for chunk in batched(chain.from_iterable(batches), size=min(EMBED_BATCH, batch_size())):
         rows = list(Recommendation.objects.filter(pk__in=chunk).values_list("pk", "text", "updated_at"))
         vectors = encode([text for _, text, _ in rows])
-        Embedding.objects.bulk_create(
-            [
-                Embedding(recommendation_id=pk, vector=quantise(v), model=MODEL_NAME, source_updated_at=at)
-                for (pk, _, at), v in zip(rows, vectors, strict=True)
-            ],
-            update_conflicts=True,
-            unique_fields=["recommendation"],
-            update_fields=["vector", "model", "source_updated_at"],
-        )
+        with transaction.atomic():
+            bump_version(vector_index.VERSION_NAME)
+            generation = vector_index.vectors_version()
+            Embedding.objects.bulk_create(
+                [
+                    Embedding(
+                        recommendation_id=pk,
+                        vector=quantise(v),
+                        model=MODEL_NAME,
+                        source_updated_at=at,
+                        generation=generation,
+                    )
+                    for (pk, _, at), v in zip(rows, vectors, strict=True)
+                ],
+                update_conflicts=True,
+                unique_fields=["recommendation"],
+                update_fields=["vector", "model", "source_updated_at", "generation"],
+            )
         count += len(rows)
+    if count:
+        transaction.on_commit(queue_index_build)
     return count
+
+
+def queue_index_build() -> None:
+    """Queue a build of the vector index when it is missing or ``REBUILD_AFTER`` rows behind."""
+    from hrcoop.recommendations.search.tasks import build_vector_index
+
+    if vector_index.due():
+        build_vector_index.enqueue()
