@@ -13,9 +13,10 @@ from django.utils import timezone
 from hrcoop.assistance import services
 from hrcoop.assistance.actions import STEP_ACTIONS, AssistanceAction
 from hrcoop.assistance.workflow import TRANSITIONS
-from tests.assistance.conftest import World, make_request
+from tests.assistance.conftest import World
 from tests.assistance.test_workflow_matrix import EXPECTED, ROLE_OF, _take
 from tests.conftest import records_exactly
+from tests.factories import make_request
 
 
 def test_every_step_of_the_workflow_has_its_action() -> None:
@@ -26,7 +27,7 @@ def test_every_step_of_the_workflow_has_its_action() -> None:
 @pytest.mark.parametrize("step", list(EXPECTED))
 def test_a_step_records_one_event_of_its_own(world: World, step: str) -> None:
     sources, actor = EXPECTED[step]
-    request = make_request(world, status=sorted(sources)[0])
+    request = make_request(world.state, world.fund, status=sorted(sources)[0])
     with records_exactly(STEP_ACTIONS[step]):
         _take(request, step, world.users[ROLE_OF[actor]])
 
@@ -63,13 +64,13 @@ def test_drafting_a_request_records_one_event_per_service(world: World) -> None:
 
 
 def test_reporting_progress_records_one_event(world: World) -> None:
-    request = make_request(world, status="in_implementation")
+    request = make_request(world.state, world.fund, status="in_implementation")
     with records_exactly(AssistanceAction.PROGRESS_REPORTED):
         services.add_progress_report(request, actor=world.users["focal_point"], text="Second quarter done")
 
 
 def test_the_history_on_the_request_page_reads_as_labels(world: World) -> None:
-    request = make_request(world)
+    request = make_request(world.state, world.fund)
     services.apply_transition(request, "submit", actor=world.users["focal_point"])
     client = Client()
     client.force_login(world.users["secretariat"])

@@ -101,7 +101,7 @@ def test_the_secretariat_sees_overdue_first_and_allocates_from_the_request(
             page.locator("main form button[type=submit]").click()
             code = f"{totp(device.bin_key, device.step, device.t0, device.digits, 0):06d}"
             page.locator("input[name=code]").fill(code)
-            page.locator("main form button[type=submit]").click()
+            page.locator("main form:has(input[name=code]) button[type=submit]").click()
 
             # Its home: the overdue request first in the queue, marked.
             expect(page).to_have_url(f"{base}{prefix}/my/")

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from hrcoop.core.models import AuditChainHead, DataVersion, User
+from hrcoop.recommendations.models import KeptFigures
 from hrcoop.recommendations.search.models import Embedding, SearchDocument
 
 # Internal bookkeeping rows that nobody reads by hand, and why they are left out of the admin.
@@ -18,6 +19,7 @@ NOT_IN_ADMIN = {
     SearchDocument: "the full-text index, derived from the records (hrcoop search reindex rebuilds it)",
     Embedding: "sentence vectors, derived from the records' texts",
     DataVersion: "counters the receivers of domain events raise, read for the API's ETags and caches",
+    KeptFigures: "whole-registry figures derived from the records, recomputed by a task after a change",
 }
 
 pytestmark = pytest.mark.django_db

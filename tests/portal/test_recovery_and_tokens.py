@@ -220,7 +220,7 @@ def test_the_account_pages_fit_a_phone(live_server: Any, browser: Browser) -> No
     page.locator("main form button[type=submit]").click()
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, 0):06d}"
     page.locator("input[name=code]").fill(code)
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("main form:has(input[name=code]) button[type=submit]").click()
     page.goto(f"{base}/accounts/settings/")
     expect(page.locator("#recovery-codes-left")).to_have_text("You have no recovery codes yet.")
     page.get_by_role("button", name="Make new recovery codes").click()
