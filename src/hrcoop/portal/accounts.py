@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -114,7 +115,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=100,
-        help_text=gettext_lazy("After what uses it, e.g. \u201cnightly statements export\u201d."),
+        help_text=gettext_lazy("After what uses it, e.g. “nightly statements export”."),
     )
     scopes = forms.MultipleChoiceField(
         label=gettext_lazy("Scopes"),
@@ -125,7 +126,8 @@ class TokenForm(forms.Form):
     days = forms.IntegerField(
         label=gettext_lazy("Days until it expires"),
         initial=tokens.DEFAULT_DAYS,
-        help_text=gettext_lazy("From 1 to %(max)d days.") % {"max": tokens.MAX_DAYS},
+        # Formatted when shown, in the reader's language (``%`` on a lazy string would format it now).
+        help_text=lazy(lambda: _("From 1 to %(max)d days.") % {"max": tokens.MAX_DAYS}, str)(),
     )
 
 

@@ -86,7 +86,7 @@ def money_section(fund: Fund, year: int) -> Section:
             _(
                 "Some States keep the amount of their request confidential: the money committed to "
                 "requests in %(year)s is shown only with that of other years, or later, so that no total "
-                "reveals one of them (\u2014)."
+                "reveals one of them (—)."
             )
             % {"year": year}
         )
