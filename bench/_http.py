@@ -132,9 +132,10 @@ def gunicorn(
     of every HTTP benchmark, under the same server, workers and middleware."""
     environment = {
         "HRCOOP_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "floor_settings",
         "HRCOOP_SECRET_KEY": os.environ.get("HRCOOP_SECRET_KEY") or os.urandom(32).hex(),
         **os.environ,
+        # Over the benchmark's own (it set Django up with the platform's settings before starting this).
+        "DJANGO_SETTINGS_MODULE": "floor_settings",
         **(env or {}),
     }
     options = (
