@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
+from hrcoop.core.actions import CoreAction
 from hrcoop.core.audit import DeferredEvents, verify_audit_chain
 from hrcoop.core.errors import ImportFailed
 from hrcoop.core.events import import_finished
@@ -96,7 +97,7 @@ def test_deferred_checks_run_before_the_events_take_the_head() -> None:
     events = DeferredEvents()
     with transaction.atomic():
         RoleAssignment.objects.create(user_id=person.pk + 1000, role=Role.BOARD)  # no such user
-        events.record_event(actor=None, action="core.role_granted", target=person)
+        events.record_event(actor=None, action=CoreAction.ROLE_GRANTED, target=person)
         with pytest.raises(IntegrityError):
             events.write()
         transaction.set_rollback(True)
