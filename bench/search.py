@@ -124,6 +124,30 @@ def _one_request(params: SearchParams) -> int:
     return result.count
 
 
+def _captured(call: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    """``call()``'s result and the SQL statements it sent, with their parameters, to replay bare."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, args: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, args))
+        return execute(sql, args, many, context)
+
+    with connection.execute_wrapper(capture):
+        result = call()
+    return result, statements
+
+
+def _replayed_ms(statements: list[tuple[str, Any]]) -> float:
+    """Milliseconds to send ``statements`` again straight on a cursor, reading every row: the floor
+    our Python cannot go under."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, args in statements:
+            cursor.execute(sql, args)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
 def _percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -234,28 +258,15 @@ def run_queries(reps: int) -> None:
     by_kind: dict[str, dict[str, list[float]]] = {}
     for kind, q, filters in QUERIES:
         params = _params(q, filters, issue)
-        statements: list[tuple[str, Any]] = []
-
-        def capture(
-            execute: Any, sql: str, args: Any, many: bool, context: Any, log: list = statements
-        ) -> Any:
-            log.append((sql, args))
-            return execute(sql, args, many, context)
 
         _one_request(params)  # warm-up (the first request of a process also loads the reference copy)
-        with connection.execute_wrapper(capture):
-            hits = _one_request(params)  # the SQL to replay
+        hits, statements = _captured(lambda params=params: _one_request(params))  # the SQL to replay
         mine, floor = [], []
         for _ in range(reps):
             started = time.perf_counter()
             _one_request(params)
             mine.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                for sql, args in statements:
-                    cursor.execute(sql, args)
-                    cursor.fetchall()
-            floor.append((time.perf_counter() - started) * 1000)
+            floor.append(_replayed_ms(statements))
         best, best_hits = _best_of(hand_written_plans(params), reps)
         if best_hits != hits:
             print(f"  note: the hand-written plans count {best_hits:,}, the selector {hits:,}")
@@ -351,19 +362,6 @@ FACET_QUERIES: list[tuple[str, str, dict[str, list[str]]]] = [
 ]
 
 
-def _statements_of(call: Any) -> int:
-    """How many SQL statements ``call()`` makes."""
-    statements: list[str] = []
-
-    def capture(execute: Any, sql: str, *args: Any) -> Any:
-        statements.append(sql)
-        return execute(sql, *args)
-
-    with connection.execute_wrapper(capture):
-        call()
-    return len(statements)
-
-
 def _page_with_facets(params: SearchParams) -> None:
     """What the search page does: one page of 20, the number of all results and every facet."""
     result = search(params)
@@ -383,18 +381,10 @@ def run_facets(reps: int) -> None:
     bares: list[float] = []
     for kind, q, filters in FACET_QUERIES:
         params = _params(q, filters, issue)
-        statements: list[tuple[str, Any]] = []
-
-        def capture(
-            execute: Any, sql: str, args: Any, many: bool, context: Any, log: list = statements
-        ) -> Any:
-            log.append((sql, args))
-            return execute(sql, args, many, context)
 
         _page_with_facets(params)  # warm-up: the process's copy of the reference rows
         cache.clear()
-        with connection.execute_wrapper(capture):
-            _page_with_facets(params)
+        _, statements = _captured(lambda params=params: _page_with_facets(params))
         first, again, bare = [], [], []
         for _ in range(reps):
             cache.clear()
@@ -404,12 +394,7 @@ def run_facets(reps: int) -> None:
             started = time.perf_counter()
             _page_with_facets(params)
             again.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                for sql, args in statements:
-                    cursor.execute(sql, args)
-                    cursor.fetchall()
-            bare.append((time.perf_counter() - started) * 1000)
+            bare.append(_replayed_ms(statements))
         firsts, agains, bares = firsts + first, agains + again, bares + bare
         label = (q + " " + " ".join(f"{k}={','.join(v)}" for k, v in params.filters.items())).strip()
         print(
