@@ -22,9 +22,8 @@ The figures, each with its floor:
 - home page after a write (the registry's version raised), the slowest of the first two views: floor,
   the bare view;
 - ``hrcoop search reindex --full --no-vectors``: completes, and in how long (no floor);
-- an audited write's longest wait while a 41k-record import runs (on a scratch copy of the column's
-  database, emptied of records), with the task worker's backend as deployed: floor, the same write
-  with no import running.
+- an audited write's longest wait while a 41k-record import runs (bench/audit_during_import.py, on a
+  database of its own): floor, the same write with no import running.
 """
 
 from __future__ import annotations
@@ -41,12 +40,12 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from _http import BARE, get_all, gunicorn  # the benchmark's own folder is on sys.path
+from import_upr_info import DATA
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 HRCOOP = Path(sys.executable).parent / "hrcoop"
 SIZES = {"41k": "hrcoop_bench_41k", "1m": "hrcoop_bench_1m"}
-DATA = Path("/work/shared/data/upr_info_terman")
 TARGETS = {
     "record_first": ("record page, a worker's first view", "ms", "<= 1000"),
     "record_p95": ("record page, warm p95", "ms", "<= 150"),
@@ -183,7 +182,7 @@ def measure_column(
             "-",
         )
     if "audited" in groups:
-        figures["audited_wait"] = audited_wait_during_import(database, data)
+        figures["audited_wait"] = audited_wait_during_import(data)
     return figures
 
 
@@ -251,74 +250,25 @@ def _pages(figures: dict[str, Any], sample: list[Any], port: int) -> None:
         figures["api_errors"] = sum(not a.ok for a in answers)
 
 
-def audited_wait_during_import(database: str, data: Path) -> tuple[Any, Any]:
-    """(longest wait during the import, longest wait without one), in ms, on a scratch copy of the
-    database emptied of its records; the import queues its index work as deployed (database backend)."""
-    scratch = f"{database}_import"
-    _admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{scratch}" TEMPLATE "{database}"')
-    try:
-        import psycopg
-
-        with psycopg.connect(_url(scratch), autocommit=True) as conn:
-            conn.execute(
-                "TRUNCATE recommendations_recommendation, recommendations_importrun, "
-                "search_searchdocument, search_embedding CASCADE"
-            )
-        writer = [sys.executable, __file__, "audited-writes", "--database", scratch]
-        alone = json.loads(subprocess.run([*writer, "--seconds", "5"], capture_output=True, text=True).stdout)
-        files = [str(p) for p in sorted(data.glob("*.csv.gz"))]
-        env = {**os.environ, "DATABASE_URL": _url(scratch), "HRCOOP_TASK_BACKEND": "database"}
-        importing = subprocess.Popen(
-            [str(HRCOOP), "import", "upr-info", *files], env=env, stdout=subprocess.DEVNULL
-        )
-        during = subprocess.Popen(
-            [*writer, "--while-pid", str(importing.pid)], stdout=subprocess.PIPE, text=True
-        )
-        importing.wait()
-        out, _ = during.communicate()
-        return round(json.loads(out)["max"]), round(alone["max"])
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-
-
-def audited_writes(database: str, *, seconds: float | None, while_pid: int | None) -> None:
-    """Grant a role and revoke it (``core.services``: one audit event each) every 0.2 s (for
-    ``seconds``, or while process ``while_pid`` lives); print the longest and the median wait as JSON."""
-    os.environ["DATABASE_URL"] = _url(database)
-    import search  # noqa: F401  (sets Django up)
-    from hrcoop.core.models import Role, User
-    from hrcoop.core.services import grant_role, revoke_role
-
-    person = User.objects.get_or_create(username="bench-audited-writer")[0]
-    waits: list[float] = []
-    stop = time.monotonic() + (seconds or 1e9)
-
-    def alive() -> bool:
-        if while_pid is None:
-            return time.monotonic() < stop
-        return (
-            Path(f"/proc/{while_pid}").exists()
-            and "zombie" not in Path(f"/proc/{while_pid}/status").read_text()
-        )
-
-    while alive():
-        started = time.perf_counter()
-        assignment = grant_role(person, Role.CONTRIBUTOR, actor=None)
-        granted = time.perf_counter()
-        revoke_role(assignment, actor=None)
-        waits += [(granted - started) * 1000, (time.perf_counter() - granted) * 1000]
-        time.sleep(0.2)
-    waits.sort()
-    print(
-        json.dumps(
-            {
-                "max": waits[-1] if waits else 0,
-                "median": waits[len(waits) // 2] if waits else 0,
-                "n": len(waits),
-            }
-        )
+def audited_wait_during_import(data: Path) -> tuple[Any, Any]:
+    """(longest wait during the import, longest wait without one), in ms: bench/audit_during_import.py,
+    which imports the 41k rows into a database of its own while a role is granted and revoked."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("audit_during_import.py")),
+            "--data",
+            str(data),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if done.returncode:
+        return f"failed: {done.stderr.strip()[-80:]}", "-"
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures["max_ms"], figures["floor_max_ms"]
 
 
 # --- the table -------------------------------------------------------------------------------------
@@ -344,17 +294,10 @@ def main() -> None:
     column.add_argument("--port", type=int, default=8791)
     column.add_argument("--data", type=Path, default=DATA)
     column.add_argument("--figures", default=",".join(GROUPS), help=f"some of {', '.join(GROUPS)}")
-    writes = sub.add_parser("audited-writes")
-    writes.add_argument("--database", required=True)
-    writes.add_argument("--seconds", type=float)
-    writes.add_argument("--while-pid", type=int)
     args = parser.parse_args()
     if args.command == "column":
         groups = tuple(g.strip() for g in args.figures.split(","))
         print(json.dumps(measure_column(args.database, port=args.port, data=args.data, groups=groups)))
-        return
-    if args.command == "audited-writes":
-        audited_writes(args.database, seconds=args.seconds, while_pid=args.while_pid)
         return
     sizes = [s.strip().lower() for s in args.sizes.split(",")]
     # Pages name fingerprinted static files: collect them (only what changed) where gunicorn looks.
