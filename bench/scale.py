@@ -72,12 +72,20 @@ def _admin(sql: str) -> list[tuple[Any, ...]]:
         return cursor.fetchall() if cursor.description else []
 
 
+def _environment(database: str) -> dict[str, str]:
+    """The column's database, and a vector index of its own (the default folder is the site's)."""
+    return {
+        "DATABASE_URL": _url(database),
+        "HRCOOP_VECTOR_INDEX_DIR": str(ROOT / "var" / "bench" / database / "vector-index"),
+    }
+
+
 def _exists(database: str) -> bool:
     return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{database}'"))
 
 
 def _hrcoop(database: str, *args: str, backend: str = "immediate") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": _url(database), "HRCOOP_TASK_BACKEND": backend}
+    env = {**os.environ, **_environment(database), "HRCOOP_TASK_BACKEND": backend}
     return subprocess.run([str(HRCOOP), *args], env=env, capture_output=True, text=True, check=False)
 
 
@@ -90,7 +98,7 @@ def build(size: str, data: Path) -> None:
     if size == "1m":
         build("41k", data)
         _admin(f'CREATE DATABASE "{database}" TEMPLATE "{SIZES["41k"]}"')
-        env = {**os.environ, "DATABASE_URL": _url(database)}
+        env = {**os.environ, **_environment(database)}
         subprocess.run(
             [sys.executable, str(BENCH / "search.py"), "expand", "--to", "1000000"], env=env, check=True
         )
@@ -151,7 +159,7 @@ GROUPS = ("similar", "pages", "reindex", "audited")
 def measure_column(
     database: str, *, port: int, data: Path, groups: tuple[str, ...] = GROUPS
 ) -> dict[str, Any]:
-    os.environ["DATABASE_URL"] = _url(database)
+    os.environ.update(_environment(database))
     from django.db import connections
 
     import search  # noqa: F401  (bench/search.py: sets Django up on DATABASE_URL)

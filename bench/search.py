@@ -22,8 +22,8 @@ count or counted apart; in date order through ``IN`` or a materialised array), s
 selector chose badly shows as a ratio above 1 against the best, not hidden in its own replay.
 ``http`` measures against a bare Django view under the same gunicorn (bench/floor_urls.py).
 ``expand`` makes new records from the real ones by prefixing each text with one of 24 openings
-("Continue efforts to ...") so that term statistics stay realistic; it refuses a database whose name
-does not contain "bench".
+("Continue efforts to ...") so that term statistics stay realistic, gives them vectors of their own and
+builds the vector index over all of them; it refuses a database whose name does not contain "bench".
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrcoop.config.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import django
+import numpy as np
 
 from _http import BARE, get_all, gunicorn, percentile  # the benchmark's own folder is on sys.path
 
@@ -53,7 +54,9 @@ from hrcoop.core.versions import bump_version  # noqa: E402
 from hrcoop.recommendations.figures import refresh_stale  # noqa: E402
 from hrcoop.recommendations.models import Classification, Recommendation  # noqa: E402
 from hrcoop.recommendations.registry_version import REGISTRY  # noqa: E402
+from hrcoop.recommendations.search import vector_index  # noqa: E402
 from hrcoop.recommendations.search.engines import engine  # noqa: E402
+from hrcoop.recommendations.search.models import Embedding  # noqa: E402
 from hrcoop.recommendations.search.selectors import SearchParams, search  # noqa: E402
 from hrcoop.recommendations.search.text import document_tokens  # noqa: E402
 
@@ -483,12 +486,58 @@ def expand(target: int) -> None:
                 [shift, stems, words, step],
             )
         print(f"copy {k}/{copies} ({opening!r}) in {time.perf_counter() - started:.1f} s", flush=True)
+    expand_vectors(copies, step)
     bump_version(REGISTRY)  # written around the services: cached API answers must not be served
     refresh_stale()  # nor the whole-registry figures of the smaller registry
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     print(f"now {Recommendation.objects.count():,} recommendations")
+
+
+def expand_vectors(copies: int, step: int) -> None:
+    """Give each copy's records vectors of their own, then build the vector index over all of them.
+
+    A copy's vector is its original's blended with another real record's and normalised again: the index
+    then holds as many distinct neighbourhoods as records, as a grown registry would, not 25 identical
+    points per text (which would flatter its graph). Written around the services, as the rows are.
+    """
+    base = list(
+        Embedding.objects.filter(pk__lt=step)
+        .order_by("pk")
+        .values_list("pk", "vector", "model", "source_updated_at")
+    )
+    if not base:
+        print("no vectors to copy (run hrcoop search reindex first)")
+        return
+    stored = np.frombuffer(b"".join(bytes(row[1]) for row in base), dtype=np.int8)
+    matrix = stored.reshape(len(base), vector_index.DIMENSIONS).astype(np.float32) / 127
+    rng = np.random.default_rng(25)
+    for k in range(1, copies + 1):
+        started = time.perf_counter()
+        blended = matrix + 0.35 * matrix[rng.permutation(len(matrix))]
+        blended /= np.linalg.norm(blended, axis=1, keepdims=True)
+        vectors = vector_index.quantised(blended)
+        with transaction.atomic():
+            bump_version(vector_index.VERSION_NAME)
+            generation = vector_index.vectors_version()
+            Embedding.objects.bulk_create(
+                [
+                    Embedding(
+                        recommendation_id=pk + k * step,
+                        vector=vectors[i].tobytes(),
+                        model=model,
+                        source_updated_at=at,
+                        generation=generation,
+                    )
+                    for i, (pk, _, model, at) in enumerate(base)
+                ],
+                batch_size=5_000,
+            )
+        print(f"vectors {k}/{copies} in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    built = vector_index.build()
+    print(f"vector index of {built.size:,} vectors built in {time.perf_counter() - started:.0f} s")
 
 
 def main() -> None:
