@@ -87,6 +87,16 @@ def test_without_a_secret_key_the_server_refuses_to_start_and_check_deploy_says_
     assert served.returncode == 0, served.stderr
 
 
+def test_the_server_loads_every_view_when_it_starts_not_at_a_workers_first_request(tmp_path: Path) -> None:
+    env = _env(tmp_path, HRCOOP_SECRET_KEY=secrets.token_urlsafe(50))
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, hrcoop.config.wsgi; print('hrcoop.tracking.api' in sys.modules)"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "True", "the views were left for the first request to import"
+
+
 @pytest.mark.django_db
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client: Client) -> None:
     policy = client.get("/")["Content-Security-Policy"]
