@@ -21,7 +21,8 @@ The figures, each with its floor:
 - search page q=women with its facets, p95: floor, the bare view;
 - home page after a write (the registry's version raised), the slowest of the first two views: floor,
   the bare view;
-- ``hrcoop search reindex --full --no-vectors``: completes, and in how long (no floor);
+- ``hrcoop search reindex --full --no-vectors``: completes, and in how long (no floor), on PostgreSQL
+  and on a SQLite copy of the column (``var/bench/*.sqlite3``: the corpus without vectors, grown alike);
 - an audited write's longest wait while a 41k-record import runs (bench/audit_during_import.py, on a
   database of its own): floor, the same write with no import running.
 """
@@ -32,6 +33,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -46,6 +48,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 HRCOOP = Path(sys.executable).parent / "hrcoop"
 SIZES = {"41k": "hrcoop_bench_41k", "1m": "hrcoop_bench_1m"}
+SQLITE = {size: f"{database}.sqlite3" for size, database in SIZES.items()}  # files in var/bench/
+BENCH_VAR = ROOT / "var" / "bench"
 TARGETS = {
     "record_first": ("record page, a worker's first view", "ms", "<= 1000"),
     "record_p95": ("record page, warm p95", "ms", "<= 150"),
@@ -54,12 +58,16 @@ TARGETS = {
     "api_rps": ("search API uncached, 8 clients, 2 workers", "req/s", ">= 200 (41k) / 60 (1M)"),
     "page_p95": ("search page q=women with facets, p95", "ms", "<= 200"),
     "home_after_write": ("home after a write, slowest of first two views", "ms", "<= 200"),
-    "reindex_s": ("search reindex --full completes", "s", "completes"),
+    "reindex_s": ("search reindex --full completes (PostgreSQL)", "s", "completes"),
+    "reindex_sqlite_s": ("search reindex --full completes (SQLite)", "s", "completes"),
     "audited_wait": ("an audited write's longest wait during a 41k import", "ms", "<= 1000"),
 }
 
 
 def _url(database: str) -> str:
+    """A PostgreSQL database's address on the server of ``DATABASE_URL``, or a SQLite file's."""
+    if database.endswith(".sqlite3"):
+        return f"sqlite:///{BENCH_VAR / database}"
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     return urlunsplit(urlsplit(server)._replace(path=f"/{database}"))
 
@@ -76,11 +84,13 @@ def _environment(database: str) -> dict[str, str]:
     """The column's database, and a vector index of its own (the default folder is the site's)."""
     return {
         "DATABASE_URL": _url(database),
-        "HRCOOP_VECTOR_INDEX_DIR": str(ROOT / "var" / "bench" / database / "vector-index"),
+        "HRCOOP_VECTOR_INDEX_DIR": str(BENCH_VAR / database / "vector-index"),
     }
 
 
 def _exists(database: str) -> bool:
+    if database.endswith(".sqlite3"):
+        return (BENCH_VAR / database).exists()
     return bool(_admin(f"SELECT 1 FROM pg_database WHERE datname = '{database}'"))
 
 
@@ -89,25 +99,32 @@ def _hrcoop(database: str, *args: str, backend: str = "immediate") -> subprocess
     return subprocess.run([str(HRCOOP), *args], env=env, capture_output=True, text=True, check=False)
 
 
-def build(size: str, data: Path) -> None:
+def build(size: str, data: Path, *, sqlite: bool = False) -> None:
     """Create the column's database if missing: the real corpus imported, indexed and embedded (41k),
-    or a copy of that grown to a million (1M)."""
-    database = SIZES[size]
+    or a copy of that grown to a million (1M). The SQLite files, which only time the reindex, hold no
+    vectors."""
+    database = (SQLITE if sqlite else SIZES)[size]
     if _exists(database):
         return
     if size == "1m":
-        build("41k", data)
-        _admin(f'CREATE DATABASE "{database}" TEMPLATE "{SIZES["41k"]}"')
+        build("41k", data, sqlite=sqlite)
+        if sqlite:
+            shutil.copyfile(BENCH_VAR / SQLITE["41k"], BENCH_VAR / database)
+        else:
+            _admin(f'CREATE DATABASE "{database}" TEMPLATE "{SIZES["41k"]}"')
         env = {**os.environ, **_environment(database)}
         subprocess.run(
             [sys.executable, str(BENCH / "search.py"), "expand", "--to", "1000000"], env=env, check=True
         )
         return
-    _admin(f'CREATE DATABASE "{database}"')
+    if sqlite:
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    else:
+        _admin(f'CREATE DATABASE "{database}"')
     for args in (
         ("init",),
         ("import", "upr-info", *map(str, sorted(data.glob("*.csv.gz")))),
-        ("search", "reindex"),
+        ("search", "reindex", *(["--no-vectors"] if sqlite else [])),
     ):
         done = _hrcoop(database, *args)
         if done.returncode:
@@ -258,6 +275,18 @@ def _pages(figures: dict[str, Any], sample: list[Any], port: int) -> None:
         figures["api_errors"] = sum(not a.ok for a in answers)
 
 
+def _sqlite_reindex(size: str, *, build_missing: bool, data: Path) -> Any:
+    """``hrcoop search reindex --full --no-vectors`` on the column's SQLite copy, in seconds."""
+    if build_missing:
+        build(size, data, sqlite=True)
+    if not _exists(SQLITE[size]):
+        return f"no {SQLITE[size]} (--build makes it)"
+    started = time.perf_counter()
+    done = _hrcoop(SQLITE[size], "search", "reindex", "--full", "--no-vectors")
+    seconds = round(time.perf_counter() - started, 1)
+    return (seconds if done.returncode == 0 else f"failed: {done.stderr.strip()[-80:]}", "-")
+
+
 def audited_wait_during_import(data: Path) -> tuple[Any, Any]:
     """(longest wait during the import, longest wait without one), in ms: bench/audit_during_import.py,
     which imports the 41k rows into a database of its own while a role is granted and revoked."""
@@ -338,6 +367,7 @@ def main() -> None:
             print(f"{size}: the column failed (its error is above)", file=sys.stderr)
             continue
         columns[size] = json.loads(done.stdout.strip().splitlines()[-1])
+        columns[size]["reindex_sqlite_s"] = _sqlite_reindex(size, build_missing=args.build, data=args.data)
         print(f"{size}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     header = (
         "| measured | unit | target | "
