@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from hrcoop.recommendations import figures, reference_cache
 from hrcoop.recommendations.models import KeptFigures, Recommendation
@@ -139,3 +140,30 @@ def test_the_task_recomputes_only_figures_older_than_the_records(corpus: dict[st
     assert figures.refresh_stale() == []  # a second task queued by the same burst finds nothing to do
     update_recommendation(corpus["torture"], actor=None, changes={"response": "noted"})
     assert sorted(figures.refresh_stale()) == sorted(figures.COMPUTE)
+
+
+def _facet_count(page: Any, key: str, value: str) -> int:
+    [values] = [shown + rest for facet, _, shown, rest in page.context["facets"] if facet == key]
+    return next((v.count for v in values if v.value == value), 0)
+
+
+@pytest.mark.django_db
+def test_a_search_asked_again_reads_its_filters_back_until_a_write_changes_them(
+    corpus: dict[str, Recommendation], client: Client
+) -> None:
+    url = reverse("recommendations:search") + "?q=torture"
+    first = client.get(url)
+    assert "search/facets.html" in [t.name for t in first.templates]
+    again = client.get(url)
+    assert "search/facets.html" not in [t.name for t in again.templates]  # read back, not drawn
+    assert again.context["facets_panel"] == first.context["facets_panel"]
+    with translation.override("fr"):
+        french = client.get(reverse("recommendations:search") + "?q=torture")
+    assert "search/facets.html" in [t.name for t in french.templates]  # each language its own drawing
+    assert "Réponse" in french.context["facets_panel"]
+
+    noted = _facet_count(again, "response", "noted")
+    update_recommendation(corpus["torture"], actor=None, changes={"response": "noted"})
+    after = client.get(url)
+    assert _facet_count(after, "response", "noted") == noted + 1
+    assert 'value="noted"' in after.context["facets_panel"]

@@ -60,6 +60,12 @@ def kept(name: str) -> Any:
     return refresh(name) if value is None else value
 
 
+def kept_version(name: str) -> str:
+    """The records' version the figures ``name`` were computed at ("" if they never were): one
+    primary-key read, for what is drawn from them and kept in turn."""
+    return KeptFigures.objects.filter(name=name).values_list("version", flat=True).first() or ""
+
+
 def refresh(name: str) -> Any:
     """Compute the figures ``name`` and keep them with the records' version they were computed at.
 

@@ -4,6 +4,7 @@ change of facet swaps only the results region and pushes the same shareable URL.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -14,16 +15,18 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hrcoop.core.api import decode_cursor, encode_cursor
 from hrcoop.core.errors import DomainError, InvalidInput
 from hrcoop.recommendations.exports import COLUMNS, DEFAULT_COLUMNS, HEADERS
+from hrcoop.recommendations.figures import FACET_TOKENS, kept_version
 from hrcoop.recommendations.models import Classification, LabelKind, Recommendation, Response
 from hrcoop.recommendations.registry_version import REFERENCE
-from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES
+from hrcoop.recommendations.search.facets import FACETS_BY_KEY, SHOWN_VALUES, FacetValue
 from hrcoop.recommendations.search.selectors import (
     SEMANTIC_LIMIT,
     SearchParams,
@@ -32,7 +35,7 @@ from hrcoop.recommendations.search.selectors import (
     search,
     seek_position,
 )
-from hrcoop.recommendations.selectors import kept_per_version, records_in_order
+from hrcoop.recommendations.selectors import kept_per_version, kept_under, records_in_order
 from hrcoop.reference.models import State, StateName, localised_name
 from hrcoop.reference.names import name_key
 
@@ -128,6 +131,37 @@ def _results_page(
     )
 
 
+FacetRow = tuple[str, str, list[FacetValue], list[FacetValue]]  # key, label, shown, behind "show all"
+
+
+def _facets(result: SearchResult) -> tuple[list[FacetRow], SafeString]:
+    """The filters: every value of every facet, the chosen ones and the most frequent first, the rest
+    behind "show all" (with a type-ahead box where the list is long); and their fieldsets as HTML.
+
+    Both are kept per records' and reference rows' versions, language, query and choices: at 41k
+    records they are about 1,500 values, and ordering, naming and drawing them cost more than the rest
+    of the page together, so a search asked again reads them back in one cache read.
+    """
+
+    def draw() -> tuple[list[FacetRow], str]:
+        facets = []
+        for key, label, values in result.facets():
+            ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
+            shown = max(SHOWN_VALUES, sum(v.selected for v in values))
+            if ordered:
+                facets.append((key, str(label), ordered[:shown], ordered[shown:]))
+        return facets, render_to_string("search/facets.html", {"facets": facets})
+
+    asked = [(key, value) for key, value in result.params.query_items() if key != "sort"]
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+    # The counts come from the records and from the whole-registry figures a task keeps, which follow
+    # the records a moment later; a semantic search's from the vectors, which follow them too: not kept.
+    versions = "" if result.semantic else f"{result.keys.both}|{kept_version(FACET_TOKENS)}"
+    facets, html = kept_under(versions, f"search:facets:{get_language()}:{digest}", draw)
+    # The template's own output, escaped as it was drawn (a cache may hand it back as a plain str).
+    return facets, mark_safe(html)
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "columns": [(name, HEADERS[name]) for name in [*COLUMNS, "url"]],
@@ -143,14 +177,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         pages = max(1, math.ceil(result.count / PAGE_SIZE))
         page = max(1, min(page, pages))
         records, previous_cursor, next_cursor = _results_page(request, result, page, pages)
-        # Every value of every facet is on offer: the chosen ones and the most frequent first, the
-        # rest behind "show all" (with a type-ahead box where the list is long).
-        facets = []
-        for key, label, values in result.facets():
-            ordered = [v for v in values if v.selected] + [v for v in values if not v.selected]
-            shown = max(SHOWN_VALUES, sum(v.selected for v in values))
-            if ordered:
-                facets.append((key, label, ordered[:shown], ordered[shown:]))
+        facets, facets_panel = _facets(result)
         base = params.query_items()
         state = _state_named(params.q) if params.q and not params.filters else None
         context.update(
@@ -166,6 +193,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 for r in records
             ],
             facets=facets,
+            facets_panel=facets_panel,
             page=page,
             pages=pages,
             result_start=(page - 1) * PAGE_SIZE + 1,
