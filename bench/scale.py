@@ -84,7 +84,7 @@ def _environment(database: str) -> dict[str, str]:
     """The column's database, and a vector index of its own (the default folder is the site's)."""
     return {
         "DATABASE_URL": _url(database),
-        "HRCOOP_VECTOR_INDEX_DIR": str(BENCH_VAR / database / "vector-index"),
+        "HRCOOP_VECTOR_INDEX_DIR": str(BENCH_VAR / f"{database}.vectors" / "vector-index"),
     }
 
 
