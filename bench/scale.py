@@ -17,7 +17,8 @@ The figures, each with its floor:
 - memory a process adds for similar records (its first similar-records call): floor, the vectors'
   own size stored as int8;
 - similar records p50/p95: floor, the exact product over the stored vectors held in memory;
-- uncached search API req/s, 8 clients, gunicorn 2 workers: floor, the bare view's req/s;
+- uncached search API req/s, 8 clients, gunicorn 2 workers: floor, the bare view's req/s; and its
+  ceiling, the same requests' SQL statements alone sent by 8 connections (what the database gives);
 - search page q=women with its facets, p95: floor, the bare view;
 - home page after a write (the registry's version raised), the slowest of the first two views: floor,
   the bare view;
@@ -56,6 +57,7 @@ TARGETS = {
     "vectors_mb": ("memory added per worker by similar records", "MB", "<= 300"),
     "similar_p95": ("similar records p95", "ms", "-"),
     "api_rps": ("search API uncached, 8 clients, 2 workers", "req/s", ">= 200 (41k) / 60 (1M)"),
+    "api_sql_rps": ("the same requests' SQL alone, 8 connections", "req/s", "ceiling"),
     "page_p95": ("search page q=women with facets, p95", "ms", "<= 200"),
     "home_after_write": ("home after a write, slowest of first two views", "ms", "<= 200"),
     "reindex_s": ("search reindex --full completes (PostgreSQL)", "s", "completes"),
@@ -177,6 +179,7 @@ def measure_column(
     database: str, *, port: int, data: Path, groups: tuple[str, ...] = GROUPS
 ) -> dict[str, Any]:
     os.environ.update(_environment(database))
+    os.environ.setdefault("HRCOOP_SECRET_KEY", os.urandom(32).hex())  # a throw-away one, as the server's
     from django.db import connections
 
     import search  # noqa: F401  (bench/search.py: sets Django up on DATABASE_URL)
@@ -273,6 +276,50 @@ def _pages(figures: dict[str, Any], sample: list[Any], port: int) -> None:
         floor = get_all(base, [BARE], seconds=10, clients=8)
         figures["api_rps"] = (round(len(answers) / 20, 1), round(len(floor) / 10, 1))
         figures["api_errors"] = sum(not a.ok for a in answers)
+    figures["api_sql_rps"] = (round(_replayed_rps(_statements(paths), clients=8, seconds=10), 1), "-")
+
+
+def _statements(paths: list[str]) -> list[list[tuple[str, Any]]]:
+    """The SQL statements each API request sends (its cache off), captured in this process."""
+    from django.test import Client, override_settings
+
+    import search as bench
+
+    client = Client()
+    with override_settings(HRCOOP_API_CACHE_SECONDS=0, ALLOWED_HOSTS=["*"]):
+        for path in paths:  # once first: what a worker reads once (reference rows) is not a request's
+            client.get(path)
+        return [bench._captured(lambda path=path: client.get(path))[1] for path in paths]
+
+
+def _replayed_rps(requests: list[list[tuple[str, Any]]], *, clients: int, seconds: float) -> float:
+    """Requests per second when ``clients`` connections send only each request's statements, reading
+    every row, with no web server or Python around them: the most the database gives these searches on
+    this machine, the ceiling that any number of workers shares."""
+    import threading
+
+    import psycopg
+
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        with psycopg.connect(os.environ["DATABASE_URL"], cursor_factory=psycopg.ClientCursor) as conn:
+            i = n
+            while time.monotonic() < stop:
+                for sql, args in requests[i % len(requests)]:
+                    cursor = conn.execute(sql, args)
+                    if cursor.description:
+                        cursor.fetchall()
+                i += 1
+                done[n] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
 
 
 def _sqlite_reindex(size: str, *, build_missing: bool, data: Path) -> Any:
