@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hrcoop.assistance import services as assistance
-from hrcoop.assistance.models import AssistanceRequest, Status
+from hrcoop.assistance.models import AssistanceRequest, BoardSession, ServiceLevel, Status
 from hrcoop.core.events import records_changed
 from hrcoop.core.models import Role, RoleAssignment, User
 from hrcoop.core.money import Money
@@ -82,6 +82,25 @@ def make_mechanism(
 def make_fund(code: str, name: str, currency: str = "USD") -> Fund:
     """A fund as the secretariat creates one (``funds.services.create_fund``; the system acts)."""
     return create_fund(code=code, name=name, currency=currency, actor=None)
+
+
+def make_service_level(fund: Fund, stage: str, working_days: int) -> ServiceLevel:
+    """A fund's service level for a stage, as its secretariat sets one (``assistance.set_service_level``)."""
+    return assistance.set_service_level(
+        actor=holder(Role.SECRETARIAT), fund=fund, stage=stage, working_days=working_days
+    )
+
+
+def make_board_session(
+    fund: Fund, starts_on: dt.date, title: str = "Board session", *, at: dt.datetime | None = None
+) -> BoardSession:
+    """A session of the fund's board, scheduled by its secretariat (``assistance.schedule_board_session``)
+    at ``at`` (now by default): the service refuses a day already past, and tests of the clocks name
+    their days."""
+    with patch("django.utils.timezone.now", return_value=at) if at else nullcontext():
+        return assistance.schedule_board_session(
+            actor=holder(Role.SECRETARIAT), fund=fund, starts_on=starts_on, title=title
+        )
 
 
 # --- recommendations ---------------------------------------------------------------------------------
