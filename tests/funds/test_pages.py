@@ -47,9 +47,7 @@ def books(secretariat: User, donors: dict[str, Donor], make_request: Callable[..
         actor=secretariat,
     )
     open_request = make_request()
-    secret_request = make_request(iso3="FJI")
-    secret_request.confidential_fields = ["amount"]
-    secret_request.save()
+    secret_request = make_request(iso3="FJI", confidential_fields=["amount"])
     for key, req, amount in (("a1", open_request, 1_000_000), ("a2", secret_request, 777_700)):
         services.allocate(
             request_id=req.public_id,

@@ -257,6 +257,7 @@ def test_the_whole_registrys_kept_counts_follow_a_membership_the_loader_corrects
         return next((v.count for v in values if v.value == "AU"), 0)
 
     norway = State.objects.get(iso3="NOR")
+    # Around the reference services: a membership the files do not hold, for the loader to correct.
     Organisation.members.through.objects.create(organisation_id="AU", state=norway)
     index_recommendations([corpus["press"].pk], embed_later=False)
     with_norway = recommended_by_au_members()  # now kept under the registry's version
