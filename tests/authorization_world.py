@@ -100,6 +100,8 @@ def _offer(contributor: User, title: str) -> Any:
 
 
 def _report(status: str, marker: str, secretariat: User) -> ReportBuild:
+    # Around reports.services (request_build, run_build, publish): the cells look for a marker word in
+    # the report's file, which no real build writes.
     build = ReportBuild.objects.create(
         kind=ReportBuild.Kind.COUNTRY,
         year=2026,

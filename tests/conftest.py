@@ -102,6 +102,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def fast_passwords(settings: pytest.FixtureRequest) -> None:
+    """Passwords hash fast: the real hashers' deliberate slowness costs about a second per user, and a
+    test of what a signed-in person does needs no such protection. Not for every test: those of the
+    hashing itself (tests/portal/test_accounts.py) keep the site's hashers. An app whose tests all sign
+    people in uses it from its ``conftest.py``."""
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
     """Background tasks run in-process during tests, so their effects can be asserted."""

@@ -10,6 +10,7 @@ test, with a comment saying so.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from contextlib import nullcontext
 from typing import Any
 from unittest.mock import patch
@@ -18,12 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from hrcoop.assistance import services as assistance
-from hrcoop.assistance.models import AssistanceRequest, Status
+from hrcoop.assistance.models import AssistanceRequest, BoardSession, ServiceLevel, Status
+from hrcoop.core.calendar import local_date
 from hrcoop.core.events import records_changed
 from hrcoop.core.models import Role, RoleAssignment, User
 from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
+from hrcoop.funds import services as funds
+from hrcoop.funds.models import Allocation, Donor
 from hrcoop.funds.services import create_fund
+from hrcoop.mandates.models import Resolution
+from hrcoop.mandates.services import import_resolution_text
 from hrcoop.recommendations.models import Classification, Label, Provenance, Recommendation
 from hrcoop.recommendations.services.vocabularies import create_labels
 from hrcoop.reference.models import Fund, Mechanism, State
@@ -84,7 +90,90 @@ def make_fund(code: str, name: str, currency: str = "USD") -> Fund:
     return create_fund(code=code, name=name, currency=currency, actor=None)
 
 
+def make_service_level(fund: Fund, stage: str, working_days: int) -> ServiceLevel:
+    """A fund's service level for a stage, as its secretariat sets one (``assistance.set_service_level``)."""
+    return assistance.set_service_level(
+        actor=holder(Role.SECRETARIAT), fund=fund, stage=stage, working_days=working_days
+    )
+
+
+def make_board_session(
+    fund: Fund, starts_on: dt.date, title: str = "Board session", *, at: dt.datetime | None = None
+) -> BoardSession:
+    """A session of the fund's board, scheduled by its secretariat (``assistance.schedule_board_session``)
+    at ``at`` (now by default): the service refuses a day already past, and tests of the clocks name
+    their days."""
+    with patch("django.utils.timezone.now", return_value=at) if at else nullcontext():
+        return assistance.schedule_board_session(
+            actor=holder(Role.SECRETARIAT), fund=fund, starts_on=starts_on, title=title
+        )
+
+
+TEST_DONOR = "Donor of the tests"
+
+
+def make_allocation(request: AssistanceRequest, amount: int, *, on: dt.date | None = None) -> Allocation:
+    """``amount`` (minor units of the fund's currency) of the request's fund allocated to it by the
+    secretariat (``funds.services.allocate``; the first allocation funds an approved request), ``on`` a
+    day (today by default). The money is pledged and received first, from a donor of the tests, as the
+    ledger refuses to allocate what the fund has not got."""
+    secretariat, fund = holder(Role.SECRETARIAT), request.fund
+    day, money, key = on or local_date(timezone.now()), Money(amount, fund.currency), uuid.uuid4().hex
+    donor = Donor.objects.filter(name=TEST_DONOR).first() or funds.register_donor(
+        name=TEST_DONOR, kind=Donor.Kind.FOUNDATION, actor=secretariat
+    )
+    pledge = funds.record_pledge(
+        fund_code=fund.code,
+        donor_id=donor.pk,
+        amount=money,
+        pledged_on=day,
+        idempotency_key=f"pledge-{key}",
+        actor=secretariat,
+    )
+    funds.record_receipt(
+        pledge_id=pledge.pk,
+        amount=money,
+        received_on=day,
+        idempotency_key=f"receipt-{key}",
+        actor=secretariat,
+    )
+    return funds.allocate(
+        request_id=request.public_id,
+        amount=money,
+        allocated_on=day,
+        idempotency_key=f"allocation-{key}",
+        actor=secretariat,
+    )
+
+
+# --- mandates ----------------------------------------------------------------------------------------
+
+
+def make_resolution(number: str, title: str, paragraphs: dict[int, str]) -> Resolution:
+    """A Human Rights Council resolution imported from its text as ``hrcoop mandates import`` reads one
+    (``mandates.services.import_resolution_text``): its mandates are what the parser finds in the
+    operative ``paragraphs`` ({number: text}, e.g. ``{32: "*Requests* the High Commissioner to ..."}``);
+    an excerpt that skips paragraphs is stored with a warning, as a real one would be."""
+    text = "\n\n".join(
+        [
+            "Human Rights Council",
+            f"{number} {title}",
+            "The Human Rights Council,",
+            *(f"{n}. {paragraph}" for n, paragraph in paragraphs.items()),
+        ]
+    )
+    import_resolution_text(text, source=f"resolution {number} (test)", actor=None)
+    return Resolution.objects.get(number=number)
+
+
 # --- recommendations ---------------------------------------------------------------------------------
+
+
+def make_label(kind: str, code: str, name: str) -> Label:
+    """A label added to a vocabulary as the vocabulary files and an import's new labels are
+    (``create_labels``: the registry's version moves, as a new facet value may show)."""
+    [label] = create_labels([Label(kind=kind, code=code, name=name)])
+    return label
 
 
 @transaction.atomic
@@ -125,8 +214,7 @@ def make_recommendation(
         for code in codes:
             label = Label.objects.filter(kind=kind, code=code).first()
             if label is None:
-                name = (label_names or {}).get(code, code)
-                [label] = create_labels([Label(kind=kind, code=code, name=name)])
+                label = make_label(kind, code, (label_names or {}).get(code, code))
             Classification.objects.create(
                 recommendation=record, label=label, kind=kind, provenance=provenance
             )

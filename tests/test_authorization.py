@@ -19,7 +19,7 @@ from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.cooperation.models import Match, Offer, OfferStatus
 from hrcoop.reports.models import ReportBuild
 from tests.authorization_world import FUND, MARKERS, ROLES, World, build_world
-from tests.conftest import REPO_ROOT
+from tests.conftest import FAST_PASSWORD_HASHERS, REPO_ROOT
 
 CHECKS = {"text", "status", "change"}
 
@@ -78,9 +78,7 @@ def world(
     """The world, built once for the module's few hundred cells and flushed afterwards."""
     media = tmp_path_factory.mktemp("authz-media")
     with (
-        override_settings(
-            MEDIA_ROOT=str(media), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-        ),
+        override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
         django_db_blocker.unblock(),
     ):
         yield build_world()

@@ -19,11 +19,10 @@ from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.core.calendar import local_date
 from hrcoop.core.models import Role, User
 from hrcoop.core.money import Money
-from hrcoop.core.services import grant_role
 from hrcoop.funds import services as funds
 from tests.assistance.conftest import World
 from tests.conftest import assert_fits_and_accessible
-from tests.factories import make_request
+from tests.factories import make_request, make_user
 
 SHOTS = Path(os.environ.get("HRCOOP_SHOTS", "/tmp/hrcoop-shots"))
 WIDTHS = (1366, 390)
@@ -36,8 +35,9 @@ def _look(page: Page, name: str) -> None:
 
 
 def _clerk(name: str) -> tuple[User, TOTPDevice]:
-    user = User.objects.create_user(name, email=f"{name}@ohchr.example", password="pw-" + name)
-    grant_role(user, Role.SECRETARIAT, actor=None)
+    user = make_user(name, Role.SECRETARIAT, email=f"{name}@ohchr.example", password="pw-" + name)
+    # Around the enrolment service (core.accounts.confirm_device): it takes a request and uses up the
+    # current code of the app, which the tests here type to sign in.
     return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
 

@@ -182,7 +182,7 @@ def test_the_question_is_mailed_after_commit_in_the_recipients_language_and_time
     settings.SITE_URL = "https://hrcoop.example.org"
     focal_point = world.users["focal_point"]
     focal_point.language, focal_point.time_zone = "fr", "Pacific/Fiji"
-    focal_point.save()
+    focal_point.save()  # no service sets these: only the administration's user form does
     request = make_request(world.state, world.fund, status=Status.UNDER_ASSESSMENT)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

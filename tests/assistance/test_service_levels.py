@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hrcoop.assistance.clocks import is_overdue
-from hrcoop.assistance.models import BoardSession, ServiceLevel, Stage, StageClock
+from hrcoop.assistance.models import ServiceLevel, Stage, StageClock
 from hrcoop.assistance.services import apply_transition
 from hrcoop.core.calendar import (
     add_working_days,
@@ -21,7 +21,7 @@ from hrcoop.core.calendar import (
     working_days_between,
 )
 from tests.assistance.conftest import World
-from tests.factories import make_request
+from tests.factories import make_board_session, make_request, make_service_level
 
 UTC = dt.UTC
 
@@ -116,7 +116,7 @@ def test_the_clock_stops_while_information_is_awaited(world: World) -> None:
 def test_service_levels_are_configurable_per_fund_and_board_sessions_bring_decisions_forward(
     world: World,
 ) -> None:
-    ServiceLevel.objects.create(fund=world.fund, stage=Stage.ACKNOWLEDGEMENT, working_days=2)
+    make_service_level(world.fund, Stage.ACKNOWLEDGEMENT, 2)
     request = step(
         make_request(world.state, world.fund), "submit", "focal_point", at(2026, 6, 1, 8), world
     )  # Monday
@@ -126,7 +126,7 @@ def test_service_levels_are_configurable_per_fund_and_board_sessions_bring_decis
         world.other_fund,
         status="under_assessment",
     )
-    BoardSession.objects.create(fund=world.other_fund, starts_on=dt.date(2026, 6, 15), title="Board 41")
+    make_board_session(world.other_fund, dt.date(2026, 6, 15), "Board 41", at=at(2026, 6, 1, 8))
     other = step(other, "recommend", "secretariat", at(2026, 6, 1, 8), world)
     assert other.due_date == dt.date(2026, 6, 15)
 

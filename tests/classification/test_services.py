@@ -62,6 +62,7 @@ def test_imported_and_human_labels_are_never_overwritten(
     services.train(LabelKind.ISSUE, actor=None)
     record = registry[0]  # imported "torture"; we also give it a human rejection of "child"
     child = Label.objects.get(kind=LabelKind.ISSUE, code="child")
+    # The row a review leaves, written directly: this model does not suggest "child" here to review.
     rejected = Classification.objects.create(
         recommendation=record,
         label=child,
@@ -94,6 +95,7 @@ def test_a_new_version_withdraws_only_its_own_open_suggestions(
     new = make_record("Take measures on child labour", session=9)
     services.apply(LabelKind.ISSUE, actor=None)
     torture = Label.objects.get(kind=LabelKind.ISSUE, code="torture")
+    # An open suggestion of an older version, as apply stored it then (no second model is trained).
     stale = Classification.objects.create(
         recommendation=new,
         label=torture,
@@ -173,6 +175,7 @@ def test_deciding_twice_is_a_conflict_and_changes_nothing(
 
 
 def _action_suggestion(record: Recommendation, code: str) -> Classification:
+    """A model's suggestion of ``code`` with a chosen confidence, as ``services.apply`` would store it."""
     return Classification.objects.create(
         recommendation=record,
         label=Label.objects.get(kind=LabelKind.ACTION_CATEGORY, code=code),

@@ -13,9 +13,9 @@ from hrcoop.consultations import services
 from hrcoop.consultations.models import Call, Question
 from hrcoop.consultations.services import QuestionSpec
 from hrcoop.core.models import Role, User
-from hrcoop.mandates.models import Mandate, Paragraph, Resolution
+from hrcoop.mandates.models import Mandate
 from hrcoop.reference.models import State
-from tests.factories import make_user
+from tests.factories import make_resolution, make_user
 
 # Words found in exactly one answer, so a test can tell which answer a page or a file holds.
 PUBLIC_WORDS = "Our national mechanism coordinates reporting"
@@ -34,9 +34,8 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    """PBKDF2's deliberate slowness costs about a second per user here; tests need no such protection."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _fast_passwords(fast_passwords: None) -> None:
+    """Every test here signs people in: their passwords hash fast (``tests.conftest.fast_passwords``)."""
 
 
 @pytest.fixture(autouse=True)
@@ -46,17 +45,15 @@ def _media(settings: pytest.FixtureRequest, tmp_path: object) -> None:
 
 def report_mandate() -> Mandate:
     """A report mandate like para 32 of the seed resolution, without reading the seed's text."""
-    resolution = Resolution.objects.create(
-        key="hrc-47-test", number="47/1", kind="resolution", body="HRC", session=47,
-        title="Enhancement of international cooperation in the field of human rights", source="test",
-    )  # fmt: skip
-    paragraph = Paragraph.objects.create(
-        resolution=resolution, kind="operative", sequence=40, position=32, number="32", anchor="op32",
-        text="Requests the High Commissioner to prepare a new report on the work of the Office",
-    )  # fmt: skip
-    return Mandate.objects.create(
-        resolution=resolution, paragraph=paragraph, kind=Mandate.Kind.REPORT, addressee="HC", due_session=50
+    resolution = make_resolution(
+        "47/1",
+        "Enhancement of international cooperation in the field of human rights",
+        {
+            32: "*Requests* the High Commissioner to prepare a new report on the work of the Office, and"
+            " to submit the report to the Human Rights Council at its fiftieth session;"
+        },
     )
+    return resolution.mandates.get(kind=Mandate.Kind.REPORT)
 
 
 THREE_QUESTIONS = [

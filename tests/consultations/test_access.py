@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from hrcoop.consultations import selectors, services
 from hrcoop.consultations.models import Answer, Submission, SubmissionAttachment
 from hrcoop.core.models import User
-from hrcoop.mandates.models import Resolution
 from tests.consultations.conftest import NGO_WORDS, PUBLIC_WORDS, SECRET_WORDS, World
+from tests.factories import make_resolution
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +222,5 @@ def test_the_para_32_reports_annex_lists_the_calls_published_contributions(answe
     ]
     assert contributions_annex(year=year + 1, resolution_id=resolution).tables == []  # another year's
     assert contributions_annex(year=year, resolution_id=None).tables == []  # a report on no resolution
-    other = Resolution.objects.create(
-        key="hrc-99-test", number="99/1", kind="resolution", body="HRC", session=99, title="Another subject"
-    )
+    other = make_resolution("99/1", "Another subject", {1: "*Decides* to remain seized of the matter."})
     assert contributions_annex(year=year, resolution_id=other.pk).tables == []  # another report's call

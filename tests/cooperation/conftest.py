@@ -29,8 +29,8 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_passwords(fast_passwords: None) -> None:
+    """Every test here signs people in: their passwords hash fast (``tests.conftest.fast_passwords``)."""
 
 
 def recommendation(

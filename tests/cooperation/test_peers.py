@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from hrcoop.assistance.models import AssistanceRequest, ConfidentialField, Status
+from hrcoop.assistance.services import update_request
 from hrcoop.cooperation.needs import from_recommendations
 from hrcoop.cooperation.peers import peers_for
-from hrcoop.funds.models import Allocation
+from hrcoop.core.models import Role
 from tests.cooperation.conftest import World, recommendation, tracker_action
-from tests.factories import make_request
+from tests.factories import holder, make_allocation, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +30,12 @@ def _funded(world: World, iso3: str, text: str, key: str, *, funded: bool = True
         "UPR-FTA",
         title=f"Follow-up mechanism of {iso3}",
         need="",
-        status=Status.FUNDED,
+        status=Status.APPROVED if funded else Status.FUNDED,
         recommendations=[record.public_id],
     )
     if funded:
-        Allocation.objects.create(
-            fund=request.fund,
-            request=request,
-            amount=40_000_00,
-            currency="USD",
-            allocated_on=dt.date(2026, 3, 1),
-        )
+        make_allocation(request, 40_000_00, on=dt.date(2026, 3, 1))  # funds it
+        request.refresh_from_db()
     return request
 
 
@@ -56,8 +52,11 @@ def test_states_funded_for_a_similar_recommendation_are_peers_southern_first(wor
 
 def test_a_link_the_state_kept_confidential_is_not_read(world: World) -> None:
     request = _funded(world, "PRY", SIMILAR_TEXT, "pry")
-    request.confidential_fields = [ConfidentialField.RECOMMENDATIONS]
-    request.save()
+    update_request(  # the State may keep a field confidential at any stage
+        request,
+        actor=holder(Role.STATE_FOCAL_POINT, "PRY"),
+        data={"confidential_fields": [ConfidentialField.RECOMMENDATIONS]},
+    )
     [need] = from_recommendations([world.recommendations["mechanism"]])
     assert peers_for(need) == []
 

@@ -151,6 +151,7 @@ def test_the_database_refuses_an_action_match_without_its_action(world: World) -
     offer = _published_offer(world)
     action = _action(world)
     fields = {"offer": offer, "beneficiary": world.state("FJI"), "score": 0.5, "modality": "south_south"}
+    # Around the services, which never write such a match: the database's own check is what is tested.
     with pytest.raises(IntegrityError), transaction.atomic():
         Match.objects.create(need_kind=NeedKind.ACTION, cluster=action.cluster, **fields)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -88,6 +88,7 @@ def test_events_written_before_the_actor_was_hashed_still_verify() -> None:
     old_hash = hashlib.sha256(
         ("0" * 64 + json.dumps(body, sort_keys=True, separators=(",", ":"))).encode()
     ).hexdigest()
+    # An event of hash version 1 as an older installation wrote it: no service writes that version now.
     AuditEvent.objects.create(
         at=at,
         actor=clerk,

@@ -79,6 +79,7 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.fixture
 def active_model(db: None) -> ModelVersion:
+    """An active model's row without fitting one: these tests need one to be there, not its suggestions."""
     return ModelVersion.objects.create(
         version="issue-test", kind="issue", created_at=timezone.now(), records=1, artifact="x", active=True
     )
@@ -181,7 +182,7 @@ def test_saving_an_old_import_run_again_changes_nothing_derived(
     with django_capture_on_commit_callbacks(execute=True):
         run = ImportRun.objects.get()
         run.finished_at = timezone.now()
-        run.save()
+        run.save()  # around the import services, on purpose: a plain save must change nothing derived
 
     assert not SearchDocument.objects.filter(recommendation=death).exists()
     assert queued == []

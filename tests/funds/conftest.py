@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -75,9 +76,15 @@ def make_request() -> Callable[..., AssistanceRequest]:
     VFTC that the board approved."""
 
     def make(
-        fund_code: str = "VFTC", iso3: str = "MDV", amount: int = 10_000_000, status: str = Status.APPROVED
+        fund_code: str = "VFTC",
+        iso3: str = "MDV",
+        amount: int = 10_000_000,
+        status: str = Status.APPROVED,
+        **data: Any,
     ) -> AssistanceRequest:
-        return factories.make_request(iso3, fund_code, status=status, amount=amount, **FUNDED_REQUEST)
+        return factories.make_request(
+            iso3, fund_code, status=status, amount=amount, **{**FUNDED_REQUEST, **data}
+        )
 
     return make
 

@@ -84,15 +84,12 @@ def planted(
     requests = {
         "mdv": make_request(iso3="MDV", amount=3_000_000),
         "sen": make_request(iso3="SEN", amount=1_250_000),
-        "fiji": make_request(iso3="FJI", amount=PLANTED),
+        "fiji": make_request(iso3="FJI", amount=PLANTED, confidential_fields=["amount"]),
         "hti": make_request(iso3="HTI", amount=800_000),
-        "ind": make_request(iso3="IND", amount=2_222_200),
-        "bra": make_request(iso3="BRA", amount=1_717_100),
+        "ind": make_request(iso3="IND", amount=2_222_200, confidential_fields=["amount"]),
+        "bra": make_request(iso3="BRA", amount=1_717_100, confidential_fields=["amount"]),
         "kor": make_request(iso3="KOR", amount=500_000),
     }
-    for key in ("fiji", "ind", "bra"):
-        requests[key].confidential_fields = ["amount"]
-        requests[key].save()
     pay(donors["norway"], 20_000_000, dt.date(2023, 5, 2))
     mdv = allocate(requests["mdv"], 3_000_000, dt.date(2024, 3, 4))
     allocate(requests["sen"], 1_250_000, dt.date(2024, 3, 5))
@@ -256,9 +253,7 @@ def test_a_backdated_confidential_allocation_does_not_change_a_year_already_show
             pledge_id=pledge.pk, amount=Money(9_000_000, USD), received_on=dt.date(2025, 1, 10),
             idempotency_key="r", actor=secretariat,
         )  # fmt: skip
-    secret = make_request(iso3="FJI", amount=PLANTED)
-    secret.confidential_fields = ["amount"]
-    secret.save()
+    secret = make_request(iso3="FJI", amount=PLANTED, confidential_fields=["amount"])
     before = disclosures(fund, today=dt.date(2026, 3, 1))[USD]
     assert before.runs == [Run(2025, 2025, 0), Run(2026, 2026, 0)]
     with _at(dt.date(2026, 3, 1)):  # recorded this year, dated last year

@@ -135,6 +135,7 @@ def test_no_account_balance_passes_the_largest_balance(secretariat: User, donors
     """A thousand of the largest pledges fill an account; the next is refused, the books unchanged."""
     from hrcoop.funds.models import Account
 
+    # Around the services: the balances a thousand of the largest pledges leave, without posting them.
     Account.objects.create(
         fund_id="VFTC", kind=Account.Kind.PLEDGES_RECEIVABLE, currency="USD", balance=MAX_BALANCE
     )

@@ -47,9 +47,7 @@ def books(secretariat: User, donors: dict[str, Donor], make_request: Callable[..
         actor=secretariat,
     )
     open_request = make_request()
-    secret_request = make_request(iso3="FJI")
-    secret_request.confidential_fields = ["amount"]
-    secret_request.save()
+    secret_request = make_request(iso3="FJI", confidential_fields=["amount"])
     for key, req, amount in (("a1", open_request, 1_000_000), ("a2", secret_request, 777_700)):
         services.allocate(
             request_id=req.public_id,
@@ -245,7 +243,8 @@ def test_an_anonymous_donor_sees_its_own_page(client: Client, books: dict[str, A
     grant_role(other, Role.DONOR, scope="999", actor=None)
     client.force_login(other)
     assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404
-    unscoped = User.objects.create_user("donor-without-scope")  # an assignment made without a donor id
+    unscoped = User.objects.create_user("donor-without-scope")
+    # Around grant_role, which refuses a donor's role without a donor id: a row from before that rule.
     RoleAssignment.objects.create(user=unscoped, role=Role.DONOR)
     client.force_login(unscoped)
     assert client.get(f"/funds/donors/{donor.pk}/").status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,8 @@ from tests.factories import make_request
 
 # The assistance tests' small world (two States, two funds, a user per role), as fixtures of this module.
 world = assistance.world
-_fast_passwords = assistance._fast_passwords
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 DESK = reverse("portal:desk")
 TODAY = local_date(timezone.now())

@@ -17,8 +17,7 @@ PASSWORD = "a long and new passphrase 42"
 
 
 @pytest.fixture
-def person(settings: Any) -> User:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def person(settings: Any, fast_passwords: None) -> User:
     settings.SITE_URL = "https://hrcoop.example.org"
     return User.objects.create_user("amina", email="amina@fiji.example", password="the old passphrase")
 

@@ -15,9 +15,10 @@ from playwright.sync_api import Browser, expect
 
 from hrcoop.core import recovery
 from hrcoop.core.errors import InvalidInput
-from hrcoop.core.models import ApiToken, AuditEvent, Role, RoleAssignment, User
+from hrcoop.core.models import ApiToken, AuditEvent, Role, User
 from hrcoop.core.tokens import create_token
 from tests.conftest import assert_fits_and_accessible
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +27,13 @@ CODE = re.compile(r"<li><code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<
 
 
 def _user(username: str, role: Role | None = None, scope: str = "") -> User:
-    user = User.objects.create_user(username, email=f"{username}@example.org", password=PASSWORD)
-    if role is not None:
-        RoleAssignment.objects.create(user=user, role=role, scope=scope)
-    return user
+    return make_user(username, role, scope, password=PASSWORD)
 
 
 def _clerk() -> tuple[User, TOTPDevice]:
     clerk = _user("clerk", Role.SECRETARIAT)
+    # Around the enrolment service (core.accounts.confirm_device): it takes a request and uses up the
+    # current code of the app, which the tests here type to sign in.
     return clerk, TOTPDevice.objects.create(user=clerk, name="phone", confirmed=True)
 
 

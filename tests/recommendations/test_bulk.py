@@ -10,6 +10,7 @@ from hrcoop.reference.models import Mechanism, State
 
 
 def _create(n: int) -> Recommendation:
+    """A row written by the ORM, around the import writer: whether its key collides is the test."""
     return Recommendation.objects.create(
         identity_key=f"k{n}",
         public_id=f"R{n:010d}",

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from hrcoop.core.models import DataVersion, User
 from hrcoop.recommendations.models import (
     Classification,
-    Label,
     LabelKind,
     Provenance,
     Recommendation,
@@ -22,6 +21,7 @@ from hrcoop.recommendations.selectors import records_in_order
 from hrcoop.recommendations.services.imports import import_files
 from hrcoop.reference.models import State
 from hrcoop.reference.services import load_reference_data, update_reference_row
+from tests.factories import make_label
 from tests.recommendations.upr_info_fixtures import write_2018
 
 
@@ -41,13 +41,14 @@ def _queries(ids: list[int]) -> int:
 def test_records_come_in_the_order_asked_with_what_a_page_shows(records: list[int]) -> None:
     reviewer = User.objects.create_user("reviewer", password="pw-reviewer-1")
     first = Recommendation.objects.get(pk=records[0])
-    label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
+    label = make_label(LabelKind.THEME, "media", "Media")
+    # Rows a review and a model's suggestion leave, written here because no model is trained for these tests.
     Classification.objects.create(
         recommendation=first, label=label, kind=LabelKind.THEME, provenance=Provenance.PERSON, person=reviewer
     )
     Classification.objects.create(  # a suggestion awaiting review is not the record's label yet
         recommendation=first,
-        label=Label.objects.create(kind=LabelKind.THEME, code="press", name="Press"),
+        label=make_label(LabelKind.THEME, "press", "Press"),
         kind=LabelKind.THEME,
         status=Classification.Status.SUGGESTED,
         provenance=Provenance.MODEL,

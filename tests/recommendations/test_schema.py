@@ -28,7 +28,7 @@ def test_a_second_record_with_the_same_identity_is_refused_by_the_database(
         "state_under_review": State.objects.get(iso3="KEN"),
         "text": "Ratify the Convention",
     }
-    Recommendation.objects.create(**values)
+    Recommendation.objects.create(**values)  # around the import writer: the database's check is tested
     other = {"identity_key": "k2", "public_id": "RBBBBBBBBBB"}
     del other[field]
     with pytest.raises(IntegrityError), transaction.atomic():

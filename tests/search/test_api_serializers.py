@@ -9,9 +9,10 @@ from rest_framework import serializers
 
 from hrcoop.core.models import User
 from hrcoop.recommendations.api import ClassificationSerializer, RecommendationSerializer
-from hrcoop.recommendations.models import Classification, Label, LabelKind, Provenance, Recommendation
+from hrcoop.recommendations.models import Classification, LabelKind, Provenance, Recommendation
 from hrcoop.recommendations.selectors import records_in_order
 from hrcoop.reference.api import StateRefSerializer
+from tests.factories import make_label
 
 
 def _drf(serializer: serializers.Serializer, instance: object) -> dict[str, object]:
@@ -21,9 +22,11 @@ def _drf(serializer: serializers.Serializer, instance: object) -> dict[str, obje
 @pytest.mark.django_db
 def test_hand_written_output_is_drfs_own(corpus: dict[str, Recommendation]) -> None:
     press = corpus["press"]
-    Classification.objects.create(  # a label set by a person, with a confidence
+    # A label set by a person, with a confidence: the row a review leaves of a model's suggestion, written
+    # here because no model is trained for these tests.
+    Classification.objects.create(
         recommendation=press,
-        label=Label.objects.create(kind=LabelKind.THEME, code="media", name="Media"),
+        label=make_label(LabelKind.THEME, "media", "Media"),
         kind=LabelKind.THEME,
         provenance=Provenance.PERSON,
         person=User.objects.create_user("reviewer", password="pw-reviewer-1"),

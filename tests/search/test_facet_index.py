@@ -21,7 +21,6 @@ from hrcoop.core.services import grant_role
 from hrcoop.recommendations.classification.services import review
 from hrcoop.recommendations.models import (
     Classification,
-    Label,
     LabelKind,
     Provenance,
     Recommendation,
@@ -39,6 +38,7 @@ from hrcoop.reference.services import (
     update_reference_row,
 )
 from tests.conftest import committed
+from tests.factories import make_label
 from tests.recommendations.upr_info_fixtures import ROWS_2018, write_2018
 
 
@@ -102,7 +102,7 @@ def test_recommending_states_changed_from_either_side_reach_the_facets(
 @pytest.mark.django_db
 def test_labels_saved_or_deleted_reach_the_facets(corpus: dict[str, Recommendation]) -> None:
     record = corpus["press"]
-    label = Label.objects.create(kind=LabelKind.THEME, code="media", name="Media")
+    label = make_label(LabelKind.THEME, "media", "Media")
     with _as_a_service_writes(record):
         row = Classification.objects.create(
             recommendation=record, label=label, kind=LabelKind.THEME, provenance=Provenance.IMPORTED
@@ -114,10 +114,11 @@ def test_labels_saved_or_deleted_reach_the_facets(corpus: dict[str, Recommendati
 
 
 def _suggest_media(record: Recommendation) -> Classification:
-    """A model's suggestion of a new theme, "media", awaiting review."""
+    """A model's suggestion of a new theme, "media", awaiting review: the row ``classification.apply``
+    stores, written here because no model is trained for these tests."""
     return Classification.objects.create(
         recommendation=record,
-        label=Label.objects.create(kind=LabelKind.THEME, code="media", name="Media"),
+        label=make_label(LabelKind.THEME, "media", "Media"),
         kind=LabelKind.THEME,
         status=Classification.Status.SUGGESTED,
         provenance=Provenance.MODEL,
@@ -256,6 +257,7 @@ def test_the_whole_registrys_kept_counts_follow_a_membership_the_loader_corrects
         return next((v.count for v in values if v.value == "AU"), 0)
 
     norway = State.objects.get(iso3="NOR")
+    # Around the reference services: a membership the files do not hold, for the loader to correct.
     Organisation.members.through.objects.create(organisation_id="AU", state=norway)
     index_recommendations([corpus["press"].pk], embed_later=False)
     with_norway = recommended_by_au_members()  # now kept under the registry's version

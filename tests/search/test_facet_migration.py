@@ -37,6 +37,7 @@ def test_documents_indexed_before_the_upgrade_get_their_facet_tokens(reference_d
     OldDocument = old.get_model("search", "SearchDocument")
     kenya, france = State.objects.get(iso3="KEN"), State.objects.get(iso3="FRA")
     now = timezone.now()
+    # Rows as they stood before the migration, through its historical models: no service writes those.
     record = Recommendation.objects.create(
         public_id="RMIGRATION01",
         identity_key="m" * 64,

@@ -41,9 +41,8 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    """PBKDF2's deliberate slowness costs about a second per user here; tests need no such protection."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _fast_passwords(fast_passwords: None) -> None:
+    """Every test here signs people in: their passwords hash fast (``tests.conftest.fast_passwords``)."""
 
 
 @pytest.fixture(autouse=True)
