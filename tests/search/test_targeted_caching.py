@@ -167,3 +167,26 @@ def test_a_search_asked_again_reads_its_filters_back_until_a_write_changes_them(
     after = client.get(url)
     assert _facet_count(after, "response", "noted") == noted + 1
     assert 'value="noted"' in after.context["facets_panel"]
+
+
+@pytest.mark.django_db
+def test_a_search_asked_again_is_not_ranked_or_counted_again_until_the_records_change(
+    corpus: dict[str, Recommendation],
+) -> None:
+    from hrcoop.recommendations.search.selectors import SearchParams, search
+
+    def asked() -> tuple[list[int], int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            result = search(SearchParams(q="detention"))
+            found = result.seek(limit=20)
+            count = result.count
+        return found.ids, count, [q["sql"] for q in captured if "search_" in q["sql"]]
+
+    ids, count, first = asked()
+    assert first, "the first search read nothing from the index"
+    again_ids, again_count, again = asked()
+    assert (again_ids, again_count, again) == (ids, count, [])  # read back, not ranked again
+
+    update_recommendation(corpus["abolish"], actor=None, changes={"text": "End detention without trial"})
+    after_ids, after_count, after = asked()
+    assert after and after_count == count + 1 and corpus["abolish"].pk in after_ids
