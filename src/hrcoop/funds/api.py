@@ -86,6 +86,11 @@ DONOR_BASE = inline_serializer(
 CREATED = inline_serializer("Created", {"id": serializers.IntegerField()})
 
 
+def _reads(summary: str, responses: Any, operation_id: str | None = None) -> Any:
+    """The schema of a read of the public figures, as ``_creates`` is of an event."""
+    return extend_schema(summary=summary, responses=responses, operation_id=operation_id)
+
+
 def _balances(fund: Fund, request: Request) -> list[dict[str, Any]]:
     """Balances as the caller may see them: cash and commitments withheld (null) or ``as_of`` a past day
     when they would reveal an amount a State keeps confidential (funds/disclosure.py)."""
@@ -113,18 +118,16 @@ def _fund_summary(fund: Fund, request: Request) -> dict[str, Any]:
 
 
 class FundListView(APIView):
-    @extend_schema(
-        summary="Funds and balances per currency", responses=FUND_SUMMARY, operation_id="funds_list"
-    )
+    @_reads("Funds and balances per currency", FUND_SUMMARY, "funds_list")
     def get(self, request: Request) -> Response:
         return Response([_fund_summary(f, request) for f in Fund.objects.order_by("code")])
 
 
 class FundDetailView(APIView):
-    @extend_schema(
-        summary="A fund: balances, income and expenditure, donors, pledges outstanding, allocations",
-        responses=FUND_DETAIL,
-        operation_id="funds_detail",
+    @_reads(
+        "A fund: balances, income and expenditure, donors, pledges outstanding, allocations",
+        FUND_DETAIL,
+        "funds_detail",
     )
     def get(self, request: Request, code: str) -> Response:
         fund = fund_for(code)
@@ -176,10 +179,10 @@ def _classification(donor: Donor) -> dict[str, Any]:
 
 
 class DonorListView(APIView):
-    @extend_schema(
-        summary="Donors with their classification (anonymous donors hidden from the public)",
-        responses=DONOR_SUMMARY,
-        operation_id="funds_donors_list",
+    @_reads(
+        "Donors with their classification (anonymous donors hidden from the public)",
+        DONOR_SUMMARY,
+        "funds_donors_list",
     )
     def get(self, request: Request) -> Response:
         donors = donors_in_public_order(request.user, Donor.objects.select_related("state"))
@@ -196,11 +199,7 @@ class DonorListView(APIView):
 
 
 class DonorDetailView(APIView):
-    @extend_schema(
-        summary="A donor and its contributions per currency",
-        responses=DONOR_DETAIL,
-        operation_id="funds_donor",
-    )
+    @_reads("A donor and its contributions per currency", DONOR_DETAIL, "funds_donor")
     def get(self, request: Request, pk: int) -> Response:
         donor = donor_for(request.user, pk)
         return Response(
@@ -215,7 +214,7 @@ class DonorDetailView(APIView):
 
 
 class DonorBaseView(APIView):
-    @extend_schema(summary="Donor-base metrics per year (para 21)", responses=DONOR_BASE)
+    @_reads("Donor-base metrics per year (para 21)", DONOR_BASE)
     def get(self, request: Request) -> Response:
         currency = str(request.query_params.get("currency", "USD")).upper()[:3]
         return Response([row.as_dict() for row in donor_base(currency=currency)])

@@ -23,7 +23,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hrcoop.funds.selectors import live_pledges
+from hrcoop.funds.statements import figures
 from hrcoop.reference.models import Fund
+
+# A year's figures in the order the API gives them; the shares (0 to 1) and the index (0 to 10,000) are
+# rounded to the digits given.
+_FIGURES = ["year", "currency", "donors", "new", "returning", "non_traditional"]
+_FIGURES += ["non_traditional_share_count", "amount", "non_traditional_amount"]
+_FIGURES += ["non_traditional_share_amount", "hhi", "top_five_share"]
+_ROUNDED = {"top_five_share": 4, "hhi": 1}
+_ROUNDED |= dict.fromkeys(["non_traditional_share_count", "non_traditional_share_amount"], 4)
 
 
 @dataclass(frozen=True)
@@ -48,20 +57,8 @@ class YearMetrics:
         return self.non_traditional_amount / self.amount if self.amount else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "year": self.year,
-            "currency": self.currency,
-            "donors": self.donors,
-            "new": self.new,
-            "returning": self.returning,
-            "non_traditional": self.non_traditional,
-            "non_traditional_share_count": round(self.non_traditional_share_count, 4),
-            "amount": self.amount,
-            "non_traditional_amount": self.non_traditional_amount,
-            "non_traditional_share_amount": round(self.non_traditional_share_amount, 4),
-            "hhi": round(self.hhi, 1),
-            "top_five_share": round(self.top_five_share, 4),
-        }
+        shown = figures(self, _FIGURES)
+        return {name: round(v, _ROUNDED[name]) if name in _ROUNDED else v for name, v in shown.items()}
 
 
 def donor_base(*, currency: str = "USD", fund: Fund | None = None) -> list[YearMetrics]:

@@ -13,6 +13,8 @@ available" hold when several people allocate at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,7 +30,7 @@ from hrcoop.reference.models import Fund, Organisation, State
 # them first, with messages a person can act on): what a bug or a hand-written UPDATE cannot break.
 
 
-def _currency_code(model: str) -> models.CheckConstraint:
+def _currency_code(model: str = "%(class)s") -> models.CheckConstraint:
     """Three upper-case ASCII letters (compared by code point: a collation may sort "b" between A and Z)."""
     condition = Q(Range(Length("currency"), (3, 3)))
     for position in (1, 2, 3):
@@ -36,18 +38,64 @@ def _currency_code(model: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=f"funds_{model}_currency_code")
 
 
-def _positive(model: str, *fields: str) -> models.CheckConstraint:
+def _positive(*fields: str) -> models.CheckConstraint:
     condition = Q()
     for field in fields:
         condition &= Q(**{f"{field}__gt": 0})
-    return models.CheckConstraint(condition=condition, name=f"funds_{model}_positive")
+    return models.CheckConstraint(condition=condition, name="funds_%(class)s_positive")
 
 
-def _rate_recorded_whole(model: str) -> models.CheckConstraint:
+def _rate_recorded_whole() -> models.CheckConstraint:
     """A conversion rate with its date and its source, greater than zero; or no rate at all."""
     none = Q(rate__isnull=True, rate_date__isnull=True, rate_source="")
     whole = Q(rate__gt=0, rate_date__isnull=False) & ~Q(rate_source="")
-    return models.CheckConstraint(condition=none | whole, name=f"funds_{model}_rate_whole")
+    return models.CheckConstraint(condition=none | whole, name="funds_%(class)s_rate_whole")
+
+
+def _recorded_rate() -> tuple[models.DecimalField, models.DateField, models.CharField]:
+    """The columns of the rate a conversion used, its date and its source (empty when none was needed).
+
+    New fields at each call, so that each document lists them where it declares them.
+    """
+    return (
+        models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True),
+        models.DateField(null=True, blank=True),
+        models.CharField(max_length=200, blank=True),
+    )
+
+
+def _money_columns(help_text: str = "") -> tuple[models.BigIntegerField, models.CharField]:
+    """The columns of a document's amount of money: minor units (``help_text`` says of what), currency."""
+    return models.BigIntegerField(help_text=help_text), models.CharField(max_length=3)
+
+
+class Document(models.Model):
+    """What a pledge, a receipt and an allocation have in common: an amount of money, ``amount`` minor
+    units of ``currency``. Each declares the columns (``_money_columns``) where its pages list them."""
+
+    amount: int
+    currency: str
+
+    class Meta:
+        abstract = True
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+def _document_meta(*, dated: str, positive: tuple[str, ...], converted: bool = False) -> type[Any]:
+    """The options of a document: newest first by its date; its amounts positive, its currency a code
+    and, for a document in another currency than the one it counts in, its rate recorded whole."""
+    rules = [_positive(*positive), _currency_code()]
+    if converted:
+        rules.append(_rate_recorded_whole())
+
+    class Meta:
+        ordering = [f"-{dated}", "-id"]
+        constraints = rules
+
+    return Meta
 
 
 class Donor(models.Model):
@@ -110,83 +158,50 @@ class Account(models.Model):
         return f"{self.fund_id} {self.kind} {self.currency}"
 
 
-class Pledge(models.Model):
+class Pledge(Document):
     """A donor's promise to pay a fund; its value in the fund's currency is fixed on the pledge date."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="pledges")
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="pledges")
-    amount = models.BigIntegerField(help_text="Minor units of ``currency``")
-    currency = models.CharField(max_length=3)
+    amount, currency = _money_columns("Minor units of ``currency``")
     pledged_on = models.DateField()
     fund_amount = models.BigIntegerField(help_text="Value in the fund's currency of account, minor units")
-    rate = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
-    rate_date = models.DateField(null=True, blank=True)
-    rate_source = models.CharField(max_length=200, blank=True)
+    rate, rate_date, rate_source = _recorded_rate()
     note = models.CharField(max_length=500, blank=True)
 
-    class Meta:
-        ordering = ["-pledged_on", "-id"]
-        constraints = [
-            _positive("pledge", "amount", "fund_amount"),
-            _currency_code("pledge"),
-            _rate_recorded_whole("pledge"),
-        ]
+    Meta = _document_meta(dated="pledged_on", positive=("amount", "fund_amount"), converted=True)
 
     def __str__(self) -> str:
         return f"pledge {self.pk} by {self.donor} of {self.money}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
-
-class Receipt(models.Model):
+class Receipt(Document):
     """Money received against a pledge, possibly in another currency (then with the rate used)."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="receipts")
-    amount = models.BigIntegerField(help_text="Minor units of ``currency`` as received")
-    currency = models.CharField(max_length=3)
+    amount, currency = _money_columns("Minor units of ``currency`` as received")
     received_on = models.DateField()
     pledge_amount = models.BigIntegerField(help_text="What the receipt pays of the pledge, in its currency")
-    rate = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
-    rate_date = models.DateField(null=True, blank=True)
-    rate_source = models.CharField(max_length=200, blank=True)
+    rate, rate_date, rate_source = _recorded_rate()
 
-    class Meta:
-        ordering = ["-received_on", "-id"]
-        constraints = [
-            _positive("receipt", "amount", "pledge_amount"),
-            _currency_code("receipt"),
-            _rate_recorded_whole("receipt"),
-        ]
+    Meta = _document_meta(dated="received_on", positive=("amount", "pledge_amount"), converted=True)
 
     def __str__(self) -> str:
         return f"receipt {self.pk} of {self.money} on pledge {self.pledge_id}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
-
-class Allocation(models.Model):
+class Allocation(Document):
     """Money of a fund committed to an approved request for assistance."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="allocations")
     request = models.ForeignKey(AssistanceRequest, on_delete=models.PROTECT, related_name="allocations")
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
+    amount, currency = _money_columns()
     allocated_on = models.DateField()
 
-    class Meta:
-        ordering = ["-allocated_on", "-id"]
-        constraints = [_positive("allocation", "amount"), _currency_code("allocation")]
+    Meta = _document_meta(dated="allocated_on", positive=("amount",))
 
     def __str__(self) -> str:
         return f"allocation {self.pk} of {self.money} to request {self.request_id}"
-
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
 
 
 class Posting(models.Model):

@@ -14,13 +14,17 @@ exceed the pledge.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hrcoop.assistance.models import AssistanceRequest, Status
 from hrcoop.assistance.services import mark_funded, withdraw_funding
@@ -33,7 +37,7 @@ from hrcoop.funds import iati, ledger
 from hrcoop.funds.actions import FundsAction
 from hrcoop.funds.classification import is_traditional
 from hrcoop.funds.ledger import checked_input, event_service, post
-from hrcoop.funds.models import Allocation, Donor, Pledge, Posting, Receipt
+from hrcoop.funds.models import Allocation, Document, Donor, Pledge, Posting, Receipt
 from hrcoop.funds.selectors import live_allocations
 from hrcoop.reference.models import Fund, Organisation, State
 from hrcoop.reference.selectors import fund_for
@@ -233,6 +237,106 @@ def _found(queryset: Any, pk: Any, message: str, *, where: str) -> Any:
     return found
 
 
+@dataclass(frozen=True)
+class _Against:
+    """An event posted against an earlier document of a fund: a receipt or a write-off against its
+    pledge, a disbursement against its allocation, a refund against its receipt.
+
+    Each such event finds its document, lets only that fund's secretariat record it, may not come
+    before the document's date and (unless it converts) must be in the document's currency; this says
+    where the event differs, so that ``_source`` and ``_post_against`` write what they share once.
+    """
+
+    model: type[Document]
+    missing: Promise  # NotFound, naming the id sent as %(id)r
+    dated: str  # the document's date, before which the event is refused
+    other_currency: Promise | None = None  # refused in another currency, with this; None: converted
+    fund: str = "fund"  # the way from the document to its fund
+    links: tuple[str, ...] = ()  # the documents the posting names besides this one
+
+    @property
+    def name(self) -> str:
+        """The document's name: the posting's link to it, and the field an error is about."""
+        return str(self.model._meta.model_name)
+
+
+_PLEDGE_RECEIVED = _Against(
+    Pledge, gettext_lazy("there is no pledge %(id)r to receive money against"), "pledged_on"
+)
+_ALLOCATION_DISBURSED = _Against(
+    Allocation,
+    gettext_lazy("there is no allocation %(id)r"),
+    "allocated_on",
+    gettext_lazy("allocation %(id)s is in %(currency)s, not %(other)s"),
+)
+_RECEIPT_REFUNDED = _Against(
+    Receipt,
+    gettext_lazy("there is no receipt %(id)r"),
+    "received_on",
+    gettext_lazy("receipt %(id)s came in %(currency)s; refund it in %(currency)s"),
+    fund="pledge.fund",
+    links=("pledge",),
+)
+_PLEDGE_WRITTEN_OFF = _Against(
+    Pledge,
+    gettext_lazy("there is no pledge %(id)r"),
+    "pledged_on",
+    gettext_lazy("pledge %(id)s is in %(currency)s; write it off in %(currency)s"),
+)
+
+
+class _Source(NamedTuple):
+    """The document an event is posted against, its fund, the actor allowed to post, and the earliest
+    day the event may have."""
+
+    document: Any
+    fund: Fund
+    user: User | None
+    earliest: datetime.date
+
+
+def _source(against: _Against, pk: Any, *, amount: Money, actor: Actor) -> _Source:
+    """Find the document ``pk`` and check what every event against it checks, in the order the
+    services always did: it exists, the actor is its fund's secretariat, the amount's currency fits."""
+    documents = against.model._default_manager.select_related(against.fund.replace(".", "__"))
+    document = _found(documents, pk, str(against.missing), where=against.name)
+    fund = operator.attrgetter(against.fund)(document)
+    user = _require_secretariat(actor, fund)
+    if against.other_currency is not None:
+        _same_currency(amount, document, str(against.other_currency))
+    return _Source(document, fund, user, getattr(document, against.dated))
+
+
+def _post_against(
+    against: _Against, pk: Any, checked: ledger.Checked, *, actor: Actor, reason: str | None = None
+) -> Posting:
+    """Post an event that creates no document of its own against the document ``pk``.
+
+    With a ``reason`` (a refund, a write-off: money taken back from the document) the reason is the
+    posting's memo and the audit event is about the document; without one (a disbursement) the audit
+    event is about the posting and names the document.
+    """
+    assert checked.amount is not None
+    amount = checked.amount
+    source = _source(against, pk, amount=amount, actor=actor)
+    document = source.document
+    if reason is None:
+        told, about, audit = [], None, {against.name: document.pk, "amount": str(amount)}
+    else:
+        told, about, audit = [reason], document, {"amount": str(amount), "reason": reason}
+    return post(
+        checked,
+        fund=source.fund,
+        sent={checked.event.kind: [document.pk, amount.amount, checked.day, *told]},
+        actor=source.user,
+        follows=source.earliest,
+        memo=reason or "",
+        links={**{link: getattr(document, link) for link in against.links}, against.name: document},
+        about=about,
+        audit=audit,
+    )
+
+
 @event_service
 def record_pledge(
     *,
@@ -295,13 +399,8 @@ def record_receipt(
 ) -> Receipt:
     """Money in against a pledge, in full or in part, possibly in another currency (at a recorded rate)."""
     checked = checked_input(ledger.RECEIPT, amount=amount, key=idempotency_key, day=received_on)
-    pledge = _found(
-        Pledge.objects.select_related("fund"),
-        pledge_id,
-        _("there is no pledge %(id)r to receive money against"),
-        where="pledge",
-    )
-    user = _require_secretariat(actor, pledge.fund)
+    source = _source(_PLEDGE_RECEIVED, pledge_id, amount=amount, actor=actor)
+    pledge: Pledge = source.document
     conversion = _conversion(amount, pledge.currency, rate, rate_date, rate_source)
     paid = conversion.result if conversion else amount
 
@@ -319,11 +418,11 @@ def record_receipt(
     sent_rate = _sent_rate(rate, rate_date, rate_source)
     posting = post(
         checked,
-        fund=pledge.fund,
+        fund=source.fund,
         converted=paid,
         sent={"receipt": [pledge.pk, amount.amount, amount.currency, checked.day, *sent_rate]},
-        actor=user,
-        follows=pledge.pledged_on,
+        actor=source.user,
+        follows=source.earliest,
         links={"pledge": pledge},
         document=document,
         audit={"pledge": pledge.pk, "amount": str(amount), "paid": str(paid)},
@@ -401,23 +500,7 @@ def disburse(
 ) -> Posting:
     """Pay out (part of) an allocation: Dr commitments, Cr cash."""
     checked = checked_input(ledger.DISBURSEMENT, amount=amount, key=idempotency_key, day=disbursed_on)
-    allocation = _found(
-        Allocation.objects.select_related("fund"),
-        allocation_id,
-        _("there is no allocation %(id)r"),
-        where="allocation",
-    )
-    user = _require_secretariat(actor, allocation.fund)
-    _same_currency(amount, allocation, _("allocation %(id)s is in %(currency)s, not %(other)s"))
-    return post(
-        checked,
-        fund=allocation.fund,
-        sent={"disbursement": [allocation.pk, amount.amount, checked.day]},
-        actor=user,
-        follows=allocation.allocated_on,
-        links={"allocation": allocation},
-        audit={"allocation": allocation.pk, "amount": str(amount)},
-    )
+    return _post_against(_ALLOCATION_DISBURSED, allocation_id, checked, actor=actor)
 
 
 @event_service
@@ -458,25 +541,7 @@ def refund(
 ) -> Posting:
     """Return money to the donor out of a receipt, in the receipt's currency: Dr refunds, Cr cash."""
     checked = checked_input(ledger.REFUND, amount=amount, key=idempotency_key, day=refunded_on)
-    receipt = _found(
-        Receipt.objects.select_related("pledge__fund"),
-        receipt_id,
-        _("there is no receipt %(id)r"),
-        where="receipt",
-    )
-    user = _require_secretariat(actor, receipt.pledge.fund)
-    _same_currency(amount, receipt, _("receipt %(id)s came in %(currency)s; refund it in %(currency)s"))
-    return post(
-        checked,
-        fund=receipt.pledge.fund,
-        sent={"refund": [receipt.pk, amount.amount, checked.day, reason]},
-        actor=user,
-        follows=receipt.received_on,
-        memo=reason,
-        links={"pledge": receipt.pledge, "receipt": receipt},
-        about=receipt,
-        audit={"amount": str(amount), "reason": reason},
-    )
+    return _post_against(_RECEIPT_REFUNDED, receipt_id, checked, actor=actor, reason=reason)
 
 
 @event_service
@@ -491,22 +556,7 @@ def write_off(
 ) -> Posting:
     """Write off (part of) a pledge that will not be paid: Dr write-offs, Cr pledges receivable."""
     checked = checked_input(ledger.WRITE_OFF, amount=amount, key=idempotency_key, day=written_off_on)
-    pledge = _found(
-        Pledge.objects.select_related("fund"), pledge_id, _("there is no pledge %(id)r"), where="pledge"
-    )
-    user = _require_secretariat(actor, pledge.fund)
-    _same_currency(amount, pledge, _("pledge %(id)s is in %(currency)s; write it off in %(currency)s"))
-    return post(
-        checked,
-        fund=pledge.fund,
-        sent={"write_off": [pledge.pk, amount.amount, checked.day, reason]},
-        actor=user,
-        follows=pledge.pledged_on,
-        memo=reason,
-        links={"pledge": pledge},
-        about=pledge,
-        audit={"amount": str(amount), "reason": reason},
-    )
+    return _post_against(_PLEDGE_WRITTEN_OFF, pledge_id, checked, actor=actor, reason=reason)
 
 
 @event_service

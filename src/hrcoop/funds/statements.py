@@ -14,7 +14,7 @@ posting never changes a year already shown.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,11 @@ def year_of_lines(late: Collection[int] = ()) -> Func | Case:
 # What a statement row says of the money committed to requests: withheld together from the public when
 # the row would reveal a confidential amount (``funds/disclosure.py``).
 ALLOCATION_SIDE = ("allocations", "total_expenditure", "surplus", "disbursed")
+
+
+def figures(row: object, names: Iterable[str]) -> dict[str, Any]:
+    """The named figures of a statement row, in order, as the API gives them."""
+    return {name: getattr(row, name) for name in names}
 
 
 def _lines(fund: Fund | None, year: int | None = None) -> QuerySet[Line]:
@@ -154,8 +159,8 @@ class DonorContribution:
         return Money(getattr(self, name), self.currency)
 
     def as_dict(self) -> dict[str, Any]:
-        fields = ["pledged", "paid", "written_off", "outstanding", "refunded"]
-        return {"donor": self.donor.pk, "currency": self.currency, **{f: getattr(self, f) for f in fields}}
+        fields = ["currency", "pledged", "paid", "written_off", "outstanding", "refunded"]
+        return {"donor": self.donor.pk, **figures(self, fields)}
 
 
 def contributions_by_donor(
@@ -244,15 +249,8 @@ class RequestAllocation:
         return Money(getattr(self, name), self.currency)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "request": self.public_id,
-            "state": self.state,
-            "fund": self.fund,
-            "currency": self.currency,
-            "allocated": self.allocated,
-            "disbursed": self.disbursed,
-            "open": self.open,
-        }
+        fields = ["state", "fund", "currency", "allocated", "disbursed", "open"]
+        return {"request": self.public_id, **figures(self, fields)}
 
 
 def allocations_per_request(*, fund: Fund | None = None) -> list[RequestAllocation]:

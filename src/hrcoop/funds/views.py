@@ -6,7 +6,7 @@ refused event's message next to the form, so that nothing is written behind the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hrcoop.assistance.models import AssistanceRequest
@@ -92,8 +94,40 @@ def rebuild_iati(request: HttpRequest) -> HttpResponse:
     return redirect("funds:list")
 
 
-def fund_page(request: HttpRequest, code: str) -> HttpResponse:
-    fund = get_object_or_404(Fund, code=code)
+@dataclass(frozen=True)
+class _Section:
+    """One table of the fund page. ``funds/_section.html`` frames every one the same way (its heading,
+    the scrolling table, a note, the CSV download); ``funds/fund_tables/<anchor>.html`` holds what is
+    each table's own: its column headings, its row, and the line it shows when it has no rows."""
+
+    anchor: str
+    title: Promise
+    rows: Iterable[Any]
+    csv: str = ""  # the table of ``fund_csv`` with the same rows
+    note: str = ""  # a template shown under the table
+
+    @property
+    def table(self) -> str:
+        return f"funds/fund_tables/{self.anchor}.html"
+
+
+def _awaiting_section(fund: Fund) -> _Section:
+    """The secretariat's own table: the approved requests of the fund, each with a link to allocate."""
+    requests = AssistanceRequest.objects.filter(fund=fund, status__in=services.FUNDABLE)
+    return _Section(
+        "awaiting",
+        gettext_lazy("Approved requests awaiting funds"),
+        requests.select_related("requesting_state").order_by("status_changed_at"),
+    )
+
+
+def _public_sections(request: HttpRequest, fund: Fund) -> list[_Section]:
+    """The tables everyone sees, as the reader may see them (``disclosure``, ``selectors.donor_label``)."""
+    balances = public_balances(fund, actor=request.user)
+    statement = public_income_and_expenditure(fund, actor=request.user)
+    withholding = any(b.as_of or b.cash is None for b in balances) or any(
+        r.withheld or r.last_year for r in statement
+    )
     donors = [
         {
             "row": row,
@@ -106,30 +140,26 @@ def fund_page(request: HttpRequest, code: str) -> HttpResponse:
         {"item": item, "label": donor_label(request.user, item.pledge.donor)}
         for item in pledges_outstanding(fund=fund)
     ]
+    note = "funds/_withheld_note.html" if withholding else ""
+    return [
+        _Section("balance", gettext_lazy("Balance"), balances, note=note),
+        _Section("statement", gettext_lazy("Income and expenditure"), statement, csv="statement"),
+        _Section("donors", gettext_lazy("Donors"), donors, csv="donors"),
+        _Section("outstanding", gettext_lazy("Pledges outstanding"), outstanding, csv="pledges"),
+        _Section("funded", gettext_lazy("Funded requests"), _funded_rows(request, fund), csv="allocations"),
+    ]
+
+
+def fund_page(request: HttpRequest, code: str) -> HttpResponse:
+    fund = get_object_or_404(Fund, code=code)
     is_secretariat = has_role(request.user, Role.SECRETARIAT, scope=fund.code)
-    balances = public_balances(fund, actor=request.user)
-    statement = public_income_and_expenditure(fund, actor=request.user)
+    sections = _public_sections(request, fund)
+    if is_secretariat:
+        sections.insert(0, _awaiting_section(fund))
     return render(
         request,
         "funds/fund.html",
-        {
-            "fund": fund,
-            "balances": balances,
-            "statement": statement,
-            "withholding": any(b.as_of or b.cash is None for b in balances)
-            or any(r.withheld or r.last_year for r in statement),
-            "donors": donors,
-            "outstanding": outstanding,
-            "funded": _funded_rows(request, fund),
-            "is_secretariat": is_secretariat,
-            "awaiting_funds": (
-                AssistanceRequest.objects.filter(fund=fund, status__in=services.FUNDABLE)
-                .select_related("requesting_state")
-                .order_by("status_changed_at")
-                if is_secretariat
-                else []
-            ),
-        },
+        {"fund": fund, "sections": sections, "is_secretariat": is_secretariat},
     )
 
 
