@@ -78,45 +78,30 @@ class Event:
         ]
 
 
+# What an event dated before the entry it follows from is told.
+RECEIVED_TOO_EARLY = gettext_lazy("the money cannot be received on %(day)s, before the pledge of %(earlier)s")
+DISBURSED_TOO_EARLY = gettext_lazy(
+    "the allocation cannot be disbursed on %(day)s, before it was made on %(earlier)s"
+)
+REFUNDED_TOO_EARLY = gettext_lazy("the money cannot be refunded on %(day)s, before it came in on %(earlier)s")
+WRITTEN_OFF_TOO_EARLY = gettext_lazy(
+    "the pledge cannot be written off on %(day)s, before it was made on %(earlier)s"
+)
+REVERSED_TOO_EARLY = gettext_lazy(
+    "the posting cannot be reversed on %(day)s, before it occurred on %(earlier)s"
+)
+
 PLEDGE = Event(Posting.Kind.PLEDGE, K.PLEDGES_RECEIVABLE, K.CONTRIBUTIONS, "pledged_on")
-RECEIPT = Event(
-    Posting.Kind.RECEIPT,
-    K.CASH,
-    K.PLEDGES_RECEIVABLE,
-    "received_on",
-    gettext_lazy("the money cannot be received on %(day)s, before the pledge of %(earlier)s"),
-)
+RECEIPT = Event(Posting.Kind.RECEIPT, K.CASH, K.PLEDGES_RECEIVABLE, "received_on", RECEIVED_TOO_EARLY)
 ALLOCATION = Event(Posting.Kind.ALLOCATION, K.ALLOCATIONS, K.COMMITMENTS, "allocated_on")
-DISBURSEMENT = Event(
-    Posting.Kind.DISBURSEMENT,
-    K.COMMITMENTS,
-    K.CASH,
-    "disbursed_on",
-    gettext_lazy("the allocation cannot be disbursed on %(day)s, before it was made on %(earlier)s"),
-)
+DISBURSEMENT = Event(Posting.Kind.DISBURSEMENT, K.COMMITMENTS, K.CASH, "disbursed_on", DISBURSED_TOO_EARLY)
 EXPENDITURE = Event(Posting.Kind.EXPENDITURE, K.EXPENDITURE, K.CASH, "spent_on")
-REFUND = Event(
-    Posting.Kind.REFUND,
-    K.REFUNDS,
-    K.CASH,
-    "refunded_on",
-    gettext_lazy("the money cannot be refunded on %(day)s, before it came in on %(earlier)s"),
-)
+REFUND = Event(Posting.Kind.REFUND, K.REFUNDS, K.CASH, "refunded_on", REFUNDED_TOO_EARLY)
 WRITE_OFF = Event(
-    Posting.Kind.WRITE_OFF,
-    K.WRITE_OFFS,
-    K.PLEDGES_RECEIVABLE,
-    "written_off_on",
-    gettext_lazy("the pledge cannot be written off on %(day)s, before it was made on %(earlier)s"),
+    Posting.Kind.WRITE_OFF, K.WRITE_OFFS, K.PLEDGES_RECEIVABLE, "written_off_on", WRITTEN_OFF_TOO_EARLY
 )
 # A reversal negates the lines of the posting it corrects and keeps its kind; only its date is its own.
-REVERSAL = Event(
-    "",
-    "",
-    "",
-    "reversed_on",
-    gettext_lazy("the posting cannot be reversed on %(day)s, before it occurred on %(earlier)s"),
-)
+REVERSAL = Event("", "", "", "reversed_on", REVERSED_TOO_EARLY)
 
 
 # --- the input every event has ---------------------------------------------------------------------
