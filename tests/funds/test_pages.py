@@ -290,3 +290,11 @@ def test_only_the_secretariat_allocates(client: Client, fund: Any, make_request:
     client.force_login(User.objects.create_user("visitor"))
     response = client.get(f"/funds/requests/{request.public_id}/allocations/new/")
     assert response.status_code == 403
+
+
+def test_a_french_reader_reads_every_amount_of_the_fund_page_in_french(
+    client: Client, books: dict[str, Any]
+) -> None:
+    page = client.get("/fr/funds/VFTC/").content.decode()
+    assert "1,000.00" not in page, "the anonymous pledge's outstanding amount is written in English"
+    assert "1\u202f000,00" in page or "1\xa0000,00" in page
