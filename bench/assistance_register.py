@@ -45,6 +45,9 @@ ROWS = 2_000
 
 def setup() -> None:
     call_command("migrate", verbosity=0)
+    # Pages name their static files by fingerprint, from the manifest collectstatic writes (into this
+    # run's own folder), as a deployed server does.
+    call_command("collectstatic", interactive=False, verbosity=0)
     load_reference_data()
     states = list(State.objects.all()[:100])
     funds = list(Fund.objects.all())
