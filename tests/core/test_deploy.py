@@ -87,14 +87,27 @@ def test_without_a_secret_key_the_server_refuses_to_start_and_check_deploy_says_
     assert served.returncode == 0, served.stderr
 
 
-def test_the_server_loads_every_view_when_it_starts_not_at_a_workers_first_request(tmp_path: Path) -> None:
+LOADED_AT_START = """
+import sys
+import hrcoop.config.wsgi
+from django.template import engines
+cached = engines["django"].engine.template_loaders[0].get_template_cache
+print("hrcoop.tracking.api" in sys.modules, "recommendations/detail.html" in cached)
+"""
+
+
+def test_the_server_loads_views_and_templates_when_it_starts_not_at_a_workers_first_request(
+    tmp_path: Path,
+) -> None:
     env = _env(tmp_path, HRCOOP_SECRET_KEY=secrets.token_urlsafe(50))
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, hrcoop.config.wsgi; print('hrcoop.tracking.api' in sys.modules)"],
+        [sys.executable, "-c", LOADED_AT_START],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip() == "True", "the views were left for the first request to import"
+    views, templates = loaded.stdout.split()
+    assert views == "True", "the views were left for the first request to import"
+    assert templates == "True", "the templates were left for the first request to compile"
 
 
 @pytest.mark.django_db
