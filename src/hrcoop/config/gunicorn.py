@@ -24,11 +24,11 @@ keepalive = 5
 # the sentence encoder and caches grow a worker's memory over days.
 max_requests = int(os.environ.get("HRCOOP_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
-# Heartbeat files in memory, not on a disk that may stall under load.
-# The application (every view, see hrcoop.config.wsgi) is loaded once in the master and shared by the
-# workers it forks: a new or recycled worker serves its first request at once, and the code's memory
-# is shared rather than loaded again per worker.
+# The application (its views, templates and catalogues: hrcoop/core/warmup.py) is loaded once in the
+# master and shared by the workers it forks: a new or recycled worker serves its first request at once,
+# and the code's memory is shared rather than loaded again per worker.
 preload_app = True
+# Heartbeat files in memory, not on a disk that may stall under load.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The TLS-terminating proxy's address, whose X-Forwarded-* headers are believed.
 forwarded_allow_ips = os.environ.get("HRCOOP_FORWARDED_ALLOW_IPS", "127.0.0.1")

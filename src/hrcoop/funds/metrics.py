@@ -28,11 +28,12 @@ from hrcoop.reference.models import Fund
 
 # A year's figures in the order the API gives them; the shares (0 to 1) and the index (0 to 10,000) are
 # rounded to the digits given.
-_FIGURES = ["year", "currency", "donors", "new", "returning", "non_traditional"]
-_FIGURES += ["non_traditional_share_count", "amount", "non_traditional_amount"]
-_FIGURES += ["non_traditional_share_amount", "hhi", "top_five_share"]
-_ROUNDED = {"top_five_share": 4, "hhi": 1}
-_ROUNDED |= dict.fromkeys(["non_traditional_share_count", "non_traditional_share_amount"], 4)
+_FIGURES = (
+    "year", "currency", "donors", "new", "returning", "non_traditional", "non_traditional_share_count",
+    "amount", "non_traditional_amount", "non_traditional_share_amount", "hhi", "top_five_share",
+)  # fmt: skip
+_ROUNDED = {"hhi": 1, "top_five_share": 4}
+_ROUNDED |= {"non_traditional_share_count": 4, "non_traditional_share_amount": 4}
 
 
 @dataclass(frozen=True)

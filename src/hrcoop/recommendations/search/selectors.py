@@ -219,13 +219,7 @@ class SearchParams:
         return items
 
 
-def _one_number(sql: str, params: Any) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
-
-
-def _all_rows(sql: str, params: Any) -> list[tuple[Any, ...]]:
+def _rows(sql: str, params: Any) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -321,7 +315,8 @@ class SearchResult:
             # through a join with every record.
             sql, sql_params = engine().ids_sql(self.node, self.facet_tokens)
             counting = f"SELECT COUNT(*) FROM ({sql}) m"
-            return self._kept("count", counting, sql_params, lambda: _one_number(counting, sql_params))
+            [(count,)] = self._kept("count", counting, sql_params, lambda: _rows(counting, sql_params))
+            return int(count)
         return self.queryset.count()
 
     def _ranked_ids(self, limit: int | None, offset: int) -> list[int]:
@@ -338,9 +333,7 @@ class SearchResult:
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = _rows(sql, params)
         if paged and rows:
             self.__dict__.setdefault("count", rows[0][1])  # fills the cached ``count``
         return [row[0] for row in rows]
@@ -456,7 +449,7 @@ class SearchResult:
         sql += " ORDER BY w.score, w.id DESC" if backward else " ORDER BY w.score DESC, w.id"
         sql += " LIMIT %s OFFSET %s"
         params += [limit, offset]
-        rows = self._kept("ranked", sql, params, lambda: _all_rows(sql, params))
+        rows = self._kept("ranked", sql, params, lambda: _rows(sql, params))
         if window and rows:
             self.__dict__.setdefault("count", rows[0][2])  # fills the cached ``count``
         return [(pk, score, pk) for pk, score, *_ in rows]
