@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,18 @@ def _figures(text: str) -> set[int]:
     return {n for n in found if n > 0}
 
 
+def _published_figures(
+    texts: Iterable[str], requests: dict[str, AssistanceRequest], *, origin: str = ""
+) -> set[int]:
+    """The figures of ``texts`` with what differs from one run to the next taken out first: the requests'
+    public ids (random hex, so "AR-6780013A" read as 6780013) and the live server's origin (its port).
+    They are no amounts; left in, their chance digits met the planted amount through the sums below in
+    one of 40 redrawings of the French journey's ids and port, and failed CI once."""
+    noise = [re.escape(r.public_id) for r in requests.values()] + ([re.escape(origin)] if origin else [])
+    pattern = re.compile("|".join(noise))
+    return set().union(*(_figures(pattern.sub(" ", text)) for text in texts))
+
+
 def _recomputations(figures: set[int], target: int) -> list[str]:
     """Ways to reach ``target`` from the figures: read as is, the difference of two, a figure less two
     others, the sum of two."""
@@ -208,7 +220,7 @@ def test_no_public_output_lets_anyone_recompute_the_planted_amount(
     client: Client, planted: dict[str, AssistanceRequest], tmp_path: Path
 ) -> None:
     texts = dict(_public_texts(client, planted, tmp_path))
-    figures = set().union(*(_figures(text) for text in texts.values()))
+    figures = _published_figures(texts.values(), planted)
     assert len(texts) > 60 and len(figures) > 100
     assert _recomputations(figures, PLANTED) == []
     # what the public does see: 2023 alone, 2024 and 2025 on one row (three confidential requests), 2026 waits
@@ -315,6 +327,6 @@ def test_a_visitor_in_chromium_cannot_recompute_the_planted_amount(
     for path in ("/api/funds/", "/api/funds/VFTC/", f"/api/assistance/requests/{planted['fiji'].public_id}/"):
         texts.append(page.request.get(f"{live_server.url}{path}").text())
     context.close()
-    figures = set().union(*(_figures(text) for text in texts))
+    figures = _published_figures(texts, planted, origin=live_server.url)
     assert len(texts) >= 15 and len(figures) > 50
     assert _recomputations(figures, PLANTED) == []
