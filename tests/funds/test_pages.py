@@ -158,6 +158,28 @@ def test_receipt_form_shows_the_refusal(client: Client, secretariat: User, donor
     assert Posting.objects.count() == 1
 
 
+def test_a_refusal_writes_its_amounts_the_french_way(
+    client: Client, secretariat: User, donors: dict[str, Donor]
+) -> None:
+    pledge = _pledge(donors["norway"], 1_250_000, key="p", actor=secretariat)
+    client.force_login(secretariat)
+    response = client.post(
+        f"/fr/funds/pledges/{pledge.pk}/receipts/new/",
+        {"amount": "20 000,00", "currency": "USD", "received_on": "2025-07-01", "idempotency_key": "k"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
+    assert "12 500,00 USD" in page and "20 000,00 USD" in page and "12,500.00" not in page
+    assert Posting.objects.count() == 1
+    done = client.post(
+        f"/fr/funds/pledges/{pledge.pk}/receipts/new/",
+        {"amount": "12 500,00", "currency": "USD", "received_on": "2025-07-01", "idempotency_key": "k"},
+        follow=True,
+    )
+    messages = [str(m).replace("\u202f", " ").replace("\u00a0", " ") for m in done.context["messages"]]
+    assert any("12 500,00 USD" in m for m in messages), messages
+
+
 def test_forms_are_for_the_secretariat(client: Client, fund: Any) -> None:
     assert client.get("/funds/VFTC/pledges/new/").status_code == 302  # to sign in
     client.force_login(User.objects.create_user("someone"))

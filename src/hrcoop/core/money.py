@@ -72,9 +72,12 @@ def _shortened(text: str) -> str:
 
 
 def _beyond_limit(amount: str, currency: str) -> InvalidInput:
+    # Imported here: core/formatting writes amounts, so it imports this module.
+    from hrcoop.core.formatting import money
+
     return InvalidInput(
         _("%(amount)s is beyond the largest amount accepted (%(limit)s)")
-        % {"amount": _shortened(amount), "limit": Money(MAX_AMOUNT, currency)},
+        % {"amount": _shortened(amount), "limit": money(Money(MAX_AMOUNT, currency))},
         where="amount",
     )
 

@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hrcoop.core import formatting
 from hrcoop.core.audit import record_event
 from hrcoop.core.errors import Conflict, InvalidInput
 from hrcoop.core.models import User
@@ -392,9 +393,13 @@ class _Posted:
         account = self.accounts.get((account_kind, currency))
         return account.balance if account else 0
 
-    def refuse(self, message: Promise, reversal_message: Promise, figures: dict[str, Any]) -> None:
+    def refuse(
+        self, message: Promise, reversal_message: Promise, figures: dict[str, Money | str | int]
+    ) -> None:
+        """Refuse the posting, its amounts written as the reader's language writes them."""
         chosen = reversal_message if self.reversal else message
-        raise Conflict(str(chosen) % {"what": self.what, **figures}, where="amount")
+        shown = {k: formatting.money(v) if isinstance(v, Money) else v for k, v in figures.items()}
+        raise Conflict(str(chosen) % {"what": self.what, **shown}, where="amount")
 
 
 def _check_rules(posting: Posting, lines: Lines, accounts: dict[tuple[str, str], Account]) -> None:
@@ -419,7 +424,7 @@ def _check_balances(posted: _Posted) -> None:
                 % {
                     "account": Account.Kind(kind).label.lower(),
                     "fund": posted.posting.fund_id,
-                    "limit": Money(MAX_BALANCE, currency),
+                    "limit": formatting.money(Money(MAX_BALANCE, currency)),
                 },
                 where="amount",
             )

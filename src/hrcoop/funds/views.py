@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from hrcoop.assistance.models import AssistanceRequest
 from hrcoop.assistance.selectors import requests_visible_to
+from hrcoop.core import formatting
 from hrcoop.core.errors import DomainError, Forbidden
 from hrcoop.core.models import Role
 from hrcoop.core.money import Money
@@ -316,7 +317,10 @@ def new_pledge(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,
             **_rate(data),
         )
-        message = _("Pledge %(id)s of %(amount)s recorded.") % {"id": pledge.pk, "amount": pledge.money}
+        message = _("Pledge %(id)s of %(amount)s recorded.") % {
+            "id": pledge.pk,
+            "amount": formatting.money(pledge.money),
+        }
         return _Done(_fund_url(fund), message)
 
     return _service_form(
@@ -363,7 +367,7 @@ def new_allocation(request: HttpRequest, public_id: str) -> HttpResponse:
             actor=request.user,
         )
         message = _("%(amount)s allocated to request %(id)s.") % {
-            "amount": allocation.money,
+            "amount": formatting.money(allocation.money),
             "id": assistance_request.public_id,
         }
         return _Done(reverse("assistance:detail", args=[assistance_request.public_id]), message)
@@ -391,12 +395,15 @@ def new_receipt(request: HttpRequest, pledge_id: int) -> HttpResponse:
             actor=request.user,
             **_rate(data),
         )
-        return _Done(_fund_url(pledge.fund), _("Receipt of %(amount)s recorded.") % {"amount": receipt.money})
+        return _Done(
+            _fund_url(pledge.fund),
+            _("Receipt of %(amount)s recorded.") % {"amount": formatting.money(receipt.money)},
+        )
 
     title = _("Record money received on pledge %(id)s by %(donor)s (%(amount)s)") % {
         "id": pledge.pk,
         "donor": pledge.donor.name,
-        "amount": pledge.money,
+        "amount": formatting.money(pledge.money),
     }
     form = ReceiptForm(request.POST or None, initial={"currency": pledge.currency})
     return _service_form(request, form, act=act, title=title, fund=pledge.fund)
