@@ -84,6 +84,14 @@ def test_donor_page_is_titled_with_the_donor_and_shows_what_it_funded_once(
     assert page.count('id="funded"') == 1
 
 
+def test_donor_page_writes_its_pledges_and_receipts_the_french_way(
+    client: Client, books: dict[str, Any]
+) -> None:
+    page = client.get(f"/fr/funds/donors/{books['pledge'].donor.pk}/").content.decode()
+    page = page.replace("\u202f", " ").replace("\u00a0", " ")
+    assert page.count("50 000,00 USD") >= 2 and "50,000.00" not in page  # the pledge and its receipt
+
+
 def test_secretariat_sees_what_the_public_does_not(
     client: Client, secretariat: User, books: dict[str, Any]
 ) -> None:
