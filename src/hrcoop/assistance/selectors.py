@@ -209,6 +209,8 @@ def request_record(
     now = now or timezone.now()
     today = local_date(now)
     amount = Money(request.amount_requested, request.currency) if request.amount_requested else None
+    # Sorted here, not by the query: the links may come prefetched, and the database's order is none.
+    linked = sorted(request.recommendations.all(), key=lambda r: r.public_id)
     record: dict[str, Any] = {
         "public_id": request.public_id,
         "state": request.requesting_state.display_name,
@@ -242,8 +244,8 @@ def request_record(
         ],
         "duration_months": request.duration_months,
         "implementing_partners": request.implementing_partners,
-        "recommendations": sorted(r.public_id for r in request.recommendations.all()),
-        "linked_recommendations": [linked_recommendation(r) for r in request.recommendations.all()],
+        "recommendations": [r.public_id for r in linked],
+        "linked_recommendations": [linked_recommendation(r) for r in linked],
         "consent_given_by": request.consent_given_by,
         "consent_given_at": request.consent_given_at,
         "consent_reference": request.consent_reference,
