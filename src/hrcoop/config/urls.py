@@ -46,6 +46,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/second-factor/", accounts.second_factor, name="second-factor"),
     path("accounts/settings/", accounts.settings_page, name="account-settings"),
+    path("accounts/settings/e-mail/", accounts.mail_preferences, name="mail-preferences"),
     path("accounts/settings/recovery-codes/", accounts.new_recovery_codes, name="new-recovery-codes"),
     path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),
     path("accounts/tokens/<int:pk>/revoke/", accounts.revoke_api_token, name="revoke-api-token"),

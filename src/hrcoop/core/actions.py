@@ -15,5 +15,6 @@ class CoreAction(AuditAction):
     RECOVERY_CODE_USED = "accounts.recovery_code_used", _("Recovery code used")
     TOKEN_CREATED = "accounts.token_created", _("API token created")
     TOKEN_REVOKED = "accounts.token_revoked", _("API token revoked")
+    MAIL_PREFERENCES_CHANGED = "accounts.mail_preferences_changed", _("E-mail language or time zone changed")
     ROLE_GRANTED = "core.role_granted", _("Role granted")
     ROLE_REVOKED = "core.role_revoked", _("Role revoked")

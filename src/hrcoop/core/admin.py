@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrcoop.core.audit import action_label
 from hrcoop.core.models import ApiToken, AuditEvent, Role, RoleAssignment, User
-from hrcoop.core.services import grant_role, revoke_role
+from hrcoop.core.services import MAIL_PREFERENCES, grant_role, revoke_role, set_mail_preferences
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -62,7 +62,18 @@ class ApiTokenInline(admin.TabularInline):
 @admin.register(User)
 class HrcoopUserAdmin(UserAdmin):
     inlines = [RoleAssignmentInline, ApiTokenInline]
-    fieldsets = (*(UserAdmin.fieldsets or ()), (_("E-mail"), {"fields": ("language", "time_zone")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("E-mail"), {"fields": MAIL_PREFERENCES}))
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """The e-mail preferences through ``set_mail_preferences``, audited with their old values; the
+        rest of the form as Django's user admin saves it."""
+        chosen = {name: form.cleaned_data.get(name, "") for name in MAIL_PREFERENCES}
+        if change:
+            stored = User.objects.values(*MAIL_PREFERENCES).get(pk=obj.pk)
+            for name in MAIL_PREFERENCES:
+                setattr(obj, name, stored[name])
+        super().save_model(request, obj, form, change)
+        set_mail_preferences(obj, **chosen, actor=cast(User, request.user))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Roles through the services, so that each grant and revocation is audited; a changed row is

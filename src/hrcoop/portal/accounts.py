@@ -5,7 +5,8 @@ e-mail links to the site's public address."""
 from __future__ import annotations
 
 import base64
-from typing import cast
+import zoneinfo
+from typing import Any, cast
 
 import segno
 from django import forms
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrcoop.core import accounts as core_accounts
-from hrcoop.core import recovery, tokens
+from hrcoop.core import recovery, services, tokens
 from hrcoop.core.api import API_PREFIX, error_body
 from hrcoop.core.errors import DomainError
 from hrcoop.core.models import ApiToken, Role, User
@@ -86,17 +87,67 @@ def _show_codes(request: HttpRequest, codes: list[str], *, enrolled: bool) -> Ht
     return response
 
 
-@login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
-    """The account's settings: the second factor and how many recovery codes are left; API tokens."""
+class MailPreferencesForm(forms.Form):
+    """The language and time zone of the e-mail the platform sends when no page is open."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language of e-mail"), required=False)
+    time_zone = forms.CharField(
+        label=gettext_lazy("Time zone of e-mail"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+        names = dict(settings.LANGUAGES)  # each as it calls itself, as the language menu writes it
+        site = _("The site's language (%(language)s)") % {"language": names[settings.LANGUAGE_CODE]}
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", site), *settings.LANGUAGES]
+        self.fields["time_zone"].help_text = _(
+            "Its IANA name, e.g. Pacific/Fiji or America/Bogota; empty for the site's (%(zone)s)."
+        ) % {"zone": settings.TIME_ZONE}
+
+
+def _settings(request: HttpRequest, mail_form: MailPreferencesForm, *, status: int = 200) -> HttpResponse:
     user = cast(User, request.user)
     context = {
         "device": core_accounts.confirmed_device(user),
         "codes_left": recovery.codes_left(user),
         "codes": recovery.CODES,
         "tokens": user.api_tokens.filter(revoked_at=None).count(),
+        "mail_form": mail_form,
+        "time_zones": sorted(zoneinfo.available_timezones()),
     }
-    return render(request, "accounts/settings.html", context)
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The account's settings: the e-mail's language and time zone; the second factor and how many
+    recovery codes are left; API tokens."""
+    user = cast(User, request.user)
+    return _settings(
+        request, MailPreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
+    )
+
+
+@login_required
+def mail_preferences(request: HttpRequest) -> HttpResponse:
+    """Set the e-mail's language and time zone; a refusal is shown on the settings page, in the form."""
+    if request.method != "POST":
+        return redirect("account-settings")
+    user = cast(User, request.user)
+    form = MailPreferencesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_mail_preferences(user, **form.cleaned_data, actor=user)
+        except DomainError as exc:
+            form.add_error(exc.where or None, exc.message)
+        else:
+            messages.success(request, _("Your e-mail preferences are saved."))
+            return redirect("account-settings")
+    return _settings(request, form, status=400)
 
 
 @login_required
