@@ -16,6 +16,8 @@ from hrcoop.core.money import Money
 from hrcoop.core.services import grant_role
 from hrcoop.funds import services
 from hrcoop.funds.models import Donor, Pledge, Posting
+from hrcoop.reference.models import State
+from hrcoop.reference.services import update_reference_row
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 6, 1)
@@ -73,6 +75,19 @@ def test_public_fund_page(client: Client, books: dict[str, Any]) -> None:
     )
     assert "Record a pledge" not in page
     assert client.get(f"/funds/donors/{books['anonymous'].pk}/").status_code == 404
+
+
+def test_funded_requests_name_their_state_in_the_readers_language(
+    client: Client, books: dict[str, Any]
+) -> None:
+    names = {"fr": "Fidji", "ru": "Фиджи", "ar": "فيجي"}
+    update_reference_row(State.objects.get(iso3="FJI"), actor=None, changes={"names": names})
+    for language, fiji in names.items():
+        page = client.get(f"/{language}/funds/VFTC/").content.decode()
+        funded = page[page.index('id="funded"') :]
+        assert f"<td>{fiji}</td>" in funded and "<td>Fiji</td>" not in funded, language
+    api = client.get("/api/funds/VFTC/").json()["allocations_per_request"]
+    assert {row["state"] for row in api} == {"Fiji", "Maldives"}  # the API is English
 
 
 def test_donor_page_is_titled_with_the_donor_and_shows_what_it_funded_once(

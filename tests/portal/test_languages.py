@@ -165,6 +165,18 @@ def test_every_message_is_translated_and_none_is_fuzzy(po: Path) -> None:
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=catalogue_id)
+def test_every_catalogue_holds_every_message_of_the_others(po: Path) -> None:
+    """A message translated into one language only (French, say, by whoever added it) shows in English to
+    the readers of the others: after adding strings, every catalogue is updated (docs/contributing.md)."""
+
+    def messages(path: Path) -> set[tuple[str | None, str]]:
+        return {(e.context, e.msgid) for e in read_po(path)[1]}
+
+    missing = sorted(set().union(*(messages(other) for other in CATALOGUES)) - messages(po), key=str)
+    assert missing == [], f"{len(missing)} messages missing, e.g. {[m for _c, m in missing[:5]]}"
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=catalogue_id)
 def test_compiled_catalogue_holds_what_the_po_file_says(po: Path) -> None:
     """Compare contents, not file times: a git checkout gives both files the time of the checkout."""
     _header, entries = read_po(po)

@@ -98,8 +98,13 @@ def test_the_secretariat_builds_previews_publishes_and_a_visitor_downloads(
     shot(page, f"{name}-2-progress")
     build = ReportBuild.objects.get()
     assert build.status == ReportBuild.Status.QUEUED
+    # The page reloads itself every 2 s. A reload while the worker writes met the test's database locked
+    # once (SQLite's shared in-memory cache does not wait), so a reload waits for the worker: Playwright
+    # settles a routed request only when the test next calls it, here after the worker has finished.
+    page.route("**/reports/builds/*/", lambda route: route.continue_())
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     expect(page.locator("#build-status")).to_have_text(words["built"])  # reloaded by itself
+    page.unroute("**/reports/builds/*/")
     expect(page.locator("#build-progress")).to_have_count(0)
 
     # The preview is the report itself, in its language, inside the page.

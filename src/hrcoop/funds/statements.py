@@ -23,7 +23,7 @@ from django.db.models.functions import ExtractYear, Greatest
 
 from hrcoop.core.money import Money
 from hrcoop.funds.models import Account, Donor, Line, Pledge, Posting
-from hrcoop.reference.models import Fund
+from hrcoop.reference.models import Fund, localised_name
 
 K = Account.Kind
 P = Posting.Kind
@@ -233,6 +233,9 @@ def pledges_outstanding(*, fund: Fund | None = None) -> list[Outstanding]:
 
 @dataclass
 class RequestAllocation:
+    """A request's money from one fund in one currency; ``state`` is the requesting State's name in the
+    active language (English in the API, the reader's on a page or in an export)."""
+
     request_id: int
     public_id: str
     state: str
@@ -263,6 +266,7 @@ def allocations_per_request(*, fund: Fund | None = None) -> list[RequestAllocati
             "posting__allocation__request_id",
             "posting__allocation__request__public_id",
             "posting__allocation__request__requesting_state__name",
+            "posting__allocation__request__requesting_state__names",
             "account__fund_id",
             "account__currency",
             "account__kind",
@@ -277,7 +281,10 @@ def allocations_per_request(*, fund: Fund | None = None) -> list[RequestAllocati
             RequestAllocation(
                 request_id=key[0],
                 public_id=g["posting__allocation__request__public_id"],
-                state=g["posting__allocation__request__requesting_state__name"],
+                state=localised_name(
+                    g["posting__allocation__request__requesting_state__name"],
+                    g["posting__allocation__request__requesting_state__names"],
+                ),
                 fund=g["account__fund_id"],
                 currency=key[1],
             ),

@@ -95,7 +95,10 @@ class MailPreferencesForm(forms.Form):
         label=gettext_lazy("Time zone of e-mail"),
         required=False,
         max_length=64,
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}),
+        # An IANA name reads left to right on an Arabic page too.
+        widget=forms.TextInput(
+            attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false", "dir": "ltr"}
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
