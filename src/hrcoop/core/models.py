@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 from typing import Any
 
@@ -11,6 +12,13 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones this machine knows, sorted: read from disk once, not at every check and every
+    view of the account page (30 to 100 ms each)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 class User(AbstractUser):
@@ -36,7 +44,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.time_zone and self.time_zone not in zoneinfo.available_timezones():
+        if self.time_zone and self.time_zone not in time_zone_names():
             raise ValidationError(
                 {
                     "time_zone": _("%(zone)s is not an IANA time zone, e.g. Pacific/Fiji")

@@ -68,12 +68,8 @@ def set_mail_preferences(user: User, *, language: str, time_zone: str, actor: Us
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {name: getattr(user, name) for name in MAIL_PREFERENCES}
     user.language, user.time_zone = language.strip(), time_zone.strip()
-    _checked(
-        lambda: user.clean_fields(
-            exclude=[f.name for f in User._meta.fields if f.name not in MAIL_PREFERENCES]
-        )
-    )
-    _checked(user.clean)
+    others = [f.name for f in User._meta.fields if f.name not in MAIL_PREFERENCES]
+    _checked(lambda: user.full_clean(exclude=others))
     after = {name: getattr(user, name) for name in MAIL_PREFERENCES}
     if after != before:
         user.save(update_fields=list(MAIL_PREFERENCES))

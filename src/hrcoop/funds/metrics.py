@@ -32,8 +32,12 @@ _FIGURES = (
     "year", "currency", "donors", "new", "returning", "non_traditional", "non_traditional_share_count",
     "amount", "non_traditional_amount", "non_traditional_share_amount", "hhi", "top_five_share",
 )  # fmt: skip
-_ROUNDED = {"hhi": 1, "top_five_share": 4}
-_ROUNDED |= {"non_traditional_share_count": 4, "non_traditional_share_amount": 4}
+_ROUNDED = {
+    "hhi": 1,
+    "top_five_share": 4,
+    "non_traditional_share_count": 4,
+    "non_traditional_share_amount": 4,
+}
 
 
 @dataclass(frozen=True)

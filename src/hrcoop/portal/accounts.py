@@ -5,7 +5,6 @@ e-mail links to the site's public address."""
 from __future__ import annotations
 
 import base64
-import zoneinfo
 from typing import Any, cast
 
 import segno
@@ -34,7 +33,7 @@ from hrcoop.core import accounts as core_accounts
 from hrcoop.core import recovery, services, tokens
 from hrcoop.core.api import API_PREFIX, error_body
 from hrcoop.core.errors import DomainError
-from hrcoop.core.models import ApiToken, Role, User
+from hrcoop.core.models import ApiToken, Role, User, time_zone_names
 from hrcoop.core.roles import has_role
 
 
@@ -120,7 +119,7 @@ def _settings(request: HttpRequest, mail_form: MailPreferencesForm, *, status: i
         "codes": recovery.CODES,
         "tokens": user.api_tokens.filter(revoked_at=None).count(),
         "mail_form": mail_form,
-        "time_zones": sorted(zoneinfo.available_timezones()),
+        "time_zones": time_zone_names(),
     }
     return render(request, "accounts/settings.html", context, status=status)
 
